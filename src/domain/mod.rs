@@ -4,6 +4,7 @@ pub mod card_facts;
 pub mod date;
 pub mod expiry;
 pub mod fees;
+pub mod handover;
 pub mod iddocs;
 pub mod matching;
 pub mod record;
