@@ -174,6 +174,55 @@ pub fn format_wareki_short(d: NaiveDate) -> String {
     }
 }
 
+/// The 和暦 year a date falls in: `令和4年`, `令和元年` (Gregorian `1920年` before 昭和).
+pub fn format_wareki_year(d: NaiveDate) -> String {
+    match Era::of(d) {
+        Some(era) => match d.year() - era.first_year() + 1 {
+            1 => format!("{}元年", era.name()),
+            n => format!("{}{n}年", era.name()),
+        },
+        None => format!("{}年", d.year()),
+    }
+}
+
+/// Parse a year alone, e.g. the year a national exam was passed: `2022`, `2022年`, `令和4年`,
+/// `令和4`, `R4`, `令和元年`. An era year must overlap the era (平成31 yes, 平成32 no).
+pub fn parse_year(s: &str) -> Result<i32, DateError> {
+    let input = s.trim();
+    if input.is_empty() {
+        return Err(DateError::Empty);
+    }
+    let norm = normalise(input);
+    let body = norm.strip_suffix('年').unwrap_or(&norm);
+    let unreadable = || DateError::Unreadable(input.to_string());
+    let (calendar, rest) = strip_era(body).map_err(|era| DateError::UnsupportedEra {
+        input: input.to_string(),
+        era,
+    })?;
+    match calendar {
+        Calendar::Gregorian => digits(rest, 4, 4)
+            .and_then(|y| i32::try_from(y).ok())
+            .ok_or_else(unreadable),
+        Calendar::Era(era) => {
+            let n = if rest == "元" {
+                1
+            } else {
+                digits(rest, 1, 2).ok_or_else(unreadable)?
+            };
+            let year = era.first_year() + i32::try_from(n).map_err(|_| unreadable())? - 1;
+            let last_year = era.last_day().map(|d| d.year());
+            if n == 0 || last_year.is_some_and(|last| year > last) {
+                return Err(DateError::EraOutOfRange {
+                    input: input.to_string(),
+                    era: era.name(),
+                    range: era.range_text(),
+                });
+            }
+            Ok(year)
+        }
+    }
+}
+
 /// Both forms for display: `令和6年4月1日（2024-04-01）`.
 pub fn format_both(d: NaiveDate) -> String {
     format!("{}（{}）", format_wareki(d), format_iso(d))
@@ -505,6 +554,37 @@ mod tests {
         assert_eq!(format_iso(d(2024, 4, 1)), "2024-04-01");
         assert_eq!(format_both(d(2024, 4, 1)), "令和6年4月1日（2024-04-01）");
         assert_eq!(parse_date(&format_wareki(d(1920, 1, 1))), Ok(d(1920, 1, 1)));
+    }
+
+    #[test]
+    fn years() {
+        assert_eq!(format_wareki_year(d(2022, 2, 1)), "令和4年");
+        assert_eq!(format_wareki_year(d(2019, 5, 1)), "令和元年");
+        assert_eq!(format_wareki_year(d(2019, 2, 1)), "平成31年");
+        for (s, want) in [
+            ("2022", 2022),
+            ("2022年", 2022),
+            ("令和4年", 2022),
+            ("令和4", 2022),
+            ("R4", 2022),
+            ("r04", 2022),
+            ("令和元年", 2019),
+            ("平成31年", 2019),
+            ("Ｈ３１", 2019),
+            ("昭和64年", 1989),
+        ] {
+            assert_eq!(parse_year(s), Ok(want), "{s}");
+        }
+        assert!(matches!(
+            parse_year("平成32年"),
+            Err(DateError::EraOutOfRange { .. })
+        ));
+        assert!(matches!(
+            parse_year("令和0年"),
+            Err(DateError::EraOutOfRange { .. })
+        ));
+        assert!(matches!(parse_year("22"), Err(DateError::Unreadable(_))));
+        assert!(matches!(parse_year("R"), Err(DateError::Unreadable(_))));
     }
 
     #[test]
