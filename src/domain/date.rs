@@ -16,6 +16,7 @@ const JST: FixedOffset = match FixedOffset::east_opt(JST_OFFSET_SECS) {
     None => panic!("+09:00 is a valid offset"),
 };
 
+/// A date known at compile time (only ever evaluated in `const` items).
 const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     match NaiveDate::from_ymd_opt(y, m, d) {
         Some(date) => date,
@@ -96,18 +97,23 @@ impl Era {
 
     /// First day of the era.
     pub fn first_day(self) -> NaiveDate {
+        const SHOWA: NaiveDate = ymd(1926, 12, 25);
+        const HEISEI: NaiveDate = ymd(1989, 1, 8);
+        const REIWA: NaiveDate = ymd(2019, 5, 1);
         match self {
-            Era::Showa => ymd(1926, 12, 25),
-            Era::Heisei => ymd(1989, 1, 8),
-            Era::Reiwa => ymd(2019, 5, 1),
+            Era::Showa => SHOWA,
+            Era::Heisei => HEISEI,
+            Era::Reiwa => REIWA,
         }
     }
 
     /// Last day of the era (inclusive); `None` for the current era.
     pub fn last_day(self) -> Option<NaiveDate> {
+        const SHOWA_END: NaiveDate = ymd(1989, 1, 7);
+        const HEISEI_END: NaiveDate = ymd(2019, 4, 30);
         match self {
-            Era::Showa => Some(ymd(1989, 1, 7)),
-            Era::Heisei => Some(ymd(2019, 4, 30)),
+            Era::Showa => Some(SHOWA_END),
+            Era::Heisei => Some(HEISEI_END),
             Era::Reiwa => None,
         }
     }
