@@ -83,7 +83,42 @@ pub struct CardsArgs {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum RulesCommand {}
+pub enum RulesCommand {
+    /// 発行日と生年月日から有効期限を計算する（data/rules.toml）
+    Expiry {
+        /// 発行日（2024-04-01, 令和6年4月1日, R6.4.1 など）
+        #[arg(long)]
+        issued: String,
+        /// 生年月日
+        #[arg(long)]
+        born: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 発行手数料の区分を調べる（data/fees.toml）
+    Fee {
+        /// initial, renewal, reissue-loss, reissue-name, reissue-member
+        #[arg(long)]
+        kind: String,
+        /// 日医非会員
+        #[arg(long)]
+        non_member: bool,
+        /// 医師国家試験の合格年（2022, 令和4年, R4）
+        #[arg(long)]
+        exam_year: Option<String>,
+        /// 申請書の消印日
+        #[arg(long)]
+        postmark: Option<String>,
+        /// マイナポータルからの申請
+        #[arg(long)]
+        mynaportal: bool,
+        /// 判定の基準日（既定: 消印日、なければ今日）
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
@@ -180,7 +215,7 @@ fn run_command(cmd: Command, db: &Path, data: &DataSet) -> ExitCode {
     match cmd {
         Command::Import(a) => cmd_import(a, db, data),
         Command::Cards(a) => cmd_cards(a, db),
-        Command::Rules(r) => match r {},
+        Command::Rules(r) => cmd_rules(r, data),
         Command::Audit(AuditCommand::Verify { expect_head, json }) => {
             cmd_audit_verify(db, expect_head.as_deref(), json)
         }
@@ -304,11 +339,120 @@ fn issues_json(v: &[crate::store::import::ImportIssue]) -> serde_json::Value {
 
 /// The expiry the rules give, when the rules cover the issue date.
 pub fn data_expiry(
-    _data: &DataSet,
-    _issued: chrono::NaiveDate,
-    _born: chrono::NaiveDate,
+    data: &DataSet,
+    issued: chrono::NaiveDate,
+    born: chrono::NaiveDate,
 ) -> Option<chrono::NaiveDate> {
-    None
+    data.expiry.compute(issued, born).ok().map(|c| c.date)
+}
+
+fn parse_date_arg(what: &str, s: &str) -> Result<chrono::NaiveDate, ExitCode> {
+    crate::domain::date::parse_date(s).map_err(|e| fail(EXIT_BAD_INPUT, format!("{what}: {e}")))
+}
+
+fn cmd_rules(r: RulesCommand, data: &DataSet) -> ExitCode {
+    use crate::domain::date::{format_both, parse_year};
+    match r {
+        RulesCommand::Expiry { issued, born, json } => {
+            let (issued, born) = match (
+                parse_date_arg("--issued", &issued),
+                parse_date_arg("--born", &born),
+            ) {
+                (Ok(i), Ok(b)) => (i, b),
+                (Err(c), _) | (_, Err(c)) => return c,
+            };
+            match data.expiry.compute(issued, born) {
+                Ok(c) => {
+                    if json {
+                        print_json(&json!({
+                            "issued": issued.to_string(),
+                            "born": born.to_string(),
+                            "expiry": c.date.to_string(),
+                            "rule_id": c.rule_id,
+                            "rule_label": c.rule_label,
+                        }));
+                    } else {
+                        println!("有効期限: {}", format_both(c.date));
+                        println!("適用した規則: {}（{}）", c.rule_label, c.rule_id);
+                        println!(
+                            "発行日: {} ／ 生年月日: {}",
+                            format_both(issued),
+                            format_both(born)
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(EXIT_BAD_INPUT, e),
+            }
+        }
+        RulesCommand::Fee {
+            kind,
+            non_member,
+            exam_year,
+            postmark,
+            mynaportal,
+            on,
+            json,
+        } => {
+            let Some(kind) = crate::domain::fees::IssueKind::parse(&kind) else {
+                return fail(
+                    EXIT_BAD_INPUT,
+                    format!(
+                        "--kind「{kind}」はありません（initial, renewal, reissue-loss, reissue-name, reissue-member）"
+                    ),
+                );
+            };
+            let exam_year = match exam_year.as_deref().map(parse_year).transpose() {
+                Ok(y) => y,
+                Err(e) => return fail(EXIT_BAD_INPUT, format!("--exam-year: {e}")),
+            };
+            let postmark = match postmark
+                .as_deref()
+                .map(|p| parse_date_arg("--postmark", p))
+                .transpose()
+            {
+                Ok(p) => p,
+                Err(c) => return c,
+            };
+            let on = match on.as_deref().map(|p| parse_date_arg("--on", p)).transpose() {
+                Ok(o) => o.or(postmark).unwrap_or_else(today_jst),
+                Err(c) => return c,
+            };
+            let case = crate::domain::fees::FeeCase {
+                kind,
+                membership: if non_member {
+                    crate::domain::Membership::NonMember
+                } else {
+                    crate::domain::Membership::Member
+                },
+                exam_year,
+                postmark,
+                via_mynaportal: mynaportal,
+            };
+            match data.fees.decide(&case, on) {
+                Ok(d) => {
+                    if json {
+                        print_json(&json!({
+                            "kind": kind.as_str(),
+                            "member": !non_member,
+                            "amount_yen": d.amount_yen,
+                            "category": d.category,
+                            "reasons": d.reasons,
+                            "rule_id": d.rule_id,
+                        }));
+                    } else {
+                        println!("{}", d.summary());
+                        for r in &d.reasons {
+                            println!("  {r}");
+                        }
+                        println!("（窓口では区分を案内するだけで、手数料は受け取りません）");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(EXIT_BAD_INPUT, e),
+            }
+        }
+    }
 }
 
 pub fn card_json(c: &CardRecord) -> serde_json::Value {

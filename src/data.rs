@@ -10,11 +10,20 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::expiry::ExpiryRules;
+use crate::domain::fees::FeeTable;
+use crate::domain::iddocs::IdDocuments;
 use crate::store::import::ManifestProfile;
 
 /// The built-in copy of each data file, by its path under `data/`.
 const EMBEDDED: &[(&str, &str)] = &[
     ("desk.toml", include_str!("../data/desk.toml")),
+    ("rules.toml", include_str!("../data/rules.toml")),
+    ("fees.toml", include_str!("../data/fees.toml")),
+    (
+        "id-documents.toml",
+        include_str!("../data/id-documents.toml"),
+    ),
     (
         "manifest-profiles/default.toml",
         include_str!("../data/manifest-profiles/default.toml"),
@@ -156,6 +165,18 @@ impl DataSource {
     }
 }
 
+fn load_with<T, E: std::fmt::Display>(
+    source: &DataSource,
+    rel: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<T, DataError> {
+    let (text, origin) = source.read(rel)?;
+    parse(&text).map_err(|e| DataError::Invalid {
+        origin,
+        message: e.to_string(),
+    })
+}
+
 fn parse_profile(text: &str, origin: &str) -> Result<ManifestProfile, DataError> {
     ManifestProfile::from_toml(text, origin).map_err(|message| DataError::Invalid {
         origin: origin.to_string(),
@@ -202,6 +223,9 @@ pub struct DataSet {
     pub source: DataSource,
     pub desk: DeskConfig,
     pub profiles: Vec<ManifestProfile>,
+    pub expiry: ExpiryRules,
+    pub fees: FeeTable,
+    pub id_docs: IdDocuments,
 }
 
 impl DataSet {
@@ -210,10 +234,16 @@ impl DataSet {
         let (text, origin) = source.read("desk.toml")?;
         let desk: DeskConfig = parse_toml(&text, &origin)?;
         let profiles = source.profiles()?;
+        let expiry = load_with(&source, "rules.toml", ExpiryRules::from_toml)?;
+        let fees = load_with(&source, "fees.toml", FeeTable::from_toml)?;
+        let id_docs = load_with(&source, "id-documents.toml", IdDocuments::from_toml)?;
         Ok(DataSet {
             source,
             desk,
             profiles,
+            expiry,
+            fees,
+            id_docs,
         })
     }
 
@@ -235,6 +265,14 @@ mod tests {
         assert!(d.profile("default").is_ok());
         assert!(d.profile("example-jmaca-draft").is_ok());
         assert!(matches!(d.profile("nope"), Err(DataError::NoProfile(_))));
+    }
+
+    #[test]
+    fn a_broken_rules_file_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("rules.toml"), "[[expiry]]\nid = 1\n").unwrap();
+        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("rules.toml"), "{err}");
     }
 
     #[test]

@@ -297,3 +297,129 @@ fn db_check_and_backup() {
         .code(2)
         .stderr(predicate::str::contains("既にあります"));
 }
+
+#[test]
+fn rules_expiry_uses_the_shipped_rules_and_the_domain_test_vectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    for (issued, born, want) in [
+        ("2024-04-01", "1990-04-02", "2028-04-02"),
+        ("2024-04-02", "1990-04-02", "2029-04-02"),
+        ("令和6年4月3日", "H2.4.2", "2029-04-02"),
+        ("2024-03-01", "1992-02-29", "2029-02-28"),
+    ] {
+        let out = common::kofu(&db)
+            .args([
+                "rules", "expiry", "--issued", issued, "--born", born, "--json",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["expiry"], want, "{issued} {born}");
+    }
+    common::kofu(&db)
+        .args([
+            "rules",
+            "expiry",
+            "--issued",
+            "2024-04-01",
+            "--born",
+            "1990-04-02",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("令和10年4月2日"));
+    common::kofu(&db)
+        .args([
+            "rules",
+            "expiry",
+            "--issued",
+            "2023-02-29",
+            "--born",
+            "1990-01-01",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("存在しない日付です"));
+}
+
+#[test]
+fn rules_fee_categories() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let fee = |args: &[&str]| -> serde_json::Value {
+        let out = common::kofu(&db)
+            .args(["rules", "fee", "--json"])
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    assert_eq!(fee(&["--kind", "initial"])["amount_yen"], 0);
+    assert_eq!(
+        fee(&["--kind", "initial", "--non-member", "--on", "2026-11-24"])["amount_yen"],
+        5500
+    );
+    assert_eq!(
+        fee(&[
+            "--kind",
+            "initial",
+            "--non-member",
+            "--exam-year",
+            "令和4年",
+            "--postmark",
+            "2023-02-28"
+        ])["amount_yen"],
+        0
+    );
+    assert_eq!(
+        fee(&[
+            "--kind",
+            "initial",
+            "--non-member",
+            "--exam-year",
+            "2022",
+            "--postmark",
+            "2023-03-01"
+        ])["amount_yen"],
+        5500
+    );
+    assert_eq!(fee(&["--kind", "reissue-loss"])["amount_yen"], 5500);
+    assert_eq!(
+        fee(&["--kind", "reissue-name", "--non-member"])["amount_yen"],
+        0
+    );
+    common::kofu(&db)
+        .args(["rules", "fee", "--kind", "gift"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--kind「gift」はありません"));
+}
+
+#[test]
+fn a_data_dir_overrides_the_rules_without_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("rules.toml"), "[[expiry]]\nid = \"x\"\n").unwrap();
+    common::kofu(&db)
+        .env("KOFU_DATA_DIR", &data)
+        .args([
+            "rules",
+            "expiry",
+            "--issued",
+            "2024-04-01",
+            "--born",
+            "1990-04-02",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rules.toml"));
+}

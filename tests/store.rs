@@ -60,9 +60,14 @@ fn every_migration_applies_to_an_empty_file() {
     std::fs::File::create(&path).unwrap();
     for upto in 1..=migrations::latest() {
         let mut c = Connection::open(dir.path().join(format!("v{upto}.db"))).unwrap();
-        for (i, sql) in migrations::MIGRATIONS.iter().take(upto as usize).enumerate() {
+        for (i, sql) in migrations::MIGRATIONS
+            .iter()
+            .take(upto as usize)
+            .enumerate()
+        {
             c.execute_batch(sql).unwrap();
-            c.pragma_update(None, "user_version", (i + 1) as u32).unwrap();
+            c.pragma_update(None, "user_version", (i + 1) as u32)
+                .unwrap();
         }
         // And the migrator brings a partly migrated file to the latest version.
         assert_eq!(migrations::migrate(&mut c).unwrap(), migrations::latest());
@@ -116,12 +121,18 @@ fn handover_is_committed_once_with_its_audit_event() {
     let (_d, mut s) = store_with(5, false);
     let card = s.card_by_card_id("T00000000001").unwrap().unwrap();
     let after = s
-        .commit_handover(&commit(card.id, HandoverRoute::CounterWithReceipt, "match"), None)
+        .commit_handover(
+            &commit(card.id, HandoverRoute::CounterWithReceipt, "match"),
+            None,
+        )
         .unwrap();
     assert_eq!(after.state, CardState::HandedOver);
     assert_eq!(after.receipt, Some(ReceiptStatus::Captured));
     let err = s
-        .commit_handover(&commit(card.id, HandoverRoute::CounterWithReceipt, "match"), None)
+        .commit_handover(
+            &commit(card.id, HandoverRoute::CounterWithReceipt, "match"),
+            None,
+        )
         .unwrap_err();
     assert!(err.to_string().contains("既に交付済み"), "{err}");
     let events = kofu::store::audit::events(s.conn(), None).unwrap();
@@ -136,19 +147,28 @@ fn postcard_and_mail_routes_set_the_receipt_status() {
     let a = s.card_by_card_id("T00000000001").unwrap().unwrap();
     let b = s.card_by_card_id("T00000000002").unwrap().unwrap();
     let a = s
-        .commit_handover(&commit(a.id, HandoverRoute::CounterWithPostcard, "match"), None)
+        .commit_handover(
+            &commit(a.id, HandoverRoute::CounterWithPostcard, "match"),
+            None,
+        )
         .unwrap();
     assert_eq!(a.receipt, Some(ReceiptStatus::NotRequiredPostcard));
     let mail = HandoverRoute::Mail {
         dispatch_date: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
         tracking_no: "１２３４-５６７８-９０１２".into(),
     };
-    let b = s.commit_handover(&commit(b.id, mail, "match"), None).unwrap();
+    let b = s
+        .commit_handover(&commit(b.id, mail, "match"), None)
+        .unwrap();
     assert_eq!(b.state, CardState::Mailed);
     assert_eq!(b.receipt, Some(ReceiptStatus::NotRequiredMail));
     let stored: String = s
         .conn()
-        .query_row("SELECT tracking_no FROM handovers WHERE card_row = ?1", [b.id], |r| r.get(0))
+        .query_row(
+            "SELECT tracking_no FROM handovers WHERE card_row = ?1",
+            [b.id],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(stored, "123456789012");
 }
@@ -158,20 +178,32 @@ fn invalid_tracking_numbers_and_unconfirmed_mismatches_are_refused_without_writi
     let (_d, mut s) = store_with(3, false);
     let a = s.card_by_card_id("T00000000001").unwrap().unwrap();
     let events_before = kofu::store::audit::events(s.conn(), None).unwrap().len();
-    for (tracking, msg) in [("12345", "11〜13桁"), ("ｱｲｳｴｵ12345678", "IMEをオフ"), ("abc", "数字")] {
+    for (tracking, msg) in [
+        ("12345", "11〜13桁"),
+        ("ｱｲｳｴｵ12345678", "IMEをオフ"),
+        ("abc", "数字"),
+    ] {
         let mail = HandoverRoute::Mail {
             dispatch_date: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
             tracking_no: tracking.into(),
         };
-        let err = s.commit_handover(&commit(a.id, mail, "match"), None).unwrap_err();
+        let err = s
+            .commit_handover(&commit(a.id, mail, "match"), None)
+            .unwrap_err();
         assert!(err.to_string().contains(msg), "{tracking}: {err}");
     }
     let err = s
-        .commit_handover(&commit(a.id, HandoverRoute::CounterWithReceipt, "mismatch"), None)
+        .commit_handover(
+            &commit(a.id, HandoverRoute::CounterWithReceipt, "mismatch"),
+            None,
+        )
         .unwrap_err();
     assert!(err.to_string().contains("一致しない"), "{err}");
     let err = s
-        .commit_handover(&commit(a.id, HandoverRoute::CounterWithReceipt, "near_match"), None)
+        .commit_handover(
+            &commit(a.id, HandoverRoute::CounterWithReceipt, "near_match"),
+            None,
+        )
         .unwrap_err();
     assert!(err.to_string().contains("確認理由"), "{err}");
     assert_eq!(s.card(a.id).unwrap().unwrap().state, CardState::Awaiting);
@@ -186,7 +218,10 @@ fn registration_qr_is_erased_at_handover_and_only_its_fingerprint_stays() {
     let (_d, mut s) = store_with(2, true);
     let c = s.card_by_card_id("Q0000001").unwrap().unwrap();
     assert!(c.has_registration_qr);
-    assert_eq!(s.registration_qr(c.id).unwrap().as_deref(), Some("KOFU-DEMO-QR-SECRET"));
+    assert_eq!(
+        s.registration_qr(c.id).unwrap().as_deref(),
+        Some("KOFU-DEMO-QR-SECRET")
+    );
     let mut h = commit(c.id, HandoverRoute::CounterWithReceipt, "match");
     h.qr = QrHandover::ShownOnScreen;
     let after = s.commit_handover(&h, None).unwrap();
@@ -206,8 +241,11 @@ fn correction_returns_the_card_to_the_desk_and_keeps_the_history() {
     let c = s.card_by_card_id("T00000000002").unwrap().unwrap();
     let err = s.cancel_handover(c.id, "誤操作", None).unwrap_err();
     assert!(err.to_string().contains("できません"), "{err}");
-    s.commit_handover(&commit(c.id, HandoverRoute::CounterWithReceipt, "match"), None)
-        .unwrap();
+    s.commit_handover(
+        &commit(c.id, HandoverRoute::CounterWithReceipt, "match"),
+        None,
+    )
+    .unwrap();
     assert!(s.cancel_handover(c.id, "  ", None).is_err());
     let back = s.cancel_handover(c.id, "別の方に誤って記録", None).unwrap();
     assert_eq!(back.state, CardState::Awaiting);
@@ -222,8 +260,11 @@ fn correction_returns_the_card_to_the_desk_and_keeps_the_history() {
         .unwrap();
     assert_eq!((handovers, corrections), (1, 1));
     // It can be handed over again, properly.
-    s.commit_handover(&commit(c.id, HandoverRoute::CounterWithPostcard, "match"), None)
-        .unwrap();
+    s.commit_handover(
+        &commit(c.id, HandoverRoute::CounterWithPostcard, "match"),
+        None,
+    )
+    .unwrap();
     let kinds: Vec<String> = kofu::store::audit::events(s.conn(), None)
         .unwrap()
         .into_iter()
@@ -231,7 +272,12 @@ fn correction_returns_the_card_to_the_desk_and_keeps_the_history() {
         .collect();
     assert_eq!(
         kinds,
-        ["shipment_imported", "handed_over", "handover_cancelled", "handed_over"]
+        [
+            "shipment_imported",
+            "handed_over",
+            "handover_cancelled",
+            "handed_over"
+        ]
     );
     assert!(s.audit_verify().unwrap().ok());
 }
@@ -244,7 +290,12 @@ fn officers_are_added_disabled_and_kept() {
     assert!(s.add_officer("  ").is_err());
     s.add_officer("窓口 二郎").unwrap();
     s.set_officer_active(a.id, false).unwrap();
-    let active: Vec<String> = s.officers(false).unwrap().into_iter().map(|o| o.name).collect();
+    let active: Vec<String> = s
+        .officers(false)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
     assert_eq!(active, ["窓口 二郎"]);
     assert_eq!(s.officers(true).unwrap().len(), 2);
 }
@@ -264,15 +315,26 @@ fn search_by_card_id_birth_date_and_state() {
         .unwrap();
     assert!(by_birth.iter().any(|x| x.id == c.id));
     assert!(by_birth.iter().all(|x| x.birth_date == c.birth_date));
-    s.commit_handover(&commit(c.id, HandoverRoute::CounterWithReceipt, "match"), None)
-        .unwrap();
+    s.commit_handover(
+        &commit(c.id, HandoverRoute::CounterWithReceipt, "match"),
+        None,
+    )
+    .unwrap();
     assert_eq!(
-        s.search_cards(&q("", Some(CardState::HandedOver))).unwrap().len(),
+        s.search_cards(&q("", Some(CardState::HandedOver)))
+            .unwrap()
+            .len(),
         1
     );
     let counts = s.state_counts().unwrap();
     assert_eq!(counts[0], (CardState::Awaiting, 49));
     assert_eq!(counts[1], (CardState::HandedOver, 1));
-    let limited = s.search_cards(&CardQuery { text: String::new(), state: None, limit: 10 }).unwrap();
+    let limited = s
+        .search_cards(&CardQuery {
+            text: String::new(),
+            state: None,
+            limit: 10,
+        })
+        .unwrap();
     assert_eq!(limited.len(), 10);
 }
