@@ -88,14 +88,14 @@ pub fn parse_variant_table(text: &str) -> (HashMap<char, char>, Vec<VariantTable
                         line,
                         message: format!("{v} or {s} is changed by NFKC"),
                     });
-                } else if map.contains_key(&v) {
+                } else if let std::collections::hash_map::Entry::Vacant(slot) = map.entry(v) {
+                    slot.insert(s);
+                    lines.push((line, v, s));
+                } else {
                     problems.push(VariantTableProblem {
                         line,
                         message: format!("{v} is listed twice"),
                     });
-                } else {
-                    map.insert(v, s);
-                    lines.push((line, v, s));
                 }
             }
             _ => problems.push(VariantTableProblem {
@@ -319,12 +319,13 @@ mod tests {
 
     #[test]
     fn table_parser_rejects_chains_and_bad_lines() {
-        let (map, problems) =
-            parse_variant_table("variant,standard,note\nA,B,x\nB,C,chain\n髙,高,ok\n高高,高,two\n");
+        let (map, problems) = parse_variant_table(
+            "variant,standard,note\nA,B,x\nB,C,chain\n髙,高,ok\n高高,高,two\n髙,高,dup\n",
+        );
         assert_eq!(map.get(&'髙'), Some(&'高'));
         assert_eq!(map.get(&'B'), Some(&'C'));
         assert!(!map.contains_key(&'A'), "A→B→C would not be idempotent");
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
     }
 
     #[test]
