@@ -436,6 +436,31 @@ mod tests {
         assert_ne!(romaji_key("Taro Sato"), romaji_key("Jiro Sato"));
     }
 
+    #[test]
+    fn demo_manifest_names_fold_as_its_readme_says() {
+        let text = include_str!("../../data/demo/manifest.csv");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        assert!(rows.len() >= 45);
+        let by_id = |id: &str| {
+            rows.iter()
+                .find(|r| r.get(0) == Some(id))
+                .expect("demo row")
+                .clone()
+        };
+        assert_eq!(search_key(&by_id("D2505000001")[1]), "吉田悠真");
+        assert_eq!(search_key(&by_id("D2505000002")[1]), "葛城玲奈");
+        assert_eq!(
+            variant_differences(&by_id("D2501000001")[1], "高橋　誠司"),
+            vec![('髙', '高')]
+        );
+        assert_eq!(search_key(&by_id("D2504000003")[2]), "ヤマダタロウ");
+        for r in &rows {
+            let key = search_key(&r[1]);
+            assert!(!key.is_empty() && !key.contains(' '), "{:?}", &r[0]);
+        }
+    }
+
     fn name_like() -> impl Strategy<Value = String> {
         let chars = prop_oneof![
             // Hiragana, katakana, half-width katakana and their marks.
