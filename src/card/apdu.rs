@@ -104,7 +104,10 @@ pub fn exchange<T: Transmit + ?Sized>(card: &mut T, apdu: &[u8]) -> Result<Respo
 
 fn split(mut raw: Vec<u8>) -> Result<Response, CardError> {
     if raw.len() < 2 {
-        return Err(CardError::Transport(format!("カードの応答が短すぎます（{} バイト）", raw.len())));
+        return Err(CardError::Transport(format!(
+            "カードの応答が短すぎます（{} バイト）",
+            raw.len()
+        )));
     }
     let sw2 = raw.pop().unwrap_or(0);
     let sw1 = raw.pop().unwrap_or(0);
@@ -127,7 +130,10 @@ pub(crate) mod tests {
 
     impl Script {
         pub(crate) fn new(replies: Vec<Result<Vec<u8>, CardError>>) -> Self {
-            Script { sent: Vec::new(), replies: replies.into() }
+            Script {
+                sent: Vec::new(),
+                replies: replies.into(),
+            }
         }
     }
 
@@ -150,9 +156,15 @@ pub(crate) mod tests {
     #[test]
     fn short_response_is_an_error() {
         let mut s = Script::new(vec![Ok(vec![0x90])]);
-        assert!(matches!(exchange(&mut s, &GET_UID), Err(CardError::Transport(_))));
+        assert!(matches!(
+            exchange(&mut s, &GET_UID),
+            Err(CardError::Transport(_))
+        ));
         let mut s = Script::new(vec![Ok(vec![])]);
-        assert!(matches!(exchange(&mut s, &GET_UID), Err(CardError::Transport(_))));
+        assert!(matches!(
+            exchange(&mut s, &GET_UID),
+            Err(CardError::Transport(_))
+        ));
     }
 
     #[test]
@@ -184,6 +196,9 @@ pub(crate) mod tests {
     fn endless_get_response_stops() {
         let replies = (0..100).map(|_| Ok(vec![0x61, 0x01])).collect();
         let mut s = Script::new(replies);
-        assert!(matches!(exchange(&mut s, &GET_UID), Err(CardError::Transport(_))));
+        assert!(matches!(
+            exchange(&mut s, &GET_UID),
+            Err(CardError::Transport(_))
+        ));
     }
 }

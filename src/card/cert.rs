@@ -61,8 +61,8 @@ pub fn der_total_len(head: &[u8]) -> Result<Option<usize>, CardError> {
 
 /// Parse a DER certificate into the facts the desk shows and stores.
 pub fn parse_certificate(der_bytes: &[u8]) -> Result<CertificateFacts, CardError> {
-    let cert = Certificate::from_der(der_bytes)
-        .map_err(|e| CardError::Malformed(format!("DER: {e}")))?;
+    let cert =
+        Certificate::from_der(der_bytes).map_err(|e| CardError::Malformed(format!("DER: {e}")))?;
     let tbs = cert.tbs_certificate();
 
     let serial_hex = hex::encode(tbs.serial_number().as_bytes());
@@ -105,8 +105,7 @@ pub fn jst_date(t: &Time) -> Result<NaiveDate, CardError> {
         .map_err(|_| CardError::Malformed("有効期限が範囲外です".into()))?;
     let utc = DateTime::from_timestamp(secs, 0)
         .ok_or_else(|| CardError::Malformed("有効期限が範囲外です".into()))?;
-    let jst = FixedOffset::east_opt(9 * 3600)
-        .ok_or_else(|| CardError::Malformed("JST".into()))?;
+    let jst = FixedOffset::east_opt(9 * 3600).ok_or_else(|| CardError::Malformed("JST".into()))?;
     Ok(utc.with_timezone(&jst).date_naive())
 }
 
@@ -158,13 +157,18 @@ fn free_text(node: &tlv::Tlv<'_>, depth: usize) -> Option<String> {
         return None;
     }
     let kids = tlv::children(node.value)?;
-    if node.tag == 0x30 {
+    // CodedData: codingSchemeReference [0] … codeDataFreeText [2], whatever the tagging.
+    let has_scheme = kids.iter().any(|k| k.tag == 0xA0 || k.tag == 0x80);
+    if has_scheme {
         for k in &kids {
             match k.tag {
                 // [2] EXPLICIT DirectoryString
                 0xA2 => {
-                    let (inner, _) = tlv::parse(k.value)?;
-                    return tlv::string(&inner);
+                    if let Some((inner, _)) = tlv::parse(k.value)
+                        && let Some(text) = tlv::string(&inner)
+                    {
+                        return Some(text);
+                    }
                 }
                 // [2] IMPLICIT (primitive): raw characters
                 0x82 => return String::from_utf8(k.value.to_vec()).ok(),
@@ -204,7 +208,9 @@ pub mod tlv {
                 return None;
             }
             let bytes = rest.get(..n)?;
-            let len = bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+            let len = bytes
+                .iter()
+                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
             (len, rest.get(n..)?)
         };
         let value = rest.get(..len)?;
@@ -227,7 +233,7 @@ pub mod tlv {
         match t.tag {
             0x0C | 0x13 | 0x16 | 0x14 => String::from_utf8(t.value.to_vec()).ok(),
             0x1E => {
-                if t.value.len() % 2 != 0 {
+                if !t.value.len().is_multiple_of(2) {
                     return None;
                 }
                 let units: Vec<u16> = t
@@ -252,7 +258,10 @@ mod tests {
         assert_eq!(der_total_len(&[]).unwrap(), None);
         assert_eq!(der_total_len(&[0x30]).unwrap(), None);
         assert_eq!(der_total_len(&[0x30, 0x82, 0x07]).unwrap(), None);
-        assert_eq!(der_total_len(&[0x30, 0x82, 0x07, 0xD0]).unwrap(), Some(2004));
+        assert_eq!(
+            der_total_len(&[0x30, 0x82, 0x07, 0xD0]).unwrap(),
+            Some(2004)
+        );
         assert_eq!(der_total_len(&[0x30, 0x81, 0x90]).unwrap(), Some(0x93));
         assert_eq!(der_total_len(&[0x30, 0x10]).unwrap(), Some(0x12));
         assert!(der_total_len(&[0x31, 0x82, 0x07, 0xD0]).is_err());
@@ -295,14 +304,21 @@ mod tests {
     fn hc_role_implicit_and_wrapped() {
         let text = enc(0x82, b"Medical Doctor");
         let coded = enc(0x30, &[scheme_oid(), text].concat());
-        // HCActor ::= SEQUENCE { codedData [0] CodedData }
+        // HCActor ::= SEQUENCE { codedData [0] CodedData }, explicit …
         let actor = enc(0x30, &enc(0xA0, &coded));
+        assert_eq!(hc_role(&sda_with(actor)).as_deref(), Some("Medical Doctor"));
+        // … and implicit ([0] replaces the CodedData SEQUENCE tag).
+        let inner = [scheme_oid(), enc(0x82, b"Medical Doctor")].concat();
+        let actor = enc(0x30, &enc(0xA0, &inner));
         assert_eq!(hc_role(&sda_with(actor)).as_deref(), Some("Medical Doctor"));
     }
 
     #[test]
     fn hc_role_bmp_string() {
-        let bmp: Vec<u8> = "医師".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let bmp: Vec<u8> = "医師"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
         let text = enc(0xA2, &enc(0x1E, &bmp));
         let coded = enc(0x30, &[scheme_oid(), text].concat());
         assert_eq!(hc_role(&sda_with(coded)).as_deref(), Some("医師"));
@@ -319,7 +335,10 @@ mod tests {
 
     #[test]
     fn garbage_is_malformed() {
-        assert!(matches!(parse_certificate(&[]), Err(CardError::Malformed(_))));
+        assert!(matches!(
+            parse_certificate(&[]),
+            Err(CardError::Malformed(_))
+        ));
         assert!(matches!(
             parse_certificate(&[0x30, 0x03, 0x02, 0x01, 0x01]),
             Err(CardError::Malformed(_))
@@ -333,13 +352,19 @@ mod tests {
             der::asn1::UtcTime::from_unix_duration(std::time::Duration::from_secs(1_774_969_200))
                 .unwrap(),
         );
-        assert_eq!(jst_date(&t).unwrap(), NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
+        assert_eq!(
+            jst_date(&t).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+        );
         // One second earlier is still 31 March in Japan.
         let t = Time::UtcTime(
             der::asn1::UtcTime::from_unix_duration(std::time::Duration::from_secs(1_774_969_199))
                 .unwrap(),
         );
-        assert_eq!(jst_date(&t).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
+        assert_eq!(
+            jst_date(&t).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+        );
     }
 
     proptest! {

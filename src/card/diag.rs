@@ -47,7 +47,7 @@ pub fn list_readers_with(preferred: Option<&str>) -> Result<Vec<ReaderInfo>, Car
             Err(e) => return Err(CardError::from_pcsc(e)),
         }
     }
-    Ok(ranked
+    let mut infos: Vec<ReaderInfo> = ranked
         .into_iter()
         .map(|r| {
             let st = states.iter().find(|s| s.name().to_string_lossy() == r.name);
@@ -63,7 +63,10 @@ pub fn list_readers_with(preferred: Option<&str>) -> Result<Vec<ReaderInfo>, Car
                 ignored: r.ignored,
             }
         })
-        .collect())
+        .collect();
+    // Among equally ranked readers, the one holding a card first.
+    infos.sort_by_key(|r| (r.ignored, r.rank, !r.card_present));
+    Ok(infos)
 }
 
 /// Run a watcher and hand every event to `on_event` until it returns `false`.
@@ -113,13 +116,21 @@ pub fn read_once(reader: Option<&str>, wait: Duration) -> Result<CardReading, Ca
             Ok(()) | Err(pcsc::Error::Timeout) => {}
             Err(e) => return Err(CardError::from_pcsc(e)),
         }
-        if let Some(s) = states.iter().skip(1).find(|s| s.event_state().contains(State::PRESENT)) {
+        if let Some(s) = states
+            .iter()
+            .skip(1)
+            .find(|s| s.event_state().contains(State::PRESENT))
+        {
             let name = s.name().to_string_lossy().into_owned();
             return pcsc.read_card(&name, &WatcherConfig::default());
         }
         let now = Instant::now();
         if now >= deadline {
-            return Err(if candidates.is_empty() { CardError::NoReader } else { CardError::NoCard });
+            return Err(if candidates.is_empty() {
+                CardError::NoReader
+            } else {
+                CardError::NoCard
+            });
         }
         // Block until a reader or card changes (or the deadline), without spinning.
         for s in &mut states {
@@ -180,7 +191,10 @@ mod tests {
                 not_before: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
                 not_after: NaiveDate::from_ymd_opt(2030, 3, 31).unwrap(),
             },
-            pin: PinStatus { tries_left: Some(15), blocked: false },
+            pin: PinStatus {
+                tries_left: Some(15),
+                blocked: false,
+            },
         };
         let v = reading_to_json(&r);
         assert_eq!(v["application"], "auth");

@@ -38,7 +38,9 @@ impl CardError {
     /// The Japanese message without technical detail.
     pub fn user_message(&self) -> String {
         match self {
-            CardError::Malformed(_) => "証明書を読み取れません。カードを置き直してください".to_string(),
+            CardError::Malformed(_) => {
+                "証明書を読み取れません。カードを置き直してください".to_string()
+            }
             CardError::Transport(_) => {
                 "カードリーダとの通信に失敗しました。カードを置き直してください".to_string()
             }
@@ -60,9 +62,10 @@ impl CardError {
         use pcsc::Error as E;
         match err {
             E::NoService | E::ServiceStopped => CardError::NoService,
-            E::NoReadersAvailable | E::UnknownReader | E::ReaderUnavailable | E::ReaderUnsupported => {
-                CardError::NoReader
-            }
+            E::NoReadersAvailable
+            | E::UnknownReader
+            | E::ReaderUnavailable
+            | E::ReaderUnsupported => CardError::NoReader,
             E::NoSmartcard => CardError::NoCard,
             E::RemovedCard | E::ResetCard => CardError::Removed,
             E::Timeout | E::WaitedTooLong => CardError::Timeout,
@@ -83,9 +86,16 @@ mod tests {
 
     #[test]
     fn messages_are_japanese() {
-        assert_eq!(CardError::Removed.to_string(), "カードをもう一度置いてください");
+        assert_eq!(
+            CardError::Removed.to_string(),
+            "カードをもう一度置いてください"
+        );
         assert_eq!(CardError::NotHpki.to_string(), "医師資格証ではありません");
-        assert!(CardError::NoService.to_string().contains("カードリーダサービス未起動"));
+        assert!(
+            CardError::NoService
+                .to_string()
+                .contains("カードリーダサービス未起動")
+        );
         assert!(
             CardError::Malformed("x".into())
                 .to_string()
@@ -105,12 +115,30 @@ mod tests {
 
     #[test]
     fn pcsc_mapping() {
-        assert_eq!(CardError::from_pcsc(pcsc::Error::NoService), CardError::NoService);
-        assert_eq!(CardError::from_pcsc(pcsc::Error::ServiceStopped), CardError::NoService);
-        assert_eq!(CardError::from_pcsc(pcsc::Error::RemovedCard), CardError::Removed);
-        assert_eq!(CardError::from_pcsc(pcsc::Error::ResetCard), CardError::Removed);
-        assert_eq!(CardError::from_pcsc(pcsc::Error::NoSmartcard), CardError::NoCard);
-        assert_eq!(CardError::from_pcsc(pcsc::Error::NoReadersAvailable), CardError::NoReader);
+        assert_eq!(
+            CardError::from_pcsc(pcsc::Error::NoService),
+            CardError::NoService
+        );
+        assert_eq!(
+            CardError::from_pcsc(pcsc::Error::ServiceStopped),
+            CardError::NoService
+        );
+        assert_eq!(
+            CardError::from_pcsc(pcsc::Error::RemovedCard),
+            CardError::Removed
+        );
+        assert_eq!(
+            CardError::from_pcsc(pcsc::Error::ResetCard),
+            CardError::Removed
+        );
+        assert_eq!(
+            CardError::from_pcsc(pcsc::Error::NoSmartcard),
+            CardError::NoCard
+        );
+        assert_eq!(
+            CardError::from_pcsc(pcsc::Error::NoReadersAvailable),
+            CardError::NoReader
+        );
         assert!(CardError::from_pcsc(pcsc::Error::CommError).is_retryable());
         assert!(CardError::from_pcsc(pcsc::Error::UnpoweredCard).is_retryable());
         assert!(CardError::from_pcsc(pcsc::Error::UnresponsiveCard).is_retryable());

@@ -3,8 +3,8 @@
 
 use super::CardError;
 use super::apdu::{
-    AID_AUTH, AID_SIGN, GET_UID, READ_CHUNK, SELECT_CERT_EF, SELECT_PIN_EF, Transmit,
-    VERIFY_PROBE, exchange, read_binary, select_aid,
+    AID_AUTH, AID_SIGN, GET_UID, READ_CHUNK, SELECT_CERT_EF, SELECT_PIN_EF, Transmit, VERIFY_PROBE,
+    exchange, read_binary, select_aid,
 };
 use super::cert::{MAX_CERT_LEN, der_total_len, parse_certificate};
 use crate::domain::card_facts::{CertificateFacts, HpkiApplication, PinStatus};
@@ -26,13 +26,21 @@ pub struct HpkiData {
 /// Errors: [`CardError::NotHpki`] when both AIDs answer `6A 82`; [`CardError::Malformed`] for
 /// a truncated or unparsable certificate; transport errors as the transport reports them
 /// (retryable ones are retried by the caller, restarting this whole sequence).
-pub fn read_hpki<T: Transmit + ?Sized>(card: &mut T, with_uid: bool) -> Result<HpkiData, CardError> {
+pub fn read_hpki<T: Transmit + ?Sized>(
+    card: &mut T,
+    with_uid: bool,
+) -> Result<HpkiData, CardError> {
     let uid = if with_uid { read_uid(card)? } else { None };
     let application = select_application(card)?;
     let der = read_certificate(card)?;
     let certificate = parse_certificate(&der)?;
     let pin = probe_pin(card)?;
-    Ok(HpkiData { application, certificate, pin, uid })
+    Ok(HpkiData {
+        application,
+        certificate,
+        pin,
+        uid,
+    })
 }
 
 /// `FF CA 00 00 00`: the contactless UID (upper-case hex); `None` when the reader has none.
@@ -46,9 +54,14 @@ pub fn read_uid<T: Transmit + ?Sized>(card: &mut T) -> Result<Option<String>, Ca
 }
 
 /// SELECT the authentication application, falling back to the signing one.
-pub fn select_application<T: Transmit + ?Sized>(card: &mut T) -> Result<HpkiApplication, CardError> {
+pub fn select_application<T: Transmit + ?Sized>(
+    card: &mut T,
+) -> Result<HpkiApplication, CardError> {
     let mut last_sw = 0;
-    for (aid, app) in [(AID_AUTH, HpkiApplication::Auth), (AID_SIGN, HpkiApplication::Sign)] {
+    for (aid, app) in [
+        (AID_AUTH, HpkiApplication::Auth),
+        (AID_SIGN, HpkiApplication::Sign),
+    ] {
         let r = exchange(card, &select_aid(&aid))?;
         if r.is_ok() {
             return Ok(app);
@@ -57,7 +70,9 @@ pub fn select_application<T: Transmit + ?Sized>(card: &mut T) -> Result<HpkiAppl
     }
     match last_sw {
         0x6A82 | 0x6A86 | 0x6D00 | 0x6E00 | 0x6A81 => Err(CardError::NotHpki),
-        sw => Err(CardError::Transport(format!("SELECT が失敗しました（SW {sw:04X}）"))),
+        sw => Err(CardError::Transport(format!(
+            "SELECT が失敗しました（SW {sw:04X}）"
+        ))),
     }
 }
 
@@ -76,7 +91,9 @@ pub fn read_certificate<T: Transmit + ?Sized>(card: &mut T) -> Result<Vec<u8>, C
     loop {
         reads += 1;
         if reads > MAX_READS {
-            return Err(CardError::Malformed("証明書の読み出しが終わりません".into()));
+            return Err(CardError::Malformed(
+                "証明書の読み出しが終わりません".into(),
+            ));
         }
         let want = match total {
             Some(t) if der.len() >= t => break,
@@ -125,7 +142,10 @@ pub fn read_certificate<T: Transmit + ?Sized>(card: &mut T) -> Result<Vec<u8>, C
 /// PIN retry counter without using a try: SELECT EF 00 02, then VERIFY with NO data.
 /// `63 Cx` → x tries left; `69 83` / `69 84` → blocked. Anything else → unknown.
 pub fn probe_pin<T: Transmit + ?Sized>(card: &mut T) -> Result<PinStatus, CardError> {
-    let unknown = PinStatus { tries_left: None, blocked: false };
+    let unknown = PinStatus {
+        tries_left: None,
+        blocked: false,
+    };
     let r = exchange(card, &SELECT_PIN_EF)?;
     if !r.is_ok() {
         return Ok(unknown);
@@ -137,9 +157,18 @@ pub fn probe_pin<T: Transmit + ?Sized>(card: &mut T) -> Result<PinStatus, CardEr
 /// Interpret the status word of the empty VERIFY.
 pub fn pin_status_from_sw(sw: u16) -> PinStatus {
     match sw {
-        0x63C0 | 0x6983 | 0x6984 => PinStatus { tries_left: Some(0), blocked: true },
-        sw if sw & 0xFFF0 == 0x63C0 => PinStatus { tries_left: Some((sw & 0x0F) as u8), blocked: false },
-        _ => PinStatus { tries_left: None, blocked: false },
+        0x63C0 | 0x6983 | 0x6984 => PinStatus {
+            tries_left: Some(0),
+            blocked: true,
+        },
+        sw if sw & 0xFFF0 == 0x63C0 => PinStatus {
+            tries_left: Some((sw & 0x0F) as u8),
+            blocked: false,
+        },
+        _ => PinStatus {
+            tries_left: None,
+            blocked: false,
+        },
     }
 }
 
@@ -156,12 +185,30 @@ mod tests {
 
     #[test]
     fn pin_status_words() {
-        assert_eq!(pin_status_from_sw(0x63CF), PinStatus { tries_left: Some(15), blocked: false });
-        assert_eq!(pin_status_from_sw(0x63C3), PinStatus { tries_left: Some(3), blocked: false });
+        assert_eq!(
+            pin_status_from_sw(0x63CF),
+            PinStatus {
+                tries_left: Some(15),
+                blocked: false
+            }
+        );
+        assert_eq!(
+            pin_status_from_sw(0x63C3),
+            PinStatus {
+                tries_left: Some(3),
+                blocked: false
+            }
+        );
         assert!(pin_status_from_sw(0x6983).blocked);
         assert!(pin_status_from_sw(0x6984).blocked);
         assert!(pin_status_from_sw(0x63C0).blocked);
-        assert_eq!(pin_status_from_sw(0x6A82), PinStatus { tries_left: None, blocked: false });
+        assert_eq!(
+            pin_status_from_sw(0x6A82),
+            PinStatus {
+                tries_left: None,
+                blocked: false
+            }
+        );
     }
 
     #[test]
@@ -200,13 +247,19 @@ mod tests {
             ok(vec![]),
             Ok([vec![0x30, 0x82, 0x02, 0x54, 1, 2, 3], vec![0x62, 0x82]].concat()),
         ]);
-        assert!(matches!(read_certificate(&mut s), Err(CardError::Malformed(_))));
+        assert!(matches!(
+            read_certificate(&mut s),
+            Err(CardError::Malformed(_))
+        ));
         let mut s = Script::new(vec![
             ok(vec![]),
             ok([vec![0x30, 0x82, 0x02, 0x54], vec![0; 251]].concat()),
             Ok(vec![0x6B, 0x00]),
         ]);
-        assert!(matches!(read_certificate(&mut s), Err(CardError::Malformed(_))));
+        assert!(matches!(
+            read_certificate(&mut s),
+            Err(CardError::Malformed(_))
+        ));
     }
 
     #[test]

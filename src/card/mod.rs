@@ -27,6 +27,7 @@ pub mod diag;
 mod error;
 pub mod hpki;
 pub mod pcsc_reader;
+mod presence;
 pub mod rank;
 pub mod sim;
 
@@ -42,6 +43,7 @@ pub use sim::{HpkiApplet, SimCard, SimulatedReader};
 
 /// What the watcher reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // a few events per card; boxing would only complicate matching
 pub enum CardEvent {
     /// The PC/SC service is not running (or went away); the watcher keeps retrying.
     ServiceUnavailable,
@@ -49,12 +51,21 @@ pub enum CardEvent {
     ServiceAvailable,
     ReaderAdded(String),
     ReaderRemoved(String),
-    CardInserted { reader: String },
-    CardRemoved { reader: String },
+    CardInserted {
+        reader: String,
+    },
+    CardRemoved {
+        reader: String,
+    },
     /// The card has been present for the debounce time; reading starts.
-    Reading { reader: String },
+    Reading {
+        reader: String,
+    },
     /// The end of one read (after up to `max_attempts` attempts).
-    ReadFinished { reader: String, result: Result<CardReading, CardError> },
+    ReadFinished {
+        reader: String,
+        result: Result<CardReading, CardError>,
+    },
     /// An internal failure inside the watcher (a caught panic). It restarts by itself.
     WatcherFault(String),
 }
@@ -111,7 +122,11 @@ impl WatcherHandle {
         join: JoinHandle<()>,
         calls: Arc<AtomicU64>,
     ) -> Self {
-        WatcherHandle { stop: Some(stop), join: Some(join), calls }
+        WatcherHandle {
+            stop: Some(stop),
+            join: Some(join),
+            calls,
+        }
     }
 
     /// Stop the watcher (cancels a blocking PC/SC wait) and wait for its thread to end.

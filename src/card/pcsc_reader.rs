@@ -6,10 +6,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use pcsc::{Context, Disposition, PNP_NOTIFICATION, Protocols, ReaderState, Scope, ShareMode, State};
+use pcsc::{
+    Context, Disposition, PNP_NOTIFICATION, Protocols, ReaderState, Scope, ShareMode, State,
+};
 
 use super::apdu::Transmit;
 use super::hpki::read_hpki;
+use super::presence::Presence;
 use super::rank::{RankedReader, rank_readers};
 use super::{
     CardError, CardEvent, CardReader, CardReading, EventSink, WatcherConfig, WatcherHandle,
@@ -100,7 +103,10 @@ impl Pcsc<'_> {
     pub(crate) fn list_readers(&self) -> Result<Vec<String>, pcsc::Error> {
         self.shared.count();
         match self.ctx.list_readers_owned() {
-            Ok(names) => Ok(names.into_iter().map(|n| n.to_string_lossy().into_owned()).collect()),
+            Ok(names) => Ok(names
+                .into_iter()
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect()),
             Err(pcsc::Error::NoReadersAvailable) => Ok(Vec::new()),
             Err(e) => Err(e),
         }
@@ -126,13 +132,38 @@ impl Pcsc<'_> {
     }
 
     /// One attempt: connect, one short transaction for the APDU sequence, disconnect.
-    fn read_attempt(&self, reader: &str, read_uid: bool) -> Result<CardReading, CardError> {
-        let name = CString::new(reader).map_err(|_| CardError::NoReader)?;
+    /// `on_connected` runs when the card answers an APDU (the read really starts).
+    fn read_attempt(
+        &self,
+        reader: &str,
+        read_uid: bool,
+        on_connected: &mut dyn FnMut(),
+    ) -> Attempt {
+        let Ok(name) = CString::new(reader) else {
+            return Attempt::NotConnected(CardError::NoReader);
+        };
         self.shared.count();
-        let mut card = self
-            .ctx
-            .connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1)
-            .map_err(CardError::from_pcsc)?;
+        let mut card =
+            match self
+                .ctx
+                .connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1)
+            {
+                Ok(c) => c,
+                Err(e) => return Attempt::NotConnected(CardError::from_pcsc(e)),
+            };
+        let result = self.read_connected(&mut card, reader, read_uid, on_connected);
+        self.shared.count();
+        let _ = card.disconnect(Disposition::LeaveCard);
+        Attempt::Connected(result)
+    }
+
+    fn read_connected(
+        &self,
+        card: &mut pcsc::Card,
+        reader: &str,
+        read_uid: bool,
+        on_answer: &mut dyn FnMut(),
+    ) -> Result<CardReading, CardError> {
         self.shared.count();
         let atr = card
             .status2_owned()
@@ -141,12 +172,14 @@ impl Pcsc<'_> {
         let data = {
             self.shared.count();
             let tx = card.transaction().map_err(CardError::from_pcsc)?;
-            let mut t = PcscTransmit { card: &tx, shared: self.shared };
+            let mut t = PcscTransmit {
+                card: &tx,
+                shared: self.shared,
+                on_answer,
+            };
             read_hpki(&mut t, read_uid)
             // the transaction ends here (LeaveCard), before any wait
         };
-        self.shared.count();
-        let _ = card.disconnect(Disposition::LeaveCard);
         let data = data?;
         Ok(CardReading {
             reader: reader.to_string(),
@@ -159,12 +192,30 @@ impl Pcsc<'_> {
     }
 
     /// Read a card with up to `cfg.max_attempts` attempts of the whole sequence.
-    pub(crate) fn read_card(&self, reader: &str, cfg: &WatcherConfig) -> Result<CardReading, CardError> {
+    /// A card that is already gone when we try to power it (it flapped out of the field)
+    /// gives [`ReadOutcome::Vanished`]: nothing was read and there is nothing to report.
+    pub(crate) fn read_card_with(
+        &self,
+        reader: &str,
+        cfg: &WatcherConfig,
+        on_started: &mut dyn FnMut(),
+    ) -> ReadOutcome {
         let attempts = cfg.max_attempts.max(1);
+        let mut started = false;
+        let mut on_connected = || {
+            if !started {
+                started = true;
+                on_started();
+            }
+        };
         let mut last = CardError::Removed;
         for attempt in 1..=attempts {
-            match self.read_attempt(reader, cfg.read_uid) {
-                Ok(r) => return Ok(r),
+            let result = match self.read_attempt(reader, cfg.read_uid, &mut on_connected) {
+                Attempt::Connected(r) => r,
+                Attempt::NotConnected(e) => Err(e),
+            };
+            match result {
+                Ok(r) => return ReadOutcome::Done(Ok(r)),
                 Err(e) if e.is_retryable() => {
                     tracing::debug!(attempt, error = %e, "card read attempt failed");
                     last = e;
@@ -174,35 +225,84 @@ impl Pcsc<'_> {
                     // The card is gone: no point in hammering it; it is read again on return.
                     match self.reader_state(reader) {
                         Ok(s) if s.contains(State::PRESENT) => {}
-                        Ok(_) => return Err(CardError::Removed),
-                        Err(e) => return Err(e),
+                        Ok(_) => {
+                            last = CardError::Removed;
+                            break;
+                        }
+                        Err(e) => {
+                            last = e;
+                            break;
+                        }
                     }
-                    self.shared.sleep(Duration::from_millis(50));
+                    self.shared.sleep(Duration::from_millis(100));
                 }
-                Err(e) => return Err(e),
+                Err(e) => {
+                    last = e;
+                    break;
+                }
             }
         }
-        Err(match last {
-            CardError::NoCard => CardError::Removed,
-            other => other,
-        })
+        if !started && matches!(last, CardError::Removed | CardError::NoCard) {
+            tracing::debug!("card gone before it could be powered; not reported");
+            return ReadOutcome::Vanished;
+        }
+        if !started {
+            on_started();
+        }
+        if !last.is_retryable() {
+            return ReadOutcome::Done(Err(last));
+        }
+        // Still failing after the retries: the card is gone or not sitting right.
+        tracing::info!(error = %last, "card read failed after retries");
+        ReadOutcome::Done(Err(match last {
+            CardError::Timeout => CardError::Timeout,
+            _ => CardError::Removed,
+        }))
     }
+
+    /// [`read_card_with`](Self::read_card_with) for one-shot reads: a vanished card is `Removed`.
+    pub(crate) fn read_card(
+        &self,
+        reader: &str,
+        cfg: &WatcherConfig,
+    ) -> Result<CardReading, CardError> {
+        match self.read_card_with(reader, cfg, &mut || {}) {
+            ReadOutcome::Done(r) => r,
+            ReadOutcome::Vanished => Err(CardError::Removed),
+        }
+    }
+}
+
+enum Attempt {
+    NotConnected(CardError),
+    Connected(Result<CardReading, CardError>),
+}
+
+/// The end of [`Pcsc::read_card_with`].
+#[allow(clippy::large_enum_variant)] // transient, moved once
+pub(crate) enum ReadOutcome {
+    Done(Result<CardReading, CardError>),
+    Vanished,
 }
 
 /// `Transmit` over a PC/SC card handle (inside a transaction).
 pub(crate) struct PcscTransmit<'a> {
     card: &'a pcsc::Card,
     shared: &'a Shared,
+    on_answer: &'a mut dyn FnMut(),
 }
 
 impl Transmit for PcscTransmit<'_> {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, CardError> {
         self.shared.count();
         let mut buf = [0u8; pcsc::MAX_BUFFER_SIZE];
-        self.card
+        let resp = self
+            .card
             .transmit(apdu, &mut buf)
             .map(<[u8]>::to_vec)
-            .map_err(CardError::from_pcsc)
+            .map_err(CardError::from_pcsc)?;
+        (self.on_answer)();
+        Ok(resp)
     }
 }
 
@@ -237,7 +337,11 @@ impl Told {
     fn service(&mut self, up: bool, sink: &EventSink) {
         if self.service != Some(up) {
             self.service = Some(up);
-            sink(if up { CardEvent::ServiceAvailable } else { CardEvent::ServiceUnavailable });
+            sink(if up {
+                CardEvent::ServiceAvailable
+            } else {
+                CardEvent::ServiceUnavailable
+            });
         }
     }
 
@@ -245,7 +349,9 @@ impl Told {
     fn forget_readers(&mut self, sink: &EventSink) {
         for (name, present) in self.readers.drain(..) {
             if present {
-                sink(CardEvent::CardRemoved { reader: name.clone() });
+                sink(CardEvent::CardRemoved {
+                    reader: name.clone(),
+                });
             }
             sink(CardEvent::ReaderRemoved(name));
         }
@@ -288,7 +394,11 @@ fn run_once(shared: &Shared, cfg: &WatcherConfig, sink: &EventSink, told: &mut T
             told.forget_readers(sink);
             told.service(false, sink);
             shared.sleep(cfg.service_retry);
-            return if shared.stopped() { SessionEnd::Stop } else { SessionEnd::ServiceLost };
+            return if shared.stopped() {
+                SessionEnd::Stop
+            } else {
+                SessionEnd::ServiceLost
+            };
         }
     };
     if !shared.publish(Some(pcsc.ctx.clone())) {
@@ -307,11 +417,7 @@ fn run_once(shared: &Shared, cfg: &WatcherConfig, sink: &EventSink, told: &mut T
 /// Per-reader bookkeeping (index i here is `states[i + 1]`; `states[0]` is the PnP entry).
 struct Slot {
     ranked: RankedReader,
-    present: bool,
-    since: Instant,
-    event_count: Option<u32>,
-    /// The read for the current presence is finished (successfully or not).
-    done: bool,
+    presence: Presence,
 }
 
 struct Session<'a, 'p> {
@@ -324,7 +430,12 @@ struct Session<'a, 'p> {
 }
 
 impl<'a, 'p> Session<'a, 'p> {
-    fn new(pcsc: &'a Pcsc<'p>, cfg: &'a WatcherConfig, sink: &'a EventSink, told: &'a mut Told) -> Self {
+    fn new(
+        pcsc: &'a Pcsc<'p>,
+        cfg: &'a WatcherConfig,
+        sink: &'a EventSink,
+        told: &'a mut Told,
+    ) -> Self {
         Session {
             pcsc,
             cfg,
@@ -370,7 +481,11 @@ impl<'a, 'p> Session<'a, 'p> {
 
     fn on_error(&self, e: pcsc::Error) -> SessionEnd {
         tracing::info!(error = %e, "PC/SC session ended");
-        if self.pcsc.shared.stopped() { SessionEnd::Stop } else { SessionEnd::ServiceLost }
+        if self.pcsc.shared.stopped() {
+            SessionEnd::Stop
+        } else {
+            SessionEnd::ServiceLost
+        }
     }
 
     /// Sync the reader list with `names` (ranked; ignored readers are not watched).
@@ -388,8 +503,10 @@ impl<'a, 'p> Session<'a, 'p> {
             }
             let slot = self.slots.remove(i);
             self.states.remove(i + 1);
-            if slot.present {
-                (self.sink)(CardEvent::CardRemoved { reader: slot.ranked.name.clone() });
+            if slot.presence.is_present() {
+                (self.sink)(CardEvent::CardRemoved {
+                    reader: slot.ranked.name.clone(),
+                });
             }
             self.told.readers.retain(|(n, _)| n != &slot.ranked.name);
             (self.sink)(CardEvent::ReaderRemoved(slot.ranked.name));
@@ -407,10 +524,7 @@ impl<'a, 'p> Session<'a, 'p> {
             self.states.push(ReaderState::new(cname, State::UNAWARE));
             self.slots.push(Slot {
                 ranked: r,
-                present: false,
-                since: Instant::now(),
-                event_count: None,
-                done: false,
+                presence: Presence::new(Instant::now()),
             });
         }
     }
@@ -434,22 +548,22 @@ impl<'a, 'p> Session<'a, 'p> {
             }
             let present = es.contains(State::PRESENT)
                 && !es.intersects(State::UNKNOWN | State::UNAVAILABLE | State::IGNORE);
-            let count = rs.event_count();
-            let swapped = slot.event_count.is_some_and(|c| c != count) && slot.present && present;
+            let change = slot
+                .presence
+                .observe(present, Some(rs.event_count()), Instant::now());
             let name = &slot.ranked.name;
-            if slot.present && (!present || swapped) {
-                slot.present = false;
+            if change.removed {
                 set_told(self.told, name, false);
-                (self.sink)(CardEvent::CardRemoved { reader: name.clone() });
+                (self.sink)(CardEvent::CardRemoved {
+                    reader: name.clone(),
+                });
             }
-            if present && !slot.present {
-                slot.present = true;
-                slot.since = Instant::now();
-                slot.done = false;
+            if change.inserted {
                 set_told(self.told, name, true);
-                (self.sink)(CardEvent::CardInserted { reader: name.clone() });
+                (self.sink)(CardEvent::CardInserted {
+                    reader: name.clone(),
+                });
             }
-            slot.event_count = Some(count);
             rs.sync_current_state();
         }
         refresh
@@ -458,22 +572,16 @@ impl<'a, 'p> Session<'a, 'p> {
     /// The best-ranked reader whose card has been present for the debounce time and not read.
     fn due_slot(&self) -> Option<usize> {
         let now = Instant::now();
-        let mut due: Vec<usize> = (0..self.slots.len())
-            .filter(|&i| {
-                let s = &self.slots[i];
-                s.present && !s.done && now.duration_since(s.since) >= self.cfg.debounce
-            })
-            .collect();
-        due.sort_by_key(|&i| self.slots[i].ranked.rank);
-        due.first().copied()
+        (0..self.slots.len())
+            .filter(|&i| self.slots[i].presence.due(now, self.cfg.debounce))
+            .min_by_key(|&i| self.slots[i].ranked.rank)
     }
 
     fn next_timeout(&self) -> Duration {
         let now = Instant::now();
         self.slots
             .iter()
-            .filter(|s| s.present && !s.done)
-            .map(|s| (s.since + self.cfg.debounce).saturating_duration_since(now))
+            .filter_map(|s| s.presence.wait_left(now, self.cfg.debounce))
             .min()
             .unwrap_or(self.cfg.heartbeat)
             .min(self.cfg.heartbeat)
@@ -485,11 +593,18 @@ impl<'a, 'p> Session<'a, 'p> {
         let Some(slot) = self.slots.get_mut(i) else {
             return;
         };
-        slot.done = true;
+        slot.presence.mark_done();
         let reader = slot.ranked.name.clone();
-        (self.sink)(CardEvent::Reading { reader: reader.clone() });
-        let result = self.pcsc.read_card(&reader, self.cfg);
-        (self.sink)(CardEvent::ReadFinished { reader, result });
+        let sink = self.sink;
+        let outcome = self.pcsc.read_card_with(&reader, self.cfg, &mut || {
+            sink(CardEvent::Reading {
+                reader: reader.clone(),
+            });
+        });
+        match outcome {
+            ReadOutcome::Done(result) => sink(CardEvent::ReadFinished { reader, result }),
+            ReadOutcome::Vanished => {}
+        }
     }
 }
 

@@ -29,13 +29,19 @@ pub fn rank_reader(name: &str, preferred: Option<&str>) -> RankedReader {
         2
     };
     let ignored = !configured && VIRTUAL_MARKERS.iter().any(|m| name.contains(m));
-    RankedReader { name: name.to_string(), rank, ignored }
+    RankedReader {
+        name: name.to_string(),
+        rank,
+        ignored,
+    }
 }
 
 /// All readers in preference order (ignored ones last), stable for equal ranks.
 pub fn rank_readers<S: AsRef<str>>(names: &[S], preferred: Option<&str>) -> Vec<RankedReader> {
-    let mut ranked: Vec<RankedReader> =
-        names.iter().map(|n| rank_reader(n.as_ref(), preferred)).collect();
+    let mut ranked: Vec<RankedReader> = names
+        .iter()
+        .map(|n| rank_reader(n.as_ref(), preferred))
+        .collect();
     ranked.sort_by_key(|r| (r.ignored, r.rank));
     ranked
 }
@@ -61,7 +67,11 @@ mod tests {
 
     #[test]
     fn configured_prefix_wins_and_unignores_virtual() {
-        let names = ["ACS ACR1252 Dual Reader PICC 0", "Virtual PCD 00 00", "Virtual PCD 00 01"];
+        let names = [
+            "ACS ACR1252 Dual Reader PICC 0",
+            "Virtual PCD 00 00",
+            "Virtual PCD 00 01",
+        ];
         let ranked = rank_readers(&names, Some("Virtual PCD 00 00"));
         assert_eq!(ranked[0].name, "Virtual PCD 00 00");
         assert!(!ranked[0].ignored);

@@ -59,7 +59,11 @@ impl HpkiApplet {
 
     /// A card with neither HPKI application (answers `6A 82`).
     pub fn foreign() -> Self {
-        HpkiApplet { auth_cert: None, sign_cert: None, ..HpkiApplet::new(Vec::new()) }
+        HpkiApplet {
+            auth_cert: None,
+            sign_cert: None,
+            ..HpkiApplet::new(Vec::new())
+        }
     }
 
     pub fn with_pin(mut self, pin: SimPin) -> Self {
@@ -97,7 +101,9 @@ impl HpkiApplet {
                 let aid = apdu.get(5..21);
                 let app = match aid {
                     Some(a) if a == super::apdu::AID_AUTH && self.auth_cert.is_some() => Some(true),
-                    Some(a) if a == super::apdu::AID_SIGN && self.sign_cert.is_some() => Some(false),
+                    Some(a) if a == super::apdu::AID_SIGN && self.sign_cert.is_some() => {
+                        Some(false)
+                    }
                     _ => None,
                 };
                 match app {
@@ -177,7 +183,11 @@ pub enum SimCard {
     /// A card answering APDUs; read through the real HPKI read and parse code.
     Applet(HpkiApplet),
     /// A physician card with these facts (no certificate needed; demo mode).
-    Physician { certificate: CertificateFacts, application: HpkiApplication, pin: PinStatus },
+    Physician {
+        certificate: CertificateFacts,
+        application: HpkiApplication,
+        pin: PinStatus,
+    },
     /// Some other card: `医師資格証ではありません`.
     Foreign,
     /// Lifted in the middle of the read: `ReadFinished(Err(Removed))`, then `CardRemoved`.
@@ -192,7 +202,10 @@ impl SimCard {
         SimCard::Physician {
             certificate,
             application: HpkiApplication::Auth,
-            pin: PinStatus { tries_left: Some(15), blocked: false },
+            pin: PinStatus {
+                tries_left: Some(15),
+                blocked: false,
+            },
         }
     }
 
@@ -201,7 +214,10 @@ impl SimCard {
         SimCard::Physician {
             certificate,
             application: HpkiApplication::Auth,
-            pin: PinStatus { tries_left: Some(0), blocked: true },
+            pin: PinStatus {
+                tries_left: Some(0),
+                blocked: true,
+            },
         }
     }
 
@@ -220,7 +236,11 @@ impl SimCard {
                     pin: data.pin,
                 })
             }
-            SimCard::Physician { certificate, application, pin } => Ok(CardReading {
+            SimCard::Physician {
+                certificate,
+                application,
+                pin,
+            } => Ok(CardReading {
                 reader: reader.to_string(),
                 atr: SIM_ATR.to_string(),
                 uid: None,
@@ -370,14 +390,20 @@ impl SimulatedReader {
         }
         let service = guard.service;
         let reader = service && guard.connected;
-        let card = if reader { guard.card.clone().map(|c| (guard.card_gen, c)) } else { None };
+        let card = if reader {
+            guard.card.clone().map(|c| (guard.card_gen, c))
+        } else {
+            None
+        };
         let version = guard.version;
         drop(guard);
 
         // Removals first, then service, then additions.
         if told.card.is_some() && card.as_ref().map(|c| c.0) != told.card {
             told.card = None;
-            sink(CardEvent::CardRemoved { reader: name.clone() });
+            sink(CardEvent::CardRemoved {
+                reader: name.clone(),
+            });
         }
         if told.reader && !reader {
             told.reader = false;
@@ -385,7 +411,11 @@ impl SimulatedReader {
         }
         if told.service != Some(service) {
             told.service = Some(service);
-            sink(if service { CardEvent::ServiceAvailable } else { CardEvent::ServiceUnavailable });
+            sink(if service {
+                CardEvent::ServiceAvailable
+            } else {
+                CardEvent::ServiceUnavailable
+            });
         }
         if reader && !told.reader {
             told.reader = true;
@@ -395,19 +425,26 @@ impl SimulatedReader {
             if told.card != Some(*gen_) {
                 told.card = Some(*gen_);
                 told.since = Instant::now();
-                sink(CardEvent::CardInserted { reader: name.clone() });
+                sink(CardEvent::CardInserted {
+                    reader: name.clone(),
+                });
             }
             if told.read != Some(*gen_) {
                 let elapsed = told.since.elapsed();
                 if elapsed < self.inner.debounce {
                     let g = self.lock();
-                    let _ = self.inner.cv.wait_timeout_while(g, self.inner.debounce - elapsed, |s| {
-                        s.version == version && !s.stop
-                    });
+                    let _ =
+                        self.inner
+                            .cv
+                            .wait_timeout_while(g, self.inner.debounce - elapsed, |s| {
+                                s.version == version && !s.stop
+                            });
                     return true;
                 }
                 told.read = Some(*gen_);
-                sink(CardEvent::Reading { reader: name.clone() });
+                sink(CardEvent::Reading {
+                    reader: name.clone(),
+                });
                 let result = sim.read(name);
                 if matches!(sim, SimCard::LiftedMidRead) {
                     self.change(|s| {
@@ -417,12 +454,19 @@ impl SimulatedReader {
                         }
                     });
                 }
-                sink(CardEvent::ReadFinished { reader: name.clone(), result });
+                sink(CardEvent::ReadFinished {
+                    reader: name.clone(),
+                    result,
+                });
                 return true;
             }
         }
         let g = self.lock();
-        drop(self.inner.cv.wait_while(g, |s| s.version == version && !s.stop));
+        drop(
+            self.inner
+                .cv
+                .wait_while(g, |s| s.version == version && !s.stop),
+        );
         true
     }
 }
@@ -444,7 +488,13 @@ struct SimTold {
 
 impl Default for SimTold {
     fn default() -> Self {
-        SimTold { service: None, reader: false, card: None, read: None, since: Instant::now() }
+        SimTold {
+            service: None,
+            reader: false,
+            card: None,
+            read: None,
+            since: Instant::now(),
+        }
     }
 }
 
@@ -485,7 +535,10 @@ mod tests {
         let mut a = HpkiApplet::new(vec![0x30, 0x00]).with_pin(SimPin::Tries(3));
         assert_eq!(a.respond(&select_aid(&AID_AUTH)), vec![0x90, 0x00]);
         assert_eq!(a.respond(&VERIFY_PROBE), vec![0x63, 0xC3]);
-        assert_eq!(a.respond(&[0x00, 0x20, 0x00, 0x88, 0x02, 0x31, 0x32]), vec![0x69, 0x82]);
+        assert_eq!(
+            a.respond(&[0x00, 0x20, 0x00, 0x88, 0x02, 0x31, 0x32]),
+            vec![0x69, 0x82]
+        );
         let mut f = HpkiApplet::foreign();
         assert_eq!(f.respond(&select_aid(&AID_AUTH)), vec![0x6A, 0x82]);
         assert_eq!(f.respond(&[]), vec![0x67, 0x00]);
@@ -498,8 +551,18 @@ mod tests {
         assert_eq!(next(&rx), CardEvent::ServiceAvailable);
         assert_eq!(next(&rx), CardEvent::ReaderAdded("Sim 0".into()));
         reader.place(SimCard::physician(facts()));
-        assert_eq!(next(&rx), CardEvent::CardInserted { reader: "Sim 0".into() });
-        assert_eq!(next(&rx), CardEvent::Reading { reader: "Sim 0".into() });
+        assert_eq!(
+            next(&rx),
+            CardEvent::CardInserted {
+                reader: "Sim 0".into()
+            }
+        );
+        assert_eq!(
+            next(&rx),
+            CardEvent::Reading {
+                reader: "Sim 0".into()
+            }
+        );
         match next(&rx) {
             CardEvent::ReadFinished { result: Ok(r), .. } => {
                 assert_eq!(r.certificate.subject_cn, "Sanjushi Kagurazaka");
@@ -508,7 +571,12 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         reader.lift();
-        assert_eq!(next(&rx), CardEvent::CardRemoved { reader: "Sim 0".into() });
+        assert_eq!(
+            next(&rx),
+            CardEvent::CardRemoved {
+                reader: "Sim 0".into()
+            }
+        );
         h.shutdown();
     }
 
@@ -523,17 +591,38 @@ mod tests {
         next(&rx);
         assert!(matches!(
             next(&rx),
-            CardEvent::ReadFinished { result: Err(CardError::NotHpki), .. }
+            CardEvent::ReadFinished {
+                result: Err(CardError::NotHpki),
+                ..
+            }
         ));
         reader.place(SimCard::LiftedMidRead);
-        assert_eq!(next(&rx), CardEvent::CardRemoved { reader: "Sim 0".into() });
-        assert_eq!(next(&rx), CardEvent::CardInserted { reader: "Sim 0".into() });
+        assert_eq!(
+            next(&rx),
+            CardEvent::CardRemoved {
+                reader: "Sim 0".into()
+            }
+        );
+        assert_eq!(
+            next(&rx),
+            CardEvent::CardInserted {
+                reader: "Sim 0".into()
+            }
+        );
         next(&rx);
         assert!(matches!(
             next(&rx),
-            CardEvent::ReadFinished { result: Err(CardError::Removed), .. }
+            CardEvent::ReadFinished {
+                result: Err(CardError::Removed),
+                ..
+            }
         ));
-        assert_eq!(next(&rx), CardEvent::CardRemoved { reader: "Sim 0".into() });
+        assert_eq!(
+            next(&rx),
+            CardEvent::CardRemoved {
+                reader: "Sim 0".into()
+            }
+        );
         reader.set_service(false);
         assert_eq!(next(&rx), CardEvent::ReaderRemoved("Sim 0".into()));
         assert_eq!(next(&rx), CardEvent::ServiceUnavailable);
@@ -556,7 +645,15 @@ mod tests {
         std::thread::sleep(Duration::from_millis(400));
         h.shutdown();
         let events: Vec<CardEvent> = rx.try_iter().collect();
-        assert!(events.iter().any(|e| matches!(e, CardEvent::CardInserted { .. })));
-        assert!(!events.iter().any(|e| matches!(e, CardEvent::Reading { .. })));
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, CardEvent::CardInserted { .. }))
+        );
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, CardEvent::Reading { .. }))
+        );
     }
 }
