@@ -92,7 +92,21 @@ pub fn watch(config: WatcherConfig, mut on_event: impl FnMut(&CardEvent) -> bool
 
 /// Read one card now: from the reader whose name starts with `reader`, or else from the
 /// best-ranked non-ignored reader holding a card; waits up to `wait` for a card.
+/// Also reads the contactless UID (diagnostics).
 pub fn read_once(reader: Option<&str>, wait: Duration) -> Result<CardReading, CardError> {
+    let config = WatcherConfig {
+        read_uid: true,
+        ..WatcherConfig::default()
+    };
+    read_once_with(reader, wait, &config)
+}
+
+/// [`read_once`] with the watcher's settings (`read_uid`, `max_attempts`).
+pub fn read_once_with(
+    reader: Option<&str>,
+    wait: Duration,
+    config: &WatcherConfig,
+) -> Result<CardReading, CardError> {
     let shared = Shared::new();
     let pcsc = Pcsc::establish(&shared)?;
     let deadline = Instant::now() + wait;
@@ -122,7 +136,7 @@ pub fn read_once(reader: Option<&str>, wait: Duration) -> Result<CardReading, Ca
             .find(|s| s.event_state().contains(State::PRESENT))
         {
             let name = s.name().to_string_lossy().into_owned();
-            return pcsc.read_card(&name, &WatcherConfig::default());
+            return pcsc.read_card(&name, config);
         }
         let now = Instant::now();
         if now >= deadline {

@@ -86,7 +86,8 @@ pub struct WatcherConfig {
     pub heartbeat: Duration,
     /// Attempts of the whole SELECT→READ sequence on retryable errors.
     pub max_attempts: u32,
-    /// Also ask for the contactless UID (diagnostics only).
+    /// Also ask for the contactless UID (`FF CA`; diagnostics only, off in the watcher:
+    /// `kofu reader read` turns it on).
     pub read_uid: bool,
 }
 
@@ -98,7 +99,7 @@ impl Default for WatcherConfig {
             service_retry: Duration::from_secs(2),
             heartbeat: Duration::from_secs(2),
             max_attempts: 3,
-            read_uid: true,
+            read_uid: false,
         }
     }
 }
