@@ -88,6 +88,8 @@ pub fn read_certificate<T: Transmit + ?Sized>(card: &mut T) -> Result<Vec<u8>, C
     let mut der: Vec<u8> = Vec::with_capacity(2048);
     let mut total: Option<usize> = None;
     let mut reads = 0usize;
+    // Largest Le the card accepts (shrinks when it answers 67 00 "wrong length").
+    let mut chunk = usize::from(READ_CHUNK);
     loop {
         reads += 1;
         if reads > MAX_READS {
@@ -97,8 +99,8 @@ pub fn read_certificate<T: Transmit + ?Sized>(card: &mut T) -> Result<Vec<u8>, C
         }
         let want = match total {
             Some(t) if der.len() >= t => break,
-            Some(t) => (t - der.len()).min(usize::from(READ_CHUNK)),
-            None => usize::from(READ_CHUNK),
+            Some(t) => (t - der.len()).min(chunk),
+            None => chunk,
         };
         let offset = u16::try_from(der.len())
             .ok()
@@ -106,6 +108,10 @@ pub fn read_certificate<T: Transmit + ?Sized>(card: &mut T) -> Result<Vec<u8>, C
             .ok_or_else(|| CardError::Malformed("証明書が大きすぎます".into()))?;
         let le = u8::try_from(want).unwrap_or(READ_CHUNK);
         let r = exchange(card, &read_binary(offset, le))?;
+        if r.sw == 0x6700 && r.data.is_empty() && chunk > 16 {
+            chunk /= 2;
+            continue;
+        }
         // 62 82: end of file reached before Le bytes (data is still valid).
         if !(r.is_ok() || r.sw == 0x6282) || r.data.is_empty() {
             return Err(CardError::Malformed(format!(
@@ -260,6 +266,21 @@ mod tests {
             read_certificate(&mut s),
             Err(CardError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn smaller_le_when_the_card_refuses_0xff() {
+        let mut file = vec![0x30, 0x81, 0x9C];
+        file.extend((0..0x9C).map(|i| i as u8));
+        let mut s = Script::new(vec![
+            ok(vec![]),
+            Ok(vec![0x67, 0x00]),
+            ok(file[..0x7F].to_vec()),
+            ok(file[0x7F..].to_vec()),
+        ]);
+        assert_eq!(read_certificate(&mut s).unwrap(), file);
+        assert_eq!(s.sent[1][4], 0xFF);
+        assert_eq!(s.sent[2][4], 0x7F);
     }
 
     #[test]

@@ -633,6 +633,36 @@ mod tests {
     }
 
     #[test]
+    fn simulated_applet_goes_through_the_apdu_path() {
+        let handle_to_place = SimulatedReader::with_debounce("Sim 1", Duration::ZERO);
+        let (h, rx) = collect(&handle_to_place);
+        next(&rx);
+        next(&rx);
+        handle_to_place.place(SimCard::Applet(HpkiApplet::foreign()));
+        next(&rx);
+        next(&rx);
+        assert!(matches!(
+            next(&rx),
+            CardEvent::ReadFinished {
+                result: Err(CardError::NotHpki),
+                ..
+            }
+        ));
+        handle_to_place.place(SimCard::Applet(HpkiApplet::new(vec![0x30, 0x03, 1, 2, 3])));
+        next(&rx);
+        next(&rx);
+        next(&rx);
+        assert!(matches!(
+            next(&rx),
+            CardEvent::ReadFinished {
+                result: Err(CardError::Malformed(_)),
+                ..
+            }
+        ));
+        h.shutdown();
+    }
+
+    #[test]
     fn simulated_debounce_skips_flapping() {
         let reader = SimulatedReader::with_debounce("Sim 0", Duration::from_millis(300));
         let (h, rx) = collect(&reader);
