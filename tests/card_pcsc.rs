@@ -553,3 +553,65 @@ fn panic_inside_the_watcher_becomes_an_event() {
     card.remove();
     watcher.shutdown();
 }
+
+#[test]
+fn configured_reader_is_read_first() {
+    let lock = pcscd::exclusive();
+    let _daemon = Pcscd::start(&lock);
+    let der = certs::doctor_cert();
+    let mut card0 = VpcdCard::new(HpkiApplet::new(der.clone()));
+    let mut card1 = VpcdCard::new(HpkiApplet::new(der).with_pin(SimPin::Tries(7))).in_slot(1);
+    card0.insert();
+    card1.insert();
+    // Both cards are present before the watcher starts: the configured reader goes first.
+    std::thread::sleep(Duration::from_millis(900));
+    let (sink, mut events) = channel_sink();
+    let cfg = WatcherConfig {
+        preferred_reader: Some(READER_1.into()),
+        ..config()
+    };
+    let watcher = spawn_watcher(cfg, sink);
+    let first = events.wait_for(T, "first Reading", |e| {
+        matches!(e, CardEvent::Reading { .. })
+    });
+    assert_eq!(
+        first,
+        CardEvent::Reading {
+            reader: READER_1.into()
+        }
+    );
+    match events.wait_for(T, "ReadFinished", is_read_finished) {
+        CardEvent::ReadFinished { reader, result } => {
+            assert_eq!(reader, READER_1);
+            assert_eq!(result.expect("reads").pin.tries_left, Some(7));
+        }
+        _ => unreachable!(),
+    }
+    // READER_0 is not configured and is virtual: ignored, never read.
+    let later = events.drain_for(Duration::from_millis(800));
+    assert!(
+        !later.iter().any(|e| matches!(e, CardEvent::Reading { .. })),
+        "{later:?}"
+    );
+    assert!(card0.apdu_log().is_empty());
+    card0.remove();
+    card1.remove();
+    watcher.shutdown();
+}
+
+#[test]
+fn diag_watch_stops_when_the_callback_says_so() {
+    let lock = pcscd::exclusive();
+    let _daemon = Pcscd::start(&lock);
+    let mut seen = Vec::new();
+    let t0 = Instant::now();
+    diag::watch(config(), |e| {
+        seen.push(e.clone());
+        !matches!(e, CardEvent::ReaderAdded(_)) && t0.elapsed() < T
+    });
+    assert_eq!(seen.first(), Some(&CardEvent::ServiceAvailable));
+    assert!(
+        seen.contains(&CardEvent::ReaderAdded(READER_0.into())),
+        "{seen:?}"
+    );
+}
