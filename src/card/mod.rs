@@ -11,8 +11,10 @@
 //! ```
 //!
 //! Event order for one card: `CardInserted` → (debounce) → `Reading` → `ReadFinished` →
+//! `CardRemoved`. `Reading` is sent when the card answers its first APDU; a card that is already
+//! gone by then (it flapped out of the field) gives no `Reading`/`ReadFinished` at all, only
 //! `CardRemoved`. A card lifted mid-read gives `ReadFinished(Err(Removed))`, and when it comes
-//! back it is read again by itself. `ServiceUnavailable` / `ServiceAvailable` report the PC/SC
+//! back it is read again by itself. Each presence of a card is read once. `ServiceUnavailable` / `ServiceAvailable` report the PC/SC
 //! service; while it is unavailable the watcher retries every [`WatcherConfig::service_retry`].
 //! When the service goes away, `CardRemoved`/`ReaderRemoved` are sent for what was known first.
 //! `WatcherFault` reports an internal failure (a caught panic); the watcher then starts over.
