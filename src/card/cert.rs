@@ -126,7 +126,7 @@ fn san_directory_cn(value: &[u8]) -> Option<String> {
 ///
 /// `SEQUENCE OF Attribute { type OID, values SET OF value }`; the hcRole value is
 /// `CodedData { codingSchemeReference [0] OID, …, codeDataFreeText [2] DirectoryString }`,
-/// possibly wrapped (HCActorData / HCActor). Decoded by hand; explicit and implicit [2] both work.
+/// possibly wrapped (HCActorData / HCActor). Decoded by hand; explicit and implicit `[2]` both work.
 pub fn hc_role(value: &[u8]) -> Option<String> {
     let (seq, _) = tlv::parse(value)?;
     if seq.tag != 0x30 {
