@@ -14,6 +14,7 @@ use crate::domain::expiry::ExpiryRules;
 use crate::domain::fees::FeeTable;
 use crate::domain::iddocs::IdDocuments;
 use crate::domain::matching::KnownIssuers;
+use crate::domain::reference::CounterReference;
 use crate::store::import::ManifestProfile;
 
 /// The built-in copy of each data file, by its path under `data/`.
@@ -26,6 +27,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../data/id-documents.toml"),
     ),
     ("issuers.toml", include_str!("../data/issuers.toml")),
+    (
+        "counter-reference.toml",
+        include_str!("../data/counter-reference.toml"),
+    ),
     (
         "manifest-profiles/default.toml",
         include_str!("../data/manifest-profiles/default.toml"),
@@ -229,6 +234,7 @@ pub struct DataSet {
     pub fees: FeeTable,
     pub id_docs: IdDocuments,
     pub issuers: KnownIssuers,
+    pub reference: CounterReference,
 }
 
 impl DataSet {
@@ -241,6 +247,11 @@ impl DataSet {
         let fees = load_with(&source, "fees.toml", FeeTable::from_toml)?;
         let id_docs = load_with(&source, "id-documents.toml", IdDocuments::from_toml)?;
         let issuers = load_with(&source, "issuers.toml", KnownIssuers::from_toml)?;
+        let reference = load_with(
+            &source,
+            "counter-reference.toml",
+            CounterReference::from_toml,
+        )?;
         Ok(DataSet {
             source,
             desk,
@@ -249,6 +260,7 @@ impl DataSet {
             fees,
             id_docs,
             issuers,
+            reference,
         })
     }
 
