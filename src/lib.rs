@@ -14,6 +14,8 @@ pub mod card;
 pub mod cli;
 pub mod data;
 pub mod domain;
+pub mod export;
 pub mod logging;
+pub mod office_cli;
 pub mod store;
 pub mod ui;
