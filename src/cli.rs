@@ -52,6 +52,8 @@ pub enum Command {
     Db(DbCommand),
     /// データベースのバックアップを作成し検証する
     Backup(BackupArgs),
+    #[command(flatten)]
+    Office(crate::office_cli::OfficeCommand),
 }
 
 #[derive(Args, Debug)]
@@ -221,6 +223,7 @@ fn run_command(cmd: Command, db: &Path, data: &DataSet) -> ExitCode {
         }
         Command::Db(DbCommand::Check { json }) => cmd_db_check(db, json),
         Command::Backup(a) => cmd_backup(db, &a.dest, a.json),
+        Command::Office(c) => crate::office_cli::run(c, db, data),
     }
 }
 
