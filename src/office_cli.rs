@@ -74,7 +74,7 @@ pub struct OfficerArg {
 
 #[derive(Subcommand, Debug)]
 pub enum ArrivalCommand {
-    /// 発送リストごとの入荷確認の状況
+    /// 発送リストごとの入荷確認の状況（未解決の不一致・名簿にないカードがあれば終了コード 1）
     Status {
         /// 発送リスト番号（省略時は全件）
         #[arg(long)]

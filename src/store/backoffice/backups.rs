@@ -165,33 +165,47 @@ pub fn restore(db: &Path, src: &Path) -> Result<RestoreReport, StoreError> {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    restrict_permissions(&tmp)?;
-    let previous_head = if db.exists() {
-        // Fold the WAL into the main file so the kept copy is complete, then close.
-        let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        let head = audit::head(&c).ok().flatten();
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        drop(c);
-        head
-    } else {
-        None
-    };
-    let replaced = if db.exists() {
-        let kept = dir.join(format!("{file_name}.replaced-{stamp}"));
-        std::fs::rename(db, &kept).map_err(|e| io(db, e))?;
-        restrict_permissions(&kept)?;
-        for suffix in ["-wal", "-shm"] {
-            let side = dir.join(format!("{file_name}{suffix}"));
-            if side.exists() {
-                let to = dir.join(format!("{file_name}.replaced-{stamp}{suffix}"));
-                std::fs::rename(&side, &to).map_err(|e| io(&side, e))?;
+    let swap = (|| -> Result<(Option<String>, Option<PathBuf>), StoreError> {
+        restrict_permissions(&tmp)?;
+        let previous_head = if db.exists() {
+            // Fold the WAL into the main file so the kept copy is complete, then close.
+            let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            let head = audit::head(&c).ok().flatten();
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            drop(c);
+            head
+        } else {
+            None
+        };
+        let replaced = if db.exists() {
+            let kept = dir.join(format!("{file_name}.replaced-{stamp}"));
+            std::fs::rename(db, &kept).map_err(|e| io(db, e))?;
+            restrict_permissions(&kept)?;
+            for suffix in ["-wal", "-shm"] {
+                let side = dir.join(format!("{file_name}{suffix}"));
+                if side.exists() {
+                    let to = dir.join(format!("{file_name}.replaced-{stamp}{suffix}"));
+                    if let Err(e) = std::fs::rename(&side, &to) {
+                        // Put the database back as it was.
+                        let _ = std::fs::rename(&kept, db);
+                        return Err(io(&side, e));
+                    }
+                }
             }
+            Some(kept)
+        } else {
+            None
+        };
+        std::fs::rename(&tmp, db).map_err(|e| io(db, e))?;
+        Ok((previous_head, replaced))
+    })();
+    let (previous_head, replaced) = match swap {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
         }
-        Some(kept)
-    } else {
-        None
     };
-    std::fs::rename(&tmp, db).map_err(|e| io(db, e))?;
     restrict_permissions(db)?;
     let mut store = Store::open(db)?;
     let sha = {
