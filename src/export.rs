@@ -502,6 +502,7 @@ pub fn route_label(route: &str) -> &'static str {
         "counter_receipt" => "窓口交付（受領書あり）",
         "counter_postcard" => "窓口交付（はがき提出）",
         "mail" => "本人限定受取郵便で発送",
+        "return" => "JMACAへ返却（未交付）",
         _ => "不明",
     }
 }
@@ -550,7 +551,7 @@ pub fn daily_html(r: &DailyReport, desk_name: &str) -> String {
             .collect();
         body.push_str(&table_html(&["バッチ番号", "種別", "件数"], &rows, &[2]));
     }
-    body.push_str("<h2>交付・発送したカード</h2>\n<table>\n<thead><tr><th>時刻</th><th>カードID</th><th>氏名</th><th>交付方法</th><th>担当者</th></tr></thead>\n<tbody>\n");
+    body.push_str("<h2>交付・発送・返却したカード</h2>\n<table>\n<thead><tr><th>時刻</th><th>カードID</th><th>氏名</th><th>交付方法</th><th>担当者</th></tr></thead>\n<tbody>\n");
     for l in &r.lines {
         let class = if l.cancelled {
             " class=\"cancelled\""

@@ -557,7 +557,16 @@ fn daily_and_monthly_reports_count_by_route_and_carry_the_head_hash() {
     );
     assert_eq!((r.mail_delivered, r.mail_returned), (0, 1));
     assert_eq!((r.cards_returned, r.receipts_returned), (1, 2));
-    assert_eq!(r.lines.len(), 6);
+    assert_eq!(
+        r.lines.len(),
+        7,
+        "6 handovers and dispatches, 1 card returned"
+    );
+    assert!(
+        r.lines
+            .iter()
+            .any(|l| l.card_id == c[6].card_id && l.route == "return")
+    );
     assert!(
         r.lines
             .iter()

@@ -46,6 +46,25 @@ pub fn list_auto_backups(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
     Ok(v)
 }
 
+/// Temporary files of a backup that was killed half-way (older than an hour).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().to_string();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if name.starts_with(".kofu-") && name.ends_with(".db.tmp") && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 impl Store {
     /// On the first start of a JST day: `VACUUM INTO dir/kofu-YYYYMMDD.db` (verified, owner-only),
     /// then keep only the newest `keep` automatic backups. Returns the new file, or None when
@@ -69,6 +88,7 @@ impl Store {
             tracing::info!("daily backup written");
             Some(dest)
         };
+        remove_stale_temporaries(dir);
         let all = list_auto_backups(dir)?;
         let keep = keep.max(1) as usize;
         if all.len() > keep {

@@ -13,7 +13,7 @@ pub struct ReportLine {
     pub time: String,
     pub card_id: String,
     pub name: String,
-    /// `counter_receipt` / `counter_postcard` / `mail`.
+    /// `counter_receipt` / `counter_postcard` / `mail`, or `return` (sent back to JMACA).
     pub route: String,
     pub officer: Option<String>,
     /// Cancelled later by a correction (取消): listed, not counted.
@@ -123,6 +123,27 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut lines = lines;
+        // Cards sent back to JMACA that day are listed too (route `return`).
+        let mut stmt = self.conn().prepare(
+            "SELECT substr(b.sent_at, 12, 5), c.card_id, c.name, o.name
+             FROM return_batches b JOIN return_batch_items i ON i.batch_id = b.id AND i.active = 1
+             JOIN cards c ON c.id = i.card_row LEFT JOIN officers o ON o.id = b.officer_id
+             WHERE b.kind = 'cards' AND b.status = 'sent' AND b.sent_on = ?1 ORDER BY b.id, c.card_id",
+        )?;
+        lines.extend(
+            stmt.query_map([&d], |r| {
+                Ok(ReportLine {
+                    time: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    card_id: r.get(1)?,
+                    name: r.get(2)?,
+                    route: "return".into(),
+                    officer: r.get(3)?,
+                    cancelled: false,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?,
+        );
         let live = |route: &str| {
             lines
                 .iter()
