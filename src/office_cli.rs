@@ -460,8 +460,69 @@ fn print_json(v: &serde_json::Value) {
     let _ = writeln!(out);
 }
 
+impl OfficeCommand {
+    /// Whether the command asked for JSON output (errors are then also printed as JSON).
+    pub fn wants_json(&self) -> bool {
+        use AppointmentCommand as Ap;
+        use ReturnBatchCommand as Rb;
+        match self {
+            OfficeCommand::Arrival(ArrivalCommand::Status { json, .. })
+            | OfficeCommand::Arrival(ArrivalCommand::Resolve { json, .. })
+            | OfficeCommand::Appointment(Ap::Set { json, .. })
+            | OfficeCommand::Appointment(Ap::Clear { json, .. })
+            | OfficeCommand::Appointment(Ap::List { json, .. })
+            | OfficeCommand::Receipts(ReceiptsCommand::Pending { json })
+            | OfficeCommand::Receipts(ReceiptsCommand::Batch(BatchCommand::Create {
+                json, ..
+            }))
+            | OfficeCommand::Receipts(ReceiptsCommand::Batch(BatchCommand::Sent {
+                json, ..
+            }))
+            | OfficeCommand::Receipts(ReceiptsCommand::Batch(BatchCommand::Reopen {
+                json, ..
+            }))
+            | OfficeCommand::Receipts(ReceiptsCommand::Batch(BatchCommand::List { json }))
+            | OfficeCommand::Mail(MailCommand::List { json })
+            | OfficeCommand::Mail(MailCommand::Delivered { json, .. })
+            | OfficeCommand::Mail(MailCommand::Returned { json, .. })
+            | OfficeCommand::Uncollected(UncollectedCommand::List { json, .. })
+            | OfficeCommand::Uncollected(UncollectedCommand::Contact { json, .. })
+            | OfficeCommand::Uncollected(UncollectedCommand::Hold { json, .. })
+            | OfficeCommand::Uncollected(UncollectedCommand::Unhold { json, .. })
+            | OfficeCommand::Uncollected(UncollectedCommand::ReturnBatch(Rb::Create {
+                json,
+                ..
+            }))
+            | OfficeCommand::Uncollected(UncollectedCommand::ReturnBatch(Rb::Sent {
+                json, ..
+            }))
+            | OfficeCommand::Uncollected(UncollectedCommand::ReturnBatch(Rb::Reopen {
+                json,
+                ..
+            }))
+            | OfficeCommand::Uncollected(UncollectedCommand::ReturnBatch(Rb::List { json }))
+            | OfficeCommand::Report(ReportCommand::Daily { json, .. })
+            | OfficeCommand::Report(ReportCommand::Monthly { json, .. })
+            | OfficeCommand::AutoBackup { json }
+            | OfficeCommand::Officer(OfficerCommand::Add { json, .. })
+            | OfficeCommand::Officer(OfficerCommand::List { json })
+            | OfficeCommand::Officer(OfficerCommand::Disable { json, .. }) => *json,
+            OfficeCommand::Export(
+                ExportCommand::Cards(a) | ExportCommand::Handovers(a) | ExportCommand::Audit(a),
+            ) => a.json,
+            // Restore prints its own JSON result, success or refusal.
+            OfficeCommand::Restore(_) => false,
+            OfficeCommand::Receipts(ReceiptsCommand::Batch(BatchCommand::Cover { .. }))
+            | OfficeCommand::Uncollected(UncollectedCommand::ReturnBatch(Rb::Cover { .. })) => {
+                false
+            }
+        }
+    }
+}
+
 /// Run a back-office subcommand.
 pub fn run(cmd: OfficeCommand, db: &Path, data: &DataSet) -> ExitCode {
+    let json = cmd.wants_json();
     let result = match cmd {
         OfficeCommand::Restore(a) => cmd_restore(db, &a),
         OfficeCommand::AutoBackup { json } => cmd_auto_backup(db, data, json),
@@ -470,6 +531,9 @@ pub fn run(cmd: OfficeCommand, db: &Path, data: &DataSet) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
+            if json {
+                print_json(&json!({ "ok": false, "error": f.msg }));
+            }
             eprintln!("エラー: {}", f.msg);
             ExitCode::from(f.code)
         }
@@ -496,8 +560,7 @@ fn dispatch(cmd: OfficeCommand, store: &mut Store, data: &DataSet) -> Res {
 
 /// Load `[uncollected]` from the data set's rules.toml.
 pub fn uncollected_rules(data: &DataSet) -> Result<UncollectedRules, String> {
-    let (text, origin) = data.source.read("rules.toml").map_err(|e| e.to_string())?;
-    UncollectedRules::from_rules_toml(&text).map_err(|e| format!("{origin}: {e}"))
+    UncollectedRules::load(&data.source)
 }
 
 fn date_arg(what: &str, s: Option<&str>) -> Result<NaiveDate, Fail> {

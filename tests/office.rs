@@ -511,6 +511,29 @@ fn uncollected_deadlines_contacts_and_holds() {
     s.create_card_return_batch(&[c[0].id], day, None, None)
         .unwrap();
     assert_eq!(s.uncollected_due(&rules, day).unwrap().len(), 2);
+    // Holds are history: a new reason replaces the one in force, lifting keeps the rows.
+    s.set_hold(c[2].id, "海外出張", None).unwrap();
+    s.set_hold(c[2].id, "入院中", None).unwrap();
+    s.clear_hold(c[2].id, None).unwrap();
+    let (rows, in_force): (i64, i64) = s
+        .conn()
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE lifted_at IS NULL) FROM uncollected_holds WHERE card_row = ?1",
+            [c[2].id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((rows, in_force), (2, 0));
+    // The reason (health information) and contact notes stay out of the audit trail.
+    let details: String = kofu::store::audit::events(s.conn(), None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.detail)
+        .collect();
+    assert!(
+        !details.contains("入院中") && !details.contains("留守電"),
+        "{details}"
+    );
     let kinds = audit_kinds(&s);
     for k in [
         "uncollected_contact",

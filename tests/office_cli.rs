@@ -76,6 +76,14 @@ fn receipt_batch_workflow_with_cover_list_and_refusals() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("既に返送バッチ"));
+    let out = kofu(&db)
+        .args(["receipts", "batch", "create", "--json", "--cards"])
+        .arg(id(1))
+        .assert()
+        .code(2);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["ok"], false);
+    assert!(v["error"].as_str().unwrap().contains("既に返送バッチ"));
     kofu(&db)
         .args(["receipts", "batch", "create", "--cards"])
         .arg(id(5))

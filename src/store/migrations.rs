@@ -204,13 +204,18 @@ CREATE TABLE uncollected_contacts (
 );
 CREATE INDEX uncollected_contacts_card ON uncollected_contacts(card_row, on_date);
 
--- 保留: a card kept beyond the deadlines (e.g. 入院中). Set and lifted through audited events.
+-- 保留: a card kept beyond the deadlines (e.g. 入院中). Rows are never deleted: lifting a hold
+-- sets lifted_at; at most one hold per card is in force. The reason stays here, not in the audit.
 CREATE TABLE uncollected_holds (
-    card_row   INTEGER PRIMARY KEY REFERENCES cards(id),
+    id         INTEGER PRIMARY KEY,
+    card_row   INTEGER NOT NULL REFERENCES cards(id),
     reason     TEXT NOT NULL,
     since      TEXT NOT NULL,
-    officer_id INTEGER REFERENCES officers(id)
+    officer_id INTEGER REFERENCES officers(id),
+    lifted_at  TEXT,
+    lifted_by  INTEGER REFERENCES officers(id)
 );
+CREATE UNIQUE INDEX uncollected_holds_one_in_force ON uncollected_holds(card_row) WHERE lifted_at IS NULL;
 "#,
 ];
 

@@ -70,6 +70,15 @@ impl UncollectedRules {
     }
 }
 
+impl UncollectedRules {
+    /// Load from `rules.toml` of the data source (the override folder, else the built-in copy).
+    /// The error names the file.
+    pub fn load(source: &crate::data::DataSource) -> Result<UncollectedRules, String> {
+        let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
+        Self::from_rules_toml(&text).map_err(|e| format!("{origin}: {e}"))
+    }
+}
+
 /// Refuse an officer that does not exist or is disabled (disabled officers cannot be chosen).
 pub(crate) fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), StoreError> {
     let Some(id) = officer else { return Ok(()) };

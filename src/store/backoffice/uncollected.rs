@@ -132,7 +132,7 @@ impl Store {
                 (SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
                  WHERE i.card_row = c.id AND i.kind = 'cards' AND i.active = 1)
              FROM cards c
-             LEFT JOIN uncollected_holds h ON h.card_row = c.id
+             LEFT JOIN uncollected_holds h ON h.card_row = c.id AND h.lifted_at IS NULL
              LEFT JOIN appointments a ON a.card_row = c.id
              WHERE c.state = 'awaiting' ORDER BY c.arrived_on, c.card_id"
         );
@@ -277,7 +277,7 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT reason FROM uncollected_holds WHERE card_row = ?1",
+                "SELECT reason FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
                 [card_row],
                 |r| r.get(0),
             )
@@ -302,56 +302,82 @@ impl Store {
                 card.state.label()
             )));
         }
+        let now = now_text();
         let tx = self.conn_mut().transaction()?;
         check_officer(&tx, officer_id)?;
+        // A new reason replaces the hold in force (which is kept, lifted).
+        let previous: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+                [card_row],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(p) = previous {
+            tx.execute(
+                "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
+                params![p, now, officer_id],
+            )?;
+        }
         tx.execute(
-            "INSERT INTO uncollected_holds (card_row, reason, since, officer_id) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(card_row) DO UPDATE SET reason = excluded.reason, since = excluded.since,
-                officer_id = excluded.officer_id",
-            params![card_row, reason, now_text(), officer_id],
+            "INSERT INTO uncollected_holds (card_row, reason, since, officer_id) VALUES (?1, ?2, ?3, ?4)",
+            params![card_row, reason, now, officer_id],
         )?;
+        let hold_id = tx.last_insert_rowid();
         audit::append(
             &tx,
             audit::NewEvent {
                 kind: "uncollected_hold_set",
                 officer_id,
                 card_row: Some(card_row),
-                detail: serde_json::json!({ "card_id": card.card_id, "reason": reason }),
+                // The reason may be about health (入院中): it stays in the holds table only.
+                detail: serde_json::json!({
+                    "card_id": card.card_id,
+                    "hold_id": hold_id,
+                    "replaces": previous,
+                }),
             },
         )?;
         tx.commit()?;
-        tracing::info!(card_row, "hold set");
+        tracing::info!(card_row, hold_id, "hold set");
         Ok(())
     }
 
-    /// Lift a card's hold. Refused when it is not held.
+    /// Lift a card's hold (the hold row stays, marked lifted). Refused when it is not held.
     pub fn clear_hold(&mut self, card_row: i64, officer_id: Option<i64>) -> Result<(), StoreError> {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
         let tx = self.conn_mut().transaction()?;
         check_officer(&tx, officer_id)?;
-        let n = tx.execute(
-            "DELETE FROM uncollected_holds WHERE card_row = ?1",
-            [card_row],
-        )?;
-        if n == 0 {
+        let hold_id: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+                [card_row],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(hold_id) = hold_id else {
             return Err(StoreError::Refused(format!(
                 "カード {} は保留になっていません",
                 card.card_id
             )));
-        }
+        };
+        tx.execute(
+            "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
+            params![hold_id, now_text(), officer_id],
+        )?;
         audit::append(
             &tx,
             audit::NewEvent {
                 kind: "uncollected_hold_cleared",
                 officer_id,
                 card_row: Some(card_row),
-                detail: serde_json::json!({ "card_id": card.card_id }),
+                detail: serde_json::json!({ "card_id": card.card_id, "hold_id": hold_id }),
             },
         )?;
         tx.commit()?;
-        tracing::info!(card_row, "hold cleared");
+        tracing::info!(card_row, hold_id, "hold cleared");
         Ok(())
     }
 }
