@@ -55,6 +55,8 @@ pub enum Command {
     /// カードリーダの診断（キオスクの設定用）
     #[command(subcommand)]
     Reader(ReaderCommand),
+    #[command(flatten)]
+    Office(crate::office_cli::OfficeCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -250,6 +252,7 @@ fn run_command(cmd: Command, db: &Path, data: &DataSet) -> ExitCode {
         Command::Db(DbCommand::Check { json }) => cmd_db_check(db, json),
         Command::Backup(a) => cmd_backup(db, &a.dest, a.json),
         Command::Reader(r) => cmd_reader(r, db, data),
+        Command::Office(c) => crate::office_cli::run(c, db, data),
     }
 }
 

@@ -15,6 +15,8 @@ pub mod cli;
 pub mod console;
 pub mod data;
 pub mod domain;
+pub mod export;
 pub mod logging;
+pub mod office_cli;
 pub mod store;
 pub mod ui;

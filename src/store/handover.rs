@@ -48,6 +48,8 @@ impl Store {
                 card.card_id
             )));
         }
+        // Back office: an unresolved failed arrival check, or a card packed for return, blocks it.
+        self.check_handover_allowed(c.card)?;
         if c.match_result == "mismatch" && !c.exception {
             return Err(StoreError::Refused(
                 "カードと記録が一致しないため交付できません".into(),

@@ -108,6 +108,115 @@ BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
 "#,
+    // v2: back office — arrival checks, appointments, return batches (receipts and cards),
+    // restricted-delivery outcomes, uncollected-card contacts and holds.
+    r#"
+CREATE TABLE arrival_checks (
+    id               INTEGER PRIMARY KEY,
+    card_row         INTEGER NOT NULL REFERENCES cards(id),
+    at               TEXT NOT NULL,
+    officer_id       INTEGER REFERENCES officers(id),
+    result           TEXT NOT NULL CHECK (result IN ('verified', 'failed')),
+    match_result     TEXT NOT NULL,
+    reasons          TEXT NOT NULL,
+    cert_serial_read TEXT
+);
+CREATE INDEX arrival_checks_card ON arrival_checks(card_row, id);
+
+-- A failed arrival check is resolved once, with a note; the check row stays.
+CREATE TABLE arrival_resolutions (
+    id         INTEGER PRIMARY KEY,
+    check_id   INTEGER NOT NULL UNIQUE REFERENCES arrival_checks(id),
+    at         TEXT NOT NULL,
+    officer_id INTEGER REFERENCES officers(id),
+    note       TEXT NOT NULL
+);
+
+-- Cards read during an arrival check that are not in the shipping list.
+CREATE TABLE arrival_strays (
+    id          INTEGER PRIMARY KEY,
+    shipment_id INTEGER REFERENCES shipments(id),
+    at          TEXT NOT NULL,
+    officer_id  INTEGER REFERENCES officers(id),
+    cert_serial TEXT NOT NULL,
+    subject_cn  TEXT NOT NULL,
+    name_kanji  TEXT
+);
+
+-- The current appointment of a card (予約). Changes are in the audit trail.
+CREATE TABLE appointments (
+    card_row   INTEGER PRIMARY KEY REFERENCES cards(id),
+    at         TEXT NOT NULL,
+    note       TEXT,
+    set_at     TEXT NOT NULL,
+    officer_id INTEGER REFERENCES officers(id)
+);
+CREATE INDEX appointments_at ON appointments(at);
+
+-- Batches sent back to JMACA: signed receipts (kind 'receipts') or uncollected cards ('cards').
+CREATE TABLE return_batches (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('receipts', 'cards')),
+    number        TEXT NOT NULL UNIQUE,
+    created_at    TEXT NOT NULL,
+    created_on    TEXT NOT NULL,
+    officer_id    INTEGER REFERENCES officers(id),
+    tracking_no   TEXT,
+    status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'sent', 'reopened')),
+    sent_on       TEXT,
+    sent_at       TEXT,
+    reopened_at   TEXT,
+    reopen_reason TEXT
+);
+
+-- A receipt (or card) is in at most one live batch: items of a reopened batch are inactive.
+CREATE TABLE return_batch_items (
+    batch_id    INTEGER NOT NULL REFERENCES return_batches(id),
+    card_row    INTEGER NOT NULL REFERENCES cards(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('receipts', 'cards')),
+    active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    verified_at TEXT,
+    PRIMARY KEY (batch_id, card_row)
+);
+CREATE UNIQUE INDEX return_batch_items_one_live ON return_batch_items(kind, card_row) WHERE active = 1;
+
+-- Outcome of a restricted-delivery dispatch: delivered, or returned undelivered.
+CREATE TABLE mail_outcomes (
+    id          INTEGER PRIMARY KEY,
+    handover_id INTEGER NOT NULL UNIQUE REFERENCES handovers(id),
+    card_row    INTEGER NOT NULL REFERENCES cards(id),
+    outcome     TEXT NOT NULL CHECK (outcome IN ('delivered', 'returned')),
+    on_date     TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    officer_id  INTEGER REFERENCES officers(id),
+    reason      TEXT
+);
+
+-- Contacts about an uncollected card (電話 / 郵便 / メール).
+CREATE TABLE uncollected_contacts (
+    id         INTEGER PRIMARY KEY,
+    card_row   INTEGER NOT NULL REFERENCES cards(id),
+    on_date    TEXT NOT NULL,
+    method     TEXT NOT NULL CHECK (method IN ('phone', 'letter', 'mail')),
+    note       TEXT,
+    at         TEXT NOT NULL,
+    officer_id INTEGER REFERENCES officers(id)
+);
+CREATE INDEX uncollected_contacts_card ON uncollected_contacts(card_row, on_date);
+
+-- 保留: a card kept beyond the deadlines (e.g. 入院中). Rows are never deleted: lifting a hold
+-- sets lifted_at; at most one hold per card is in force. The reason stays here, not in the audit.
+CREATE TABLE uncollected_holds (
+    id         INTEGER PRIMARY KEY,
+    card_row   INTEGER NOT NULL REFERENCES cards(id),
+    reason     TEXT NOT NULL,
+    since      TEXT NOT NULL,
+    officer_id INTEGER REFERENCES officers(id),
+    lifted_at  TEXT,
+    lifted_by  INTEGER REFERENCES officers(id)
+);
+CREATE UNIQUE INDEX uncollected_holds_one_in_force ON uncollected_holds(card_row) WHERE lifted_at IS NULL;
+"#,
 ];
 
 /// The schema version this build writes.

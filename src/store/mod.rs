@@ -4,6 +4,7 @@
 //! opened in WAL mode with `synchronous=FULL` and foreign keys on, and created owner-only (0600).
 
 pub mod audit;
+pub mod backoffice;
 pub mod handover;
 pub mod import;
 pub mod migrations;

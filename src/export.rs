@@ -1,0 +1,688 @@
+//! Exports: CSV of cards, handovers and audit events, and printable HTML pages (batch cover lists,
+//! appointment day lists, daily and monthly reports).
+//!
+//! CSV is UTF-8 with a BOM by default (Excel opens it correctly), or CP932 on request. A character
+//! CP932 cannot encode (𠮷, IVS selectors, …) is an error naming the row and column: the encoder
+//! never silently writes `&#NNNN;`. Files are written to a temporary file next to the target,
+//! made owner-only, then renamed into place.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::domain::date::format_both;
+use crate::store::backoffice::appointments::Appointment;
+use crate::store::backoffice::reports::{DailyReport, MonthlyReport};
+use crate::store::backoffice::returns::{BatchKind, ReturnBatch};
+use crate::store::{CardQuery, Store, StoreError};
+
+/// Output encoding of a CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark.
+    Utf8Bom,
+    /// Windows-31J (Shift_JIS with Microsoft extensions).
+    Cp932,
+}
+
+impl CsvEncoding {
+    pub fn parse(s: &str) -> Option<CsvEncoding> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "utf8" | "utf-8" | "utf8bom" | "utf-8-bom" => Some(CsvEncoding::Utf8Bom),
+            "cp932" | "sjis" | "shift_jis" | "shift-jis" | "windows-31j" => {
+                Some(CsvEncoding::Cp932)
+            }
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            CsvEncoding::Utf8Bom => "UTF-8 (BOM付き)",
+            CsvEncoding::Cp932 => "CP932 (Shift_JIS)",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "{row}行目（見出しを除くデータの{data_row}件目）の列「{column}」の文字「{ch}」(U+{code:04X}) は CP932 で表せません。--encoding utf8 で出力してください"
+    )]
+    Unmappable {
+        /// Line in the file (the header is line 1).
+        row: usize,
+        /// 1-based data row.
+        data_row: usize,
+        column: String,
+        ch: char,
+        code: u32,
+    },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("ファイルを書き込めません: {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A table to export: column headers and rows of text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// Every card.
+pub fn cards_table(store: &Store) -> Result<Table, StoreError> {
+    let cards = store.search_cards(&CardQuery::default())?;
+    Ok(Table {
+        headers: strings(&[
+            "カードID",
+            "氏名",
+            "フリガナ",
+            "ローマ字氏名",
+            "生年月日",
+            "発行日",
+            "有効期限",
+            "会員区分",
+            "交付方法",
+            "状態",
+            "受領書",
+            "到着日",
+            "発送リスト",
+        ]),
+        rows: cards
+            .into_iter()
+            .map(|c| {
+                vec![
+                    c.card_id,
+                    c.name,
+                    c.kana,
+                    c.romaji.unwrap_or_default(),
+                    c.birth_date.to_string(),
+                    c.issue_date.to_string(),
+                    c.expiry_date.to_string(),
+                    c.membership.map(|m| m.label()).unwrap_or("").to_string(),
+                    c.route.map(|r| r.label()).unwrap_or("").to_string(),
+                    c.state.label().to_string(),
+                    c.receipt.map(|r| r.label()).unwrap_or("").to_string(),
+                    c.arrived_on.to_string(),
+                    c.shipment_id.to_string(),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// Every handover and dispatch, with corrections.
+pub fn handovers_table(store: &Store) -> Result<Table, StoreError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT h.id, c.card_id, c.name, h.at, h.route, o.name, h.match_result, h.exception,
+                h.qr, h.dispatch_date, h.tracking_no, x.at, x.reason, m.outcome, m.on_date
+         FROM handovers h JOIN cards c ON c.id = h.card_row
+         LEFT JOIN officers o ON o.id = h.officer_id
+         LEFT JOIN handover_corrections x ON x.handover_id = h.id
+         LEFT JOIN mail_outcomes m ON m.handover_id = h.id
+         ORDER BY h.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            let route: String = r.get(4)?;
+            let route_label = match route.as_str() {
+                "counter_receipt" => "窓口交付（受領書あり）",
+                "counter_postcard" => "窓口交付（はがき提出）",
+                "mail" => "本人限定受取郵便",
+                _ => "",
+            };
+            let outcome: Option<String> = r.get(13)?;
+            Ok(vec![
+                r.get::<_, i64>(0)?.to_string(),
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                route_label.to_string(),
+                r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                r.get(6)?,
+                if r.get::<_, bool>(7)? { "例外" } else { "" }.to_string(),
+                r.get(8)?,
+                r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+                match outcome.as_deref() {
+                    Some("delivered") => "配達済",
+                    Some("returned") => "不達（返送）",
+                    _ => "",
+                }
+                .to_string(),
+                r.get::<_, Option<String>>(14)?.unwrap_or_default(),
+            ])
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Table {
+        headers: strings(&[
+            "交付番号",
+            "カードID",
+            "氏名",
+            "日時",
+            "交付方法",
+            "担当者",
+            "照合結果",
+            "例外",
+            "QRコード",
+            "発送日",
+            "お問い合わせ番号",
+            "取消日時",
+            "取消理由",
+            "郵送結果",
+            "郵送結果日",
+        ]),
+        rows,
+    })
+}
+
+/// The whole audit trail.
+pub fn audit_table(store: &Store) -> Result<Table, StoreError> {
+    let events = crate::store::audit::events(store.conn(), None)?;
+    Ok(Table {
+        headers: strings(&[
+            "番号",
+            "日時",
+            "担当者ID",
+            "種別",
+            "カードレコード",
+            "内容",
+            "ハッシュ",
+        ]),
+        rows: events
+            .into_iter()
+            .map(|e| {
+                vec![
+                    e.seq.to_string(),
+                    e.at,
+                    e.officer_id.map(|v| v.to_string()).unwrap_or_default(),
+                    e.kind,
+                    e.card_row.map(|v| v.to_string()).unwrap_or_default(),
+                    e.detail,
+                    e.hash,
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// The cover list of a return batch as a table (card ID, name, kana).
+pub fn batch_table(batch: &ReturnBatch) -> Table {
+    Table {
+        headers: strings(&["No.", "カードID", "氏名", "フリガナ"]),
+        rows: batch
+            .live_items()
+            .enumerate()
+            .map(|(i, it)| {
+                vec![
+                    (i + 1).to_string(),
+                    it.card.card_id.clone(),
+                    it.card.name.clone(),
+                    it.card.kana.clone(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Encode one text as CP932, or the first character that cannot be encoded.
+fn cp932(text: &str) -> Result<Vec<u8>, char> {
+    let (bytes, _, had_errors) = encoding_rs::SHIFT_JIS.encode(text);
+    if !had_errors {
+        return Ok(bytes.into_owned());
+    }
+    let mut buf = [0u8; 4];
+    for ch in text.chars() {
+        let (_, _, bad) = encoding_rs::SHIFT_JIS.encode(ch.encode_utf8(&mut buf));
+        if bad {
+            return Err(ch);
+        }
+    }
+    // Unreachable in practice: the whole text failed but no single character did.
+    text.chars().next().map_or(Ok(Vec::new()), Err)
+}
+
+/// The CSV bytes of a table (CRLF line ends, every field quoted when needed).
+pub fn encode_csv(table: &Table, enc: CsvEncoding) -> Result<Vec<u8>, ExportError> {
+    if enc == CsvEncoding::Cp932 {
+        for (cell_row, row) in std::iter::once(&table.headers)
+            .chain(table.rows.iter())
+            .enumerate()
+        {
+            for (col, cell) in row.iter().enumerate() {
+                if let Err(ch) = cp932(cell) {
+                    return Err(ExportError::Unmappable {
+                        row: cell_row + 1,
+                        data_row: cell_row,
+                        column: table.headers.get(col).cloned().unwrap_or_default(),
+                        ch,
+                        code: ch as u32,
+                    });
+                }
+            }
+        }
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let io_err = |e: csv::Error| ExportError::Io {
+        path: PathBuf::from("(CSV)"),
+        source: std::io::Error::other(e.to_string()),
+    };
+    w.write_record(&table.headers).map_err(io_err)?;
+    for row in &table.rows {
+        w.write_record(row).map_err(io_err)?;
+    }
+    let text = w.into_inner().map_err(|e| ExportError::Io {
+        path: PathBuf::from("(CSV)"),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(match enc {
+        CsvEncoding::Utf8Bom => {
+            let mut out = b"\xEF\xBB\xBF".to_vec();
+            out.extend_from_slice(&text);
+            out
+        }
+        CsvEncoding::Cp932 => {
+            let s = String::from_utf8_lossy(&text);
+            cp932(&s).map_err(|ch| ExportError::Unmappable {
+                row: 0,
+                data_row: 0,
+                column: String::new(),
+                ch,
+                code: ch as u32,
+            })?
+        }
+    })
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder (owner-only), then rename.
+pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let io = |p: &Path, e: std::io::Error| ExportError::Io {
+        path: p.to_path_buf(),
+        source: e,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "export".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp).map_err(|e| io(&tmp, e))?;
+        f.write_all(bytes).map_err(|e| io(&tmp, e))?;
+        f.sync_all().map_err(|e| io(&tmp, e))?;
+        drop(f);
+        crate::store::restrict_permissions(&tmp)
+            .map_err(|e| io(&tmp, std::io::Error::other(e.to_string())))?;
+        std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Write a table as CSV to `path`; returns the number of data rows.
+pub fn write_csv(path: &Path, table: &Table, enc: CsvEncoding) -> Result<usize, ExportError> {
+    let bytes = encode_csv(table, enc)?;
+    write_private_atomic(path, &bytes)?;
+    tracing::info!(rows = table.rows.len(), "csv export written");
+    Ok(table.rows.len())
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML
+
+/// Escape text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+const STYLE: &str = r#"@page { size: A4; margin: 18mm 15mm; }
+* { box-sizing: border-box; }
+body { font-family: "Yu Gothic", YuGothic, Meiryo, "IPAexGothic", "IPAGothic", "Noto Sans CJK JP", sans-serif;
+       font-size: 10.5pt; color: #000; margin: 0; line-height: 1.5; }
+h1 { font-size: 16pt; text-align: center; margin: 0 0 6mm; letter-spacing: 0.2em; }
+h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 1px solid #000; }
+.meta { display: flex; justify-content: space-between; margin-bottom: 4mm; }
+.meta div { white-space: pre-line; }
+table { width: 100%; border-collapse: collapse; }
+th, td { border: 1px solid #000; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.num, th.num { text-align: right; width: 12mm; }
+tr { page-break-inside: avoid; }
+thead { display: table-header-group; }
+.total { margin-top: 4mm; font-size: 12pt; font-weight: bold; text-align: right; }
+.hash { font-family: monospace; font-size: 8pt; word-break: break-all; }
+.cancelled { text-decoration: line-through; color: #555; }
+.foot { margin-top: 8mm; font-size: 9pt; }
+"#;
+
+/// A self-contained printable page (A4, Japanese font stack, no external resources).
+pub fn html_page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+fn table_html(headers: &[&str], rows: &[Vec<String>], num_cols: &[usize]) -> String {
+    let mut s = String::from("<table>\n<thead><tr>");
+    for (i, h) in headers.iter().enumerate() {
+        let class = if num_cols.contains(&i) {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        s.push_str(&format!("<th{class}>{}</th>", esc(h)));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        s.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let class = if num_cols.contains(&i) {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            s.push_str(&format!("<td{class}>{}</td>", esc(c)));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+/// 送付状: the cover list of a return batch, for A4.
+pub fn batch_cover_html(batch: &ReturnBatch, desk_name: &str) -> String {
+    let t = batch_table(batch);
+    let what = match batch.kind {
+        BatchKind::Receipts => "対面交付用受領書",
+        BatchKind::Cards => "医師資格証（未交付のため返却）",
+    };
+    let unit = match batch.kind {
+        BatchKind::Receipts => "通",
+        BatchKind::Cards => "枚",
+    };
+    let date = batch.sent_on.unwrap_or(batch.created_on);
+    let mut body = String::new();
+    body.push_str("<h1>送 付 状</h1>\n<div class=\"meta\">\n");
+    body.push_str(&format!(
+        "<div>日本医師会電子認証センター 御中</div>\n<div>{}\n{}\nバッチ番号 {}{}</div>\n</div>\n",
+        esc(&format_both(date)),
+        esc(desk_name),
+        esc(&batch.number),
+        batch
+            .tracking_no
+            .as_deref()
+            .map(|t| format!("\nお問い合わせ番号 {}", esc(t)))
+            .unwrap_or_default()
+    ));
+    body.push_str(&format!(
+        "<p>下記の{}を送付いたします。ご査収ください。</p>\n",
+        esc(what)
+    ));
+    let headers: Vec<&str> = t.headers.iter().map(String::as_str).collect();
+    body.push_str(&table_html(&headers, &t.rows, &[0]));
+    body.push_str(&format!(
+        "<div class=\"total\">合計 {} {unit}</div>\n",
+        t.rows.len()
+    ));
+    html_page(&format!("送付状 {}", batch.number), &body)
+}
+
+/// The printable list of one day's appointments.
+pub fn appointments_html(day: chrono::NaiveDate, list: &[Appointment], desk_name: &str) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|a| {
+            vec![
+                a.at.format("%H:%M").to_string(),
+                a.card.card_id.clone(),
+                a.card.name.clone(),
+                a.card.kana.clone(),
+                a.note.clone().unwrap_or_default(),
+                String::new(),
+            ]
+        })
+        .collect();
+    let mut body = format!(
+        "<h1>来庁予約一覧</h1>\n<div class=\"meta\"><div>{}</div><div>{}</div></div>\n",
+        esc(&format_both(day)),
+        esc(desk_name)
+    );
+    body.push_str(&table_html(
+        &["時刻", "カードID", "氏名", "フリガナ", "備考", "確認"],
+        &rows,
+        &[],
+    ));
+    body.push_str(&format!(
+        "<div class=\"total\">予約 {} 件</div>\n",
+        list.len()
+    ));
+    html_page(&format!("来庁予約一覧 {day}"), &body)
+}
+
+pub fn route_label(route: &str) -> &'static str {
+    match route {
+        "counter_receipt" => "窓口交付（受領書あり）",
+        "counter_postcard" => "窓口交付（はがき提出）",
+        "mail" => "本人限定受取郵便で発送",
+        "return" => "JMACAへ返却（未交付）",
+        _ => "不明",
+    }
+}
+
+/// 日報 as text lines (shared by the terminal output and the HTML).
+pub fn daily_summary_lines(r: &DailyReport) -> Vec<(String, u64)> {
+    vec![
+        ("窓口交付（受領書あり）".into(), r.counter_receipt),
+        ("窓口交付（はがき提出）".into(), r.counter_postcard),
+        ("本人限定受取郵便で発送".into(), r.mail_dispatched),
+        ("郵送 配達済の記録".into(), r.mail_delivered),
+        ("郵送 不達（返送）の記録".into(), r.mail_returned),
+        ("未交付カードの返却（JMACAへ送付）".into(), r.cards_returned),
+        ("受領書の返送（JMACAへ送付）".into(), r.receipts_returned),
+    ]
+}
+
+pub fn daily_html(r: &DailyReport, desk_name: &str) -> String {
+    let mut body = format!(
+        "<h1>日 報</h1>\n<div class=\"meta\"><div>{}</div><div>{}</div></div>\n<h2>件数</h2>\n",
+        esc(&format_both(r.date)),
+        esc(desk_name)
+    );
+    let rows: Vec<Vec<String>> = daily_summary_lines(r)
+        .into_iter()
+        .map(|(k, v)| vec![k, v.to_string()])
+        .collect();
+    body.push_str(&table_html(&["区分", "件数"], &rows, &[1]));
+    if !r.batches_sent.is_empty() {
+        body.push_str("<h2>送付したバッチ</h2>\n");
+        let rows: Vec<Vec<String>> = r
+            .batches_sent
+            .iter()
+            .map(|b| {
+                vec![
+                    b.number.clone(),
+                    if b.kind == "cards" {
+                        "カード返却"
+                    } else {
+                        "受領書返送"
+                    }
+                    .to_string(),
+                    b.count.to_string(),
+                ]
+            })
+            .collect();
+        body.push_str(&table_html(&["バッチ番号", "種別", "件数"], &rows, &[2]));
+    }
+    body.push_str("<h2>交付・発送・返却したカード</h2>\n<table>\n<thead><tr><th>時刻</th><th>カードID</th><th>氏名</th><th>交付方法</th><th>担当者</th></tr></thead>\n<tbody>\n");
+    for l in &r.lines {
+        let class = if l.cancelled {
+            " class=\"cancelled\""
+        } else {
+            ""
+        };
+        body.push_str(&format!(
+            "<tr{class}><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>\n",
+            esc(&l.time),
+            esc(&l.card_id),
+            esc(&l.name),
+            esc(route_label(&l.route)),
+            if l.cancelled { "（取消）" } else { "" },
+            esc(l.officer.as_deref().unwrap_or(""))
+        ));
+    }
+    body.push_str("</tbody>\n</table>\n");
+    body.push_str(&audit_foot(r.audit_events, r.audit_head.as_deref()));
+    html_page(&format!("日報 {}", r.date), &body)
+}
+
+pub fn monthly_summary_lines(r: &MonthlyReport) -> Vec<(String, u64)> {
+    vec![
+        ("受入（到着したカード）".into(), r.received),
+        ("交付（窓口）".into(), r.handed_over),
+        ("郵送（本人限定受取郵便で発送）".into(), r.mailed),
+        ("郵送 配達済".into(), r.mail_delivered),
+        ("返却（JMACAへ）".into(), r.returned),
+        ("受領書返送".into(), r.receipts_returned),
+        ("未交付（月末時点）".into(), r.uncollected_at_end),
+    ]
+}
+
+pub fn monthly_html(r: &MonthlyReport, desk_name: &str) -> String {
+    let mut body = format!(
+        "<h1>月 報</h1>\n<div class=\"meta\"><div>{}〜{}</div><div>{}</div></div>\n",
+        esc(&format_both(r.first_day)),
+        esc(&format_both(r.last_day)),
+        esc(desk_name)
+    );
+    let rows: Vec<Vec<String>> = monthly_summary_lines(r)
+        .into_iter()
+        .map(|(k, v)| vec![k, v.to_string()])
+        .collect();
+    body.push_str(&table_html(&["区分", "件数"], &rows, &[1]));
+    body.push_str(&audit_foot(r.audit_events, r.audit_head.as_deref()));
+    html_page(&format!("月報 {}", r.month), &body)
+}
+
+fn audit_foot(events: u64, head: Option<&str>) -> String {
+    format!(
+        "<div class=\"foot\">監査ログ {} 件 ／ 先頭ハッシュ（控えとして保管してください）:<div class=\"hash\">{}</div></div>\n",
+        events,
+        esc(head.unwrap_or("（イベントなし）"))
+    )
+}
+
+/// Write an HTML page owner-only through a temporary file.
+pub fn write_html(path: &Path, html: &str) -> Result<(), ExportError> {
+    write_private_atomic(path, html.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(rows: Vec<Vec<&str>>) -> Table {
+        Table {
+            headers: strings(&["カードID", "氏名"]),
+            rows: rows
+                .into_iter()
+                .map(|r| r.into_iter().map(String::from).collect())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn utf8_has_bom_and_crlf() {
+        let b = encode_csv(&t(vec![vec!["A1", "山田　太郎"]]), CsvEncoding::Utf8Bom).unwrap();
+        assert!(b.starts_with(b"\xEF\xBB\xBF"));
+        let s = std::str::from_utf8(&b[3..]).unwrap();
+        assert_eq!(s, "カードID,氏名\r\nA1,山田　太郎\r\n");
+    }
+
+    #[test]
+    fn cp932_round_trips_and_refuses_unmappable_with_row_and_column() {
+        let b = encode_csv(&t(vec![vec!["A1", "髙橋　﨑"]]), CsvEncoding::Cp932).unwrap();
+        let (s, _, bad) = encoding_rs::SHIFT_JIS.decode(&b);
+        assert!(!bad);
+        assert_eq!(s, "カードID,氏名\r\nA1,髙橋　﨑\r\n");
+        let e = encode_csv(
+            &t(vec![vec!["A1", "山田"], vec!["A2", "𠮷田　一郎"]]),
+            CsvEncoding::Cp932,
+        )
+        .unwrap_err();
+        match &e {
+            ExportError::Unmappable {
+                row,
+                data_row,
+                column,
+                ch,
+                ..
+            } => {
+                assert_eq!(
+                    (*row, *data_row, column.as_str(), *ch),
+                    (3, 2, "氏名", '𠮷')
+                );
+            }
+            other => panic!("{other}"),
+        }
+        let msg = e.to_string();
+        assert!(
+            msg.contains("3行目") && msg.contains("氏名") && msg.contains("𠮷"),
+            "{msg}"
+        );
+        // An ideographic variation selector is refused too, never written as &#NNNN;.
+        let ivs = encode_csv(&t(vec![vec!["A3", "葛\u{E0100}西"]]), CsvEncoding::Cp932);
+        assert!(matches!(
+            ivs,
+            Err(ExportError::Unmappable { code: 0xE0100, .. })
+        ));
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        let p = html_page("t", "<p>x</p>");
+        assert!(p.contains("@page { size: A4"));
+        assert!(p.contains("\"Yu Gothic\""));
+    }
+}

@@ -1,0 +1,432 @@
+//! 入荷確認: each card of a shipment is read once on arrival and compared with its list row.
+//!
+//! A card whose arrival check failed cannot be handed over until the problem is resolved with a
+//! note (audited). Cards read that are not in the list are kept as "strays" for the summary.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{check_officer, now_text, required_text};
+use crate::domain::card_facts::CertificateFacts;
+use crate::domain::matching::{MatchContext, MatchOutcome, MatchResult, match_identity};
+use crate::store::{Store, StoreError, audit, normalise_serial};
+
+/// Result of one arrival check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalOutcome {
+    /// 入荷確認済: the card matches its list row (a near match is recorded with its reasons).
+    Verified,
+    /// 入荷確認で不一致: the card does not match; handover is blocked until resolved.
+    Failed,
+}
+
+impl ArrivalOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArrivalOutcome::Verified => "verified",
+            ArrivalOutcome::Failed => "failed",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ArrivalOutcome::Verified => "入荷確認済",
+            ArrivalOutcome::Failed => "入荷確認で不一致",
+        }
+    }
+    fn parse(s: &str) -> ArrivalOutcome {
+        if s == "verified" {
+            ArrivalOutcome::Verified
+        } else {
+            ArrivalOutcome::Failed
+        }
+    }
+}
+
+/// One stored arrival check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArrivalCheck {
+    pub id: i64,
+    pub card_row: i64,
+    pub card_id: String,
+    pub at: String,
+    pub officer_id: Option<i64>,
+    pub result: ArrivalOutcome,
+    /// `match` / `near_match` / `mismatch`.
+    pub match_result: String,
+    /// Japanese reasons shown to the officer.
+    pub reasons: Vec<String>,
+    pub cert_serial_read: Option<String>,
+    /// The resolution note of a failed check, once resolved.
+    pub resolution: Option<String>,
+}
+
+impl ArrivalCheck {
+    /// Failed and not yet resolved: the card may not be handed over.
+    pub fn blocks_handover(&self) -> bool {
+        self.result == ArrivalOutcome::Failed && self.resolution.is_none()
+    }
+}
+
+/// A list row in a summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardBrief {
+    pub card_row: i64,
+    pub card_id: String,
+    pub name: String,
+}
+
+/// A card read on arrival that is not in the shipping list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stray {
+    pub id: i64,
+    pub shipment_id: Option<i64>,
+    pub at: String,
+    pub cert_serial: String,
+    pub subject_cn: String,
+    pub name_kanji: Option<String>,
+}
+
+/// What reading one card on arrival did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArrivalRead {
+    /// The card belongs to a list row; the check is recorded.
+    Checked {
+        check: ArrivalCheck,
+        outcome: MatchOutcome,
+    },
+    /// No list row for this card: recorded as a stray.
+    NotInList(Stray),
+}
+
+/// The state of a shipment's arrival check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArrivalSummary {
+    pub shipment_id: Option<i64>,
+    /// List rows (cards) considered.
+    pub total: u64,
+    pub verified: Vec<ArrivalCheck>,
+    /// Failed and not resolved.
+    pub failed: Vec<ArrivalCheck>,
+    /// Failed, then resolved with a note.
+    pub resolved: Vec<ArrivalCheck>,
+    /// List rows still at the desk with no card read yet.
+    pub not_read: Vec<CardBrief>,
+    /// Cards read that are not in the list.
+    pub strays: Vec<Stray>,
+}
+
+const CHECK_COLUMNS: &str = "a.id, a.card_row, c.card_id, a.at, a.officer_id, a.result, a.match_result, \
+     a.reasons, a.cert_serial_read, r.note";
+
+fn check_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArrivalCheck> {
+    let reasons: String = r.get(7)?;
+    Ok(ArrivalCheck {
+        id: r.get(0)?,
+        card_row: r.get(1)?,
+        card_id: r.get(2)?,
+        at: r.get(3)?,
+        officer_id: r.get(4)?,
+        result: ArrivalOutcome::parse(&r.get::<_, String>(5)?),
+        match_result: r.get(6)?,
+        reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+        cert_serial_read: r.get(8)?,
+        resolution: r.get(9)?,
+    })
+}
+
+fn stray_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stray> {
+    Ok(Stray {
+        id: r.get(0)?,
+        shipment_id: r.get(1)?,
+        at: r.get(2)?,
+        cert_serial: r.get(3)?,
+        subject_cn: r.get(4)?,
+        name_kanji: r.get(5)?,
+    })
+}
+
+impl Store {
+    /// Record the arrival check of the card in `card_row` against the certificate read from it.
+    /// A mismatch is `Failed` (handover blocked until resolved); a match or a near match is
+    /// `Verified`, with the reasons kept. One transaction with its audit event.
+    pub fn record_arrival_check(
+        &mut self,
+        card_row: i64,
+        cert: &CertificateFacts,
+        outcome: &MatchOutcome,
+        officer_id: Option<i64>,
+    ) -> Result<ArrivalCheck, StoreError> {
+        let card = self
+            .card(card_row)?
+            .ok_or(StoreError::CardNotFound(card_row))?;
+        let result = if outcome.result == MatchResult::Mismatch {
+            ArrivalOutcome::Failed
+        } else {
+            ArrivalOutcome::Verified
+        };
+        let reasons: Vec<String> = outcome.reasons.iter().map(|r| r.message.clone()).collect();
+        let serial = normalise_serial(&cert.serial_hex);
+        let tx = self.conn_mut().transaction()?;
+        check_officer(&tx, officer_id)?;
+        tx.execute(
+            "INSERT INTO arrival_checks (card_row, at, officer_id, result, match_result, reasons, cert_serial_read)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                card_row,
+                now_text(),
+                officer_id,
+                result.as_str(),
+                outcome.result.as_str(),
+                serde_json::to_string(&reasons).unwrap_or_default(),
+                serial,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            audit::NewEvent {
+                kind: "arrival_checked",
+                officer_id,
+                card_row: Some(card_row),
+                detail: serde_json::json!({
+                    "check_id": id,
+                    "card_id": card.card_id,
+                    "result": result.as_str(),
+                    "match": outcome.result.as_str(),
+                    "cert_serial": serial,
+                }),
+            },
+        )?;
+        tx.commit()?;
+        tracing::info!(
+            card_row,
+            check_id = id,
+            result = result.as_str(),
+            "arrival check"
+        );
+        self.arrival_check(id)?
+            .ok_or_else(|| StoreError::Refused(format!("入荷確認 {id} が見つかりません")))
+    }
+
+    /// Read one card on arrival: find its list row (by certificate serial, else the kanji name
+    /// among cards at the desk), compare, and record the check; a card with no list row is
+    /// recorded as a stray of `shipment_id`.
+    pub fn arrival_read(
+        &mut self,
+        shipment_id: Option<i64>,
+        cert: &CertificateFacts,
+        ctx: &MatchContext<'_>,
+        officer_id: Option<i64>,
+    ) -> Result<ArrivalRead, StoreError> {
+        let record = self
+            .find_by_certificate(cert)?
+            .filter(|c| shipment_id.is_none_or(|s| s == c.shipment_id));
+        if let Some(record) = record {
+            let outcome = match_identity(&record, cert, None, ctx);
+            let check = self.record_arrival_check(record.id, cert, &outcome, officer_id)?;
+            return Ok(ArrivalRead::Checked { check, outcome });
+        }
+        let serial = normalise_serial(&cert.serial_hex);
+        let tx = self.conn_mut().transaction()?;
+        check_officer(&tx, officer_id)?;
+        tx.execute(
+            "INSERT INTO arrival_strays (shipment_id, at, officer_id, cert_serial, subject_cn, name_kanji)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                shipment_id,
+                now_text(),
+                officer_id,
+                serial,
+                cert.subject_cn,
+                cert.name_kanji
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            audit::NewEvent {
+                kind: "arrival_not_in_list",
+                officer_id,
+                card_row: None,
+                detail: serde_json::json!({
+                    "stray_id": id,
+                    "shipment_id": shipment_id,
+                    "cert_serial": serial,
+                }),
+            },
+        )?;
+        tx.commit()?;
+        tracing::warn!(stray_id = id, "card read on arrival is not in the list");
+        let stray = self
+            .conn()
+            .query_row(
+                "SELECT id, shipment_id, at, cert_serial, subject_cn, name_kanji FROM arrival_strays WHERE id = ?1",
+                [id],
+                stray_from_row,
+            )?;
+        Ok(ArrivalRead::NotInList(stray))
+    }
+
+    pub fn arrival_check(&self, id: i64) -> Result<Option<ArrivalCheck>, StoreError> {
+        let sql = format!(
+            "SELECT {CHECK_COLUMNS} FROM arrival_checks a JOIN cards c ON c.id = a.card_row
+             LEFT JOIN arrival_resolutions r ON r.check_id = a.id WHERE a.id = ?1"
+        );
+        Ok(self
+            .conn()
+            .query_row(&sql, [id], check_from_row)
+            .optional()?)
+    }
+
+    /// The latest arrival check of a card.
+    pub fn latest_arrival_check(&self, card_row: i64) -> Result<Option<ArrivalCheck>, StoreError> {
+        let sql = format!(
+            "SELECT {CHECK_COLUMNS} FROM arrival_checks a JOIN cards c ON c.id = a.card_row
+             LEFT JOIN arrival_resolutions r ON r.check_id = a.id
+             WHERE a.card_row = ?1 ORDER BY a.id DESC LIMIT 1"
+        );
+        Ok(self
+            .conn()
+            .query_row(&sql, [card_row], check_from_row)
+            .optional()?)
+    }
+
+    /// The unresolved failed arrival check that blocks a card's handover, if any.
+    pub fn arrival_problem(&self, card_row: i64) -> Result<Option<ArrivalCheck>, StoreError> {
+        Ok(self
+            .latest_arrival_check(card_row)?
+            .filter(ArrivalCheck::blocks_handover))
+    }
+
+    /// Resolve a failed arrival check with a note (e.g. JMACA confirmed, list row corrected).
+    pub fn resolve_arrival_problem(
+        &mut self,
+        card_row: i64,
+        note: &str,
+        officer_id: Option<i64>,
+    ) -> Result<ArrivalCheck, StoreError> {
+        let note = required_text(note, "解決の内容")?;
+        let Some(check) = self.arrival_problem(card_row)? else {
+            let card_id = self
+                .card(card_row)?
+                .map(|c| c.card_id)
+                .unwrap_or_else(|| card_row.to_string());
+            return Err(StoreError::Refused(format!(
+                "カード {card_id} には未解決の入荷確認の問題がありません"
+            )));
+        };
+        let tx = self.conn_mut().transaction()?;
+        check_officer(&tx, officer_id)?;
+        tx.execute(
+            "INSERT INTO arrival_resolutions (check_id, at, officer_id, note) VALUES (?1, ?2, ?3, ?4)",
+            params![check.id, now_text(), officer_id, note],
+        )?;
+        audit::append(
+            &tx,
+            audit::NewEvent {
+                kind: "arrival_problem_resolved",
+                officer_id,
+                card_row: Some(card_row),
+                detail: serde_json::json!({
+                    "check_id": check.id,
+                    "card_id": check.card_id,
+                    "note": note,
+                }),
+            },
+        )?;
+        tx.commit()?;
+        tracing::info!(card_row, check_id = check.id, "arrival problem resolved");
+        self.arrival_check(check.id)?
+            .ok_or_else(|| StoreError::Refused(format!("入荷確認 {} が見つかりません", check.id)))
+    }
+
+    /// Called by `commit_handover`: a card with an unresolved failed arrival check, or one packed
+    /// in an open return batch, is not handed over.
+    pub fn check_handover_allowed(&self, card_row: i64) -> Result<(), StoreError> {
+        if let Some(p) = self.arrival_problem(card_row)? {
+            let why = if p.reasons.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", p.reasons.join(" / "))
+            };
+            return Err(StoreError::Refused(format!(
+                "カード {} は入荷確認で不一致でした{why}。問題の解決を記録するまで交付できません",
+                p.card_id
+            )));
+        }
+        let batch: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
+                 WHERE i.card_row = ?1 AND i.kind = 'cards' AND i.active = 1",
+                [card_row],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(number) = batch {
+            return Err(StoreError::Refused(format!(
+                "このカードは返却バッチ {number} に入っています。交付するには先にバッチを取り消してください"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The arrival state of one shipment (or of every card when `shipment_id` is None).
+    pub fn arrival_summary(&self, shipment_id: Option<i64>) -> Result<ArrivalSummary, StoreError> {
+        let sql = format!(
+            "SELECT {CHECK_COLUMNS} FROM arrival_checks a JOIN cards c ON c.id = a.card_row
+             LEFT JOIN arrival_resolutions r ON r.check_id = a.id
+             WHERE (?1 IS NULL OR c.shipment_id = ?1)
+               AND a.id = (SELECT max(id) FROM arrival_checks x WHERE x.card_row = a.card_row)
+             ORDER BY c.line_no, c.id"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let checks = stmt
+            .query_map([shipment_id], check_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut s = ArrivalSummary {
+            shipment_id,
+            total: self.conn().query_row(
+                "SELECT count(*) FROM cards WHERE ?1 IS NULL OR shipment_id = ?1",
+                [shipment_id],
+                |r| r.get::<_, i64>(0),
+            )? as u64,
+            verified: vec![],
+            failed: vec![],
+            resolved: vec![],
+            not_read: vec![],
+            strays: vec![],
+        };
+        for c in checks {
+            match (c.result, c.resolution.is_some()) {
+                (ArrivalOutcome::Verified, _) => s.verified.push(c),
+                (ArrivalOutcome::Failed, false) => s.failed.push(c),
+                (ArrivalOutcome::Failed, true) => s.resolved.push(c),
+            }
+        }
+        let mut stmt = self.conn().prepare(
+            "SELECT c.id, c.card_id, c.name FROM cards c
+             WHERE (?1 IS NULL OR c.shipment_id = ?1) AND c.state = 'awaiting'
+               AND NOT EXISTS (SELECT 1 FROM arrival_checks a WHERE a.card_row = c.id)
+             ORDER BY c.shipment_id, c.line_no, c.id",
+        )?;
+        s.not_read = stmt
+            .query_map([shipment_id], |r| {
+                Ok(CardBrief {
+                    card_row: r.get(0)?,
+                    card_id: r.get(1)?,
+                    name: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT id, shipment_id, at, cert_serial, subject_cn, name_kanji FROM arrival_strays
+             WHERE ?1 IS NULL OR shipment_id = ?1 ORDER BY id",
+        )?;
+        s.strays = stmt
+            .query_map([shipment_id], stray_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(s)
+    }
+}

@@ -1,0 +1,401 @@
+//! 未交付: cards still at the desk, days since arrival, contacts, holds and what is due.
+//!
+//! Deadlines come from `[uncollected]` in `data/rules.toml` (UNVERIFIED, see [`UncollectedRules`]):
+//! - 連絡 (notice) is due from `notice_days` after arrival while no contact is recorded;
+//! - 再連絡 (re-notice) from `renotice_days` after arrival, once the latest contact is at least
+//!   `renotice_days - notice_days` days old;
+//! - 返却 (return) from `return_days` after arrival.
+//!
+//! Held cards (保留, e.g. 入院中) and cards already packed in a return batch are never due.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{UncollectedRules, check_officer, now_text, required_text};
+use crate::domain::record::CardRecord;
+use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactMethod {
+    Phone,
+    Letter,
+    Mail,
+}
+
+impl ContactMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactMethod::Phone => "phone",
+            ContactMethod::Letter => "letter",
+            ContactMethod::Mail => "mail",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactMethod::Phone => "電話",
+            ContactMethod::Letter => "郵便",
+            ContactMethod::Mail => "メール",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ContactMethod> {
+        match s.trim() {
+            "phone" | "電話" => Some(ContactMethod::Phone),
+            "letter" | "郵便" | "手紙" => Some(ContactMethod::Letter),
+            "mail" | "email" | "メール" => Some(ContactMethod::Mail),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub id: i64,
+    pub on: NaiveDate,
+    pub method: ContactMethod,
+    pub note: Option<String>,
+    pub officer_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueAction {
+    Notice,
+    Renotice,
+    Return,
+}
+
+impl DueAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DueAction::Notice => "notice",
+            DueAction::Renotice => "renotice",
+            DueAction::Return => "return",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            DueAction::Notice => "連絡",
+            DueAction::Renotice => "再連絡",
+            DueAction::Return => "返却",
+        }
+    }
+}
+
+/// A card at the desk with its uncollected-card facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UncollectedCard {
+    pub card: CardRecord,
+    /// Days since 到着日 (JST).
+    pub days: i64,
+    pub contacts: Vec<Contact>,
+    /// 保留 reason.
+    pub hold: Option<String>,
+    /// The live return batch the card is packed in.
+    pub in_batch: Option<String>,
+    pub appointment: Option<NaiveDateTime>,
+    /// The action due today, if any (never for held or packed cards).
+    pub due: Option<DueAction>,
+}
+
+/// What is due for a card `days` after arrival whose latest contact was `last_contact_age` days ago.
+pub fn due_action(
+    rules: &UncollectedRules,
+    days: i64,
+    contacts: usize,
+    last_contact_age: Option<i64>,
+) -> Option<DueAction> {
+    if days >= i64::from(rules.return_days) {
+        Some(DueAction::Return)
+    } else if days >= i64::from(rules.renotice_days)
+        && contacts > 0
+        && last_contact_age.is_some_and(|a| a >= i64::from(rules.renotice_days - rules.notice_days))
+    {
+        Some(DueAction::Renotice)
+    } else if days >= i64::from(rules.notice_days) && contacts == 0 {
+        Some(DueAction::Notice)
+    } else {
+        None
+    }
+}
+
+impl Store {
+    /// Every card at the desk (交付待ち), oldest arrival first, with what is due on `today`.
+    pub fn uncollected(
+        &self,
+        rules: &UncollectedRules,
+        today: NaiveDate,
+    ) -> Result<Vec<UncollectedCard>, StoreError> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS}, h.reason, a.at,
+                (SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
+                 WHERE i.card_row = c.id AND i.kind = 'cards' AND i.active = 1)
+             FROM cards c
+             LEFT JOIN uncollected_holds h ON h.card_row = c.id AND h.lifted_at IS NULL
+             LEFT JOIN appointments a ON a.card_row = c.id
+             WHERE c.state = 'awaiting' ORDER BY c.arrived_on, c.card_id"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    card_from_row(r)?,
+                    r.get::<_, Option<String>>(17)?,
+                    r.get::<_, Option<String>>(18)?,
+                    r.get::<_, Option<String>>(19)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (card, hold, appt, in_batch) in rows {
+            let contacts = self.contacts(card.id)?;
+            let days = (today - card.arrived_on).num_days();
+            let last_age = contacts.last().map(|c| (today - c.on).num_days());
+            let due = if hold.is_some() || in_batch.is_some() {
+                None
+            } else {
+                due_action(rules, days, contacts.len(), last_age)
+            };
+            out.push(UncollectedCard {
+                appointment: appt
+                    .and_then(|a| NaiveDateTime::parse_from_str(&a, "%Y-%m-%d %H:%M").ok()),
+                card,
+                days,
+                contacts,
+                hold,
+                in_batch,
+                due,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The cards for which an action is due on `today` (held cards excluded).
+    pub fn uncollected_due(
+        &self,
+        rules: &UncollectedRules,
+        today: NaiveDate,
+    ) -> Result<Vec<UncollectedCard>, StoreError> {
+        let mut v = self.uncollected(rules, today)?;
+        v.retain(|u| u.due.is_some());
+        Ok(v)
+    }
+
+    pub fn contacts(&self, card_row: i64) -> Result<Vec<Contact>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, on_date, method, note, officer_id FROM uncollected_contacts
+             WHERE card_row = ?1 ORDER BY on_date, id",
+        )?;
+        let rows = stmt
+            .query_map([card_row], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, on, method, note, officer_id)| {
+                Some(Contact {
+                    id,
+                    on: NaiveDate::parse_from_str(&on, "%Y-%m-%d").ok()?,
+                    method: ContactMethod::parse(&method)?,
+                    note,
+                    officer_id,
+                })
+            })
+            .collect())
+    }
+
+    /// Record a contact with the physician about an uncollected card.
+    pub fn record_contact(
+        &mut self,
+        card_row: i64,
+        method: ContactMethod,
+        on: NaiveDate,
+        note: Option<&str>,
+        officer_id: Option<i64>,
+    ) -> Result<Contact, StoreError> {
+        let card = self
+            .card(card_row)?
+            .ok_or(StoreError::CardNotFound(card_row))?;
+        if card.state != crate::domain::CardState::Awaiting {
+            return Err(StoreError::Refused(format!(
+                "カード {} は「{}」のため連絡記録の対象ではありません",
+                card.card_id,
+                card.state.label()
+            )));
+        }
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        let tx = self.conn_mut().transaction()?;
+        check_officer(&tx, officer_id)?;
+        tx.execute(
+            "INSERT INTO uncollected_contacts (card_row, on_date, method, note, at, officer_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                card_row,
+                on.to_string(),
+                method.as_str(),
+                note,
+                now_text(),
+                officer_id
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            audit::NewEvent {
+                kind: "uncollected_contact",
+                officer_id,
+                card_row: Some(card_row),
+                detail: serde_json::json!({
+                    "contact_id": id,
+                    "card_id": card.card_id,
+                    "method": method.as_str(),
+                    "on": on.to_string(),
+                }),
+            },
+        )?;
+        tx.commit()?;
+        tracing::info!(card_row, contact_id = id, "contact recorded");
+        Ok(Contact {
+            id,
+            on,
+            method,
+            note: note.map(str::to_string),
+            officer_id,
+        })
+    }
+
+    /// The hold reason of a card, if held.
+    pub fn hold(&self, card_row: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT reason FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+                [card_row],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Hold a card at the desk beyond the deadlines (reason required, e.g. 入院中).
+    pub fn set_hold(
+        &mut self,
+        card_row: i64,
+        reason: &str,
+        officer_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let reason = required_text(reason, "保留の理由")?;
+        let card = self
+            .card(card_row)?
+            .ok_or(StoreError::CardNotFound(card_row))?;
+        if card.state != crate::domain::CardState::Awaiting {
+            return Err(StoreError::Refused(format!(
+                "カード {} は「{}」のため保留にできません",
+                card.card_id,
+                card.state.label()
+            )));
+        }
+        let now = now_text();
+        let tx = self.conn_mut().transaction()?;
+        check_officer(&tx, officer_id)?;
+        // A new reason replaces the hold in force (which is kept, lifted).
+        let previous: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+                [card_row],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(p) = previous {
+            tx.execute(
+                "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
+                params![p, now, officer_id],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO uncollected_holds (card_row, reason, since, officer_id) VALUES (?1, ?2, ?3, ?4)",
+            params![card_row, reason, now, officer_id],
+        )?;
+        let hold_id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            audit::NewEvent {
+                kind: "uncollected_hold_set",
+                officer_id,
+                card_row: Some(card_row),
+                // The reason may be about health (入院中): it stays in the holds table only.
+                detail: serde_json::json!({
+                    "card_id": card.card_id,
+                    "hold_id": hold_id,
+                    "replaces": previous,
+                }),
+            },
+        )?;
+        tx.commit()?;
+        tracing::info!(card_row, hold_id, "hold set");
+        Ok(())
+    }
+
+    /// Lift a card's hold (the hold row stays, marked lifted). Refused when it is not held.
+    pub fn clear_hold(&mut self, card_row: i64, officer_id: Option<i64>) -> Result<(), StoreError> {
+        let card = self
+            .card(card_row)?
+            .ok_or(StoreError::CardNotFound(card_row))?;
+        let tx = self.conn_mut().transaction()?;
+        check_officer(&tx, officer_id)?;
+        let hold_id: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+                [card_row],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(hold_id) = hold_id else {
+            return Err(StoreError::Refused(format!(
+                "カード {} は保留になっていません",
+                card.card_id
+            )));
+        };
+        tx.execute(
+            "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
+            params![hold_id, now_text(), officer_id],
+        )?;
+        audit::append(
+            &tx,
+            audit::NewEvent {
+                kind: "uncollected_hold_cleared",
+                officer_id,
+                card_row: Some(card_row),
+                detail: serde_json::json!({ "card_id": card.card_id, "hold_id": hold_id }),
+            },
+        )?;
+        tx.commit()?;
+        tracing::info!(card_row, hold_id, "hold cleared");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_actions_follow_the_deadlines() {
+        let r = UncollectedRules::default();
+        assert_eq!(due_action(&r, 29, 0, None), None);
+        assert_eq!(due_action(&r, 30, 0, None), Some(DueAction::Notice));
+        assert_eq!(due_action(&r, 40, 1, Some(10)), None);
+        // Re-notice once 90 days passed and the last contact is 60 days old.
+        assert_eq!(due_action(&r, 95, 1, Some(59)), None);
+        assert_eq!(due_action(&r, 95, 1, Some(60)), Some(DueAction::Renotice));
+        assert_eq!(due_action(&r, 100, 0, None), Some(DueAction::Notice));
+        assert_eq!(due_action(&r, 180, 3, Some(1)), Some(DueAction::Return));
+    }
+}
