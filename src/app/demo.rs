@@ -43,7 +43,8 @@ pub struct DemoCardSpec {
 }
 
 /// Issuer used for demo certificates (the runtime may substitute a known issuer from data/).
-pub const DEMO_ISSUER: &str = "CN=HPKI-01-MedicalDoctor-forAuthentication,O=Japan Medical Association,C=JP";
+pub const DEMO_ISSUER: &str =
+    "CN=HPKI-01-MedicalDoctor-forAuthentication,O=Japan Medical Association,C=JP";
 
 /// Pairs (usual form, variant form) used to make a variant-kanji card.
 const VARIANTS: &[(char, char)] = &[
@@ -66,7 +67,10 @@ const VARIANTS: &[(char, char)] = &[
 
 /// Kanji name with family and given separated by U+3000, as the certificate carries it.
 fn card_kanji(name: &str) -> String {
-    let parts: Vec<&str> = name.split([' ', '\u{3000}']).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = name
+        .split([' ', '\u{3000}'])
+        .filter(|p| !p.is_empty())
+        .collect();
     parts.join("\u{3000}")
 }
 

@@ -101,7 +101,9 @@ impl KeySpec {
     pub fn is_plain_char(self) -> bool {
         match self {
             KeySpec::Digits => true,
-            KeySpec::Key(KeyCode::Char(_), m) => !m.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT),
+            KeySpec::Key(KeyCode::Char(_), m) => {
+                !m.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            }
             KeySpec::Key(..) => false,
         }
     }
@@ -281,7 +283,12 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::Queue, UP, A::Up, "前の行"),
     quiet(C::Queue, DOWN, A::Down, "次の行"),
     quiet(C::Queue, KeySpec::plain(K::PageUp), A::PageUp, "前のページ"),
-    quiet(C::Queue, KeySpec::plain(K::PageDown), A::PageDown, "次のページ"),
+    quiet(
+        C::Queue,
+        KeySpec::plain(K::PageDown),
+        A::PageDown,
+        "次のページ",
+    ),
     quiet(C::Queue, ESC, A::ClearSearch, "検索語を消す"),
     quiet(C::Queue, f(5), A::Refresh, "再読込"),
     demo(C::Queue, f(6), A::DemoTray, "デモカード"),
@@ -312,8 +319,18 @@ pub static KEYMAP: &[Binding] = &[
     b(C::Handoff, ENTER, A::Next, "次へ"),
     b(C::Handoff, ESC, A::Back, "戻る"),
     // 郵送
-    b(C::MailDetails, KeySpec::plain(K::Tab), A::SwitchField, "欄の移動"),
-    quiet(C::MailDetails, KeySpec::plain(K::BackTab), A::SwitchField, "欄の移動"),
+    b(
+        C::MailDetails,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "欄の移動",
+    ),
+    quiet(
+        C::MailDetails,
+        KeySpec::plain(K::BackTab),
+        A::SwitchField,
+        "欄の移動",
+    ),
     quiet(C::MailDetails, UP, A::SwitchField, "欄の移動"),
     quiet(C::MailDetails, DOWN, A::SwitchField, "欄の移動"),
     b(C::MailDetails, ENTER, A::Next, "次へ"),
@@ -332,7 +349,12 @@ pub static KEYMAP: &[Binding] = &[
     b(C::Help, UP, A::Up, "上へ"),
     b(C::Help, DOWN, A::Down, "下へ"),
     quiet(C::Help, KeySpec::plain(K::PageUp), A::PageUp, "前のページ"),
-    quiet(C::Help, KeySpec::plain(K::PageDown), A::PageDown, "次のページ"),
+    quiet(
+        C::Help,
+        KeySpec::plain(K::PageDown),
+        A::PageDown,
+        "次のページ",
+    ),
     b(C::Message, ENTER, A::Close, "閉じる"),
     quiet(C::Message, ESC, A::Close, "閉じる"),
     b(C::ConfirmCommit, ch('y'), A::Yes, "確定する"),

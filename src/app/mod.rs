@@ -23,7 +23,7 @@ pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
 pub use queue::{QueueState, STATE_FILTERS};
 pub use wizard::{
-    CardConfirmed, CardPhase, Decision, Flow, Handover, HandoffDraft, IdentityChecked,
+    CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
     IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step, id_rule_satisfied,
     pin_warnings,
 };
@@ -98,15 +98,23 @@ pub struct ReaderState {
 }
 
 /// Card events as the app sees them (the runtime translates `card::CardEvent`).
+/// A reading is a few hundred bytes and arrives once per card: not worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CardSignal {
     ServiceUnavailable,
     ServiceAvailable,
     ReaderAdded(String),
     ReaderRemoved(String),
-    Inserted { reader: String },
-    Removed { reader: String },
-    Reading { reader: String },
+    Inserted {
+        reader: String,
+    },
+    Removed {
+        reader: String,
+    },
+    Reading {
+        reader: String,
+    },
     /// A finished reading; the error is already a Japanese message.
     ReadFinished {
         reader: String,
@@ -418,6 +426,33 @@ impl App {
         }
     }
 
+    /// Whether a binding does something right now (the footer shows only those; the help
+    /// screen shows every binding).
+    pub fn binding_relevant(&self, b: &Binding) -> bool {
+        let Screen::Handover(h) = &self.screen else {
+            return true;
+        };
+        if b.context != Context::CardCheck || !self.modals.is_empty() {
+            return true;
+        }
+        let Step::Card { phase, .. } = &h.step else {
+            return true;
+        };
+        let result = match phase {
+            CardPhase::Result {
+                outcome, decision, ..
+            } => Some((outcome.result, *decision)),
+            _ => None,
+        };
+        match b.action {
+            Action::ConfirmNear => matches!(result, Some((MatchKind::NearMatch, None))),
+            Action::RecordException => matches!(result, Some((MatchKind::Mismatch, None))),
+            Action::Next => result.is_some(),
+            Action::Reread => !matches!(phase, CardPhase::Waiting | CardPhase::Reading),
+            _ => true,
+        }
+    }
+
     /// True when a text field has keyboard focus (single-key shortcuts are off).
     pub fn text_focus(&self) -> bool {
         self.context().has_text_focus()
@@ -524,7 +559,10 @@ impl App {
         self.officer = None;
         self.screen = Screen::Queue;
         self.open_officer_picker();
-        self.flash("操作がなかったためロックしました。担当者を選んでください。", false);
+        self.flash(
+            "操作がなかったためロックしました。担当者を選んでください。",
+            false,
+        );
         vec![Effect::LoadOfficers]
     }
 
@@ -551,8 +589,9 @@ impl App {
             }
             if let Some(field) = self.focused_field_mut() {
                 field.handle_key(&key);
-                if let Some(Modal::CancelReason { error, .. } | Modal::OfficerPicker { error, .. }) =
-                    self.modals.last_mut()
+                if let Some(
+                    Modal::CancelReason { error, .. } | Modal::OfficerPicker { error, .. },
+                ) = self.modals.last_mut()
                 {
                     *error = None;
                 }
@@ -634,11 +673,14 @@ impl App {
         };
         match top {
             Modal::Help { scroll } => {
+                // Headings and blank lines included; the renderer clamps to the window.
+                let lines = KEYMAP.len() + 2 * Context::ALL.len();
+                let max = u16::try_from(lines).unwrap_or(u16::MAX);
                 match action {
                     Action::Up => *scroll = scroll.saturating_sub(1),
-                    Action::Down => *scroll = scroll.saturating_add(1),
+                    Action::Down => *scroll = scroll.saturating_add(1).min(max),
                     Action::PageUp => *scroll = scroll.saturating_sub(10),
-                    Action::PageDown => *scroll = scroll.saturating_add(10),
+                    Action::PageDown => *scroll = scroll.saturating_add(10).min(max),
                     Action::Close => {
                         self.modals.pop();
                     }
@@ -766,7 +808,8 @@ impl App {
                             self.flash(msg, false);
                         }
                         None => {
-                            *error = Some("担当者の名前を入力して Enter で追加してください。".into())
+                            *error =
+                                Some("担当者の名前を入力して Enter で追加してください。".into())
                         }
                     }
                     Vec::new()

@@ -116,11 +116,9 @@ impl App {
             Action::Down => self.queue.move_by(1),
             Action::PageUp => self.queue.move_by(-(PAGE as isize)),
             Action::PageDown => self.queue.move_by(PAGE as isize),
-            Action::ClearSearch => {
-                if !self.queue.search.value().is_empty() {
-                    self.queue.search.clear();
-                    return vec![self.queue.search_effect()];
-                }
+            Action::ClearSearch if !self.queue.search.value().is_empty() => {
+                self.queue.search.clear();
+                return vec![self.queue.search_effect()];
             }
             Action::CycleFilter => {
                 let i = STATE_FILTERS
@@ -142,7 +140,10 @@ impl App {
             }
             Action::Open | Action::OpenMail => {
                 let Some(record) = self.queue.selected_record().cloned() else {
-                    self.flash("一覧に記録がありません。検索語や状態の絞り込みを確認してください。", true);
+                    self.flash(
+                        "一覧に記録がありません。検索語や状態の絞り込みを確認してください。",
+                        true,
+                    );
                     return Vec::new();
                 };
                 let flow = (action == Action::OpenMail).then_some(Flow::Mail);

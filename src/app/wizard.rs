@@ -208,7 +208,7 @@ pub fn validate_tracking(s: &str) -> Result<String, String> {
     if digits.is_empty() {
         return Err("お問い合わせ番号を入力してください。".into());
     }
-    if digits.chars().any(|c| !c.is_ascii()) {
+    if !digits.is_ascii() {
         return Err("IMEをオフにしてください（お問い合わせ番号は半角数字です）。".into());
     }
     if !digits.chars().all(|c| c.is_ascii_digit()) {
@@ -216,9 +216,7 @@ pub fn validate_tracking(s: &str) -> Result<String, String> {
     }
     let n = digits.len();
     if !(11..=13).contains(&n) {
-        return Err(format!(
-            "お問い合わせ番号は11から13桁です（入力は{n}桁）。"
-        ));
+        return Err(format!("お問い合わせ番号は11から13桁です（入力は{n}桁）。"));
     }
     Ok(digits)
 }
@@ -260,9 +258,10 @@ impl Handover {
         match &self.step {
             Step::Identity => Context::Identity,
             Step::Card {
-                phase: CardPhase::Result {
-                    note_focus: true, ..
-                },
+                phase:
+                    CardPhase::Result {
+                        note_focus: true, ..
+                    },
                 ..
             } => Context::CardNote,
             Step::Card { .. } => Context::CardCheck,
@@ -288,9 +287,10 @@ impl Handover {
     pub fn focused_field(&self) -> Option<&LineEdit> {
         match &self.step {
             Step::Card {
-                phase: CardPhase::Result {
-                    note_focus: true, ..
-                },
+                phase:
+                    CardPhase::Result {
+                        note_focus: true, ..
+                    },
                 ..
             } => Some(&self.card_note),
             Step::Mail { .. } => Some(match self.mail_draft.focus {
@@ -304,9 +304,10 @@ impl Handover {
     pub fn focused_field_mut(&mut self) -> Option<&mut LineEdit> {
         match &self.step {
             Step::Card {
-                phase: CardPhase::Result {
-                    note_focus: true, ..
-                },
+                phase:
+                    CardPhase::Result {
+                        note_focus: true, ..
+                    },
                 ..
             } => Some(&mut self.card_note),
             Step::Mail { .. } => Some(match self.mail_draft.focus {
@@ -440,157 +441,156 @@ impl App {
                         };
                         return h.enter_card_step(Some(identity), &slot);
                     }
-                    Action::Back => return self.abort_handover("交付を中止しました（記録は変わっていません）。"),
+                    Action::Back => {
+                        return self
+                            .abort_handover("交付を中止しました（記録は変わっていません）。");
+                    }
                     _ => {}
                 }
                 Vec::new()
             }
-            Step::Card { identity, phase } => {
-                match action {
-                    Action::Next => {
-                        let confirmed = match phase {
-                            CardPhase::Result {
-                                reading,
-                                outcome,
-                                decision,
-                                note_focus,
-                            } => {
-                                let note = h.card_note.value().trim().to_string();
-                                let needs = match outcome.result {
-                                    MatchKind::Match => None,
-                                    MatchKind::NearMatch => Some(Decision::NearConfirmed),
-                                    MatchKind::Mismatch => Some(Decision::Exception),
-                                };
-                                match needs {
-                                    Some(Decision::NearConfirmed)
-                                        if *decision != Some(Decision::NearConfirmed) =>
-                                    {
-                                        h.card_error = Some(
+            Step::Card { identity, phase } => match action {
+                Action::Next => {
+                    let confirmed = match phase {
+                        CardPhase::Result {
+                            reading,
+                            outcome,
+                            decision,
+                            note_focus,
+                        } => {
+                            let note = h.card_note.value().trim().to_string();
+                            let needs = match outcome.result {
+                                MatchKind::Match => None,
+                                MatchKind::NearMatch => Some(Decision::NearConfirmed),
+                                MatchKind::Mismatch => Some(Decision::Exception),
+                            };
+                            match needs {
+                                Some(Decision::NearConfirmed)
+                                    if *decision != Some(Decision::NearConfirmed) =>
+                                {
+                                    h.card_error = Some(
                                             "近似一致です。同一人物と確認できたら y を押し、理由を入力してください。".into(),
                                         );
-                                        return Vec::new();
-                                    }
-                                    Some(Decision::Exception)
-                                        if *decision != Some(Decision::Exception) =>
-                                    {
-                                        h.card_error = Some(
+                                    return Vec::new();
+                                }
+                                Some(Decision::Exception)
+                                    if *decision != Some(Decision::Exception) =>
+                                {
+                                    h.card_error = Some(
                                             "記録とカードが一致しません。x で中止するか、e で例外として記録してください。".into(),
                                         );
-                                        return Vec::new();
-                                    }
-                                    Some(_) if note.is_empty() => {
-                                        *note_focus = true;
-                                        h.card_error = Some("理由を入力してください。".into());
-                                        return Vec::new();
-                                    }
-                                    _ => {}
+                                    return Vec::new();
                                 }
-                                CardConfirmed {
-                                    serial: reading.certificate.serial_hex.clone(),
-                                    result: outcome.result,
-                                    reasons: outcome.reasons.iter().map(|(_, m)| m.clone()).collect(),
-                                    note: (needs.is_some() && !note.is_empty()).then_some(note),
-                                    exception: *decision == Some(Decision::Exception)
-                                        && outcome.result == MatchKind::Mismatch,
-                                    pin: reading.pin,
+                                Some(_) if note.is_empty() => {
+                                    *note_focus = true;
+                                    h.card_error = Some("理由を入力してください。".into());
+                                    return Vec::new();
                                 }
+                                _ => {}
                             }
-                            _ => {
-                                h.card_error = Some("カードの照合が終わっていません。".into());
-                                return Vec::new();
-                            }
-                        };
-                        let identity = identity.take();
-                        h.card_stash = Some(std::mem::replace(phase, CardPhase::Waiting));
-                        h.card_error = None;
-                        match (h.flow, identity) {
-                            (Flow::Counter, Some(identity)) => {
-                                let has_qr = h.record.has_registration_qr;
-                                let id = h.record.id;
-                                h.step = Step::Handoff {
-                                    identity,
-                                    card: confirmed,
-                                    qr: if has_qr {
-                                        QrView::Loading
-                                    } else {
-                                        QrView::PrintedSheet
-                                    },
-                                };
-                                if has_qr {
-                                    return vec![Effect::LoadQr(id)];
-                                }
-                            }
-                            _ => {
-                                h.mail_draft.error = None;
-                                h.step = Step::Mail { card: confirmed };
+                            CardConfirmed {
+                                serial: reading.certificate.serial_hex.clone(),
+                                result: outcome.result,
+                                reasons: outcome.reasons.iter().map(|(_, m)| m.clone()).collect(),
+                                note: (needs.is_some() && !note.is_empty()).then_some(note),
+                                exception: *decision == Some(Decision::Exception)
+                                    && outcome.result == MatchKind::Mismatch,
+                                pin: reading.pin,
                             }
                         }
-                        Vec::new()
-                    }
-                    Action::ConfirmNear => {
-                        if let CardPhase::Result {
-                            outcome,
-                            decision,
-                            note_focus,
-                            ..
-                        } = phase
-                            && outcome.result == MatchKind::NearMatch
-                        {
-                            *decision = Some(Decision::NearConfirmed);
-                            *note_focus = true;
-                            h.card_error = None;
-                        }
-                        Vec::new()
-                    }
-                    Action::RecordException => {
-                        if let CardPhase::Result {
-                            outcome,
-                            decision,
-                            note_focus,
-                            ..
-                        } = phase
-                            && outcome.result == MatchKind::Mismatch
-                        {
-                            *decision = Some(Decision::Exception);
-                            *note_focus = true;
-                            h.card_error = None;
-                        }
-                        Vec::new()
-                    }
-                    Action::LeaveField => {
-                        if let CardPhase::Result { note_focus, .. } = phase {
-                            *note_focus = false;
-                        }
-                        Vec::new()
-                    }
-                    Action::Reread => {
-                        if matches!(slot, CardSlot::Absent) {
-                            *phase = CardPhase::Waiting;
+                        _ => {
+                            h.card_error = Some("カードの照合が終わっていません。".into());
                             return Vec::new();
                         }
-                        *phase = CardPhase::Reading;
-                        vec![Effect::ReadCard]
-                    }
-                    Action::AbortHandover => {
-                        self.abort_handover("交付を中止しました（記録は変わっていません）。")
-                    }
-                    Action::Back => match h.flow {
-                        Flow::Counter => {
-                            h.card_stash = Some(std::mem::replace(phase, CardPhase::Waiting));
-                            h.card_error = None;
-                            h.step = Step::Identity;
-                            Vec::new()
+                    };
+                    let identity = identity.take();
+                    h.card_stash = Some(std::mem::replace(phase, CardPhase::Waiting));
+                    h.card_error = None;
+                    match (h.flow, identity) {
+                        (Flow::Counter, Some(identity)) => {
+                            let has_qr = h.record.has_registration_qr;
+                            let id = h.record.id;
+                            h.step = Step::Handoff {
+                                identity,
+                                card: confirmed,
+                                qr: if has_qr {
+                                    QrView::Loading
+                                } else {
+                                    QrView::PrintedSheet
+                                },
+                            };
+                            if has_qr {
+                                return vec![Effect::LoadQr(id)];
+                            }
                         }
-                        Flow::Mail => self.abort_handover("発送を中止しました（記録は変わっていません）。"),
-                    },
-                    _ => Vec::new(),
+                        _ => {
+                            h.mail_draft.error = None;
+                            h.step = Step::Mail { card: confirmed };
+                        }
+                    }
+                    Vec::new()
                 }
-            }
-            Step::Handoff {
-                identity,
-                card,
-                qr,
-            } => {
+                Action::ConfirmNear => {
+                    if let CardPhase::Result {
+                        outcome,
+                        decision,
+                        note_focus,
+                        ..
+                    } = phase
+                        && outcome.result == MatchKind::NearMatch
+                    {
+                        *decision = Some(Decision::NearConfirmed);
+                        *note_focus = true;
+                        h.card_error = None;
+                    }
+                    Vec::new()
+                }
+                Action::RecordException => {
+                    if let CardPhase::Result {
+                        outcome,
+                        decision,
+                        note_focus,
+                        ..
+                    } = phase
+                        && outcome.result == MatchKind::Mismatch
+                    {
+                        *decision = Some(Decision::Exception);
+                        *note_focus = true;
+                        h.card_error = None;
+                    }
+                    Vec::new()
+                }
+                Action::LeaveField => {
+                    if let CardPhase::Result { note_focus, .. } = phase {
+                        *note_focus = false;
+                    }
+                    Vec::new()
+                }
+                Action::Reread => {
+                    if matches!(slot, CardSlot::Absent) {
+                        *phase = CardPhase::Waiting;
+                        return Vec::new();
+                    }
+                    *phase = CardPhase::Reading;
+                    vec![Effect::ReadCard]
+                }
+                Action::AbortHandover => {
+                    self.abort_handover("交付を中止しました（記録は変わっていません）。")
+                }
+                Action::Back => match h.flow {
+                    Flow::Counter => {
+                        h.card_stash = Some(std::mem::replace(phase, CardPhase::Waiting));
+                        h.card_error = None;
+                        h.step = Step::Identity;
+                        Vec::new()
+                    }
+                    Flow::Mail => {
+                        self.abort_handover("発送を中止しました（記録は変わっていません）。")
+                    }
+                },
+                _ => Vec::new(),
+            },
+            Step::Handoff { identity, card, qr } => {
                 let d = &mut h.handoff_draft;
                 d.error = None;
                 match action {
@@ -721,7 +721,8 @@ impl App {
                             self.open_officer_picker();
                             return vec![Effect::LoadOfficers];
                         }
-                        self.modals.push(Modal::ConfirmCommit { opened_tick: ticks });
+                        self.modals
+                            .push(Modal::ConfirmCommit { opened_tick: ticks });
                         Vec::new()
                     }
                     Action::Back => {
@@ -777,10 +778,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn committed(
-        &mut self,
-        result: Result<CardRecord, String>,
-    ) -> Vec<Effect> {
+    pub(super) fn committed(&mut self, result: Result<CardRecord, String>) -> Vec<Effect> {
         let Some(h) = self.handover_mut() else {
             return Vec::new();
         };
@@ -924,7 +922,10 @@ mod tests {
     #[test]
     fn tracking_numbers() {
         assert_eq!(validate_tracking("1234-5678-9012").unwrap(), "123456789012");
-        assert_eq!(validate_tracking("１２３４５６７８９０１").unwrap(), "12345678901");
+        assert_eq!(
+            validate_tracking("１２３４５６７８９０１").unwrap(),
+            "12345678901"
+        );
         assert!(validate_tracking("1234567890").is_err());
         assert!(validate_tracking("12345678901234").is_err());
         let e = validate_tracking("あいう").unwrap_err();
