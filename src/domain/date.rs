@@ -1,1 +1,645 @@
-//! (in progress)
+//! Dates as the desk sees them: Japan Standard Time, 和暦 (Japanese era) and Gregorian input.
+//!
+//! Officers type dates in many shapes (`2024-04-01`, `令和6年4月1日`, `R6.4.1`, full-width
+//! digits from an IME …). [`parse_date`] accepts all of them and rejects impossible dates and
+//! dates outside an era with a Japanese message. Only 昭和・平成・令和 are supported: every
+//! physician card holder was born after 1926-12-25.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+const JST_OFFSET_SECS: i32 = 9 * 3600;
+
+const JST: FixedOffset = match FixedOffset::east_opt(JST_OFFSET_SECS) {
+    Some(offset) => offset,
+    None => panic!("+09:00 is a valid offset"),
+};
+
+/// A date known at compile time (only ever evaluated in `const` items).
+const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(date) => date,
+        None => panic!("constant date must exist"),
+    }
+}
+
+/// Japan Standard Time, UTC+09:00 (no daylight saving).
+pub fn jst() -> FixedOffset {
+    JST
+}
+
+/// The current time in JST.
+pub fn now_jst() -> DateTime<FixedOffset> {
+    Utc::now().with_timezone(&JST)
+}
+
+/// Today's date in JST (the desk's calendar day, whatever the machine's time zone).
+pub fn today_jst() -> NaiveDate {
+    now_jst().date_naive()
+}
+
+/// The JST calendar date of an instant, e.g. a certificate's `notAfter`
+/// (`2029-04-02T14:59:59Z` is 2029-04-02 23:59:59 JST → 2029-04-02).
+pub fn to_jst_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&JST).date_naive()
+}
+
+/// Why a typed date was rejected. The Display text is shown to the officer as is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("日付が入力されていません（例: 2024-04-01, 令和6年4月1日, R6.4.1）")]
+    Empty,
+    #[error("日付として読めません: 「{0}」（例: 2024-04-01, 令和6年4月1日, R6.4.1）")]
+    Unreadable(String),
+    #[error("存在しない日付です: 「{0}」")]
+    Nonexistent(String),
+    #[error("元号の範囲外です: 「{input}」（{era}は{range}）")]
+    EraOutOfRange {
+        input: String,
+        era: &'static str,
+        range: String,
+    },
+    #[error(
+        "元号の範囲外です: 「{input}」（{era}には対応していません。昭和・平成・令和または西暦で入力してください）"
+    )]
+    UnsupportedEra { input: String, era: &'static str },
+}
+
+/// The eras the desk needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Era {
+    Showa,
+    Heisei,
+    Reiwa,
+}
+
+impl Era {
+    pub const ALL: [Era; 3] = [Era::Showa, Era::Heisei, Era::Reiwa];
+
+    /// Kanji name: 昭和 / 平成 / 令和.
+    pub fn name(self) -> &'static str {
+        match self {
+            Era::Showa => "昭和",
+            Era::Heisei => "平成",
+            Era::Reiwa => "令和",
+        }
+    }
+
+    /// One-letter abbreviation used in short forms: S / H / R.
+    pub fn letter(self) -> char {
+        match self {
+            Era::Showa => 'S',
+            Era::Heisei => 'H',
+            Era::Reiwa => 'R',
+        }
+    }
+
+    /// First day of the era.
+    pub fn first_day(self) -> NaiveDate {
+        const SHOWA: NaiveDate = ymd(1926, 12, 25);
+        const HEISEI: NaiveDate = ymd(1989, 1, 8);
+        const REIWA: NaiveDate = ymd(2019, 5, 1);
+        match self {
+            Era::Showa => SHOWA,
+            Era::Heisei => HEISEI,
+            Era::Reiwa => REIWA,
+        }
+    }
+
+    /// Last day of the era (inclusive); `None` for the current era.
+    pub fn last_day(self) -> Option<NaiveDate> {
+        const SHOWA_END: NaiveDate = ymd(1989, 1, 7);
+        const HEISEI_END: NaiveDate = ymd(2019, 4, 30);
+        match self {
+            Era::Showa => Some(SHOWA_END),
+            Era::Heisei => Some(HEISEI_END),
+            Era::Reiwa => None,
+        }
+    }
+
+    /// Gregorian year of the era's first year (元年).
+    fn first_year(self) -> i32 {
+        self.first_day().year()
+    }
+
+    fn contains(self, d: NaiveDate) -> bool {
+        d >= self.first_day() && self.last_day().is_none_or(|last| d <= last)
+    }
+
+    fn range_text(self) -> String {
+        let first = format_kanji_gregorian(self.first_day());
+        match self.last_day() {
+            Some(last) => format!("{first}〜{}", format_kanji_gregorian(last)),
+            None => format!("{first}以降"),
+        }
+    }
+
+    /// The era a date falls in, if any of the supported ones.
+    pub fn of(d: NaiveDate) -> Option<Era> {
+        Era::ALL.into_iter().find(|era| era.contains(d))
+    }
+}
+
+fn format_kanji_gregorian(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// ISO 8601 calendar date: `2024-04-01`.
+pub fn format_iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Long 和暦: `令和6年4月1日`, `令和元年5月1日`. Dates before 昭和 fall back to `1920年1月1日`.
+pub fn format_wareki(d: NaiveDate) -> String {
+    match Era::of(d) {
+        Some(era) => {
+            let n = d.year() - era.first_year() + 1;
+            let year = if n == 1 {
+                "元".to_string()
+            } else {
+                n.to_string()
+            };
+            format!("{}{}年{}月{}日", era.name(), year, d.month(), d.day())
+        }
+        None => format_kanji_gregorian(d),
+    }
+}
+
+/// Short 和暦: `R6.4.1`, `H31.4.30`, `S50.1.2` (元年 is `R1`). Dates before 昭和 fall back to ISO.
+pub fn format_wareki_short(d: NaiveDate) -> String {
+    match Era::of(d) {
+        Some(era) => format!(
+            "{}{}.{}.{}",
+            era.letter(),
+            d.year() - era.first_year() + 1,
+            d.month(),
+            d.day()
+        ),
+        None => format_iso(d),
+    }
+}
+
+/// The 和暦 year a date falls in: `令和4年`, `令和元年` (Gregorian `1920年` before 昭和).
+pub fn format_wareki_year(d: NaiveDate) -> String {
+    match Era::of(d) {
+        Some(era) => match d.year() - era.first_year() + 1 {
+            1 => format!("{}元年", era.name()),
+            n => format!("{}{n}年", era.name()),
+        },
+        None => format!("{}年", d.year()),
+    }
+}
+
+/// Parse a year alone, e.g. the year a national exam was passed: `2022`, `2022年`, `令和4年`,
+/// `令和4`, `R4`, `令和元年`. An era year must overlap the era (平成31 yes, 平成32 no).
+pub fn parse_year(s: &str) -> Result<i32, DateError> {
+    let input = s.trim();
+    if input.is_empty() {
+        return Err(DateError::Empty);
+    }
+    let norm = normalise(input);
+    let body = norm.strip_suffix('年').unwrap_or(&norm);
+    let unreadable = || DateError::Unreadable(input.to_string());
+    let (calendar, rest) = strip_era(body).map_err(|era| DateError::UnsupportedEra {
+        input: input.to_string(),
+        era,
+    })?;
+    match calendar {
+        Calendar::Gregorian => digits(rest, 4, 4)
+            .and_then(|y| i32::try_from(y).ok())
+            .ok_or_else(unreadable),
+        Calendar::Era(era) => {
+            let n = if rest == "元" {
+                1
+            } else {
+                digits(rest, 1, 2).ok_or_else(unreadable)?
+            };
+            let year = era.first_year() + i32::try_from(n).map_err(|_| unreadable())? - 1;
+            let last_year = era.last_day().map(|d| d.year());
+            if n == 0 || last_year.is_some_and(|last| year > last) {
+                return Err(DateError::EraOutOfRange {
+                    input: input.to_string(),
+                    era: era.name(),
+                    range: era.range_text(),
+                });
+            }
+            Ok(year)
+        }
+    }
+}
+
+/// Both forms for display: `令和6年4月1日（2024-04-01）`.
+pub fn format_both(d: NaiveDate) -> String {
+    format!("{}（{}）", format_wareki(d), format_iso(d))
+}
+
+/// Which calendar the typed text uses.
+enum Calendar {
+    Gregorian,
+    Era(Era),
+}
+
+/// Normalise what an officer typed: NFKC (full-width → ASCII, ㋿ → 令和), no whitespace,
+/// every dash-like character → `-`, letters upper-case.
+fn normalise(s: &str) -> String {
+    s.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => '-',
+            other => other.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+fn strip_era(s: &str) -> Result<(Calendar, &str), &'static str> {
+    const PREFIXES: [(&str, Option<Era>, &str); 10] = [
+        ("令和", Some(Era::Reiwa), "令和"),
+        ("平成", Some(Era::Heisei), "平成"),
+        ("昭和", Some(Era::Showa), "昭和"),
+        ("大正", None, "大正"),
+        ("明治", None, "明治"),
+        ("R", Some(Era::Reiwa), "令和"),
+        ("H", Some(Era::Heisei), "平成"),
+        ("S", Some(Era::Showa), "昭和"),
+        ("T", None, "大正"),
+        ("M", None, "明治"),
+    ];
+    for (prefix, era, name) in PREFIXES {
+        if let Some(rest) = s.strip_prefix(prefix)
+            && rest.starts_with(|c: char| c.is_ascii_digit() || c == '元')
+        {
+            return match era {
+                Some(era) => Ok((Calendar::Era(era), rest)),
+                None => Err(name),
+            };
+        }
+    }
+    Ok((Calendar::Gregorian, s))
+}
+
+fn digits(s: &str, min_len: usize, max_len: usize) -> Option<u32> {
+    if s.len() < min_len || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Split the part after the era into (year, month, day) numbers, checking the shape only.
+fn split_ymd(body: &str, era: bool) -> Option<(u32, u32, u32)> {
+    let year = |y: &str| -> Option<u32> {
+        if era {
+            if y == "元" { Some(1) } else { digits(y, 1, 2) }
+        } else {
+            digits(y, 4, 4)
+        }
+    };
+    let (y, m, d) = if let Some((y, rest)) = body.split_once('年') {
+        let (m, rest) = rest.split_once('月')?;
+        let d = rest.strip_suffix('日').unwrap_or(rest);
+        (y, m, d)
+    } else if body.bytes().all(|b| b.is_ascii_digit()) {
+        // Compact forms: 20240401, or R060401 after an era letter.
+        let year_len = if era { 2 } else { 4 };
+        if body.len() != year_len + 4 {
+            return None;
+        }
+        let (y, md) = body.split_at(year_len);
+        let (m, d) = md.split_at(2);
+        (y, m, d)
+    } else {
+        let sep = body
+            .chars()
+            .find(|c| !c.is_ascii_digit() && *c != '元')
+            .filter(|c| matches!(c, '-' | '/' | '.'))?;
+        let mut parts = body.split(sep);
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        (y, m, d)
+    };
+    Some((year(y)?, digits(m, 1, 2)?, digits(d, 1, 2)?))
+}
+
+/// Parse a date typed by an officer or read from a file.
+///
+/// Accepts ISO `2024-04-01`, `2024/4/1`, `2024.4.1`, `20240401`, `2024年4月1日`, and 和暦
+/// `令和6年4月1日`, `令和元年5月1日`, `R6.4.1`, `R06/04/01`, `R060401`, `H31.4.30`, `S50.1.2`
+/// (letters in either case, full-width characters, surrounding spaces).
+pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
+    let input = s.trim();
+    if input.is_empty() {
+        return Err(DateError::Empty);
+    }
+    let norm = normalise(input);
+    let unreadable = || DateError::Unreadable(input.to_string());
+    let (calendar, body) = strip_era(&norm).map_err(|era| DateError::UnsupportedEra {
+        input: input.to_string(),
+        era,
+    })?;
+    let is_era = matches!(calendar, Calendar::Era(_));
+    let (y, m, d) = split_ymd(body, is_era).ok_or_else(unreadable)?;
+    let year = match calendar {
+        Calendar::Gregorian => i32::try_from(y).map_err(|_| unreadable())?,
+        Calendar::Era(era) => {
+            if y == 0 {
+                return Err(DateError::EraOutOfRange {
+                    input: input.to_string(),
+                    era: era.name(),
+                    range: era.range_text(),
+                });
+            }
+            era.first_year() + i32::try_from(y).map_err(|_| unreadable())? - 1
+        }
+    };
+    let date = NaiveDate::from_ymd_opt(year, m, d)
+        .ok_or_else(|| DateError::Nonexistent(input.to_string()))?;
+    if let Calendar::Era(era) = calendar
+        && !era.contains(date)
+    {
+        return Err(DateError::EraOutOfRange {
+            input: input.to_string(),
+            era: era.name(),
+            range: era.range_text(),
+        });
+    }
+    Ok(date)
+}
+
+/// Serde helper for data files: a date given either as a TOML local date (`from = 2021-07-01`)
+/// or as a string in any form [`parse_date`] accepts (`from = "令和3年7月1日"`).
+pub(crate) fn de_date<'de, D>(deserializer: D) -> Result<NaiveDate, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = toml::Value::deserialize(deserializer)?;
+    date_from_toml(&value).map_err(serde::de::Error::custom)
+}
+
+/// Like [`de_date`] for an optional field (use with `#[serde(default)]`).
+pub(crate) fn de_opt_date<'de, D>(deserializer: D) -> Result<Option<NaiveDate>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = Option::<toml::Value>::deserialize(deserializer)?;
+    value
+        .map(|v| date_from_toml(&v))
+        .transpose()
+        .map_err(serde::de::Error::custom)
+}
+
+fn date_from_toml(value: &toml::Value) -> Result<NaiveDate, String> {
+    match value {
+        toml::Value::String(s) => parse_date(s).map_err(|e| e.to_string()),
+        toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(date), None) => NaiveDate::from_ymd_opt(
+                i32::from(date.year),
+                u32::from(date.month),
+                u32::from(date.day),
+            )
+            .ok_or_else(|| format!("存在しない日付です: 「{dt}」")),
+            _ => Err(format!(
+                "日付だけを書いてください（時刻は不要です）: 「{dt}」"
+            )),
+        },
+        other => Err(format!(
+            "日付として読めません（{}）: 2024-04-01 または \"令和6年4月1日\" の形で書いてください",
+            other.type_str()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Days, TimeZone};
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn accepts_gregorian_forms() {
+        for s in [
+            "2024-04-01",
+            "2024/4/1",
+            "2024.4.1",
+            "20240401",
+            "2024年4月1日",
+            "2024年04月01日",
+            "  2024-04-01 ",
+            "２０２４／４／１",
+            "２０２４－０４－０１",
+            "2024ー04ー01",
+        ] {
+            assert_eq!(parse_date(s), Ok(d(2024, 4, 1)), "{s}");
+        }
+    }
+
+    #[test]
+    fn accepts_wareki_forms() {
+        let cases = [
+            ("令和6年4月1日", d(2024, 4, 1)),
+            ("令和元年5月1日", d(2019, 5, 1)),
+            ("令和1年5月1日", d(2019, 5, 1)),
+            ("平成31年4月30日", d(2019, 4, 30)),
+            ("昭和64年1月7日", d(1989, 1, 7)),
+            ("平成元年1月8日", d(1989, 1, 8)),
+            ("昭和元年12月25日", d(1926, 12, 25)),
+            ("R6.4.1", d(2024, 4, 1)),
+            ("R06/04/01", d(2024, 4, 1)),
+            ("R060401", d(2024, 4, 1)),
+            ("r6.4.1", d(2024, 4, 1)),
+            ("H31.4.30", d(2019, 4, 30)),
+            ("h31-4-30", d(2019, 4, 30)),
+            ("S50.1.2", d(1975, 1, 2)),
+            ("Ｒ６．４．１", d(2024, 4, 1)),
+            ("令和６年４月１日", d(2024, 4, 1)),
+            ("令和 6 年 4 月 1 日", d(2024, 4, 1)),
+            ("㋿6年4月1日", d(2024, 4, 1)),
+            ("㍻31年4月30日", d(2019, 4, 30)),
+            ("令和6年4月1", d(2024, 4, 1)),
+        ];
+        for (s, want) in cases {
+            assert_eq!(parse_date(s), Ok(want), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        for s in [
+            "2023-02-29",
+            "2024-04-31",
+            "2024/13/1",
+            "2024-00-10",
+            "令和5年2月29日",
+            "R6.4.31",
+        ] {
+            assert!(
+                matches!(parse_date(s), Err(DateError::Nonexistent(_))),
+                "{s}: {:?}",
+                parse_date(s)
+            );
+        }
+        assert_eq!(parse_date("2024-02-29"), Ok(d(2024, 2, 29)));
+    }
+
+    #[test]
+    fn rejects_dates_outside_their_era() {
+        for s in [
+            "平成31年5月1日",
+            "令和元年4月30日",
+            "昭和64年1月8日",
+            "昭和元年12月24日",
+            "R0.5.1",
+            "H32.1.1",
+        ] {
+            assert!(
+                matches!(parse_date(s), Err(DateError::EraOutOfRange { .. })),
+                "{s}: {:?}",
+                parse_date(s)
+            );
+        }
+        let msg = parse_date("平成31年5月1日").unwrap_err().to_string();
+        assert!(
+            msg.starts_with("元号の範囲外です: 「平成31年5月1日」"),
+            "{msg}"
+        );
+        assert!(msg.contains("2019年4月30日"), "{msg}");
+        assert!(matches!(
+            parse_date("大正10年1月1日"),
+            Err(DateError::UnsupportedEra { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_garbage_with_a_japanese_hint() {
+        for s in [
+            "abc",
+            "2024-4/1",
+            "24-4-1",
+            "2024-04",
+            "2024-04-01-02",
+            "令和",
+            "R6",
+            "2024041",
+            "平成元.1",
+            "2024年元月1日",
+        ] {
+            assert!(
+                matches!(parse_date(s), Err(DateError::Unreadable(_))),
+                "{s}: {:?}",
+                parse_date(s)
+            );
+        }
+        assert_eq!(parse_date("   "), Err(DateError::Empty));
+        assert_eq!(
+            parse_date("abc").unwrap_err().to_string(),
+            "日付として読めません: 「abc」（例: 2024-04-01, 令和6年4月1日, R6.4.1）"
+        );
+        assert_eq!(
+            parse_date("2023-02-29").unwrap_err().to_string(),
+            "存在しない日付です: 「2023-02-29」"
+        );
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(format_wareki(d(2024, 4, 1)), "令和6年4月1日");
+        assert_eq!(format_wareki(d(2019, 5, 1)), "令和元年5月1日");
+        assert_eq!(format_wareki(d(2019, 4, 30)), "平成31年4月30日");
+        assert_eq!(format_wareki(d(1989, 1, 7)), "昭和64年1月7日");
+        assert_eq!(format_wareki(d(1989, 1, 8)), "平成元年1月8日");
+        assert_eq!(format_wareki(d(1920, 1, 1)), "1920年1月1日");
+        assert_eq!(format_wareki_short(d(2024, 4, 1)), "R6.4.1");
+        assert_eq!(format_wareki_short(d(2019, 5, 1)), "R1.5.1");
+        assert_eq!(format_wareki_short(d(2019, 4, 30)), "H31.4.30");
+        assert_eq!(format_wareki_short(d(1975, 1, 2)), "S50.1.2");
+        assert_eq!(format_iso(d(2024, 4, 1)), "2024-04-01");
+        assert_eq!(format_both(d(2024, 4, 1)), "令和6年4月1日（2024-04-01）");
+        assert_eq!(parse_date(&format_wareki(d(1920, 1, 1))), Ok(d(1920, 1, 1)));
+    }
+
+    #[test]
+    fn years() {
+        assert_eq!(format_wareki_year(d(2022, 2, 1)), "令和4年");
+        assert_eq!(format_wareki_year(d(2019, 5, 1)), "令和元年");
+        assert_eq!(format_wareki_year(d(2019, 2, 1)), "平成31年");
+        for (s, want) in [
+            ("2022", 2022),
+            ("2022年", 2022),
+            ("令和4年", 2022),
+            ("令和4", 2022),
+            ("R4", 2022),
+            ("r04", 2022),
+            ("令和元年", 2019),
+            ("平成31年", 2019),
+            ("Ｈ３１", 2019),
+            ("昭和64年", 1989),
+        ] {
+            assert_eq!(parse_year(s), Ok(want), "{s}");
+        }
+        assert!(matches!(
+            parse_year("平成32年"),
+            Err(DateError::EraOutOfRange { .. })
+        ));
+        assert!(matches!(
+            parse_year("令和0年"),
+            Err(DateError::EraOutOfRange { .. })
+        ));
+        assert!(matches!(parse_year("22"), Err(DateError::Unreadable(_))));
+        assert!(matches!(parse_year("R"), Err(DateError::Unreadable(_))));
+    }
+
+    #[test]
+    fn jst_conversion() {
+        assert_eq!(jst().local_minus_utc(), 9 * 3600);
+        // 2029-04-02 23:59:59 JST is 14:59:59 UTC the same day.
+        let not_after = Utc.with_ymd_and_hms(2029, 4, 2, 14, 59, 59).unwrap();
+        assert_eq!(to_jst_date(not_after), d(2029, 4, 2));
+        // 15:00 UTC is already the next day in Japan.
+        let next = Utc.with_ymd_and_hms(2029, 4, 2, 15, 0, 0).unwrap();
+        assert_eq!(to_jst_date(next), d(2029, 4, 3));
+        assert_eq!(now_jst().offset().local_minus_utc(), 9 * 3600);
+        assert_eq!(today_jst(), now_jst().date_naive());
+    }
+
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(deserialize_with = "de_date")]
+        a: NaiveDate,
+        #[serde(default, deserialize_with = "de_opt_date")]
+        b: Option<NaiveDate>,
+    }
+
+    #[test]
+    fn toml_dates_native_or_text() {
+        let p: Probe = toml::from_str("a = 2021-07-01\nb = \"令和3年7月1日\"").unwrap();
+        assert_eq!(p.a, d(2021, 7, 1));
+        assert_eq!(p.b, Some(d(2021, 7, 1)));
+        let p: Probe = toml::from_str("a = \"R3.7.1\"").unwrap();
+        assert_eq!((p.a, p.b), (d(2021, 7, 1), None));
+        let err = toml::from_str::<Probe>("a = \"2023-02-29\"")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("存在しない日付です"), "{err}");
+        assert!(toml::from_str::<Probe>("a = 2021-07-01T00:00:00").is_err());
+        assert!(toml::from_str::<Probe>("a = 5").is_err());
+    }
+
+    const FIRST: NaiveDate = ymd(1926, 12, 25);
+    const LAST: NaiveDate = ymd(2100, 12, 31);
+
+    proptest! {
+        #[test]
+        fn wareki_round_trips(offset in 0u64..=(LAST - FIRST).num_days() as u64) {
+            let date = FIRST.checked_add_days(Days::new(offset)).unwrap();
+            prop_assert_eq!(parse_date(&format_wareki(date)), Ok(date));
+            prop_assert_eq!(parse_date(&format_wareki_short(date)), Ok(date));
+            prop_assert_eq!(parse_date(&format_iso(date)), Ok(date));
+        }
+    }
+}

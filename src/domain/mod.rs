@@ -39,7 +39,9 @@ impl Membership {
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {
             "会員" | "member" | "日医会員" => Some(Membership::Member),
-            "非会員" | "non_member" | "nonmember" | "日医非会員" => Some(Membership::NonMember),
+            "非会員" | "non_member" | "nonmember" | "日医非会員" => {
+                Some(Membership::NonMember)
+            }
             _ => None,
         }
     }

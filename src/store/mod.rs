@@ -1,1 +1,444 @@
-//! (in progress)
+//! SQLite persistence: schema, typed queries, the audit chain and the manifest import.
+//!
+//! Every state change runs in one transaction together with its audit event. The database is
+//! opened in WAL mode with `synchronous=FULL` and foreign keys on, and created owner-only (0600).
+
+pub mod audit;
+pub mod handover;
+pub mod import;
+pub mod migrations;
+pub mod officers;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::domain::card_facts::CertificateFacts;
+use crate::domain::record::CardRecord;
+use crate::domain::{CardState, Membership, ReceiptStatus, Route, TransitionError, search};
+
+pub use officers::Officer;
+
+/// Errors from the store. `Display` is the Japanese message shown to the officer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("データベースエラー: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("ファイルを操作できません: {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "このデータベースは新しい版の kofu で作成されています（スキーマ {found}、この kofu は {supported} まで）"
+    )]
+    TooNew { found: u32, supported: u32 },
+    #[error("{0}")]
+    Transition(#[from] TransitionError),
+    #[error("該当するカードがありません（レコード {0}）")]
+    CardNotFound(i64),
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl StoreError {
+    fn io(path: &Path, source: std::io::Error) -> Self {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Create `path` (and its parent) readable by the owner only, if it does not exist yet.
+pub fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map_err(|e| StoreError::io(path, e))?;
+    restrict_permissions(path)
+}
+
+/// Make an existing file owner-only where the OS allows it.
+pub fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| StoreError::io(path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// The open database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A search over the cards.
+#[derive(Debug, Clone, Default)]
+pub struct CardQuery {
+    /// Raw text as typed; normalised here (name, kana, romaji, card ID, or a birth date).
+    pub text: String,
+    pub state: Option<CardState>,
+    /// 0 = no limit.
+    pub limit: usize,
+}
+
+const CARD_COLUMNS: &str = "c.id, c.card_id, c.name, c.kana, c.romaji, c.birth_date, c.issue_date, \
+     c.expiry_date, c.membership, c.route, c.cert_serial, c.note, c.registration_qr IS NOT NULL, \
+     c.state, c.receipt, c.arrived_on, c.shipment_id";
+
+fn parse_iso(s: &str, idx: usize) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn bad_enum(idx: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        idx,
+        rusqlite::types::Type::Text,
+        format!("unknown value {what}").into(),
+    )
+}
+
+pub(crate) fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CardRecord> {
+    let state: String = r.get(13)?;
+    let receipt: Option<String> = r.get(14)?;
+    let membership: Option<String> = r.get(8)?;
+    let route: Option<String> = r.get(9)?;
+    Ok(CardRecord {
+        id: r.get(0)?,
+        card_id: r.get(1)?,
+        name: r.get(2)?,
+        kana: r.get(3)?,
+        romaji: r.get(4)?,
+        birth_date: parse_iso(&r.get::<_, String>(5)?, 5)?,
+        issue_date: parse_iso(&r.get::<_, String>(6)?, 6)?,
+        expiry_date: parse_iso(&r.get::<_, String>(7)?, 7)?,
+        membership: match membership.as_deref() {
+            None => None,
+            Some(m) => Some(Membership::parse(m).ok_or_else(|| bad_enum(8, m))?),
+        },
+        route: match route.as_deref() {
+            None => None,
+            Some(m) => Some(Route::parse(m).ok_or_else(|| bad_enum(9, m))?),
+        },
+        cert_serial: r.get(10)?,
+        note: r.get(11)?,
+        has_registration_qr: r.get(12)?,
+        state: CardState::parse(&state).ok_or_else(|| bad_enum(13, &state))?,
+        receipt: match receipt.as_deref() {
+            None => None,
+            Some(m) => Some(ReceiptStatus::parse(m).ok_or_else(|| bad_enum(14, m))?),
+        },
+        arrived_on: parse_iso(&r.get::<_, String>(15)?, 15)?,
+        shipment_id: r.get(16)?,
+    })
+}
+
+/// The text stored in `card_search.key` for a card: every searchable field, normalised, joined
+/// by a separator no normalised query contains.
+pub fn card_search_key(
+    name: &str,
+    kana: &str,
+    romaji: Option<&str>,
+    card_id: &str,
+    birth: NaiveDate,
+) -> String {
+    let mut key = String::new();
+    for part in [
+        search::search_key(name),
+        search::search_key(kana),
+        romaji.map(search::romaji_key).unwrap_or_default(),
+        search::search_key(card_id),
+        birth.format("%Y%m%d").to_string(),
+    ] {
+        key.push_str(&part);
+        key.push('\u{1f}');
+    }
+    key
+}
+
+/// Integrity and audit status of a database.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub integrity: Vec<String>,
+    pub audit: audit::VerifyReport,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.integrity.len() == 1 && self.integrity[0] == "ok" && self.audit.ok()
+    }
+}
+
+impl Store {
+    /// Open (creating owner-only if missing) and migrate the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            create_private_file(path)?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Open an existing file read-only, without migrating (for checks of backups).
+    pub fn open_readonly(path: &Path) -> Result<Store, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "ファイルがありません"),
+            ));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Search cards. An empty text lists all (filtered by state); a text that parses as a date
+    /// matches birth dates; anything else is a substring of the normalised keys.
+    pub fn search_cards(&self, q: &CardQuery) -> Result<Vec<CardRecord>, StoreError> {
+        let text = q.text.trim();
+        let limit = if q.limit == 0 { -1 } else { q.limit as i64 };
+        let state = q.state.map(|s| s.as_str());
+        let date = if text.chars().count() >= 6 {
+            crate::domain::date::parse_date(text).ok()
+        } else {
+            None
+        };
+        let order = "ORDER BY c.arrived_on, c.id LIMIT ?3";
+        let out = if text.is_empty() {
+            let sql = format!(
+                "SELECT {CARD_COLUMNS} FROM cards c WHERE (?1 IS NULL OR c.state = ?1) AND ?2 IS NULL {order}"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            stmt.query_map(params![state, Option::<String>::None, limit], card_from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+        } else if let Some(d) = date {
+            let sql = format!(
+                "SELECT {CARD_COLUMNS} FROM cards c WHERE (?1 IS NULL OR c.state = ?1) AND c.birth_date = ?2 {order}"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            stmt.query_map(params![state, d.to_string(), limit], card_from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            let key = search::search_key(text);
+            let romaji = search::romaji_key(text);
+            let sql = format!(
+                "SELECT {CARD_COLUMNS} FROM card_search s JOIN cards c ON c.id = s.card_row
+                 WHERE (?1 IS NULL OR c.state = ?1) AND (instr(s.key, ?2) > 0 OR instr(s.key, ?4) > 0) {order}"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            stmt.query_map(params![state, key, limit, romaji], card_from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        Ok(out)
+    }
+
+    pub fn card(&self, id: i64) -> Result<Option<CardRecord>, StoreError> {
+        let sql = format!("SELECT {CARD_COLUMNS} FROM cards c WHERE c.id = ?1");
+        Ok(self.conn.query_row(&sql, [id], card_from_row).optional()?)
+    }
+
+    pub fn card_by_card_id(&self, card_id: &str) -> Result<Option<CardRecord>, StoreError> {
+        let sql = format!("SELECT {CARD_COLUMNS} FROM cards c WHERE c.card_id = ?1");
+        Ok(self
+            .conn
+            .query_row(&sql, [card_id.trim()], card_from_row)
+            .optional()?)
+    }
+
+    /// The record a card on the reader belongs to: by certificate serial when the manifest had
+    /// it, else by the kanji name among the cards at the desk when exactly one matches.
+    pub fn find_by_certificate(
+        &self,
+        cert: &CertificateFacts,
+    ) -> Result<Option<CardRecord>, StoreError> {
+        let serial = normalise_serial(&cert.serial_hex);
+        let sql = format!("SELECT {CARD_COLUMNS} FROM cards c WHERE c.cert_serial = ?1");
+        if let Some(c) = self
+            .conn
+            .query_row(&sql, [&serial], card_from_row)
+            .optional()?
+        {
+            return Ok(Some(c));
+        }
+        let Some(kanji) = cert.name_kanji.as_deref() else {
+            return Ok(None);
+        };
+        let name_key = format!("{}\u{1f}", search::search_key(kanji));
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM card_search s JOIN cards c ON c.id = s.card_row
+             WHERE c.state = 'awaiting' AND substr(s.key, 1, length(?1)) = ?1 LIMIT 2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let found = stmt
+            .query_map([&name_key], card_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(if found.len() == 1 {
+            found.into_iter().next()
+        } else {
+            None
+        })
+    }
+
+    /// Number of cards in each state (every state listed, zeros included).
+    pub fn state_counts(&self) -> Result<Vec<(CardState, u64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT state, count(*) FROM cards GROUP BY state")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CardState::ALL
+            .into_iter()
+            .map(|s| {
+                let n = rows
+                    .iter()
+                    .find(|(k, _)| k == s.as_str())
+                    .map(|(_, n)| *n as u64)
+                    .unwrap_or(0);
+                (s, n)
+            })
+            .collect())
+    }
+
+    /// The registration-QR payload of a card, if the manifest carried one and it has not been
+    /// handed over yet. Call only after the identity check and a matched card.
+    pub fn registration_qr(&self, id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT registration_qr FROM cards WHERE id = ?1",
+                [id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Head hash of the audit chain.
+    pub fn audit_head(&self) -> Result<Option<String>, StoreError> {
+        audit::head(&self.conn)
+    }
+
+    pub fn audit_verify(&self) -> Result<audit::VerifyReport, StoreError> {
+        audit::verify(&self.conn)
+    }
+
+    /// `PRAGMA integrity_check` plus the audit chain.
+    pub fn check(&self) -> Result<CheckReport, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let integrity = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CheckReport {
+            integrity,
+            audit: self.audit_verify()?,
+        })
+    }
+
+    /// Write a consistent copy to `dest` (`VACUUM INTO`), owner-only, then open it and verify
+    /// integrity and the audit chain. Refuses to overwrite an existing file.
+    pub fn backup_to(&self, dest: &Path) -> Result<CheckReport, StoreError> {
+        if dest.exists() {
+            return Err(StoreError::Refused(format!(
+                "バックアップ先のファイルが既にあります: {}",
+                dest.display()
+            )));
+        }
+        if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
+        }
+        // Create the file owner-only first; VACUUM INTO accepts an empty existing file.
+        create_private_file(dest)?;
+        let dest_str = dest.to_string_lossy().to_string();
+        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [&dest_str]) {
+            let _ = std::fs::remove_file(dest);
+            return Err(e.into());
+        }
+        restrict_permissions(dest)?;
+        let copy = Store::open_readonly(dest)?;
+        let report = copy.check()?;
+        if !report.ok() {
+            return Err(StoreError::Refused(format!(
+                "バックアップの検証に失敗しました: {}",
+                dest.display()
+            )));
+        }
+        Ok(report)
+    }
+
+    /// Total number of cards.
+    pub fn card_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+}
+
+/// Serial numbers compare as lower-case hex without separators or leading zeros.
+pub fn normalise_serial(s: &str) -> String {
+    let hex: String = s
+        .chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() && !hex.is_empty() {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}

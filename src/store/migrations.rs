@@ -1,0 +1,134 @@
+//! Schema migrations, tracked with `PRAGMA user_version`.
+//!
+//! Each migration runs in its own transaction together with the `user_version` bump, so a crash
+//! leaves the file at the old or the new version, never in between. Migrations are append-only:
+//! never edit one that has shipped; add the next.
+
+use rusqlite::Connection;
+
+/// Ordered list of migrations; index + 1 is the schema version it produces.
+pub const MIGRATIONS: &[&str] = &[
+    // v1: shipments, officers, cards, handovers, corrections, audit log.
+    r#"
+CREATE TABLE officers (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    passphrase_hash TEXT,
+    created_at      TEXT NOT NULL
+);
+
+CREATE TABLE shipments (
+    id          INTEGER PRIMARY KEY,
+    imported_at TEXT NOT NULL,
+    arrived_on  TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL UNIQUE,
+    profile     TEXT NOT NULL,
+    row_count   INTEGER NOT NULL,
+    officer_id  INTEGER REFERENCES officers(id)
+);
+
+CREATE TABLE cards (
+    id                     INTEGER PRIMARY KEY,
+    card_id                TEXT NOT NULL UNIQUE,
+    shipment_id            INTEGER NOT NULL REFERENCES shipments(id),
+    line_no                INTEGER NOT NULL,
+    name                   TEXT NOT NULL,
+    kana                   TEXT NOT NULL,
+    romaji                 TEXT,
+    birth_date             TEXT NOT NULL,
+    issue_date             TEXT NOT NULL,
+    expiry_date            TEXT NOT NULL,
+    membership             TEXT CHECK (membership IN ('member', 'non_member')),
+    route                  TEXT CHECK (route IN ('counter', 'mail')),
+    cert_serial            TEXT,
+    note                   TEXT,
+    registration_qr        TEXT,
+    registration_qr_sha256 TEXT,
+    state                  TEXT NOT NULL DEFAULT 'awaiting'
+        CHECK (state IN ('awaiting', 'handed_over', 'mailed', 'delivered', 'returned')),
+    receipt                TEXT
+        CHECK (receipt IN ('captured', 'returned_to_jmaca', 'not_required_postcard', 'not_required_mail')),
+    arrived_on             TEXT NOT NULL,
+    updated_at             TEXT NOT NULL
+);
+CREATE INDEX cards_state ON cards(state, arrived_on);
+CREATE INDEX cards_birth ON cards(birth_date);
+CREATE INDEX cards_serial ON cards(cert_serial) WHERE cert_serial IS NOT NULL;
+
+-- Narrow table of normalised search keys: a full scan touches few pages.
+CREATE TABLE card_search (
+    card_row INTEGER PRIMARY KEY REFERENCES cards(id),
+    key      TEXT NOT NULL
+);
+
+CREATE TABLE handovers (
+    id                INTEGER PRIMARY KEY,
+    card_row          INTEGER NOT NULL REFERENCES cards(id),
+    at                TEXT NOT NULL,
+    officer_id        INTEGER REFERENCES officers(id),
+    route             TEXT NOT NULL CHECK (route IN ('counter_receipt', 'counter_postcard', 'mail')),
+    dispatch_date     TEXT,
+    tracking_no       TEXT,
+    id_documents      TEXT NOT NULL,
+    photo_checked     INTEGER NOT NULL,
+    details_confirmed INTEGER NOT NULL,
+    match_result      TEXT NOT NULL,
+    match_reasons     TEXT NOT NULL,
+    officer_note      TEXT,
+    exception         INTEGER NOT NULL,
+    qr                TEXT NOT NULL,
+    cert_serial_read  TEXT
+);
+CREATE INDEX handovers_card ON handovers(card_row);
+CREATE INDEX handovers_at ON handovers(at);
+
+-- 取消/訂正: a handover is never edited; a correction row cancels it.
+CREATE TABLE handover_corrections (
+    id          INTEGER PRIMARY KEY,
+    handover_id INTEGER NOT NULL UNIQUE REFERENCES handovers(id),
+    at          TEXT NOT NULL,
+    officer_id  INTEGER REFERENCES officers(id),
+    reason      TEXT NOT NULL
+);
+
+CREATE TABLE audit_events (
+    seq        INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    officer_id INTEGER,
+    kind       TEXT NOT NULL,
+    card_row   INTEGER,
+    detail     TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+"#,
+];
+
+/// The schema version this build writes.
+pub fn latest() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// Bring the database up to [`latest`]. Refuses a file written by a newer kofu.
+pub fn migrate(conn: &mut Connection) -> Result<u32, super::StoreError> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > latest() {
+        return Err(super::StoreError::TooNew {
+            found: current,
+            supported: latest(),
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.commit()?;
+    }
+    Ok(latest())
+}

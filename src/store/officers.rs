@@ -1,0 +1,122 @@
+//! Issuance officers (交付担当者). Officers are never deleted: a disabled officer stays in the history.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Store, StoreError, audit};
+use crate::domain::date::now_jst;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Officer {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+    pub has_passphrase: bool,
+}
+
+impl Store {
+    pub fn officers(&self, include_disabled: bool) -> Result<Vec<Officer>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers
+             WHERE ?1 OR active = 1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([include_disabled], |r| {
+            Ok(Officer {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                active: r.get(2)?,
+                has_passphrase: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    pub fn officer_by_name(&self, name: &str) -> Result<Option<Officer>, StoreError> {
+        Ok(self
+            .officers(true)?
+            .into_iter()
+            .find(|o| o.name == name.trim()))
+    }
+
+    /// Add an officer (audited). Names must be unique and non-empty.
+    pub fn add_officer(&mut self, name: &str) -> Result<Officer, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Refused("担当者名を入力してください".into()));
+        }
+        if self.officer_by_name(name)?.is_some() {
+            return Err(StoreError::Refused(format!(
+                "担当者「{name}」は既に登録されています"
+            )));
+        }
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO officers (name, created_at) VALUES (?1, ?2)",
+            params![name, now_jst().to_rfc3339()],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            audit::NewEvent {
+                kind: "officer_added",
+                officer_id: Some(id),
+                card_row: None,
+                detail: serde_json::json!({ "officer_id": id }),
+            },
+        )?;
+        tx.commit()?;
+        Ok(Officer {
+            id,
+            name: name.to_string(),
+            active: true,
+            has_passphrase: false,
+        })
+    }
+
+    /// Disable an officer: they can no longer be chosen, but stay in the history.
+    pub fn set_officer_active(&mut self, id: i64, active: bool) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        let n = tx.execute(
+            "UPDATE officers SET active = ?2 WHERE id = ?1",
+            params![id, active],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Refused(format!(
+                "担当者 {id} は登録されていません"
+            )));
+        }
+        audit::append(
+            &tx,
+            audit::NewEvent {
+                kind: if active {
+                    "officer_enabled"
+                } else {
+                    "officer_disabled"
+                },
+                officer_id: Some(id),
+                card_row: None,
+                detail: serde_json::json!({ "officer_id": id }),
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn officer(&self, id: i64) -> Result<Option<Officer>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Officer {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        active: r.get(2)?,
+                        has_passphrase: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
