@@ -2,14 +2,12 @@
 //! the desk, and what the app asks the runtime to do.
 
 use crossterm::event::KeyCode;
-use kofu::app::{
-    App, CardPhase, CardSignal, Effect, Event, Loaded, MatchKind, Modal, Screen, Step,
-};
+use kofu::app::{App, CardPhase, CardSignal, Effect, Event, Loaded, Modal, Screen, Step};
 use kofu::domain::CardState;
 use kofu::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
 use kofu::ui::scenes::{
-    self, FULL_PIN, READER, answer_match, ch, feed, place, press, reading_for, sample_app,
-    sample_match, sample_records,
+    self, FULL_PIN, READER, answer_match, ch, feed, other_person_reading, place, press,
+    reading_for, sample_app, sample_records,
 };
 
 fn commit_of(fx: &[Effect]) -> Option<HandoverCommit> {
@@ -101,11 +99,7 @@ fn happy_path_counter_with_receipt_card_already_on_reader() {
     o.key(press(KeyCode::Enter));
     assert_eq!(step_name(o.app), "card");
     let fx = std::mem::take(&mut o.effects);
-    answer_match(
-        o.app,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(o.app, &fx);
     o.key(press(KeyCode::Enter));
     assert_eq!(step_name(o.app), "handoff");
     o.key(ch('q'));
@@ -154,11 +148,7 @@ fn happy_path_from_queue_enter_is_eleven_keys() {
     }
     // Card on the reader now (placing it is not a keystroke).
     let fx = place(o.app, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
-    answer_match(
-        o.app,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(o.app, &fx);
     for e in [
         press(KeyCode::Enter),
         ch('q'),
@@ -181,17 +171,13 @@ fn postcard_route_with_qr_shown_on_screen() {
     feed(&mut app, [press(KeyCode::Down), press(KeyCode::Enter)]);
     feed(
         &mut app,
-        [ch('7'), ch('8'), ch('p'), ch('d'), press(KeyCode::Enter)],
+        [ch('a'), ch('c'), ch('p'), ch('d'), press(KeyCode::Enter)],
     );
     let fx = place(
         &mut app,
         reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN),
     );
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[1], "高橋\u{3000}一郎", MatchKind::Match),
-    );
+    answer_match(&mut app, &fx);
     let fx = app.handle(press(KeyCode::Enter));
     assert_eq!(fx, vec![Effect::LoadQr(2)], "QR payload loaded only now");
     // Before it arrives, Enter cannot pass.
@@ -210,7 +196,7 @@ fn postcard_route_with_qr_shown_on_screen() {
     let c = commit_of(&fx).expect("commit");
     assert_eq!(c.route, HandoverRoute::CounterWithPostcard);
     assert_eq!(c.qr, QrHandover::ShownOnScreen);
-    assert_eq!(c.id_documents, vec!["health_insurance", "pension_book"]);
+    assert_eq!(c.id_documents, vec!["health_insurance", "pension_handbook"]);
     committed(&mut app, &fx, CardState::HandedOver);
     let text = kofu::ui::render_to_text(&app, 80, 24);
     assert!(
@@ -226,7 +212,7 @@ fn one_list_b_document_is_not_enough() {
         &mut app,
         [
             press(KeyCode::Enter),
-            ch('7'),
+            ch('a'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -234,8 +220,8 @@ fn one_list_b_document_is_not_enough() {
     );
     assert_eq!(step_name(&app), "identity");
     let text = kofu::ui::render_to_text(&app, 80, 24);
-    assert!(text.contains("A群から1点、またはB群から2点"), "{text}");
-    feed(&mut app, [ch('8'), press(KeyCode::Enter)]);
+    assert!(text.contains("B欄の書類2点が必要です"), "{text}");
+    feed(&mut app, [ch('c'), press(KeyCode::Enter)]);
     assert_eq!(step_name(&app), "card");
 }
 
@@ -258,11 +244,7 @@ fn mail_route_validates_tracking_number() {
         "mail route starts with the card check"
     );
     let fx = place(&mut app, reading_for(&recs[3], "渡邊\u{3000}健", FULL_PIN));
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[3], "渡邊\u{3000}健", MatchKind::Match),
-    );
+    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "mail");
     // IME left on: kana typed.
@@ -315,15 +297,8 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
             press(KeyCode::Enter),
         ],
     );
-    let fx = place(
-        &mut app,
-        reading_for(&recs[0], "別人\u{3000}花子", FULL_PIN),
-    );
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[0], "別人\u{3000}花子", MatchKind::Mismatch),
-    );
+    let fx = place(&mut app, other_person_reading(&recs[0]));
+    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "card", "a mismatch blocks");
     // 'y' (near-match approval) does nothing on a mismatch.
@@ -366,15 +341,8 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
             press(KeyCode::Enter),
         ],
     );
-    let fx = place(
-        &mut app,
-        reading_for(&recs[0], "別人\u{3000}花子", FULL_PIN),
-    );
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[0], "別人\u{3000}花子", MatchKind::Mismatch),
-    );
+    let fx = place(&mut app, other_person_reading(&recs[0]));
+    answer_match(&mut app, &fx);
     let fx = app.handle(ch('x'));
     assert_eq!(step_name(&app), "queue");
     assert!(commit_of(&fx).is_none());
@@ -399,11 +367,7 @@ fn near_match_needs_explicit_confirmation_with_reason() {
         &mut app,
         reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN),
     );
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[1], "髙橋\u{3000}一郎", MatchKind::NearMatch),
-    );
+    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(
         step_name(&app),
@@ -487,11 +451,7 @@ fn card_lifted_mid_read_asks_to_place_it_again() {
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
     );
     assert!(fx.iter().any(|e| matches!(e, Effect::Match { .. })));
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "handoff");
 }
@@ -518,11 +478,7 @@ fn stale_match_for_a_lifted_card_is_ignored() {
     let mut other = reading_for(&recs[2], "佐々木\u{3000}花子", FULL_PIN);
     other.certificate.serial_hex = "ff".into();
     place(&mut app, other);
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(
         step_name(&app),
@@ -549,11 +505,7 @@ fn esc_goes_back_a_step_without_losing_input() {
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
     );
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(&mut app, &fx);
     feed(
         &mut app,
         [
@@ -646,11 +598,7 @@ fn store_refusal_at_commit_is_shown_and_nothing_changes() {
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
     );
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(&mut app, &fx);
     feed(
         &mut app,
         [

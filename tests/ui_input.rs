@@ -2,10 +2,10 @@
 //! characters, and the ASCII glyph set.
 
 use crossterm::event::KeyCode;
-use kofu::app::{Effect, Event, MatchKind, Screen, Step};
+use kofu::app::{Effect, Event, Screen, Step};
 use kofu::ui::scenes::{
     self, FULL_PIN, answer_match, ch, feed, place, press, reading_for, release, sample_app,
-    sample_match, sample_records,
+    sample_records,
 };
 use kofu::ui::{render_to_buffer, render_with_cursor};
 use unicode_width::UnicodeWidthStr;
@@ -76,11 +76,7 @@ fn at_confirm() -> kofu::app::App {
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
     );
-    answer_match(
-        &mut app,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(&mut app, &fx);
     feed(
         &mut app,
         [

@@ -3,6 +3,18 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// Keys that tick identity documents, in the order of `data/id-documents.toml`
+/// (skipping the step's own letters d and p).
+pub const DOC_KEYS: &[char] = &[
+    '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', 'a', 'b', 'c', 'e', 'f', 'g', 'h', 'i', 'j',
+    'k',
+];
+
+/// The key that ticks document `index` (0-based), if it has one.
+pub fn doc_key(index: usize) -> Option<char> {
+    DOC_KEYS.get(index).copied()
+}
+
 /// Where a binding applies. Modals and screens each have one; `Global` applies everywhere
 /// below a modal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,8 +97,8 @@ impl Context {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeySpec {
     Key(KeyCode, KeyModifiers),
-    /// Any of the digit keys 1–9 (the action gets the digit).
-    Digits,
+    /// One of [`DOC_KEYS`] (the action gets the 1-based document number).
+    DocKeys,
 }
 
 impl KeySpec {
@@ -100,7 +112,7 @@ impl KeySpec {
     /// True for a key that would otherwise type a character.
     pub fn is_plain_char(self) -> bool {
         match self {
-            KeySpec::Digits => true,
+            KeySpec::DocKeys => true,
             KeySpec::Key(KeyCode::Char(_), m) => {
                 !m.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
             }
@@ -111,7 +123,7 @@ impl KeySpec {
     /// The key as shown in the footer and help. `ascii` avoids arrows (East-Asian ambiguous).
     pub fn display(self, ascii: bool) -> String {
         match self {
-            KeySpec::Digits => "1-9".to_string(),
+            KeySpec::DocKeys => "1-0,a-k".to_string(),
             KeySpec::Key(code, mods) => {
                 let base = match code {
                     KeyCode::Enter => "Enter".to_string(),
@@ -138,13 +150,16 @@ impl KeySpec {
 
     fn matches(self, key: &KeyEvent) -> Option<u8> {
         match self {
-            KeySpec::Digits => match key.code {
-                KeyCode::Char(c @ '1'..='9')
+            KeySpec::DocKeys => match key.code {
+                KeyCode::Char(c)
                     if !key
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
                 {
-                    c.to_digit(10).and_then(|d| u8::try_from(d).ok())
+                    DOC_KEYS
+                        .iter()
+                        .position(|k| *k == c)
+                        .and_then(|i| u8::try_from(i + 1).ok())
                 }
                 _ => None,
             },
@@ -293,7 +308,7 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::Queue, f(5), A::Refresh, "再読込"),
     demo(C::Queue, f(6), A::DemoTray, "デモカード"),
     // 1 本人確認
-    b(C::Identity, KeySpec::Digits, A::ToggleDoc(0), "書類を選ぶ"),
+    b(C::Identity, KeySpec::DocKeys, A::ToggleDoc(0), "書類を選ぶ"),
     b(C::Identity, ch('p'), A::TogglePhoto, "写真照合"),
     b(C::Identity, ch('d'), A::ToggleDetails, "記載確認"),
     b(C::Identity, ENTER, A::Next, "次へ"),

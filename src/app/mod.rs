@@ -16,6 +16,10 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use crate::domain::CardState;
 use crate::domain::card_facts::{CardReading, CertificateFacts};
 use crate::domain::handover::{HandoverCommit, HandoverRoute};
+use crate::domain::iddocs::IdDocuments;
+pub use crate::domain::matching::{
+    FieldLine, MatchOutcome, MatchResult, Reason, Severity, Verdict,
+};
 use crate::domain::record::CardRecord;
 
 pub use demo::{DemoCardKind, DemoCardSpec};
@@ -24,8 +28,7 @@ pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
 pub use queue::{QueueState, STATE_FILTERS};
 pub use wizard::{
     CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
-    IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step, id_rule_satisfied,
-    pin_warnings,
+    IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step,
 };
 
 /// Ticks (about 250 ms each) a commit confirmation must be open before it accepts its key,
@@ -50,23 +53,6 @@ pub struct DeskInfo {
 pub struct OfficerInfo {
     pub id: i64,
     pub name: String,
-}
-
-/// Which identity-document list a document belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocList {
-    /// One suffices (photo ID).
-    A,
-    /// Two are needed.
-    B,
-}
-
-/// One identity-document type the officer can tick (never its number).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdDocOption {
-    pub id: String,
-    pub label: String,
-    pub list: DocList,
 }
 
 /// Whether the reader service (pcscd / winscard) answers.
@@ -120,65 +106,6 @@ pub enum CardSignal {
         reader: String,
         result: Result<CardReading, String>,
     },
-}
-
-/// Verdict of the identity match as a whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchKind {
-    Match,
-    NearMatch,
-    Mismatch,
-}
-
-impl MatchKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MatchKind::Match => "match",
-            MatchKind::NearMatch => "near_match",
-            MatchKind::Mismatch => "mismatch",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            MatchKind::Match => "一致",
-            MatchKind::NearMatch => "近似（要確認）",
-            MatchKind::Mismatch => "不一致",
-        }
-    }
-}
-
-/// Mark on one compared field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineMark {
-    Same,
-    Near,
-    Differs,
-    /// Not on the card or not in the record: nothing to compare.
-    Unknown,
-}
-
-/// One compared field: record side vs card side.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MatchLine {
-    pub field: String,
-    pub record: String,
-    pub card: String,
-    pub mark: LineMark,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Info,
-    Warning,
-    Block,
-}
-
-/// The identity match as the runtime computed it (`domain::matching`), ready to show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MatchView {
-    pub result: MatchKind,
-    pub lines: Vec<MatchLine>,
-    pub reasons: Vec<(Severity, String)>,
 }
 
 /// A search request for the store.
@@ -240,7 +167,7 @@ pub enum Loaded {
     Match {
         record_id: i64,
         serial: String,
-        result: Result<MatchView, String>,
+        result: Result<MatchOutcome, String>,
     },
     Qr {
         record_id: i64,
@@ -363,7 +290,7 @@ pub struct App {
     pub today: NaiveDate,
     pub officer: Option<OfficerInfo>,
     pub officers: Vec<OfficerInfo>,
-    pub id_docs: Vec<IdDocOption>,
+    pub id_docs: IdDocuments,
     pub reader: ReaderState,
     pub queue: QueueState,
     pub screen: Screen,
@@ -379,7 +306,7 @@ pub struct App {
 pub const TICKS_PER_MINUTE: u64 = 240;
 
 impl App {
-    pub fn new(desk: DeskInfo, today: NaiveDate, id_docs: Vec<IdDocOption>) -> Self {
+    pub fn new(desk: DeskInfo, today: NaiveDate, id_docs: IdDocuments) -> Self {
         App {
             desk,
             today,
@@ -445,8 +372,8 @@ impl App {
             _ => None,
         };
         match b.action {
-            Action::ConfirmNear => matches!(result, Some((MatchKind::NearMatch, None))),
-            Action::RecordException => matches!(result, Some((MatchKind::Mismatch, None))),
+            Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, None))),
+            Action::RecordException => matches!(result, Some((MatchResult::Mismatch, None))),
             Action::Next => result.is_some(),
             Action::Reread => !matches!(phase, CardPhase::Waiting | CardPhase::Reading),
             _ => true,
@@ -1027,7 +954,7 @@ impl App {
             Some(crate::domain::Route::Mail) => Flow::Mail,
             _ => Flow::Counter,
         });
-        let mut h = Handover::new(record, flow, self.id_docs.len(), self.today);
+        let mut h = Handover::new(record, flow, self.id_docs.all().len(), self.today);
         let fx = match flow {
             Flow::Counter => Vec::new(),
             Flow::Mail => h.enter_card_step(None, &self.reader.card),

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{
-    Action, App, CardSignal, CardSlot, Context, DocList, DoneInfo, Effect, IdDocOption, LineEdit,
-    MatchKind, MatchView, Modal, Screen,
+    Action, App, CardSignal, CardSlot, Context, DoneInfo, Effect, LineEdit, MatchOutcome,
+    MatchResult, Modal, Screen,
 };
 use crate::domain::card_facts::{CardReading, PinStatus};
 use crate::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
@@ -62,7 +62,7 @@ pub enum CardPhase {
     },
     Result {
         reading: Box<CardReading>,
-        outcome: MatchView,
+        outcome: MatchOutcome,
         decision: Option<Decision>,
         /// The reason field has focus.
         note_focus: bool,
@@ -74,7 +74,7 @@ pub enum CardPhase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardConfirmed {
     pub serial: String,
-    pub result: MatchKind,
+    pub result: MatchResult,
     pub reasons: Vec<String>,
     pub note: Option<String>,
     pub exception: bool,
@@ -161,29 +161,6 @@ pub struct Handover {
     pub mail_draft: MailDraft,
     /// Message shown under the card step (e.g. why Enter does nothing yet).
     pub card_error: Option<String>,
-}
-
-/// "One document from list A, or two from list B."
-pub fn id_rule_satisfied(docs: &[&IdDocOption]) -> bool {
-    let a = docs.iter().filter(|d| d.list == DocList::A).count();
-    let b = docs.iter().filter(|d| d.list == DocList::B).count();
-    a >= 1 || b >= 2
-}
-
-/// Warnings about the PIN retry counter (the desk never handles the PIN itself).
-pub fn pin_warnings(pin: &PinStatus) -> Vec<String> {
-    if pin.blocked || pin.tries_left == Some(0) {
-        return vec![
-            "暗証番号がロックされています（15回連続の誤り）。".into(),
-            "日本医師会電子認証センター（03-6634-0904）への連絡を案内してください。".into(),
-        ];
-    }
-    match pin.tries_left {
-        Some(n) if n < 15 => vec![format!(
-            "暗証番号の誤入力が記録されています（残り {n} 回）。本人に心当たりを確認してください。"
-        )],
-        _ => Vec::new(),
-    }
 }
 
 /// Parse a dispatch date typed by the officer (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD).
@@ -390,7 +367,7 @@ impl App {
         };
         match &mut h.step {
             Step::Identity => {
-                let n = id_docs.len();
+                let n = id_docs.all().len();
                 let d = &mut h.identity_draft;
                 d.error = None;
                 match action {
@@ -417,27 +394,31 @@ impl App {
                         }
                     }
                     Action::Next => {
-                        let chosen: Vec<&IdDocOption> = id_docs
+                        let chosen: Vec<&str> = id_docs
+                            .all()
                             .iter()
                             .zip(&d.checked)
                             .filter(|(_, c)| **c)
-                            .map(|(o, _)| o)
+                            .map(|(o, _)| o.id.as_str())
                             .collect();
-                        let err = if !id_rule_satisfied(&chosen) {
-                            Some("本人確認書類が足りません（A群から1点、またはB群から2点）。")
+                        let err = if let Err(e) = id_docs.check(&chosen) {
+                            Some(format!("本人確認書類が足りません: {e}"))
                         } else if !d.photo {
-                            Some("写真と本人の照合を確認してください（p）。")
+                            Some("写真と本人の照合を確認してください（p）。".to_string())
                         } else if !d.details {
-                            Some("カード記載事項の確認を本人にしてもらってください（d）。")
+                            Some(
+                                "カード記載事項の確認を本人にしてもらってください（d）。"
+                                    .to_string(),
+                            )
                         } else {
                             None
                         };
                         if let Some(e) = err {
-                            d.error = Some(e.to_string());
+                            d.error = Some(e);
                             return Vec::new();
                         }
                         let identity = IdentityChecked {
-                            documents: chosen.iter().map(|o| o.id.clone()).collect(),
+                            documents: chosen.iter().map(|s| s.to_string()).collect(),
                         };
                         return h.enter_card_step(Some(identity), &slot);
                     }
@@ -460,9 +441,9 @@ impl App {
                         } => {
                             let note = h.card_note.value().trim().to_string();
                             let needs = match outcome.result {
-                                MatchKind::Match => None,
-                                MatchKind::NearMatch => Some(Decision::NearConfirmed),
-                                MatchKind::Mismatch => Some(Decision::Exception),
+                                MatchResult::Match => None,
+                                MatchResult::NearMatch => Some(Decision::NearConfirmed),
+                                MatchResult::Mismatch => Some(Decision::Exception),
                             };
                             match needs {
                                 Some(Decision::NearConfirmed)
@@ -491,10 +472,14 @@ impl App {
                             CardConfirmed {
                                 serial: reading.certificate.serial_hex.clone(),
                                 result: outcome.result,
-                                reasons: outcome.reasons.iter().map(|(_, m)| m.clone()).collect(),
+                                reasons: outcome
+                                    .reasons
+                                    .iter()
+                                    .map(|r| r.message.clone())
+                                    .collect(),
                                 note: (needs.is_some() && !note.is_empty()).then_some(note),
                                 exception: *decision == Some(Decision::Exception)
-                                    && outcome.result == MatchKind::Mismatch,
+                                    && outcome.result == MatchResult::Mismatch,
                                 pin: reading.pin,
                             }
                         }
@@ -537,7 +522,7 @@ impl App {
                         note_focus,
                         ..
                     } = phase
-                        && outcome.result == MatchKind::NearMatch
+                        && outcome.result == MatchResult::NearMatch
                     {
                         *decision = Some(Decision::NearConfirmed);
                         *note_focus = true;
@@ -552,7 +537,7 @@ impl App {
                         note_focus,
                         ..
                     } = phase
-                        && outcome.result == MatchKind::Mismatch
+                        && outcome.result == MatchResult::Mismatch
                     {
                         *decision = Some(Decision::Exception);
                         *note_focus = true;
@@ -863,7 +848,7 @@ impl App {
         &mut self,
         record_id: i64,
         serial: &str,
-        result: Result<MatchView, String>,
+        result: Result<MatchOutcome, String>,
     ) -> Vec<Effect> {
         let Some(h) = self.handover_mut() else {
             return Vec::new();
@@ -931,47 +916,5 @@ mod tests {
         let e = validate_tracking("あいう").unwrap_err();
         assert!(e.contains("IMEをオフ"), "{e}");
         assert!(validate_tracking("12345abcde1").is_err());
-    }
-
-    #[test]
-    fn id_rule() {
-        let a = IdDocOption {
-            id: "license".into(),
-            label: "運転免許証".into(),
-            list: DocList::A,
-        };
-        let b1 = IdDocOption {
-            id: "insurance".into(),
-            label: "健康保険証".into(),
-            list: DocList::B,
-        };
-        let b2 = IdDocOption {
-            id: "pension".into(),
-            label: "年金手帳".into(),
-            list: DocList::B,
-        };
-        assert!(id_rule_satisfied(&[&a]));
-        assert!(!id_rule_satisfied(&[&b1]));
-        assert!(id_rule_satisfied(&[&b1, &b2]));
-        assert!(!id_rule_satisfied(&[]));
-    }
-
-    #[test]
-    fn pin() {
-        let ok = PinStatus {
-            tries_left: Some(15),
-            blocked: false,
-        };
-        assert!(pin_warnings(&ok).is_empty());
-        let some = PinStatus {
-            tries_left: Some(12),
-            blocked: false,
-        };
-        assert!(pin_warnings(&some)[0].contains("残り 12 回"));
-        let blocked = PinStatus {
-            tries_left: Some(0),
-            blocked: true,
-        };
-        assert!(pin_warnings(&blocked)[0].contains("ロック"));
     }
 }

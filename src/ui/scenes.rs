@@ -4,11 +4,10 @@
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::{
-    App, CardSignal, DeskInfo, DocList, Effect, Event, IdDocOption, LineMark, Loaded, MatchKind,
-    MatchLine, MatchView, OfficerInfo, Severity,
-};
+use crate::app::{App, CardSignal, DeskInfo, Effect, Event, Loaded, MatchOutcome, OfficerInfo};
 use crate::domain::card_facts::{CardReading, CertificateFacts, HpkiApplication, PinStatus};
+use crate::domain::iddocs::IdDocuments;
+use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
 use crate::domain::record::CardRecord;
 use crate::domain::{CardState, Membership, Route};
 
@@ -39,28 +38,10 @@ pub fn ch(c: char) -> Event {
     press(KeyCode::Char(c))
 }
 
-pub fn sample_id_docs() -> Vec<IdDocOption> {
-    let a = |id: &str, label: &str| IdDocOption {
-        id: id.into(),
-        label: label.into(),
-        list: DocList::A,
-    };
-    let b = |id: &str, label: &str| IdDocOption {
-        id: id.into(),
-        label: label.into(),
-        list: DocList::B,
-    };
-    vec![
-        a("driver_license", "運転免許証"),
-        a("passport", "旅券（パスポート）"),
-        a("my_number_card", "マイナンバーカード"),
-        a("residence_card", "在留カード"),
-        a("driving_history", "運転経歴証明書"),
-        a("disability_book", "身体障害者手帳"),
-        b("health_insurance", "健康保険の資格確認書"),
-        b("pension_book", "年金手帳"),
-        b("employee_id", "社員証（写真付き）"),
-    ]
+/// The identity-document list shipped in `data/id-documents.toml`.
+pub fn sample_id_docs() -> IdDocuments {
+    IdDocuments::from_toml(include_str!("../../data/id-documents.toml"))
+        .expect("the shipped id-documents.toml parses (guarded by the domain tests)")
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -179,63 +160,23 @@ pub const FULL_PIN: PinStatus = PinStatus {
     blocked: false,
 };
 
-/// A match view the way the matching rules would present it.
-pub fn sample_match(rec: &CardRecord, card_name: &str, result: MatchKind) -> MatchView {
-    let name_mark = match result {
-        MatchKind::Match => LineMark::Same,
-        MatchKind::NearMatch => LineMark::Near,
-        MatchKind::Mismatch => LineMark::Differs,
+/// The card of somebody else.
+pub fn other_person_reading(rec: &CardRecord) -> CardReading {
+    let mut r = reading_for(rec, "別人\u{3000}花子", FULL_PIN);
+    r.certificate.subject_cn = "Hanako Betsujin".into();
+    r.certificate.serial_hex = "0f0000000000beef".into();
+    r
+}
+
+/// The identity match as the runtime computes it (`domain::matching`).
+pub fn outcome(record: &CardRecord, reading: &CardReading) -> MatchOutcome {
+    let issuers = KnownIssuers::builtin();
+    let ctx = MatchContext {
+        today: today(),
+        computed_expiry: None,
+        known_issuers: &issuers,
     };
-    let mut reasons = Vec::new();
-    match result {
-        MatchKind::Match => {}
-        MatchKind::NearMatch => reasons.push((
-            Severity::Warning,
-            "氏名が異体字の違いだけで一致します（髙/高）。本人に確認してください。".to_string(),
-        )),
-        MatchKind::Mismatch => reasons.push((
-            Severity::Block,
-            "氏名が一致しません。別人のカードの可能性があります。".to_string(),
-        )),
-    }
-    MatchView {
-        result,
-        lines: vec![
-            MatchLine {
-                field: "氏名".into(),
-                record: rec.name.clone(),
-                card: card_name.into(),
-                mark: name_mark,
-            },
-            MatchLine {
-                field: "ローマ字".into(),
-                record: rec.romaji.clone().unwrap_or_default(),
-                card: if result == MatchKind::Mismatch {
-                    "Hanako Betsujin".into()
-                } else {
-                    rec.romaji.clone().unwrap_or_default()
-                },
-                mark: if result == MatchKind::Mismatch {
-                    LineMark::Differs
-                } else {
-                    LineMark::Same
-                },
-            },
-            MatchLine {
-                field: "有効期限".into(),
-                record: rec.expiry_date.format("%Y-%m-%d").to_string(),
-                card: rec.expiry_date.format("%Y-%m-%d").to_string(),
-                mark: LineMark::Same,
-            },
-            MatchLine {
-                field: "資格".into(),
-                record: "医師".into(),
-                card: "Medical Doctor".into(),
-                mark: LineMark::Same,
-            },
-        ],
-        reasons,
-    }
+    match_identity(record, &reading.certificate, Some(reading.pin), &ctx)
 }
 
 /// The desk as the scenes show it.
@@ -305,14 +246,14 @@ pub fn place(app: &mut App, reading: CardReading) -> Vec<Effect> {
     )
 }
 
-/// Answer the match effect among `fx` with `view`.
-pub fn answer_match(app: &mut App, fx: &[Effect], view: MatchView) -> Vec<Effect> {
+/// Answer the match effect among `fx` the way the runtime does.
+pub fn answer_match(app: &mut App, fx: &[Effect]) -> Vec<Effect> {
     for e in fx {
         if let Effect::Match { record, reading } = e {
             return app.handle(Event::Loaded(Loaded::Match {
                 record_id: record.id,
                 serial: reading.certificate.serial_hex.clone(),
-                result: Ok(view),
+                result: Ok(outcome(record, reading)),
             }));
         }
     }
@@ -398,11 +339,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     let mut a = base.clone();
     to_card_step(&mut a, 0);
     let fx = place(&mut a, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
-    answer_match(
-        &mut a,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(&mut a, &fx);
     out.push(("card_match", a.clone()));
     a.handle(press(KeyCode::Enter));
     out.push(("handoff_printed", a.clone()));
@@ -426,11 +363,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     let mut a = base.clone();
     to_card_step(&mut a, 1);
     let fx = place(&mut a, reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN));
-    answer_match(
-        &mut a,
-        &fx,
-        sample_match(&recs[1], "髙橋\u{3000}一郎", MatchKind::NearMatch),
-    );
+    answer_match(&mut a, &fx);
     out.push(("card_near", a.clone()));
     a.handle(ch('y'));
     feed(&mut a, "運転免許証の旧字体で確認".chars().map(ch));
@@ -463,12 +396,8 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
 
     let mut a = base.clone();
     to_card_step(&mut a, 2);
-    let fx = place(&mut a, reading_for(&recs[2], "別人\u{3000}花子", FULL_PIN));
-    answer_match(
-        &mut a,
-        &fx,
-        sample_match(&recs[2], "別人\u{3000}花子", MatchKind::Mismatch),
-    );
+    let fx = place(&mut a, other_person_reading(&recs[2]));
+    answer_match(&mut a, &fx);
     a.handle(press(KeyCode::Enter));
     out.push(("card_mismatch", a));
 
@@ -479,11 +408,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
         blocked: true,
     };
     let fx = place(&mut a, reading_for(&recs[0], "山田\u{3000}太郎", blocked));
-    answer_match(
-        &mut a,
-        &fx,
-        sample_match(&recs[0], "山田\u{3000}太郎", MatchKind::Match),
-    );
+    answer_match(&mut a, &fx);
     out.push(("card_pin_blocked", a));
 
     // Mail route: record 4 is planned for mail.
@@ -499,11 +424,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     a.handle(press(KeyCode::Enter));
     out.push(("mail_card", a.clone()));
     let fx = place(&mut a, reading_for(&recs[3], "渡邊\u{3000}健", FULL_PIN));
-    answer_match(
-        &mut a,
-        &fx,
-        sample_match(&recs[3], "渡邊\u{3000}健", MatchKind::Match),
-    );
+    answer_match(&mut a, &fx);
     a.handle(press(KeyCode::Enter));
     feed(&mut a, "ｱｲｳ".chars().map(ch));
     a.handle(press(KeyCode::Enter));

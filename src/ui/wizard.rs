@@ -11,11 +11,13 @@ use super::qr::QrPicture;
 use super::text::{fit, pad, wareki, wareki_short};
 use super::theme::{self, Glyphs};
 use super::{boxed, draw_field, render_para};
+use crate::app::keymap::doc_key;
 use crate::app::{
-    App, CardPhase, Decision, DocList, DoneInfo, Flow, Handover, LineMark, MailField, MatchKind,
-    QrView, ReceiptChoice, Severity, Step, pin_warnings,
+    App, CardPhase, Decision, DoneInfo, Flow, Handover, MailField, MatchResult, QrView,
+    ReceiptChoice, Severity, Step, Verdict,
 };
 use crate::domain::handover::HandoverRoute;
+use crate::domain::iddocs::IdList;
 
 const COUNTER_STEPS: [&str; 4] = ["本人確認", "カード読取", "受け渡し", "確認"];
 const MAIL_STEPS: [&str; 3] = ["カード照合", "発送情報", "確認"];
@@ -99,63 +101,68 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let d = &h.identity_draft;
-    let mut lines = vec![Line::styled(
-        "本人確認書類の原本を確認してください。A群から1点、またはB群から2点。",
-        theme::dim(),
-    )];
-    let n = app.id_docs.len();
+    let docs = app.id_docs.all();
+    let n = docs.len();
     let mark = |i: usize| if d.cursor == i { g.pointer } else { " " };
-    let doc_line = |i: usize| {
-        let doc = &app.id_docs[i];
-        let key = if i < 9 {
-            format!("{}", i + 1)
-        } else {
-            " ".into()
-        };
+    let col_w = usize::from(inner.width) / 2 + 5;
+    // One document: key, checkbox, label, and "（期限内）" when the document has an expiry
+    // and there is room; never wider than its column.
+    let doc_line = |i: usize, room: usize| -> Vec<Span<'static>> {
+        let doc = &docs[i];
+        let key = doc_key(i).map(String::from).unwrap_or_else(|| " ".into());
         let on = d.checked.get(i).copied().unwrap_or(false);
-        let group = match doc.list {
-            DocList::A => "A",
-            DocList::B => "B",
-        };
         let style = if on { theme::ok() } else { Style::new() };
-        Line::from(vec![
-            Span::raw(format!("{} {} ", mark(i), key)),
-            Span::styled(format!("{} {}", g.check(on), doc.label), style),
-            Span::styled(format!(" ({group})"), theme::dim()),
-        ])
+        let head = format!("{}{} ", mark(i), key);
+        let body = format!("{} {}", g.check(on), doc.label);
+        let used = head.width() + body.width();
+        let mut spans = vec![
+            Span::raw(head),
+            Span::styled(fit(&body, room.saturating_sub(used - body.width())), style),
+        ];
+        if doc.has_expiry && used + 10 <= room {
+            spans.push(Span::styled("（期限内）", theme::dim()));
+        }
+        spans
     };
-    // Documents in two columns (A left, B right) when they do not fit in one.
-    let room = usize::from(inner.height).saturating_sub(7);
-    if n <= room {
-        for i in 0..n {
-            lines.push(doc_line(i));
-        }
+    let rule = if inner.width >= 110 {
+        app.id_docs.rule().to_string()
     } else {
-        let half = n.div_ceil(2);
-        let col_w = usize::from(inner.width / 2);
-        for row in 0..half {
-            let left = doc_line(row);
-            let mut spans: Vec<Span> = Vec::new();
-            let lw: usize = left.spans.iter().map(|s| s.content.width()).sum();
-            spans.extend(left.spans);
-            if row + half < n {
-                spans.push(Span::raw(" ".repeat(col_w.saturating_sub(lw))));
-                spans.extend(doc_line(row + half).spans);
+        "A欄の書類1点、またはB欄の書類2点（原本。期限のあるものは期限内）".to_string()
+    };
+    let mut lines = vec![Line::styled(rule, theme::dim())];
+    // List A on the left, list B on the right.
+    let a: Vec<usize> = (0..n).filter(|&i| docs[i].list == IdList::A).collect();
+    let b: Vec<usize> = (0..n).filter(|&i| docs[i].list == IdList::B).collect();
+    lines.push(Line::from(vec![
+        Span::styled(pad(IdList::A.label(), col_w), theme::title()),
+        Span::styled(IdList::B.label(), theme::title()),
+    ]));
+    let right_w = usize::from(inner.width).saturating_sub(col_w);
+    for row in 0..a.len().max(b.len()) {
+        let mut spans: Vec<Span> = Vec::new();
+        let mut used = 0;
+        if let Some(&i) = a.get(row) {
+            for sp in doc_line(i, col_w - 1) {
+                used += sp.content.width();
+                spans.push(sp);
             }
-            lines.push(Line::from(spans));
         }
+        if let Some(&i) = b.get(row) {
+            spans.push(Span::raw(" ".repeat(col_w.saturating_sub(used))));
+            spans.extend(doc_line(i, right_w));
+        }
+        lines.push(Line::from(spans));
     }
-    lines.push(Line::from(""));
     let on_style = |on: bool| if on { theme::ok() } else { Style::new() };
     lines.push(Line::from(vec![
-        Span::raw(format!("{} p ", mark(n))),
+        Span::raw(format!("{}p ", mark(n))),
         Span::styled(
             format!("{} 写真と本人を照合した", g.check(d.photo)),
             on_style(d.photo),
         ),
     ]));
     lines.push(Line::from(vec![
-        Span::raw(format!("{} d ", mark(n + 1))),
+        Span::raw(format!("{}d ", mark(n + 1))),
         Span::styled(
             format!(
                 "{} 本人がカードの記載事項（氏名・生年月日）を確認した",
@@ -164,25 +171,25 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
             on_style(d.details),
         ),
     ]));
-    lines.push(Line::from(""));
     if let Some(e) = &d.error {
         lines.push(Line::styled(e.clone(), theme::error()));
     } else {
         lines.push(Line::styled(
-            "数字・p・d で切り替え、Enter で次へ（カード読取）。",
+            "書類のキー・p・d で切り替え、Enter で次へ（カード読取）。",
             theme::dim(),
         ));
     }
     render_para(frame, inner, lines);
 }
 
-fn mark_text(m: LineMark) -> (&'static str, Style) {
-    match m {
-        LineMark::Same => ("一致", theme::ok()),
-        LineMark::Near => ("近似", theme::warn()),
-        LineMark::Differs => ("相違", theme::error()),
-        LineMark::Unknown => ("対象外", theme::dim()),
-    }
+fn mark_text(v: Verdict) -> (&'static str, Style) {
+    let style = match v {
+        Verdict::Same => theme::ok(),
+        Verdict::Near => theme::warn(),
+        Verdict::Different => theme::error(),
+        Verdict::Missing | Verdict::NotChecked => theme::dim(),
+    };
+    (v.label(), style)
 }
 
 fn draw_card(
@@ -234,12 +241,9 @@ fn draw_card(
             l
         }
         CardPhase::Result {
-            reading,
-            outcome,
-            decision,
-            ..
+            outcome, decision, ..
         } => {
-            let fw = 12usize;
+            let fw = 17usize;
             let vw = usize::from(inner.width).saturating_sub(fw + 10) / 2;
             let mut l = vec![Line::styled(
                 format!(
@@ -251,9 +255,9 @@ fn draw_card(
                 theme::title(),
             )];
             for line in &outcome.lines {
-                let (m, st) = mark_text(line.mark);
+                let (m, st) = mark_text(line.verdict);
                 l.push(Line::from(vec![
-                    Span::raw(pad(&line.field, fw)),
+                    Span::raw(pad(line.field, fw)),
                     Span::raw(pad(&line.record, vw)),
                     Span::raw(" "),
                     Span::raw(pad(&line.card, vw)),
@@ -262,38 +266,38 @@ fn draw_card(
                 ]));
             }
             let (verdict, vs) = match outcome.result {
-                MatchKind::Match => ("照合結果: 一致", theme::ok()),
-                MatchKind::NearMatch => ("照合結果: 近似（担当者の確認が必要）", theme::warn()),
-                MatchKind::Mismatch => ("照合結果: 不一致（交付できません）", theme::error()),
+                MatchResult::Match => ("照合結果: 一致", theme::ok()),
+                MatchResult::NearMatch => ("照合結果: 要確認（担当者の確認が必要）", theme::warn()),
+                MatchResult::Mismatch => ("照合結果: 不一致（交付できません）", theme::error()),
             };
             l.push(Line::styled(verdict, vs));
-            for (sev, msg) in &outcome.reasons {
-                let st = match sev {
-                    Severity::Info => theme::dim(),
-                    Severity::Warning => theme::warn(),
+            for r in &outcome.reasons {
+                let st = match r.severity {
+                    Severity::Notice => theme::dim(),
+                    Severity::Warning | Severity::Near => theme::warn(),
                     Severity::Block => theme::error(),
                 };
-                l.push(Line::styled(format!("  - {msg}"), st));
-            }
-            for w in pin_warnings(&reading.pin) {
-                l.push(Line::styled(format!("  - {w}"), theme::warn()));
+                l.push(Line::styled(
+                    format!("- [{}] {}", r.severity.label(), r.message),
+                    st,
+                ));
             }
             match (outcome.result, decision) {
-                (MatchKind::NearMatch, None) => l.push(Line::from(
+                (MatchResult::NearMatch, None) => l.push(Line::from(
                     "同一人物と確認できたら y を押して理由を入力。違うときは x で中止。",
                 )),
-                (MatchKind::NearMatch, Some(Decision::NearConfirmed)) => l.push(Line::styled(
+                (MatchResult::NearMatch, Some(Decision::NearConfirmed)) => l.push(Line::styled(
                     "同一人物として承認します。理由を入力して Enter。",
                     theme::warn(),
                 )),
-                (MatchKind::Mismatch, None) => l.push(Line::from(
+                (MatchResult::Mismatch, None) => l.push(Line::from(
                     "x で交付を中止、または e で例外として記録（理由が必要）。",
                 )),
-                (MatchKind::Mismatch, Some(_)) => l.push(Line::styled(
+                (MatchResult::Mismatch, Some(_)) => l.push(Line::styled(
                     "例外として記録します。理由を入力して Enter。",
                     theme::error(),
                 )),
-                (MatchKind::Match, _) => {
+                (MatchResult::Match, _) => {
                     l.push(Line::styled("Enter で次へ（受け渡し）。", theme::dim()))
                 }
                 _ => {}
@@ -499,7 +503,7 @@ fn draw_confirm(
     let block = boxed(&title, g);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let kw = 16usize;
+    let kw = 18usize;
     let row =
         |k: &str, v: String| Line::from(vec![Span::styled(pad(k, kw), theme::dim()), Span::raw(v)]);
     let docs: Vec<String> = commit
@@ -507,17 +511,16 @@ fn draw_confirm(
         .iter()
         .map(|id| {
             app.id_docs
-                .iter()
-                .find(|d| &d.id == id)
+                .find(id)
                 .map(|d| d.label.clone())
                 .unwrap_or_else(|| id.clone())
         })
         .collect();
     let done = |b: bool| if b { "確認済" } else { "未確認" }.to_string();
     let result = match commit.match_result.as_str() {
-        "match" => MatchKind::Match,
-        "near_match" => MatchKind::NearMatch,
-        _ => MatchKind::Mismatch,
+        "match" => MatchResult::Match,
+        "near_match" => MatchResult::NearMatch,
+        _ => MatchResult::Mismatch,
     };
     let mut lines = vec![
         Line::styled("以下の内容で記録します。", theme::title()),
