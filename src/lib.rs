@@ -15,5 +15,6 @@ pub mod cli;
 pub mod data;
 pub mod domain;
 pub mod logging;
+pub mod runtime;
 pub mod store;
 pub mod ui;
