@@ -80,7 +80,8 @@ impl TerminalGuard {
         }));
         let terminal = ratatui::try_init()?;
         // No kitty keyboard flags: they make the IME's confirming Enter reach the app.
-        execute!(stdout(), EnableBracketedPaste)?;
+        // Not supported by legacy Windows consoles: then a paste arrives as keystrokes.
+        let _ = execute!(stdout(), EnableBracketedPaste);
         Ok(TerminalGuard { terminal })
     }
 }

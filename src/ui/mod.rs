@@ -108,14 +108,22 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         text::wareki(app.today),
         text::weekday(app.today)
     );
-    let mut left = format!(" kofu  {}  担当: {}", app.desk.desk_name, officer);
-    if app.desk.demo {
-        left.push_str("  [デモ]");
-    }
+    let demo = if app.desk.demo { " [デモ]" } else { "" };
     let w = usize::from(area.width);
-    let room = w.saturating_sub(date.width() + 1);
-    let left = text::pad(&left, room);
-    let line1 = Line::from(vec![Span::raw(left), Span::raw(date), Span::raw(" ")]).style(style);
+    let room = w.saturating_sub(date.width() + 2);
+    // The officer on duty always shows; the desk name gets what is left.
+    let head = format!(" kofu{demo}  ");
+    let duty = format!("  担当: {}", text::display(&officer));
+    let desk_room = room.saturating_sub(head.width() + duty.width());
+    let desk = text::fit(&text::display(&app.desk.desk_name), desk_room);
+    let left = text::pad(&format!("{head}{desk}{duty}"), room);
+    let line1 = Line::from(vec![
+        Span::raw(left),
+        Span::raw(" "),
+        Span::raw(date),
+        Span::raw(" "),
+    ])
+    .style(style);
 
     let r = &app.reader;
     let reader = match r.service {
@@ -145,7 +153,10 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         CardSlot::Failed(_) => ("カード: 読取エラー".to_string(), theme::error()),
     };
     let card_w = card.width() + 2;
-    let reader = text::pad(&format!(" {reader}"), w.saturating_sub(card_w));
+    let reader = text::pad(
+        &text::display(&format!(" {reader}")),
+        w.saturating_sub(card_w),
+    );
     let line2 = Line::from(vec![
         Span::raw(reader),
         Span::styled(card, card_style),
@@ -280,7 +291,7 @@ pub(crate) fn wrap_lines(lines: Vec<Line<'_>>, width: u16) -> Vec<Line<'static>>
         let mut used = 0usize;
         for span in line.spans {
             let mut piece = String::new();
-            for c in span.content.chars() {
+            for c in text::display(&span.content).chars() {
                 let w = c.to_string().width();
                 if used + w > width {
                     if !piece.is_empty() {

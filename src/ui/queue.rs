@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
-use super::text::{fit, wareki_short};
+use super::text::{display, fit, wareki_short};
 use super::theme::{self, Glyphs};
 use super::{boxed, draw_field};
 use crate::app::App;
@@ -107,10 +107,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Posi
             _ => theme::dim(),
         };
         Row::new(vec![
-            Cell::from(fit(&r.name, usize::from(name_w))),
-            Cell::from(fit(&r.kana, usize::from(kana_w))),
+            Cell::from(fit(&display(&r.name), usize::from(name_w))),
+            Cell::from(fit(&display(&r.kana), usize::from(kana_w))),
             Cell::from(wareki_short(r.birth_date)),
-            Cell::from(r.card_id.clone()),
+            Cell::from(display(&r.card_id)),
             Cell::from(r.arrived_on.format("%m/%d").to_string()),
             Cell::from(format!("{days:>4}日")),
             Cell::from(Span::styled(r.state.label(), state_style)),

@@ -3,6 +3,33 @@
 use chrono::{Datelike, NaiveDate};
 use unicode_width::UnicodeWidthStr;
 
+/// Text as it is safe to draw: runs of half-width katakana (U+FF61–U+FF9F) become
+/// full-width. A half-width (semi-)voiced mark is a separate terminal column but ratatui
+/// counts it inside the previous character's cell, which leaves stray marks on screen.
+/// Everything else (kanji variants, non-BMP characters, variation selectors) is kept.
+pub fn display(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let is_hw = |c: char| ('\u{FF61}'..='\u{FF9F}').contains(&c);
+    if !s.chars().any(is_hw) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    for c in s.chars() {
+        if is_hw(c) {
+            run.push(c);
+        } else {
+            if !run.is_empty() {
+                out.extend(run.nfkc());
+                run.clear();
+            }
+            out.push(c);
+        }
+    }
+    out.extend(run.nfkc());
+    out
+}
+
 /// Truncate to at most `width` display cells (never splits a character).
 pub fn fit(s: &str, width: usize) -> String {
     let mut out = String::new();
@@ -44,6 +71,13 @@ pub fn weekday(d: NaiveDate) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn half_width_kana_is_drawn_full_width() {
+        assert_eq!(display("ﾜﾀﾅﾍﾞ  ｹﾝﾀ"), "ワタナベ  ケンタ");
+        assert_eq!(display("山﨑　𠮷田"), "山﨑　𠮷田");
+        assert_eq!(display("ﾊﾟｰﾄ"), "パート");
+    }
 
     #[test]
     fn fit_and_pad_count_cells() {

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::qr::QrPicture;
-use super::text::{fit, pad, wareki, wareki_short};
+use super::text::{display, fit, pad, wareki, wareki_short};
 use super::theme::{self, Glyphs};
 use super::{boxed, draw_field, render_para};
 use crate::app::keymap::doc_key;
@@ -64,7 +64,7 @@ pub fn draw(
         format!("  有効期限 {}", wareki_short(r.expiry_date)),
     ];
     let mut who_line = String::new();
-    for p in parts {
+    for p in parts.map(|p| display(&p)) {
         if who_line.width() + p.width() <= usize::from(who.width) {
             who_line.push_str(&p);
         }
@@ -258,9 +258,9 @@ fn draw_card(
                 let (m, st) = mark_text(line.verdict);
                 l.push(Line::from(vec![
                     Span::raw(pad(line.field, fw)),
-                    Span::raw(pad(&line.record, vw)),
+                    Span::raw(pad(&display(&line.record), vw)),
                     Span::raw(" "),
-                    Span::raw(pad(&line.card, vw)),
+                    Span::raw(pad(&display(&line.card), vw)),
                     Span::raw(" "),
                     Span::styled(m, st),
                 ]));
@@ -416,6 +416,12 @@ fn draw_handoff(frame: &mut Frame, app: &App, h: &Handover, qr: &QrView, area: R
                 ),
                 theme::warn(),
             ));
+            if app.desk.ascii {
+                lines.push(Line::styled(
+                    "（Windows Terminal などでは desk.toml の glyphs = \"unicode\" で小さく表示できます）",
+                    theme::dim(),
+                ));
+            }
         }
     }
     let block = boxed("3 受け渡し", g);
