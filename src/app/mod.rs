@@ -434,8 +434,8 @@ impl App {
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Key(key) => {
-                // Windows reports releases (and repeats arrive as their own presses): act on Press only.
-                if key.kind != KeyEventKind::Press {
+                // Windows reports key releases too: they would double every key.
+                if key.kind == KeyEventKind::Release {
                     return Vec::new();
                 }
                 self.idle_ticks = 0;
