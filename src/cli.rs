@@ -52,6 +52,34 @@ pub enum Command {
     Db(DbCommand),
     /// データベースのバックアップを作成し検証する
     Backup(BackupArgs),
+    /// カードリーダの診断（キオスクの設定用）
+    #[command(subcommand)]
+    Reader(ReaderCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReaderCommand {
+    /// 接続されているカードリーダを優先順に一覧表示する
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// カードリーダのイベントを1行ずつ表示する（Ctrl-C で終了）
+    Watch,
+    /// カードを1枚読み取り、証明書と暗証番号の残り回数を表示する（暗証番号は使いません）
+    Read {
+        /// このリーダ名（前方一致）を使う（既定: data/desk.toml の reader_prefix、なければ自動）
+        #[arg(long)]
+        reader: Option<String>,
+        /// カードが置かれるまで待つ秒数
+        #[arg(long, default_value_t = 10)]
+        wait: u64,
+        /// このカードIDの記録と照合する
+        #[arg(long = "match")]
+        match_card: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -221,6 +249,7 @@ fn run_command(cmd: Command, db: &Path, data: &DataSet) -> ExitCode {
         }
         Command::Db(DbCommand::Check { json }) => cmd_db_check(db, json),
         Command::Backup(a) => cmd_backup(db, &a.dest, a.json),
+        Command::Reader(r) => cmd_reader(r, db, data),
     }
 }
 
@@ -659,5 +688,188 @@ fn cmd_backup(db: &Path, dest: &Path, json: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(EXIT_BAD_INPUT, e),
+    }
+}
+
+fn reader_prefix(explicit: Option<String>, data: &DataSet) -> Option<String> {
+    explicit.or_else(|| data.desk.reader_prefix().map(str::to_string))
+}
+
+/// One Japanese line per watcher event (for `kofu reader watch`).
+pub fn describe_card_event(e: &crate::card::CardEvent) -> String {
+    use crate::card::CardEvent as E;
+    match e {
+        E::ServiceUnavailable => "カードリーダサービス未起動（再接続を待っています）".into(),
+        E::ServiceAvailable => "カードリーダサービスに接続しました".into(),
+        E::ReaderAdded(r) => format!("リーダ接続: {r}"),
+        E::ReaderRemoved(r) => format!("リーダ取り外し: {r}"),
+        E::CardInserted { reader } => format!("カードを検出: {reader}"),
+        E::CardRemoved { reader } => format!("カードが離れました: {reader}"),
+        E::Reading { reader } => format!("読取中: {reader}"),
+        E::ReadFinished { reader, result } => match result {
+            Ok(r) => format!(
+                "読取完了: {reader}: {}（{}）証明書シリアル {} 有効期限 {}",
+                r.certificate
+                    .name_kanji
+                    .as_deref()
+                    .unwrap_or("（漢字氏名なし）"),
+                r.certificate.subject_cn,
+                r.certificate.serial_hex,
+                r.certificate.not_after
+            ),
+            Err(e) => format!("読取失敗: {reader}: {}", e.user_message()),
+        },
+        E::WatcherFault(m) => format!("内部エラー（自動で再開します）: {m}"),
+    }
+}
+
+fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet) -> ExitCode {
+    use crate::card::{CardError, WatcherConfig, diag};
+    match cmd {
+        ReaderCommand::List { json } => match diag::list_readers_with(data.desk.reader_prefix()) {
+            Ok(list) => {
+                if json {
+                    print_json(&serde_json::to_value(&list).unwrap_or_default());
+                } else if list.is_empty() {
+                    println!("カードリーダが見つかりません");
+                } else {
+                    for r in &list {
+                        println!(
+                            "{}{}\t{}{}",
+                            r.name,
+                            if r.ignored {
+                                "（仮想リーダのため無視）"
+                            } else {
+                                ""
+                            },
+                            if r.card_present {
+                                "カードあり"
+                            } else {
+                                "カードなし"
+                            },
+                            r.atr
+                                .as_deref()
+                                .map(|a| format!(" ATR {a}"))
+                                .unwrap_or_default()
+                        );
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(EXIT_BAD_INPUT, e),
+        },
+        ReaderCommand::Watch => {
+            let config = WatcherConfig {
+                preferred_reader: data.desk.reader_prefix().map(str::to_string),
+                ..WatcherConfig::default()
+            };
+            diag::watch(config, |e| {
+                println!(
+                    "{} {}",
+                    crate::domain::date::now_jst().format("%H:%M:%S"),
+                    describe_card_event(e)
+                );
+                true
+            });
+            ExitCode::SUCCESS
+        }
+        ReaderCommand::Read {
+            reader,
+            wait,
+            match_card,
+            json,
+        } => {
+            // Look the record up first: a wrong card ID is a usage error before any card I/O.
+            let record = match match_card.as_deref() {
+                None => None,
+                Some(id) => {
+                    let store = match open_store(db) {
+                        Ok(s) => s,
+                        Err(c) => return c,
+                    };
+                    match store.card_by_card_id(id) {
+                        Ok(Some(r)) => Some(r),
+                        Ok(None) => {
+                            return fail(
+                                EXIT_BAD_INPUT,
+                                format!("カードID {id} の記録がありません"),
+                            );
+                        }
+                        Err(e) => return fail(EXIT_BAD_INPUT, e),
+                    }
+                }
+            };
+            let prefix = reader_prefix(reader, data);
+            let reading =
+                match diag::read_once(prefix.as_deref(), std::time::Duration::from_secs(wait)) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let code = match e {
+                            CardError::NotHpki | CardError::Malformed(_) => EXIT_CHECK_FAILED,
+                            _ => EXIT_BAD_INPUT,
+                        };
+                        if json {
+                            print_json(&json!({ "error": e.to_string() }));
+                        }
+                        return fail(code, e);
+                    }
+                };
+            let outcome = record
+                .as_ref()
+                .map(|r| data.match_card(r, &reading, today_jst()));
+            if json {
+                let mut v = diag::reading_to_json(&reading);
+                if let (Some(o), Some(obj)) = (&outcome, v.as_object_mut()) {
+                    obj.insert(
+                        "match".into(),
+                        json!({
+                            "result": o.result.as_str(),
+                            "reasons": o.reasons.iter().map(|r| r.message.clone()).collect::<Vec<_>>(),
+                        }),
+                    );
+                }
+                print_json(&v);
+            } else {
+                let c = &reading.certificate;
+                println!("リーダ: {}", reading.reader);
+                println!("ATR: {}", reading.atr);
+                if let Some(uid) = &reading.uid {
+                    println!("UID（診断用、本人確認には使いません）: {uid}");
+                }
+                println!(
+                    "アプリケーション: {}",
+                    match reading.application {
+                        crate::domain::card_facts::HpkiApplication::Auth => "認証用",
+                        crate::domain::card_facts::HpkiApplication::Sign => "署名用",
+                    }
+                );
+                println!(
+                    "氏名（漢字）: {}",
+                    c.name_kanji.as_deref().unwrap_or("（なし）")
+                );
+                println!("氏名（ローマ字）: {}", c.subject_cn);
+                println!("資格: {}", c.role.as_deref().unwrap_or("（なし）"));
+                println!("有効期間: {} 〜 {}", c.not_before, c.not_after);
+                println!("証明書シリアル: {}", c.serial_hex);
+                println!("発行者: {}", c.issuer);
+                match (reading.pin.blocked, reading.pin.tries_left) {
+                    (true, _) => println!("暗証番号: ロックされています"),
+                    (false, Some(n)) => println!("暗証番号: 残り {n} 回"),
+                    (false, None) => println!("暗証番号: 残り回数不明"),
+                }
+                if let Some(o) = &outcome {
+                    println!("照合結果: {}", o.result.label());
+                    for r in &o.reasons {
+                        println!("  {}", r.message);
+                    }
+                }
+            }
+            match outcome {
+                Some(o) if o.result == crate::domain::matching::MatchResult::Mismatch => {
+                    ExitCode::from(EXIT_CHECK_FAILED)
+                }
+                _ => ExitCode::SUCCESS,
+            }
+        }
     }
 }

@@ -13,6 +13,8 @@ use serde::Deserialize;
 use crate::domain::expiry::ExpiryRules;
 use crate::domain::fees::FeeTable;
 use crate::domain::iddocs::IdDocuments;
+use crate::domain::matching::KnownIssuers;
+use crate::domain::reference::CounterReference;
 use crate::store::import::ManifestProfile;
 
 /// The built-in copy of each data file, by its path under `data/`.
@@ -23,6 +25,11 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "id-documents.toml",
         include_str!("../data/id-documents.toml"),
+    ),
+    ("issuers.toml", include_str!("../data/issuers.toml")),
+    (
+        "counter-reference.toml",
+        include_str!("../data/counter-reference.toml"),
     ),
     (
         "manifest-profiles/default.toml",
@@ -226,6 +233,8 @@ pub struct DataSet {
     pub expiry: ExpiryRules,
     pub fees: FeeTable,
     pub id_docs: IdDocuments,
+    pub issuers: KnownIssuers,
+    pub reference: CounterReference,
 }
 
 impl DataSet {
@@ -237,6 +246,12 @@ impl DataSet {
         let expiry = load_with(&source, "rules.toml", ExpiryRules::from_toml)?;
         let fees = load_with(&source, "fees.toml", FeeTable::from_toml)?;
         let id_docs = load_with(&source, "id-documents.toml", IdDocuments::from_toml)?;
+        let issuers = load_with(&source, "issuers.toml", KnownIssuers::from_toml)?;
+        let reference = load_with(
+            &source,
+            "counter-reference.toml",
+            CounterReference::from_toml,
+        )?;
         Ok(DataSet {
             source,
             desk,
@@ -244,7 +259,35 @@ impl DataSet {
             expiry,
             fees,
             id_docs,
+            issuers,
+            reference,
         })
+    }
+
+    /// The identity match of a card reading against a record, with today's date and the
+    /// expiry the rules give for the record.
+    pub fn match_card(
+        &self,
+        record: &crate::domain::record::CardRecord,
+        reading: &crate::domain::card_facts::CardReading,
+        today: chrono::NaiveDate,
+    ) -> crate::domain::matching::MatchOutcome {
+        let computed = self
+            .expiry
+            .compute(record.issue_date, record.birth_date)
+            .ok()
+            .map(|c| c.date);
+        let ctx = crate::domain::matching::MatchContext {
+            today,
+            computed_expiry: computed,
+            known_issuers: &self.issuers,
+        };
+        crate::domain::matching::match_identity(
+            record,
+            &reading.certificate,
+            Some(reading.pin),
+            &ctx,
+        )
     }
 
     pub fn profile(&self, name: &str) -> Result<&ManifestProfile, DataError> {

@@ -43,7 +43,11 @@ fn sigkill_during_import_leaves_all_or_nothing() {
         .arg(&csv)
         .output()
         .unwrap();
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     let full = t.elapsed();
     assert_eq!(card_count(&probe), 50_000);
 
@@ -58,8 +62,16 @@ fn sigkill_during_import_leaves_all_or_nothing() {
         let db = dir.path().join(format!("crash{round}.db"));
         // Some rounds start with an earlier shipment, so "none" means "as before".
         let base = if round % 2 == 1 {
-            let small = common::write(dir.path(), &format!("s{round}.csv"), common::manifest(10, 900_000));
-            common::kofu(&db).arg("import").arg(&small).assert().success();
+            let small = common::write(
+                dir.path(),
+                &format!("s{round}.csv"),
+                common::manifest(10, 900_000),
+            );
+            common::kofu(&db)
+                .arg("import")
+                .arg(&small)
+                .assert()
+                .success();
             10
         } else {
             0
@@ -90,11 +102,12 @@ fn sigkill_during_import_leaves_all_or_nothing() {
             n == base || n == base + 50_000,
             "round {round} (seed {seed}, kill after {wait:?}): {n} cards"
         );
-        if n == base { none += 1 } else { all += 1 }
-        common::kofu(&db)
-            .args(["db", "check"])
-            .assert()
-            .success();
+        if n == base {
+            none += 1
+        } else {
+            all += 1
+        }
+        common::kofu(&db).args(["db", "check"]).assert().success();
     }
     eprintln!("crash rounds: {none} with nothing imported, {all} complete");
 }

@@ -338,3 +338,57 @@ fn search_by_card_id_birth_date_and_state() {
         .unwrap();
     assert_eq!(limited.len(), 10);
 }
+
+#[test]
+fn search_folds_kana_width_variant_kanji_and_romaji_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("kofu.db")).unwrap();
+    let data = kofu::data::DataSet::load(Some(&dir.path().join("none"))).unwrap();
+    let csv = format!(
+        "{}\nV0000001,髙橋　花子,ﾀｶﾊｼ ﾊﾅｺ,1980-05-05,2025-01-10,2030-05-05,Hanako Takahashi,,,,,\nV0000002,𠮷田　太郎,よしだ たろう,1975-07-07,2025-01-10,2030-07-07,,,,,,\nV0000003,神楽坂　三十四,カグラザカ サンジュウシ,1970-03-04,2025-01-10,2030-03-04,Sanjushi Kagurazaka,,,,,\n",
+        common::HEADER
+    );
+    let none = |_: NaiveDate, _: NaiveDate| None;
+    import_bytes(
+        &mut store,
+        "v.csv",
+        csv.as_bytes(),
+        &ImportOptions {
+            profile: data.profile("default").unwrap(),
+            dry_run: false,
+            officer_id: None,
+            arrived_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            expected_expiry: &none,
+        },
+    )
+    .unwrap();
+    let ids = |text: &str| -> Vec<String> {
+        store
+            .search_cards(&CardQuery {
+                text: text.into(),
+                state: None,
+                limit: 0,
+            })
+            .unwrap()
+            .into_iter()
+            .map(|c| c.card_id)
+            .collect()
+    };
+    assert_eq!(ids("高橋"), ["V0000001"]);
+    assert_eq!(ids("たかはし"), ["V0000001"]);
+    assert_eq!(ids("タカハシハナコ"), ["V0000001"]);
+    assert_eq!(ids("ﾀｶﾊｼ"), ["V0000001"]);
+    assert_eq!(ids("吉田"), ["V0000002"]);
+    assert_eq!(ids("𠮷田"), ["V0000002"]);
+    assert_eq!(ids("ヨシダ"), ["V0000002"]);
+    assert_eq!(ids("kagurazaka sanjushi"), ["V0000003"]);
+    assert_eq!(ids("KAGURAZAKA"), ["V0000003"]);
+    assert_eq!(ids("1980/5/5"), ["V0000001"]);
+    assert_eq!(ids("S50.7.7"), ["V0000002"]);
+    assert!(ids("別人").is_empty());
+    // The stored name is untouched by the folding.
+    assert_eq!(
+        store.card_by_card_id("V0000002").unwrap().unwrap().name,
+        "𠮷田　太郎"
+    );
+}

@@ -8,6 +8,7 @@ pub mod handover;
 pub mod iddocs;
 pub mod matching;
 pub mod record;
+pub mod reference;
 pub mod search;
 pub mod state;
 

@@ -567,16 +567,16 @@ fn validate(store: &Store, text: &str, opts: &ImportOptions<'_>) -> Result<Valid
                 }
             }
         }
-        if let (Some(b), Some(i)) = (birth, issue_d) {
-            if b >= i {
-                errors.push(issue(
-                    line,
-                    place(Field::BirthDate),
-                    "birth_after_issue",
-                    format!("生年月日 {b} が発行日 {i} 以降です"),
-                    format!("birth date {b} is not before issue date {i}"),
-                ));
-            }
+        if let (Some(b), Some(i)) = (birth, issue_d)
+            && b >= i
+        {
+            errors.push(issue(
+                line,
+                place(Field::BirthDate),
+                "birth_after_issue",
+                format!("生年月日 {b} が発行日 {i} 以降です"),
+                format!("birth date {b} is not before issue date {i}"),
+            ));
         }
         if let (Some(i), Some(x)) = (issue_d, expiry) {
             if i >= x {
@@ -587,18 +587,19 @@ fn validate(store: &Store, text: &str, opts: &ImportOptions<'_>) -> Result<Valid
                     format!("発行日 {i} が有効期限 {x} 以降です"),
                     format!("issue date {i} is not before expiry {x}"),
                 ));
-            } else if let Some(b) = birth {
-                if let Some(rule) = (opts.expected_expiry)(i, b) {
-                    if rule != x {
-                        warnings.push(issue(
-                            line,
-                            place(Field::ExpiryDate),
-                            "expiry_differs",
-                            format!("券面の有効期限 {x} が規則による計算 {rule} と異なります（カードで確認してください）"),
-                            format!("printed expiry {x} differs from the rule's {rule}"),
-                        ));
-                    }
-                }
+            } else if let Some(b) = birth
+                && let Some(rule) = (opts.expected_expiry)(i, b)
+                && rule != x
+            {
+                warnings.push(issue(
+                    line,
+                    place(Field::ExpiryDate),
+                    "expiry_differs",
+                    format!(
+                        "券面の有効期限 {x} が規則による計算 {rule} と異なります（カードで確認してください）"
+                    ),
+                    format!("printed expiry {x} differs from the rule's {rule}"),
+                ));
             }
         }
         let optional = |f: Field| get(f).map(|(_, v)| v).filter(|v| !v.is_empty());

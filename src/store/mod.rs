@@ -203,6 +203,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Keep the search table and the card rows of a large desk in memory (64 MiB at most).
+        conn.pragma_update(None, "cache_size", -65536)?;
         migrations::migrate(&mut conn)?;
         Ok(Store {
             conn,
@@ -257,7 +259,9 @@ impl Store {
         } else {
             None
         };
-        let order = "ORDER BY c.arrived_on, c.id LIMIT ?3";
+        // Row ids grow with each import, so id order is arrival order; ordering by the
+        // search table's rowid lets SQLite stop as soon as the limit is reached.
+        let order = "ORDER BY c.id LIMIT ?3";
         let out = if text.is_empty() {
             let sql = format!(
                 "SELECT {CARD_COLUMNS} FROM cards c WHERE (?1 IS NULL OR c.state = ?1) AND ?2 IS NULL {order}"
@@ -274,10 +278,19 @@ impl Store {
                 .collect::<Result<Vec<_>, _>>()?
         } else {
             let key = search::search_key(text);
-            let romaji = search::romaji_key(text);
+            // A romaji query with spaces ("Kagurazaka Sanjushi") also matches in name-part order.
+            let romaji = (text.is_ascii() && text.contains(' '))
+                .then(|| search::romaji_key(text))
+                .filter(|r| *r != key);
             let sql = format!(
                 "SELECT {CARD_COLUMNS} FROM card_search s JOIN cards c ON c.id = s.card_row
-                 WHERE (?1 IS NULL OR c.state = ?1) AND (instr(s.key, ?2) > 0 OR instr(s.key, ?4) > 0) {order}"
+                 WHERE (instr(s.key, ?2) > 0 {}) AND (?1 IS NULL OR c.state = ?1)
+                 ORDER BY s.card_row LIMIT ?3",
+                if romaji.is_some() {
+                    "OR instr(s.key, ?4) > 0"
+                } else {
+                    "AND ?4 IS NULL"
+                }
             );
             let mut stmt = self.conn.prepare_cached(&sql)?;
             stmt.query_map(params![state, key, limit, romaji], card_from_row)?
@@ -418,6 +431,17 @@ impl Store {
             )));
         }
         Ok(report)
+    }
+
+    /// Read the search table and the card rows once so the first searches at the counter do
+    /// not wait for the disk. Call from a background thread at start.
+    pub fn warm_up(&self) -> Result<(), StoreError> {
+        self.conn.query_row(
+            "SELECT (SELECT sum(length(key)) FROM card_search), (SELECT count(name) FROM cards)",
+            [],
+            |_| Ok(()),
+        )?;
+        Ok(())
     }
 
     /// Total number of cards.

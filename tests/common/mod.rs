@@ -44,8 +44,16 @@ pub fn row(i: usize) -> String {
     format!(
         "T{:011},{f}　{g},{fk} {gk},{birth},{issue},{expiry},{gr} {fr},{},{},,,",
         i,
-        if i % 3 == 0 { "非会員" } else { "会員" },
-        if i % 5 == 0 { "郵送" } else { "窓口" },
+        if i.is_multiple_of(3) {
+            "非会員"
+        } else {
+            "会員"
+        },
+        if i.is_multiple_of(5) {
+            "郵送"
+        } else {
+            "窓口"
+        },
     )
 }
 
