@@ -8,7 +8,7 @@
 
 use std::io::{self, stdout};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -23,8 +23,11 @@ use ratatui::DefaultTerminal;
 use crate::app::{
     App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo, SearchRequest,
 };
+use crate::card::{
+    CardEvent, EventSink, SimCard, SimulatedReader, WatcherConfig, WatcherHandle, spawn_watcher,
+};
 use crate::data::DataSet;
-use crate::domain::card_facts::{CardReading, CertificateFacts, HpkiApplication};
+use crate::domain::card_facts::{CertificateFacts, HpkiApplication};
 use crate::domain::date::today_jst;
 use crate::domain::handover::HandoverCommit;
 use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
@@ -189,100 +192,96 @@ fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
     }
 }
 
-/// The simulated reader of demo mode: placing a card reads it after a short delay (so a card
-/// lifted mid-read can be shown); lifting it cancels a read in progress.
-#[derive(Clone)]
-struct DemoReader {
-    tx: Sender<Event>,
-    /// Bumped on every place/lift; a read finishing under an older generation is dropped.
-    generation: Arc<AtomicU64>,
-    current: Arc<Mutex<Option<DemoCardSpec>>>,
+/// The card side: the PC/SC watcher, or in demo mode the simulated reader whose cards the
+/// demo tray places.
+struct Cards {
+    sim: Option<SimulatedReader>,
+    /// The last demo card placed (re-placed for a re-read).
+    last: Mutex<Option<SimCard>>,
+    _watcher: WatcherHandle,
 }
 
-impl DemoReader {
-    fn new(tx: Sender<Event>) -> Self {
-        let _ = tx.send(Event::Card(CardSignal::ServiceAvailable));
-        let _ = tx.send(Event::Card(CardSignal::ReaderAdded(DEMO_READER.into())));
-        DemoReader {
-            tx,
-            generation: Arc::new(AtomicU64::new(0)),
-            current: Arc::new(Mutex::new(None)),
-        }
-    }
-
-    fn reading_of(spec: &DemoCardSpec) -> Result<CardReading, String> {
-        match &spec.facts {
-            Some(facts) => Ok(CardReading {
-                reader: DEMO_READER.into(),
-                atr: "3B8F800180318065B0850300EF120FFF82900073".into(),
-                uid: None,
-                application: HpkiApplication::Auth,
-                certificate: facts.clone(),
-                pin: spec.pin,
-            }),
-            None => Err(
-                "医師資格証（HPKIカード）ではありません。HPKIのアプリケーションが見つかりません。"
-                    .into(),
-            ),
-        }
-    }
-
-    fn place(&self, spec: DemoCardSpec) {
-        let had_card = self
-            .current
-            .lock()
-            .map(|mut c| c.replace(spec.clone()).is_some())
-            .unwrap_or(false);
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        if had_card {
-            let _ = self.tx.send(Event::Card(CardSignal::Removed {
-                reader: DEMO_READER.into(),
-            }));
-        }
-        self.read(generation, spec);
-    }
-
-    fn read(&self, generation: u64, spec: DemoCardSpec) {
-        let tx = self.tx.clone();
-        let gen_now = self.generation.clone();
-        let reader = DEMO_READER.to_string();
-        let _ = tx.send(Event::Card(CardSignal::Inserted {
-            reader: reader.clone(),
-        }));
-        let _ = tx.send(Event::Card(CardSignal::Reading {
-            reader: reader.clone(),
-        }));
-        thread::spawn(move || {
-            thread::sleep(Duration::from_millis(400));
-            if gen_now.load(Ordering::SeqCst) != generation {
-                return;
-            }
-            let _ = tx.send(Event::Card(CardSignal::ReadFinished {
-                reader,
-                result: Self::reading_of(&spec),
-            }));
+impl Cards {
+    fn start(demo: bool, prefix: Option<String>, tx: Sender<Event>) -> Cards {
+        let sink: EventSink = Box::new(move |ev| {
+            let _ = tx.send(Event::Card(translate(ev)));
         });
+        if demo {
+            let sim = SimulatedReader::new(DEMO_READER);
+            let watcher = sim.spawn_watcher(sink);
+            Cards {
+                sim: Some(sim),
+                last: Mutex::new(None),
+                _watcher: watcher,
+            }
+        } else {
+            let config = WatcherConfig {
+                preferred_reader: prefix,
+                ..WatcherConfig::default()
+            };
+            Cards {
+                sim: None,
+                last: Mutex::new(None),
+                _watcher: spawn_watcher(config, sink),
+            }
+        }
     }
 
-    fn reread(&self) {
-        let spec = self.current.lock().ok().and_then(|c| c.clone());
-        if let Some(spec) = spec {
-            let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-            self.read(generation, spec);
+    fn place(&self, spec: &DemoCardSpec) {
+        let Some(sim) = &self.sim else { return };
+        let card = match &spec.facts {
+            Some(facts) => SimCard::Physician {
+                certificate: facts.clone(),
+                application: HpkiApplication::Auth,
+                pin: spec.pin,
+            },
+            None => SimCard::Foreign,
+        };
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some(card.clone());
         }
+        sim.place(card);
     }
 
     fn lift(&self) {
-        let had = self
-            .current
-            .lock()
-            .map(|mut c| c.take().is_some())
-            .unwrap_or(false);
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        if had {
-            let _ = self.tx.send(Event::Card(CardSignal::Removed {
-                reader: DEMO_READER.into(),
-            }));
+        if let Some(sim) = &self.sim {
+            if let Ok(mut last) = self.last.lock() {
+                *last = None;
+            }
+            sim.lift();
+        }
+    }
+
+    /// A card is read once per presence: the simulated card is put down again; a real one
+    /// must be lifted and placed by the officer (the screen says so).
+    fn reread(&self) {
+        if let Some(sim) = &self.sim {
+            let last = self.last.lock().ok().and_then(|l| l.clone());
+            if let Some(card) = last {
+                sim.lift();
+                sim.place(card);
+            }
+        }
+    }
+}
+
+/// The app's view of a card event (errors become their Japanese message).
+fn translate(ev: CardEvent) -> CardSignal {
+    match ev {
+        CardEvent::ServiceUnavailable => CardSignal::ServiceUnavailable,
+        CardEvent::ServiceAvailable => CardSignal::ServiceAvailable,
+        CardEvent::ReaderAdded(r) => CardSignal::ReaderAdded(r),
+        CardEvent::ReaderRemoved(r) => CardSignal::ReaderRemoved(r),
+        CardEvent::CardInserted { reader } => CardSignal::Inserted { reader },
+        CardEvent::CardRemoved { reader } => CardSignal::Removed { reader },
+        CardEvent::Reading { reader } => CardSignal::Reading { reader },
+        CardEvent::ReadFinished { reader, result } => CardSignal::ReadFinished {
+            reader,
+            result: result.map_err(|e| e.user_message()),
+        },
+        CardEvent::WatcherFault(msg) => {
+            tracing::error!("card watcher fault: {msg}");
+            CardSignal::Fault("カードリーダの監視で問題が起きたため再起動しました。".into())
         }
     }
 }
@@ -337,7 +336,7 @@ fn clock_thread(tx: Sender<Event>, stop: Arc<AtomicBool>) {
 struct Runner {
     tx: Sender<Event>,
     jobs: Sender<Job>,
-    demo: Option<DemoReader>,
+    cards: Cards,
     data: DataSet,
     issuers: KnownIssuers,
 }
@@ -383,21 +382,15 @@ impl Runner {
                 return;
             }
             Effect::ReadCard => {
-                if let Some(d) = &self.demo {
-                    d.reread();
-                }
+                self.cards.reread();
                 return;
             }
             Effect::DemoPlace(spec) => {
-                if let Some(d) = &self.demo {
-                    d.place(*spec);
-                }
+                self.cards.place(&spec);
                 return;
             }
             Effect::DemoLift => {
-                if let Some(d) = &self.demo {
-                    d.lift();
-                }
+                self.cards.lift();
                 return;
             }
             Effect::Quit => return,
@@ -433,15 +426,18 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
     let store_tx = tx.clone();
     let store_thread = thread::spawn(move || store_worker(store, jobs_rx, store_tx));
-    let demo = opts.demo.then(|| DemoReader::new(tx.clone()));
+    let prefix = opts.data.desk.reader_prefix().map(String::from);
+    let cards = Cards::start(opts.demo, prefix, tx.clone());
     let runner = Runner {
         tx: tx.clone(),
         jobs: jobs_tx,
-        demo,
+        cards,
         issuers: known_issuers(&opts.data),
         data: opts.data,
     };
 
+    // QuickEdit off on Windows (a click would freeze the screen); restored on drop.
+    let _quick_edit = crate::console::QuickEditGuard::disable();
     let mut guard = TerminalGuard::new()?;
     let stop = Arc::new(AtomicBool::new(false));
     input_thread(tx.clone(), stop.clone());

@@ -792,3 +792,35 @@ fn officer_must_be_chosen_outside_demo() {
         Some(Modal::OfficerPicker { .. })
     ));
 }
+
+#[test]
+fn reread_asks_to_lift_and_place_the_card_again() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    let fx = app.handle(ch('r'));
+    assert_eq!(fx, vec![Effect::ReadCard]);
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("もう一度置いてください"), "{text}");
+    // The card comes back: read and matched again.
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "handoff");
+}

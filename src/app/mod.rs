@@ -106,6 +106,8 @@ pub enum CardSignal {
         reader: String,
         result: Result<CardReading, String>,
     },
+    /// The reader watcher failed and restarted (Japanese message).
+    Fault(String),
 }
 
 /// A search request for the store.
@@ -794,6 +796,10 @@ impl App {
                     Ok(reading) => CardSlot::Read(Box::new(reading.clone())),
                     Err(e) => CardSlot::Failed(e.clone()),
                 }
+            }
+            CardSignal::Fault(msg) => {
+                let msg = msg.clone();
+                self.flash(msg, true);
             }
         }
         match &mut self.screen {

@@ -552,11 +552,11 @@ impl App {
                     Vec::new()
                 }
                 Action::Reread => {
-                    if matches!(slot, CardSlot::Absent) {
-                        *phase = CardPhase::Waiting;
-                        return Vec::new();
-                    }
-                    *phase = CardPhase::Reading;
+                    // Each presence of a card is read once: a real card is read again when
+                    // it is lifted and placed (the demo reader does that by itself).
+                    *phase = CardPhase::Waiting;
+                    h.card_error =
+                        Some("カードを一度リーダから離し、もう一度置いてください。".into());
                     vec![Effect::ReadCard]
                 }
                 Action::AbortHandover => {
