@@ -824,3 +824,102 @@ fn reread_asks_to_lift_and_place_the_card_again() {
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "handoff");
 }
+
+#[test]
+fn next_card_on_the_completion_screen_goes_to_its_record() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let fx = app.handle(ch('y'));
+    committed(&mut app, &fx, CardState::HandedOver);
+    assert_eq!(step_name(&app), "done");
+    app.handle(Event::Card(CardSignal::Removed {
+        reader: READER.into(),
+    }));
+    let reading = reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN);
+    let fx = place(&mut app, reading.clone());
+    assert_eq!(step_name(&app), "queue");
+    assert!(fx.contains(&Effect::FindByCertificate(reading.certificate.clone())));
+    app.handle(Event::Loaded(Loaded::FoundByCertificate {
+        serial: reading.certificate.serial_hex.clone(),
+        result: Ok(Some(recs[1].clone())),
+    }));
+    assert_eq!(step_name(&app), "identity");
+    assert_eq!(app.handover().map(|h| h.record.id), Some(2));
+}
+
+#[test]
+fn qr_too_big_for_the_terminal_says_so_instead_of_drawing() {
+    for (ascii, w, h, drawn) in [
+        (true, 80, 24, false),
+        (false, 80, 24, true),
+        (true, 120, 40, false),
+    ] {
+        let mut app = sample_app(ascii);
+        let recs = sample_records();
+        feed(
+            &mut app,
+            [
+                press(KeyCode::Down),
+                press(KeyCode::Enter),
+                ch('1'),
+                ch('p'),
+                ch('d'),
+                press(KeyCode::Enter),
+            ],
+        );
+        let fx = place(
+            &mut app,
+            reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN),
+        );
+        answer_match(&mut app, &fx);
+        app.handle(press(KeyCode::Enter));
+        app.handle(Event::Loaded(Loaded::Qr {
+            record_id: 2,
+            result: Ok(Some("KOFU-DEMO-QR-0002-FAKE-0123ABCD".into())),
+        }));
+        let text = kofu::ui::render_to_text(&app, w, h);
+        let asks = text.contains("画面を広げてください");
+        if drawn {
+            assert!(!asks && text.contains('█'), "{text}");
+        } else if ascii && w == 80 {
+            assert!(asks && !text.contains('█'), "{text}");
+        }
+        if ascii && w == 120 {
+            // Two cells per module with a background colour: no block characters, and it fits.
+            assert!(!asks && !text.contains('█'), "{text}");
+            let buf = kofu::ui::render_to_buffer(&app, w, h);
+            let black = (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .filter(|&(x, y)| buf[(x, y)].bg == ratatui::style::Color::Black)
+                .count();
+            assert!(black > 100, "QR modules drawn as black cells: {black}");
+        }
+    }
+}

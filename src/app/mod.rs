@@ -815,7 +815,21 @@ impl App {
                 }
                 Vec::new()
             }
-            Screen::Done(_) => Vec::new(),
+            // The next physician's card: back to the queue and find its record.
+            Screen::Done(_) => match &sig {
+                CardSignal::ReadFinished {
+                    result: Ok(reading),
+                    ..
+                } if self.modals.is_empty() => {
+                    self.screen = Screen::Queue;
+                    vec![
+                        self.queue.search_effect(),
+                        Effect::LoadCounts,
+                        Effect::FindByCertificate(reading.certificate.clone()),
+                    ]
+                }
+                _ => Vec::new(),
+            },
         }
     }
 
