@@ -109,6 +109,12 @@ fn run(db: &Path, args: &[&str]) -> std::process::Output {
 fn demo_handover_end_to_end() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("kofu.db");
+    let help = run(&db, &["demo", "--help"]);
+    assert!(
+        help.status.success(),
+        "`kofu demo` is not available: {}",
+        String::from_utf8_lossy(&help.stderr)
+    );
 
     let mut cmd = Command::new(kofu());
     cmd.arg("--db").arg(&db).arg("demo");
