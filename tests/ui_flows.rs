@@ -923,3 +923,21 @@ fn qr_too_big_for_the_terminal_says_so_instead_of_drawing() {
         }
     }
 }
+
+#[test]
+fn quit_works_from_the_officer_picker_at_start() {
+    let desk = kofu::app::DeskInfo {
+        desk_name: "受付".into(),
+        ascii: true,
+        demo: false,
+        idle_lock_minutes: 0,
+    };
+    let mut app = App::new(desk, scenes::today(), scenes::sample_id_docs());
+    app.start();
+    app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::OfficerPicker { .. })
+    ));
+    assert_eq!(app.handle(press(KeyCode::F(10))), vec![Effect::Quit]);
+}

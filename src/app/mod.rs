@@ -516,8 +516,9 @@ impl App {
             if let Some(action) = keymap::lookup(ctx, &key, demo, focus) {
                 return self.modal_action(action);
             }
+            let mut edited = EditOutcome::Ignored;
             if let Some(field) = self.focused_field_mut() {
-                field.handle_key(&key);
+                edited = field.handle_key(&key);
                 if let Some(
                     Modal::CancelReason { error, .. } | Modal::OfficerPicker { error, .. },
                 ) = self.modals.last_mut()
@@ -525,7 +526,15 @@ impl App {
                     *error = None;
                 }
             }
-            // The top modal consumes every key.
+            // Quitting works from every dialog (the officer picker at start has no other way
+            // out); in the middle of a handover it still asks first.
+            if edited == EditOutcome::Ignored
+                && keymap::lookup(Context::Global, &key, demo, true) == Some(Action::Quit)
+                && !matches!(self.modals.last(), Some(Modal::QuitConfirm))
+            {
+                return self.global_action(Action::Quit);
+            }
+            // Otherwise the top modal consumes every key.
             return Vec::new();
         }
         if let Some(action) = keymap::lookup(ctx, &key, demo, focus) {
