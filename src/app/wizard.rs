@@ -164,9 +164,13 @@ pub struct Handover {
 }
 
 /// Parse a dispatch date typed by the officer (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD).
+/// 和暦 (`R8.11.25`, `令和8年11月25日`) is accepted too.
 pub fn parse_dispatch_date(s: &str) -> Option<NaiveDate> {
     let s: String = s.nfkc().collect();
     let s = s.trim();
+    if let Ok(d) = crate::domain::date::parse_date(s) {
+        return Some(d);
+    }
     for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
             return Some(d);
@@ -903,6 +907,17 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dispatch_dates() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 25);
+        assert_eq!(parse_dispatch_date("2026-11-25"), d);
+        assert_eq!(parse_dispatch_date("２０２６/11/25"), d);
+        assert_eq!(parse_dispatch_date("R8.11.25"), d);
+        assert_eq!(parse_dispatch_date("令和8年11月25日"), d);
+        assert_eq!(parse_dispatch_date("20261125"), d);
+        assert_eq!(parse_dispatch_date("11/25"), None);
+    }
 
     #[test]
     fn tracking_numbers() {
