@@ -649,7 +649,9 @@ impl App {
                     Action::Next => {
                         let date = parse_dispatch_date(d.date.value());
                         let Some(date) = date else {
-                            d.error = Some("発送日は 2026-04-01 の形で入力してください。".into());
+                            d.error = Some(
+                                "発送日は 2026-04-01 または R8.4.1 の形で入力してください。".into(),
+                            );
                             d.focus = MailField::Date;
                             return Vec::new();
                         };

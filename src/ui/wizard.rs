@@ -454,7 +454,7 @@ fn draw_mail(frame: &mut Frame, h: &Handover, area: Rect, g: &Glyphs) -> Option<
     let c1 = draw_field(
         frame,
         half(date),
-        "発送日（例 2026-04-01）",
+        "発送日（例 2026-04-01、R8.4.1）",
         &d.date,
         d.focus == MailField::Date,
         g,
