@@ -129,14 +129,23 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
     } else {
         "A欄の書類1点、またはB欄の書類2点（原本。期限のあるものは期限内）".to_string()
     };
-    let mut lines = vec![Line::styled(rule, theme::dim())];
     // List A on the left, list B on the right.
     let a: Vec<usize> = (0..n).filter(|&i| docs[i].list == IdList::A).collect();
     let b: Vec<usize> = (0..n).filter(|&i| docs[i].list == IdList::B).collect();
-    lines.push(Line::from(vec![
-        Span::styled(pad(IdList::A.label(), col_w), theme::title()),
-        Span::styled(IdList::B.label(), theme::title()),
-    ]));
+    // A long document list first gives up the rule line, then the column headings, so that
+    // the photo/details checks and the message stay on screen.
+    let rows = a.len().max(b.len());
+    let spare = usize::from(inner.height).saturating_sub(rows + 3);
+    let mut lines = Vec::new();
+    if spare >= 2 {
+        lines.push(Line::styled(rule, theme::dim()));
+    }
+    if spare >= 1 {
+        lines.push(Line::from(vec![
+            Span::styled(pad(IdList::A.label(), col_w), theme::title()),
+            Span::styled(IdList::B.label(), theme::title()),
+        ]));
+    }
     let right_w = usize::from(inner.width).saturating_sub(col_w);
     for row in 0..a.len().max(b.len()) {
         let mut spans: Vec<Span> = Vec::new();
