@@ -1,1 +1,995 @@
-//! placeholder
+//! Application state machine in the Elm style.
+//!
+//! [`App`] is plain data. [`App::handle`] takes one [`Event`] and returns the [`Effect`]s to
+//! run; it never does I/O, never waits and never reads the clock. The runtime runs effects on
+//! worker threads and feeds their results back as [`Event::Loaded`]. `ui::draw` renders `&App`.
+
+pub mod demo;
+pub mod input;
+pub mod keymap;
+mod queue;
+mod wizard;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+use crate::domain::CardState;
+use crate::domain::card_facts::{CardReading, CertificateFacts};
+use crate::domain::handover::{HandoverCommit, HandoverRoute};
+use crate::domain::iddocs::IdDocuments;
+pub use crate::domain::matching::{
+    FieldLine, MatchOutcome, MatchResult, Reason, Severity, Verdict,
+};
+use crate::domain::record::CardRecord;
+
+pub use demo::{DemoCardKind, DemoCardSpec};
+pub use input::{EditOutcome, LineEdit};
+pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
+pub use queue::{QueueState, STATE_FILTERS};
+pub use wizard::{
+    CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
+    IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step,
+};
+
+/// Ticks (about 250 ms each) a commit confirmation must be open before it accepts its key,
+/// so that a burst of typed input can never commit.
+pub const CONFIRM_ARM_TICKS: u64 = 2;
+/// Rows asked from the store for one search.
+pub const SEARCH_LIMIT: usize = 200;
+
+/// Desk-wide settings the app needs (from `data/desk.toml` and the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskInfo {
+    pub desk_name: String,
+    /// ASCII glyph set (no East-Asian-ambiguous characters) instead of the Unicode one.
+    pub ascii: bool,
+    pub demo: bool,
+    /// Minutes without a key before the desk locks (0 = never).
+    pub idle_lock_minutes: u32,
+}
+
+/// An officer who can be on duty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficerInfo {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Whether the reader service (pcscd / winscard) answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceState {
+    Unknown,
+    Unavailable,
+    Available,
+}
+
+/// What is on the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardSlot {
+    Absent,
+    Present,
+    Reading,
+    Read(Box<CardReading>),
+    Failed(String),
+}
+
+/// Reader state shown in the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderState {
+    pub service: ServiceState,
+    pub readers: Vec<String>,
+    /// The reader the desk uses (the card layer picks it).
+    pub active: Option<String>,
+    pub card: CardSlot,
+}
+
+/// Card events as the app sees them (the runtime translates `card::CardEvent`).
+/// A reading is a few hundred bytes and arrives once per card: not worth a box.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardSignal {
+    ServiceUnavailable,
+    ServiceAvailable,
+    ReaderAdded(String),
+    ReaderRemoved(String),
+    Inserted {
+        reader: String,
+    },
+    Removed {
+        reader: String,
+    },
+    Reading {
+        reader: String,
+    },
+    /// A finished reading; the error is already a Japanese message.
+    ReadFinished {
+        reader: String,
+        result: Result<CardReading, String>,
+    },
+    /// The reader watcher failed and restarted (Japanese message).
+    Fault(String),
+}
+
+/// A search request for the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    pub seq: u64,
+    /// Raw user text (the store normalises).
+    pub text: String,
+    pub state: Option<CardState>,
+    pub limit: usize,
+}
+
+/// Work for the runtime. Every result comes back as an [`Event::Loaded`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Search(SearchRequest),
+    LoadCounts,
+    LoadOfficers,
+    AddOfficer(String),
+    /// Find the record of the card on the reader.
+    FindByCertificate(CertificateFacts),
+    /// Compare a record with a card reading.
+    Match {
+        record: Box<CardRecord>,
+        reading: Box<CardReading>,
+    },
+    /// Ask the card layer to read the card again.
+    ReadCard,
+    /// Load the registration-QR payload (only at the handover step).
+    LoadQr(i64),
+    CommitHandover {
+        commit: Box<HandoverCommit>,
+        officer_id: i64,
+    },
+    CancelHandover {
+        card: i64,
+        reason: String,
+        officer_id: i64,
+    },
+    DemoPlace(Box<DemoCardSpec>),
+    DemoLift,
+    Quit,
+}
+
+/// Results of effects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loaded {
+    Search {
+        seq: u64,
+        result: Result<Vec<CardRecord>, String>,
+    },
+    Counts(Result<Vec<(CardState, u64)>, String>),
+    Officers(Result<Vec<OfficerInfo>, String>),
+    OfficerAdded(Result<OfficerInfo, String>),
+    FoundByCertificate {
+        serial: String,
+        result: Result<Option<CardRecord>, String>,
+    },
+    Match {
+        record_id: i64,
+        serial: String,
+        result: Result<MatchOutcome, String>,
+    },
+    Qr {
+        record_id: i64,
+        result: Result<Option<String>, String>,
+    },
+    Committed(Result<CardRecord, String>),
+    Cancelled(Result<CardRecord, String>),
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Key(KeyEvent),
+    Paste(String),
+    Tick,
+    Resize(u16, u16),
+    /// The JST date (sent at start and when it changes).
+    Today(NaiveDate),
+    Card(CardSignal),
+    Loaded(Loaded),
+}
+
+/// A dialog on top of the screen. The top one gets every key first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    Help {
+        scroll: u16,
+    },
+    Message {
+        title: String,
+        lines: Vec<String>,
+        error: bool,
+    },
+    ConfirmCommit {
+        opened_tick: u64,
+    },
+    CancelReason {
+        record: Box<CardRecord>,
+        reason: LineEdit,
+        error: Option<String>,
+    },
+    OfficerPicker {
+        selected: usize,
+        name: LineEdit,
+        error: Option<String>,
+    },
+    DemoTray,
+    QuitConfirm,
+}
+
+impl Modal {
+    pub fn context(&self) -> Context {
+        match self {
+            Modal::Help { .. } => Context::Help,
+            Modal::Message { .. } => Context::Message,
+            Modal::ConfirmCommit { .. } => Context::ConfirmCommit,
+            Modal::CancelReason { .. } => Context::CancelReason,
+            Modal::OfficerPicker { .. } => Context::OfficerPicker,
+            Modal::DemoTray => Context::DemoTray,
+            Modal::QuitConfirm => Context::QuitConfirm,
+        }
+    }
+
+    pub fn message(title: &str, lines: &[&str], error: bool) -> Self {
+        Modal::Message {
+            title: title.to_string(),
+            lines: lines.iter().map(|s| s.to_string()).collect(),
+            error,
+        }
+    }
+}
+
+/// What the screen shows after a successful commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoneInfo {
+    pub record: CardRecord,
+    pub route: HandoverRoute,
+}
+
+impl DoneInfo {
+    /// What the officer does next, by route.
+    pub fn next_steps(&self) -> Vec<&'static str> {
+        match self.route {
+            HandoverRoute::CounterWithReceipt => vec![
+                "署名・日付を確認した対面交付用受領書を「JMACA返送」トレイに入れてください。",
+                "受領書はまとめて日本医師会電子認証センターへ返送します。",
+            ],
+            HandoverRoute::CounterWithPostcard => vec![
+                "提出された発行完了通知はがきを保管してください。",
+                "対面交付用受領書は返送不要です。破棄してください。",
+            ],
+            HandoverRoute::Mail { .. } => vec![
+                "封筒を本人限定受取郵便で差し出してください。",
+                "配達結果（配達済・返送）が分かったら記録してください。",
+                "対面交付用受領書は返送不要です。",
+            ],
+        }
+    }
+}
+
+/// The main screen under the modals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Queue,
+    Handover(Box<Handover>),
+    Done(Box<DoneInfo>),
+}
+
+/// A one-line notice in the footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The whole application state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct App {
+    pub desk: DeskInfo,
+    pub today: NaiveDate,
+    pub officer: Option<OfficerInfo>,
+    pub officers: Vec<OfficerInfo>,
+    pub id_docs: IdDocuments,
+    pub reader: ReaderState,
+    pub queue: QueueState,
+    pub screen: Screen,
+    pub modals: Vec<Modal>,
+    pub size: (u16, u16),
+    pub flash: Option<Flash>,
+    pub ticks: u64,
+    idle_ticks: u64,
+    pub should_quit: bool,
+}
+
+/// Ticks per minute (the runtime ticks every 250 ms).
+pub const TICKS_PER_MINUTE: u64 = 240;
+
+impl App {
+    pub fn new(desk: DeskInfo, today: NaiveDate, id_docs: IdDocuments) -> Self {
+        App {
+            desk,
+            today,
+            officer: None,
+            officers: Vec::new(),
+            id_docs,
+            reader: ReaderState {
+                service: ServiceState::Unknown,
+                readers: Vec::new(),
+                active: None,
+                card: CardSlot::Absent,
+            },
+            queue: QueueState::new(),
+            screen: Screen::Queue,
+            modals: Vec::new(),
+            size: (80, 24),
+            flash: None,
+            ticks: 0,
+            idle_ticks: 0,
+            should_quit: false,
+        }
+    }
+
+    /// Effects to run once at start: first search, counts and the officer list.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let mut fx = vec![Effect::LoadOfficers, Effect::LoadCounts];
+        fx.push(self.queue.search_effect());
+        fx
+    }
+
+    /// The key context in force: the top modal's, else the screen's.
+    pub fn context(&self) -> Context {
+        if let Some(m) = self.modals.last() {
+            return m.context();
+        }
+        self.screen_context()
+    }
+
+    fn screen_context(&self) -> Context {
+        match &self.screen {
+            Screen::Queue => Context::Queue,
+            Screen::Done(_) => Context::Done,
+            Screen::Handover(h) => h.context(),
+        }
+    }
+
+    /// Whether a binding does something right now (the footer shows only those; the help
+    /// screen shows every binding).
+    pub fn binding_relevant(&self, b: &Binding) -> bool {
+        let Screen::Handover(h) = &self.screen else {
+            return true;
+        };
+        if b.context != Context::CardCheck || !self.modals.is_empty() {
+            return true;
+        }
+        let Step::Card { phase, .. } = &h.step else {
+            return true;
+        };
+        let result = match phase {
+            CardPhase::Result {
+                outcome, decision, ..
+            } => Some((outcome.result, *decision)),
+            _ => None,
+        };
+        match b.action {
+            Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, None))),
+            Action::RecordException => matches!(result, Some((MatchResult::Mismatch, None))),
+            Action::Next => result.is_some(),
+            Action::Reread => !matches!(phase, CardPhase::Waiting | CardPhase::Reading),
+            _ => true,
+        }
+    }
+
+    /// True when a text field has keyboard focus (single-key shortcuts are off).
+    pub fn text_focus(&self) -> bool {
+        self.context().has_text_focus()
+    }
+
+    /// The focused text field, if any.
+    pub fn focused_field(&self) -> Option<&LineEdit> {
+        if let Some(m) = self.modals.last() {
+            return match m {
+                Modal::CancelReason { reason, .. } => Some(reason),
+                Modal::OfficerPicker { name, .. } => Some(name),
+                _ => None,
+            };
+        }
+        match &self.screen {
+            Screen::Queue => Some(&self.queue.search),
+            Screen::Done(_) => None,
+            Screen::Handover(h) => h.focused_field(),
+        }
+    }
+
+    fn focused_field_mut(&mut self) -> Option<&mut LineEdit> {
+        if let Some(m) = self.modals.last_mut() {
+            return match m {
+                Modal::CancelReason { reason, .. } => Some(reason),
+                Modal::OfficerPicker { name, .. } => Some(name),
+                _ => None,
+            };
+        }
+        match &mut self.screen {
+            Screen::Queue => Some(&mut self.queue.search),
+            Screen::Done(_) => None,
+            Screen::Handover(h) => h.focused_field_mut(),
+        }
+    }
+
+    pub fn handover(&self) -> Option<&Handover> {
+        match &self.screen {
+            Screen::Handover(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    pub fn flash(&mut self, text: impl Into<String>, error: bool) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error,
+        });
+    }
+
+    /// The one update function.
+    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Key(key) => {
+                // Windows reports key releases too: they would double every key.
+                if key.kind == KeyEventKind::Release {
+                    return Vec::new();
+                }
+                self.idle_ticks = 0;
+                self.handle_key(key)
+            }
+            Event::Paste(text) => {
+                self.idle_ticks = 0;
+                let before = self.queue.search.value().to_string();
+                let on_queue = self.modals.is_empty() && matches!(self.screen, Screen::Queue);
+                if let Some(field) = self.focused_field_mut() {
+                    field.insert_str(&text);
+                }
+                if let Screen::Handover(h) = &mut self.screen {
+                    h.clear_errors();
+                }
+                if on_queue && self.queue.search.value() != before {
+                    return vec![self.queue.search_effect()];
+                }
+                Vec::new()
+            }
+            Event::Tick => {
+                self.ticks += 1;
+                self.idle_ticks += 1;
+                self.check_idle_lock()
+            }
+            Event::Resize(w, h) => {
+                self.size = (w, h);
+                Vec::new()
+            }
+            Event::Today(d) => {
+                self.today = d;
+                Vec::new()
+            }
+            Event::Card(sig) => self.handle_card(sig),
+            Event::Loaded(l) => self.handle_loaded(l),
+        }
+    }
+
+    fn check_idle_lock(&mut self) -> Vec<Effect> {
+        let limit = u64::from(self.desk.idle_lock_minutes) * TICKS_PER_MINUTE;
+        if limit == 0 || self.idle_ticks < limit || self.officer.is_none() {
+            return Vec::new();
+        }
+        // Lock only when nothing is half done.
+        if !matches!(self.screen, Screen::Queue | Screen::Done(_)) || !self.modals.is_empty() {
+            return Vec::new();
+        }
+        self.officer = None;
+        self.screen = Screen::Queue;
+        self.open_officer_picker();
+        self.flash(
+            "操作がなかったためロックしました。担当者を選んでください。",
+            false,
+        );
+        vec![Effect::LoadOfficers]
+    }
+
+    fn open_officer_picker(&mut self) {
+        let selected = self
+            .officer
+            .as_ref()
+            .and_then(|o| self.officers.iter().position(|x| x.id == o.id))
+            .unwrap_or(0);
+        self.modals.push(Modal::OfficerPicker {
+            selected,
+            name: LineEdit::new(40),
+            error: None,
+        });
+    }
+
+    fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let demo = self.desk.demo;
+        let ctx = self.context();
+        let focus = ctx.has_text_focus();
+        if !self.modals.is_empty() {
+            if let Some(action) = keymap::lookup(ctx, &key, demo, focus) {
+                return self.modal_action(action);
+            }
+            let mut edited = EditOutcome::Ignored;
+            if let Some(field) = self.focused_field_mut() {
+                edited = field.handle_key(&key);
+                if let Some(
+                    Modal::CancelReason { error, .. } | Modal::OfficerPicker { error, .. },
+                ) = self.modals.last_mut()
+                {
+                    *error = None;
+                }
+            }
+            // Quitting works from every dialog (the officer picker at start has no other way
+            // out); in the middle of a handover it still asks first.
+            if edited == EditOutcome::Ignored
+                && keymap::lookup(Context::Global, &key, demo, true) == Some(Action::Quit)
+                && !matches!(self.modals.last(), Some(Modal::QuitConfirm))
+            {
+                return self.global_action(Action::Quit);
+            }
+            // Otherwise the top modal consumes every key.
+            return Vec::new();
+        }
+        if let Some(action) = keymap::lookup(ctx, &key, demo, focus) {
+            return self.screen_action(action);
+        }
+        if focus {
+            let on_queue = matches!(self.screen, Screen::Queue);
+            let outcome = match self.focused_field_mut() {
+                Some(field) => field.handle_key(&key),
+                None => EditOutcome::Ignored,
+            };
+            match outcome {
+                EditOutcome::Changed => {
+                    if on_queue {
+                        return vec![self.queue.search_effect()];
+                    }
+                    if let Screen::Handover(h) = &mut self.screen {
+                        h.clear_errors();
+                    }
+                    return Vec::new();
+                }
+                EditOutcome::Moved => return Vec::new(),
+                EditOutcome::Ignored => {}
+            }
+        }
+        if let Some(action) = keymap::lookup(Context::Global, &key, demo, focus) {
+            return self.global_action(action);
+        }
+        Vec::new()
+    }
+
+    fn global_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Help => {
+                self.modals.push(Modal::Help { scroll: 0 });
+                Vec::new()
+            }
+            Action::Quit => {
+                if matches!(self.screen, Screen::Handover(_)) {
+                    self.modals.push(Modal::QuitConfirm);
+                    Vec::new()
+                } else {
+                    self.should_quit = true;
+                    vec![Effect::Quit]
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn screen_action(&mut self, action: Action) -> Vec<Effect> {
+        if action == Action::DemoTray {
+            if self.desk.demo {
+                self.modals.push(Modal::DemoTray);
+            }
+            return Vec::new();
+        }
+        match &self.screen {
+            Screen::Queue => self.queue_action(action),
+            Screen::Done(_) => match action {
+                Action::Close => {
+                    self.screen = Screen::Queue;
+                    vec![self.queue.search_effect(), Effect::LoadCounts]
+                }
+                _ => Vec::new(),
+            },
+            Screen::Handover(_) => self.wizard_action(action),
+        }
+    }
+
+    fn modal_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(top) = self.modals.last_mut() else {
+            return Vec::new();
+        };
+        match top {
+            Modal::Help { scroll } => {
+                // Headings and blank lines included; the renderer clamps to the window.
+                let lines = KEYMAP.len() + 2 * Context::ALL.len();
+                let max = u16::try_from(lines).unwrap_or(u16::MAX);
+                match action {
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll = scroll.saturating_add(1).min(max),
+                    Action::PageUp => *scroll = scroll.saturating_sub(10),
+                    Action::PageDown => *scroll = scroll.saturating_add(10).min(max),
+                    Action::Close => {
+                        self.modals.pop();
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Modal::Message { .. } => {
+                if action == Action::Close {
+                    self.modals.pop();
+                }
+                Vec::new()
+            }
+            Modal::QuitConfirm => match action {
+                Action::Yes => {
+                    self.modals.pop();
+                    self.should_quit = true;
+                    vec![Effect::Quit]
+                }
+                Action::No => {
+                    self.modals.pop();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Modal::DemoTray => {
+                let fx = match action {
+                    Action::DemoPlace(n) => {
+                        let Some(kind) = DemoCardKind::from_digit(n) else {
+                            return Vec::new();
+                        };
+                        let record = match &self.screen {
+                            Screen::Handover(h) => Some(h.record.clone()),
+                            _ => self.queue.selected_record().cloned(),
+                        };
+                        match record {
+                            Some(r) => vec![Effect::DemoPlace(Box::new(demo::card_for(kind, &r)))],
+                            None => {
+                                self.modals.pop();
+                                self.modals.push(Modal::message(
+                                    "デモカード",
+                                    &["一覧でカードの記録を選んでから置いてください。"],
+                                    false,
+                                ));
+                                return Vec::new();
+                            }
+                        }
+                    }
+                    Action::DemoLift => vec![Effect::DemoLift],
+                    Action::Close => Vec::new(),
+                    _ => return Vec::new(),
+                };
+                self.modals.pop();
+                fx
+            }
+            Modal::ConfirmCommit { opened_tick } => match action {
+                Action::Yes => {
+                    if self.ticks < *opened_tick + CONFIRM_ARM_TICKS {
+                        // Too soon after opening: part of an input burst, not a decision.
+                        return Vec::new();
+                    }
+                    self.modals.pop();
+                    self.commit()
+                }
+                Action::No => {
+                    self.modals.pop();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Modal::CancelReason {
+                record,
+                reason,
+                error,
+            } => match action {
+                Action::Yes => {
+                    if reason.is_blank() {
+                        *error = Some("取消の理由を入力してください。".to_string());
+                        return Vec::new();
+                    }
+                    let Some(officer) = &self.officer else {
+                        *error = Some("担当者が選ばれていません。".to_string());
+                        return Vec::new();
+                    };
+                    let fx = Effect::CancelHandover {
+                        card: record.id,
+                        reason: reason.value().trim().to_string(),
+                        officer_id: officer.id,
+                    };
+                    self.modals.pop();
+                    self.flash("取消を記録しています…", false);
+                    vec![fx]
+                }
+                Action::No => {
+                    self.modals.pop();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Modal::OfficerPicker {
+                selected,
+                name,
+                error,
+            } => match action {
+                Action::Up => {
+                    *selected = selected.saturating_sub(1);
+                    Vec::new()
+                }
+                Action::Down => {
+                    if *selected + 1 < self.officers.len() {
+                        *selected += 1;
+                    }
+                    Vec::new()
+                }
+                Action::Yes => {
+                    if !name.is_blank() {
+                        let n = name.value().trim().to_string();
+                        return vec![Effect::AddOfficer(n)];
+                    }
+                    match self.officers.get(*selected) {
+                        Some(o) => {
+                            self.officer = Some(o.clone());
+                            let msg = format!("担当者: {}", o.name);
+                            self.modals.pop();
+                            self.flash(msg, false);
+                        }
+                        None => {
+                            *error =
+                                Some("担当者の名前を入力して Enter で追加してください。".into())
+                        }
+                    }
+                    Vec::new()
+                }
+                Action::No => {
+                    if self.officer.is_some() {
+                        self.modals.pop();
+                    } else {
+                        *error = Some("担当者を選ぶまで操作できません。".into());
+                    }
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    fn handle_card(&mut self, sig: CardSignal) -> Vec<Effect> {
+        let r = &mut self.reader;
+        match &sig {
+            CardSignal::ServiceUnavailable => {
+                r.service = ServiceState::Unavailable;
+                r.readers.clear();
+                r.active = None;
+                r.card = CardSlot::Absent;
+            }
+            CardSignal::ServiceAvailable => r.service = ServiceState::Available,
+            CardSignal::ReaderAdded(name) => {
+                r.service = ServiceState::Available;
+                if !r.readers.contains(name) {
+                    r.readers.push(name.clone());
+                }
+                if r.active.is_none() {
+                    r.active = Some(name.clone());
+                }
+            }
+            CardSignal::ReaderRemoved(name) => {
+                r.readers.retain(|x| x != name);
+                if r.active.as_deref() == Some(name.as_str()) {
+                    r.active = r.readers.first().cloned();
+                    r.card = CardSlot::Absent;
+                }
+            }
+            CardSignal::Inserted { reader } => {
+                r.active = Some(reader.clone());
+                r.card = CardSlot::Present;
+            }
+            CardSignal::Removed { .. } => r.card = CardSlot::Absent,
+            CardSignal::Reading { reader } => {
+                r.active = Some(reader.clone());
+                r.card = CardSlot::Reading;
+            }
+            CardSignal::ReadFinished { result, .. } => {
+                r.card = match result {
+                    Ok(reading) => CardSlot::Read(Box::new(reading.clone())),
+                    Err(e) => CardSlot::Failed(e.clone()),
+                }
+            }
+            CardSignal::Fault(msg) => {
+                let msg = msg.clone();
+                self.flash(msg, true);
+            }
+        }
+        match &mut self.screen {
+            Screen::Handover(_) => self.wizard_card(&sig),
+            Screen::Queue => {
+                if let CardSignal::ReadFinished {
+                    result: Ok(reading),
+                    ..
+                } = &sig
+                    && self.modals.is_empty()
+                {
+                    return vec![Effect::FindByCertificate(reading.certificate.clone())];
+                }
+                Vec::new()
+            }
+            // The next physician's card: back to the queue and find its record.
+            Screen::Done(_) => match &sig {
+                CardSignal::ReadFinished {
+                    result: Ok(reading),
+                    ..
+                } if self.modals.is_empty() => {
+                    self.screen = Screen::Queue;
+                    vec![
+                        self.queue.search_effect(),
+                        Effect::LoadCounts,
+                        Effect::FindByCertificate(reading.certificate.clone()),
+                    ]
+                }
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    fn current_serial(&self) -> Option<&str> {
+        match &self.reader.card {
+            CardSlot::Read(r) => Some(r.certificate.serial_hex.as_str()),
+            _ => None,
+        }
+    }
+
+    fn handle_loaded(&mut self, loaded: Loaded) -> Vec<Effect> {
+        match loaded {
+            Loaded::Search { seq, result } => {
+                self.queue.apply_search(seq, result);
+                Vec::new()
+            }
+            Loaded::Counts(result) => {
+                match result {
+                    Ok(c) => self.queue.counts = c,
+                    Err(e) => self.flash(e, true),
+                }
+                Vec::new()
+            }
+            Loaded::Officers(result) => {
+                match result {
+                    Ok(list) => {
+                        self.officers = list;
+                        if self.officer.is_none() {
+                            if self.desk.demo && !self.officers.is_empty() {
+                                self.officer = self.officers.first().cloned();
+                            } else if !self
+                                .modals
+                                .iter()
+                                .any(|m| matches!(m, Modal::OfficerPicker { .. }))
+                            {
+                                self.open_officer_picker();
+                            }
+                        }
+                    }
+                    Err(e) => self.flash(e, true),
+                }
+                Vec::new()
+            }
+            Loaded::OfficerAdded(result) => {
+                match result {
+                    Ok(o) => {
+                        self.officers.push(o.clone());
+                        self.officer = Some(o.clone());
+                        if matches!(self.modals.last(), Some(Modal::OfficerPicker { .. })) {
+                            self.modals.pop();
+                        }
+                        self.flash(format!("担当者: {}", o.name), false);
+                    }
+                    Err(e) => {
+                        if let Some(Modal::OfficerPicker { error, .. }) = self.modals.last_mut() {
+                            *error = Some(e);
+                        } else {
+                            self.flash(e, true);
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            Loaded::FoundByCertificate { serial, result } => {
+                if !matches!(self.screen, Screen::Queue)
+                    || !self.modals.is_empty()
+                    || self.current_serial() != Some(serial.as_str())
+                {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(Some(record)) => {
+                        self.queue.select_id(record.id);
+                        self.open_handover(record, None)
+                    }
+                    Ok(None) => {
+                        self.flash(
+                            "リーダのカードに該当する記録が見つかりません（取込済みか確認してください）。",
+                            true,
+                        );
+                        Vec::new()
+                    }
+                    Err(e) => {
+                        self.flash(e, true);
+                        Vec::new()
+                    }
+                }
+            }
+            Loaded::Match {
+                record_id,
+                serial,
+                result,
+            } => self.wizard_match(record_id, &serial, result),
+            Loaded::Qr { record_id, result } => {
+                self.wizard_qr(record_id, result);
+                Vec::new()
+            }
+            Loaded::Committed(result) => self.committed(result),
+            Loaded::Cancelled(result) => {
+                match result {
+                    Ok(rec) => self.flash(
+                        format!(
+                            "取消を記録しました（カードID {} は「{}」に戻りました）。",
+                            rec.card_id,
+                            rec.state.label()
+                        ),
+                        false,
+                    ),
+                    Err(e) => self.modals.push(Modal::Message {
+                        title: "取消できませんでした".into(),
+                        lines: vec![e],
+                        error: true,
+                    }),
+                }
+                vec![self.queue.search_effect(), Effect::LoadCounts]
+            }
+        }
+    }
+
+    /// Open the handover for a record (flow by its planned route unless given).
+    /// A card that is not awaiting handover cannot be handed over again.
+    pub fn open_handover(&mut self, record: CardRecord, flow: Option<Flow>) -> Vec<Effect> {
+        if record.state != CardState::Awaiting {
+            let line1 = format!(
+                "{}（カードID {}）は「{}」です。",
+                record.name,
+                record.card_id,
+                record.state.label()
+            );
+            self.modals.push(Modal::Message {
+                title: "交付できません".into(),
+                lines: vec![
+                    line1,
+                    "同じカードを二度交付することはできません。".into(),
+                    "記録の誤りを直すときは一覧で F8（取消/訂正）を使ってください。".into(),
+                ],
+                error: true,
+            });
+            return Vec::new();
+        }
+        let flow = flow.unwrap_or(match record.route {
+            Some(crate::domain::Route::Mail) => Flow::Mail,
+            _ => Flow::Counter,
+        });
+        let mut h = Handover::new(record, flow, self.id_docs.all().len(), self.today);
+        let fx = match flow {
+            Flow::Counter => Vec::new(),
+            Flow::Mail => h.enter_card_step(None, &self.reader.card),
+        };
+        self.screen = Screen::Handover(Box::new(h));
+        self.flash = None;
+        fx
+    }
+}

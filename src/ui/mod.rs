@@ -1,1 +1,377 @@
-//! placeholder
+//! Pure rendering of `&App` with ratatui. Nothing here touches the store or the card.
+//!
+//! [`draw`] renders one frame and places the terminal cursor at the caret of the focused
+//! field (so the IME's pre-edit window appears there). [`render_to_text`] renders into a
+//! test backend and dumps the buffer as text, skipping the trailing cell of wide characters;
+//! snapshot tests and the screenshot generator share it.
+
+mod modal;
+pub mod qr;
+mod queue;
+pub mod scenes;
+pub mod text;
+pub mod theme;
+mod wizard;
+
+use ratatui::Frame;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::keymap::{self, Context};
+use crate::app::{App, CardSlot, LineEdit, Screen, ServiceState};
+use theme::Glyphs;
+
+/// Smallest usable terminal.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// Largest area used; a bigger terminal gets margins.
+pub const MAX_WIDTH: u16 = 200;
+pub const MAX_HEIGHT: u16 = 60;
+
+/// Render one frame.
+pub fn draw(frame: &mut Frame, app: &App) {
+    if let Some(pos) = draw_inner(frame, app) {
+        frame.set_cursor_position(pos);
+    }
+}
+
+fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
+    let full = frame.area();
+    let g = Glyphs::new(app.desk.ascii);
+    if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
+        let msg = vec![
+            Line::from("画面を広げてください"),
+            Line::from(format!(
+                "（{MIN_WIDTH}x{MIN_HEIGHT} 以上が必要です。いまは {}x{}）",
+                full.width, full.height
+            )),
+        ];
+        let y = full.height / 2;
+        let area = Rect::new(
+            full.x,
+            full.y + y.saturating_sub(1),
+            full.width,
+            2.min(full.height),
+        );
+        frame.render_widget(Paragraph::new(msg).alignment(Alignment::Center), area);
+        return None;
+    }
+    let area = Rect::new(
+        full.x + full.width.saturating_sub(MAX_WIDTH) / 2,
+        full.y + full.height.saturating_sub(MAX_HEIGHT) / 2,
+        full.width.min(MAX_WIDTH),
+        full.height.min(MAX_HEIGHT),
+    );
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    draw_header(frame, app, header);
+    draw_footer(frame, app, footer, &g);
+    let mut cursor = match &app.screen {
+        Screen::Queue => queue::draw(frame, app, body, &g),
+        Screen::Handover(h) => wizard::draw(frame, app, h, body, &g),
+        Screen::Done(d) => {
+            wizard::draw_done(frame, app, d, body, &g);
+            None
+        }
+    };
+    if !app.modals.is_empty() {
+        cursor = None;
+        for (i, m) in app.modals.iter().enumerate() {
+            let c = modal::draw(frame, app, m, body, &g);
+            if i + 1 == app.modals.len() {
+                cursor = c;
+            }
+        }
+    }
+    cursor
+}
+
+fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
+    let style = theme::header_bar();
+    let officer = app
+        .officer
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| "（未選択）".into());
+    let date = format!(
+        "{}（{}）",
+        text::wareki(app.today),
+        text::weekday(app.today)
+    );
+    let demo = if app.desk.demo { " [デモ]" } else { "" };
+    let w = usize::from(area.width);
+    let room = w.saturating_sub(date.width() + 2);
+    // The officer on duty always shows; the desk name gets what is left.
+    let head = format!(" kofu{demo}  ");
+    let duty = format!("  担当: {}", text::display(&officer));
+    let desk_room = room.saturating_sub(head.width() + duty.width());
+    let desk = text::fit(&text::display(&app.desk.desk_name), desk_room);
+    let left = text::pad(&format!("{head}{desk}{duty}"), room);
+    let line1 = Line::from(vec![
+        Span::raw(left),
+        Span::raw(" "),
+        Span::raw(date),
+        Span::raw(" "),
+    ])
+    .style(style);
+
+    let r = &app.reader;
+    let reader = match r.service {
+        ServiceState::Unavailable => {
+            "リーダのサービスが動いていません（再接続を待っています）".to_string()
+        }
+        ServiceState::Unknown if r.active.is_none() => "リーダ: 確認中".to_string(),
+        _ => match &r.active {
+            Some(name) => format!("リーダ: {name}"),
+            None => "リーダ: 未接続（リーダをつないでください）".to_string(),
+        },
+    };
+    let (card, card_style) = match &r.card {
+        CardSlot::Absent => ("カード: なし".to_string(), Style::new()),
+        CardSlot::Present => ("カード: あり".to_string(), Style::new()),
+        CardSlot::Reading => ("カード: 読み取り中".to_string(), theme::warn()),
+        CardSlot::Read(rd) => (
+            format!(
+                "カード: 読取済 {}",
+                rd.certificate
+                    .name_kanji
+                    .clone()
+                    .unwrap_or_else(|| rd.certificate.subject_cn.clone())
+            ),
+            theme::ok(),
+        ),
+        CardSlot::Failed(_) => ("カード: 読取エラー".to_string(), theme::error()),
+    };
+    let card_w = card.width() + 2;
+    let reader = text::pad(
+        &text::display(&format!(" {reader}")),
+        w.saturating_sub(card_w),
+    );
+    let line2 = Line::from(vec![
+        Span::raw(reader),
+        Span::styled(card, card_style),
+        Span::raw("  "),
+    ]);
+    frame.render_widget(Paragraph::new(vec![line1, line2]), area);
+}
+
+/// Footer hints for a context: its own bindings, then the global ones.
+pub fn footer_hints(app: &App) -> Vec<(String, &'static str)> {
+    let ctx = app.context();
+    let ascii = app.desk.ascii;
+    let focus = app.text_focus();
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let mut push = |key: String, label: &'static str| {
+        if !out.iter().any(|(_, l)| *l == label) {
+            out.push((key, label));
+        }
+    };
+    for bd in keymap::bindings(ctx, app.desk.demo).filter(|b| b.footer && app.binding_relevant(b)) {
+        push(bd.key.display(ascii), bd.label);
+    }
+    if app.modals.is_empty() {
+        for bd in keymap::bindings(Context::Global, app.desk.demo).filter(|b| b.footer) {
+            if focus && bd.key.is_plain_char() {
+                continue;
+            }
+            push(bd.key.display(ascii), bd.label);
+        }
+    }
+    out
+}
+
+fn draw_footer(frame: &mut Frame, app: &App, area: Rect, _g: &Glyphs) {
+    let w = usize::from(area.width);
+    let status = match &app.flash {
+        Some(f) => Line::from(Span::styled(
+            text::fit(&format!(" {}", f.text), w),
+            if f.error { theme::error() } else { theme::ok() },
+        )),
+        None => Line::from(""),
+    };
+    // Context hints first, then the global ones (help, quit); when they do not all fit,
+    // context hints are dropped from the end so that help and quit stay visible.
+    let mut hints = footer_hints(app);
+    let need = |k: &str, l: &str| k.width() + 1 + l.width() + 2;
+    let global: Vec<&'static str> = keymap::bindings(Context::Global, app.desk.demo)
+        .map(|b| b.label)
+        .collect();
+    while 1 + hints.iter().map(|(k, l)| need(k, l)).sum::<usize>() > w {
+        match hints.iter().rposition(|(_, l)| !global.contains(l)) {
+            Some(i) => {
+                hints.remove(i);
+            }
+            None => {
+                hints.pop();
+            }
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (key, label) in hints {
+        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(vec![status, Line::from(spans)]), area);
+}
+
+/// Clear an area for a dialog. A wide character that starts just left of the area would
+/// have its right half covered by the dialog's border: blank it so that the terminal and
+/// the text dump both show the border.
+pub(crate) fn clear_area(frame: &mut Frame, r: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in r.top()..r.bottom() {
+        let cell = &mut buf[(r.x - 1, y)];
+        if cell.symbol().width() > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
+/// A bordered box with a title, in the glyph set.
+pub(crate) fn boxed<'a>(title: &'a str, g: &Glyphs) -> Block<'a> {
+    let b = Block::default().borders(Borders::ALL).border_set(g.border);
+    if title.is_empty() {
+        b
+    } else {
+        b.title(Span::styled(format!(" {title} "), theme::title()))
+    }
+}
+
+/// Draw a single-line field in a box and return the caret position.
+pub(crate) fn draw_field(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    field: &LineEdit,
+    focused: bool,
+    g: &Glyphs,
+) -> Option<Position> {
+    let block = boxed(title, g).border_style(if focused {
+        theme::title()
+    } else {
+        theme::dim()
+    });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (shown, caret) = field.view(usize::from(inner.width));
+    frame.render_widget(Paragraph::new(shown), inner);
+    if !focused || inner.width == 0 || inner.height == 0 {
+        return None;
+    }
+    let x = inner.x
+        + u16::try_from(caret)
+            .unwrap_or(0)
+            .min(inner.width.saturating_sub(1));
+    Some(Position::new(x, inner.y))
+}
+
+/// Wrap lines to `width` cells, breaking between characters (never inside one). ratatui's
+/// own wrapping can let a final wide character straddle the right edge of the area, which
+/// breaks a border in a real terminal; this does not.
+pub(crate) fn wrap_lines(lines: Vec<Line<'_>>, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width).max(2);
+    let mut out = Vec::new();
+    for line in lines {
+        let line_style = line.style;
+        let mut cur: Vec<Span<'static>> = Vec::new();
+        let mut used = 0usize;
+        for span in line.spans {
+            let mut piece = String::new();
+            for c in text::display(&span.content).chars() {
+                let w = c.to_string().width();
+                if used + w > width {
+                    if !piece.is_empty() {
+                        cur.push(Span::styled(std::mem::take(&mut piece), span.style));
+                    }
+                    out.push(Line::from(std::mem::take(&mut cur)).style(line_style));
+                    used = 0;
+                }
+                piece.push(c);
+                used += w;
+            }
+            if !piece.is_empty() {
+                cur.push(Span::styled(piece, span.style));
+            }
+        }
+        out.push(Line::from(cur).style(line_style));
+    }
+    out
+}
+
+/// Render lines into an area, wrapped by [`wrap_lines`].
+pub(crate) fn render_para(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>) {
+    frame.render_widget(Paragraph::new(wrap_lines(lines, area.width)), area);
+}
+
+/// Render into an off-screen buffer of the given size; returns the buffer and the cursor.
+pub fn render_with_cursor(app: &App, width: u16, height: u16) -> (Buffer, Option<Position>) {
+    let backend = TestBackend::new(width, height);
+    let mut cursor = None;
+    let Ok(mut terminal) = Terminal::new(backend);
+    let Ok(_) = terminal.draw(|f| {
+        cursor = draw_inner(f, app);
+        if let Some(pos) = cursor {
+            f.set_cursor_position(pos);
+        }
+    });
+    (terminal.backend().buffer().clone(), cursor)
+}
+
+/// Render into an off-screen buffer of the given size.
+pub fn render_to_buffer(app: &App, width: u16, height: u16) -> Buffer {
+    render_with_cursor(app, width, height).0
+}
+
+/// Text dump of a buffer: one line per row, the trailing cell of each wide character
+/// skipped, trailing spaces trimmed.
+pub fn buffer_to_text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            let w = sym.width();
+            line.push_str(if sym.is_empty() { " " } else { sym });
+            skip = w.saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Render `app` at `width`x`height` and dump it as text (wide-character aware).
+pub fn render_to_text(app: &App, width: u16, height: u16) -> String {
+    buffer_to_text(&render_to_buffer(app, width, height))
+}
+
+/// Every binding of the help screen as (context heading, key, label).
+pub fn help_entries(app: &App) -> Vec<(&'static str, String, &'static str)> {
+    let mut out = Vec::new();
+    for ctx in Context::ALL {
+        for bd in keymap::bindings(ctx, app.desk.demo) {
+            out.push((ctx.label(), bd.key.display(app.desk.ascii), bd.label));
+        }
+    }
+    out
+}

@@ -1,0 +1,423 @@
+//! The ONE key table: (context, key, action, Japanese label). It feeds dispatch, the footer
+//! hints and the help screen, so a key cannot work without being documented.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Keys that tick identity documents, in the order of `data/id-documents.toml`
+/// (skipping the step's own letters d and p).
+pub const DOC_KEYS: &[char] = &[
+    '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', 'a', 'b', 'c', 'e', 'f', 'g', 'h', 'i', 'j',
+    'k',
+];
+
+/// The key that ticks document `index` (0-based), if it has one.
+pub fn doc_key(index: usize) -> Option<char> {
+    DOC_KEYS.get(index).copied()
+}
+
+/// Where a binding applies. Modals and screens each have one; `Global` applies everywhere
+/// below a modal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    Global,
+    Queue,
+    Identity,
+    CardCheck,
+    /// Card step while the reason field has focus.
+    CardNote,
+    Handoff,
+    MailDetails,
+    Confirm,
+    Done,
+    Help,
+    Message,
+    ConfirmCommit,
+    CancelReason,
+    OfficerPicker,
+    DemoTray,
+    QuitConfirm,
+}
+
+impl Context {
+    pub const ALL: [Context; 16] = [
+        Context::Global,
+        Context::Queue,
+        Context::Identity,
+        Context::CardCheck,
+        Context::CardNote,
+        Context::Handoff,
+        Context::MailDetails,
+        Context::Confirm,
+        Context::Done,
+        Context::Help,
+        Context::Message,
+        Context::ConfirmCommit,
+        Context::CancelReason,
+        Context::OfficerPicker,
+        Context::DemoTray,
+        Context::QuitConfirm,
+    ];
+
+    /// Heading used in the help screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Context::Global => "全画面共通",
+            Context::Queue => "受付待ち一覧",
+            Context::Identity => "交付 1 本人確認",
+            Context::CardCheck => "交付 2 カード読取",
+            Context::CardNote => "交付 2 理由の入力中",
+            Context::Handoff => "交付 3 受け渡し",
+            Context::MailDetails => "郵送 発送情報",
+            Context::Confirm => "交付 4 確認",
+            Context::Done => "完了画面",
+            Context::Help => "ヘルプ",
+            Context::Message => "お知らせ",
+            Context::ConfirmCommit => "確定の確認",
+            Context::CancelReason => "取消/訂正",
+            Context::OfficerPicker => "担当者の選択",
+            Context::DemoTray => "デモ用カードトレイ",
+            Context::QuitConfirm => "終了の確認",
+        }
+    }
+
+    /// True when a text field has focus in this context: no plain-character shortcuts here.
+    pub fn has_text_focus(self) -> bool {
+        matches!(
+            self,
+            Context::Queue
+                | Context::CardNote
+                | Context::MailDetails
+                | Context::CancelReason
+                | Context::OfficerPicker
+        )
+    }
+}
+
+/// A key as written in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySpec {
+    Key(KeyCode, KeyModifiers),
+    /// One of [`DOC_KEYS`] (the action gets the 1-based document number).
+    DocKeys,
+}
+
+impl KeySpec {
+    const fn plain(code: KeyCode) -> Self {
+        KeySpec::Key(code, KeyModifiers::NONE)
+    }
+    const fn ctrl(c: char) -> Self {
+        KeySpec::Key(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    /// True for a key that would otherwise type a character.
+    pub fn is_plain_char(self) -> bool {
+        match self {
+            KeySpec::DocKeys => true,
+            KeySpec::Key(KeyCode::Char(_), m) => {
+                !m.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            }
+            KeySpec::Key(..) => false,
+        }
+    }
+
+    /// The key as shown in the footer and help. `ascii` avoids arrows (East-Asian ambiguous).
+    pub fn display(self, ascii: bool) -> String {
+        match self {
+            KeySpec::DocKeys => "1-0,a-k".to_string(),
+            KeySpec::Key(code, mods) => {
+                let base = match code {
+                    KeyCode::Enter => "Enter".to_string(),
+                    KeyCode::Esc => "Esc".to_string(),
+                    KeyCode::Tab => "Tab".to_string(),
+                    KeyCode::BackTab => "Shift+Tab".to_string(),
+                    KeyCode::Up => if ascii { "Up" } else { "↑" }.to_string(),
+                    KeyCode::Down => if ascii { "Down" } else { "↓" }.to_string(),
+                    KeyCode::PageUp => "PgUp".to_string(),
+                    KeyCode::PageDown => "PgDn".to_string(),
+                    KeyCode::F(n) => format!("F{n}"),
+                    KeyCode::Char(' ') => "Space".to_string(),
+                    KeyCode::Char(c) => c.to_string(),
+                    other => format!("{other:?}"),
+                };
+                if mods.contains(KeyModifiers::CONTROL) {
+                    format!("Ctrl+{}", base.to_uppercase())
+                } else {
+                    base
+                }
+            }
+        }
+    }
+
+    fn matches(self, key: &KeyEvent) -> Option<u8> {
+        match self {
+            KeySpec::DocKeys => match key.code {
+                KeyCode::Char(c)
+                    if !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    DOC_KEYS
+                        .iter()
+                        .position(|k| *k == c)
+                        .and_then(|i| u8::try_from(i + 1).ok())
+                }
+                _ => None,
+            },
+            KeySpec::Key(code, mods) => {
+                // Shift is part of the character itself ('?' arrives with SHIFT on some terminals).
+                let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+                let key_code = match key.code {
+                    KeyCode::Char(c) => KeyCode::Char(c.to_ascii_lowercase()),
+                    other => other,
+                };
+                let code = match code {
+                    KeyCode::Char(c) => KeyCode::Char(c.to_ascii_lowercase()),
+                    other => other,
+                };
+                (key_code == code && (key.modifiers & relevant) == (mods & relevant)).then_some(0)
+            }
+        }
+    }
+}
+
+/// What a key asks the app to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    Refresh,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Open,
+    OpenMail,
+    CycleFilter,
+    ClearSearch,
+    CancelHandover,
+    DemoTray,
+    SwitchOfficer,
+    Next,
+    Back,
+    ToggleDoc(u8),
+    ToggleCursor,
+    TogglePhoto,
+    ToggleDetails,
+    ConfirmNear,
+    RecordException,
+    AbortHandover,
+    Reread,
+    ToggleQr,
+    ReceiptCollected,
+    PostcardPresented,
+    SwitchField,
+    LeaveField,
+    Commit,
+    Yes,
+    No,
+    Close,
+    DemoPlace(u8),
+    DemoLift,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub context: Context,
+    pub key: KeySpec,
+    pub action: Action,
+    pub label: &'static str,
+    /// Shown in the footer (the help screen shows every binding).
+    pub footer: bool,
+    /// Only in demo mode.
+    pub demo_only: bool,
+}
+
+const fn b(context: Context, key: KeySpec, action: Action, label: &'static str) -> Binding {
+    Binding {
+        context,
+        key,
+        action,
+        label,
+        footer: true,
+        demo_only: false,
+    }
+}
+
+const fn quiet(context: Context, key: KeySpec, action: Action, label: &'static str) -> Binding {
+    Binding {
+        context,
+        key,
+        action,
+        label,
+        footer: false,
+        demo_only: false,
+    }
+}
+
+const fn demo(context: Context, key: KeySpec, action: Action, label: &'static str) -> Binding {
+    Binding {
+        context,
+        key,
+        action,
+        label,
+        footer: true,
+        demo_only: true,
+    }
+}
+
+use Action as A;
+use Context as C;
+use KeyCode as K;
+
+const ENTER: KeySpec = KeySpec::plain(K::Enter);
+const ESC: KeySpec = KeySpec::plain(K::Esc);
+const UP: KeySpec = KeySpec::plain(K::Up);
+const DOWN: KeySpec = KeySpec::plain(K::Down);
+const fn ch(c: char) -> KeySpec {
+    KeySpec::plain(K::Char(c))
+}
+const fn f(n: u8) -> KeySpec {
+    KeySpec::plain(K::F(n))
+}
+
+/// The table. Order matters only for display.
+pub static KEYMAP: &[Binding] = &[
+    // Global
+    b(C::Global, f(1), A::Help, "ヘルプ"),
+    b(C::Global, f(10), A::Quit, "終了"),
+    quiet(C::Global, KeySpec::ctrl('q'), A::Quit, "終了"),
+    quiet(C::Global, KeySpec::ctrl('c'), A::Quit, "終了"),
+    quiet(C::Global, ch('?'), A::Help, "ヘルプ（入力欄の外で）"),
+    // Queue (the search field always has focus: no plain characters)
+    b(C::Queue, ENTER, A::Open, "交付へ"),
+    b(C::Queue, f(4), A::OpenMail, "郵送発送"),
+    b(C::Queue, f(2), A::CycleFilter, "状態切替"),
+    b(C::Queue, f(8), A::CancelHandover, "取消/訂正"),
+    b(C::Queue, f(3), A::SwitchOfficer, "担当者"),
+    quiet(C::Queue, UP, A::Up, "前の行"),
+    quiet(C::Queue, DOWN, A::Down, "次の行"),
+    quiet(C::Queue, KeySpec::plain(K::PageUp), A::PageUp, "前のページ"),
+    quiet(
+        C::Queue,
+        KeySpec::plain(K::PageDown),
+        A::PageDown,
+        "次のページ",
+    ),
+    quiet(C::Queue, ESC, A::ClearSearch, "検索語を消す"),
+    quiet(C::Queue, f(5), A::Refresh, "再読込"),
+    demo(C::Queue, f(6), A::DemoTray, "デモカード"),
+    // 1 本人確認
+    b(C::Identity, KeySpec::DocKeys, A::ToggleDoc(0), "書類を選ぶ"),
+    b(C::Identity, ch('p'), A::TogglePhoto, "写真照合"),
+    b(C::Identity, ch('d'), A::ToggleDetails, "記載確認"),
+    b(C::Identity, ENTER, A::Next, "次へ"),
+    b(C::Identity, ESC, A::Back, "一覧へ戻る"),
+    quiet(C::Identity, UP, A::Up, "前の項目"),
+    quiet(C::Identity, DOWN, A::Down, "次の項目"),
+    quiet(C::Identity, ch(' '), A::ToggleCursor, "項目を切り替える"),
+    demo(C::Identity, f(6), A::DemoTray, "デモカード"),
+    // 2 カード読取
+    b(C::CardCheck, ENTER, A::Next, "次へ"),
+    b(C::CardCheck, ch('y'), A::ConfirmNear, "近似を承認"),
+    b(C::CardCheck, ch('e'), A::RecordException, "例外として記録"),
+    b(C::CardCheck, ch('r'), A::Reread, "再読取"),
+    b(C::CardCheck, ch('x'), A::AbortHandover, "交付中止"),
+    b(C::CardCheck, ESC, A::Back, "戻る"),
+    demo(C::CardCheck, f(6), A::DemoTray, "デモカード"),
+    b(C::CardNote, ENTER, A::Next, "理由を確定して次へ"),
+    b(C::CardNote, ESC, A::LeaveField, "入力をやめる"),
+    // 3 受け渡し
+    b(C::Handoff, ch('q'), A::ToggleQr, "QR手渡し"),
+    b(C::Handoff, ch('r'), A::ReceiptCollected, "受領書あり"),
+    b(C::Handoff, ch('h'), A::PostcardPresented, "はがき提出"),
+    b(C::Handoff, ENTER, A::Next, "次へ"),
+    b(C::Handoff, ESC, A::Back, "戻る"),
+    // 郵送
+    b(
+        C::MailDetails,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "欄の移動",
+    ),
+    quiet(
+        C::MailDetails,
+        KeySpec::plain(K::BackTab),
+        A::SwitchField,
+        "欄の移動",
+    ),
+    quiet(C::MailDetails, UP, A::SwitchField, "欄の移動"),
+    quiet(C::MailDetails, DOWN, A::SwitchField, "欄の移動"),
+    b(C::MailDetails, ENTER, A::Next, "次へ"),
+    b(C::MailDetails, ESC, A::Back, "戻る"),
+    // 4 確認
+    b(C::Confirm, f(9), A::Commit, "確定"),
+    quiet(C::Confirm, ENTER, A::Commit, "確定"),
+    b(C::Confirm, ESC, A::Back, "戻る"),
+    // 完了
+    b(C::Done, ENTER, A::Close, "一覧へ"),
+    quiet(C::Done, ESC, A::Close, "一覧へ"),
+    // Modals
+    b(C::Help, ESC, A::Close, "閉じる"),
+    quiet(C::Help, f(1), A::Close, "閉じる"),
+    quiet(C::Help, ENTER, A::Close, "閉じる"),
+    b(C::Help, UP, A::Up, "上へ"),
+    b(C::Help, DOWN, A::Down, "下へ"),
+    quiet(C::Help, KeySpec::plain(K::PageUp), A::PageUp, "前のページ"),
+    quiet(
+        C::Help,
+        KeySpec::plain(K::PageDown),
+        A::PageDown,
+        "次のページ",
+    ),
+    b(C::Message, ENTER, A::Close, "閉じる"),
+    quiet(C::Message, ESC, A::Close, "閉じる"),
+    b(C::ConfirmCommit, ch('y'), A::Yes, "確定する"),
+    b(C::ConfirmCommit, ESC, A::No, "やめる"),
+    quiet(C::ConfirmCommit, ch('n'), A::No, "やめる"),
+    b(C::CancelReason, ENTER, A::Yes, "取消を記録"),
+    b(C::CancelReason, ESC, A::No, "やめる"),
+    b(C::OfficerPicker, ENTER, A::Yes, "選択/追加"),
+    quiet(C::OfficerPicker, UP, A::Up, "前の担当者"),
+    quiet(C::OfficerPicker, DOWN, A::Down, "次の担当者"),
+    b(C::OfficerPicker, ESC, A::No, "閉じる"),
+    demo(C::DemoTray, ch('1'), A::DemoPlace(1), "本人のカード"),
+    demo(C::DemoTray, ch('2'), A::DemoPlace(2), "別人のカード"),
+    demo(C::DemoTray, ch('3'), A::DemoPlace(3), "異体字のカード"),
+    demo(C::DemoTray, ch('4'), A::DemoPlace(4), "PINロック"),
+    demo(C::DemoTray, ch('5'), A::DemoPlace(5), "HPKI以外"),
+    demo(C::DemoTray, ch('0'), A::DemoLift, "カードを外す"),
+    demo(C::DemoTray, ESC, A::Close, "閉じる"),
+    b(C::QuitConfirm, ch('y'), A::Yes, "終了する"),
+    b(C::QuitConfirm, ESC, A::No, "続ける"),
+    quiet(C::QuitConfirm, ch('n'), A::No, "続ける"),
+];
+
+/// Bindings visible in a context (demo ones only in demo mode).
+pub fn bindings(context: Context, demo_mode: bool) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP
+        .iter()
+        .filter(move |bd| bd.context == context && (demo_mode || !bd.demo_only))
+}
+
+/// Look a key up in a context. Digit bindings return the digit in their action.
+/// With `text_focus`, plain-character bindings are skipped: the character goes to the field.
+pub fn lookup(
+    context: Context,
+    key: &KeyEvent,
+    demo_mode: bool,
+    text_focus: bool,
+) -> Option<Action> {
+    for bd in bindings(context, demo_mode) {
+        if text_focus && bd.key.is_plain_char() {
+            continue;
+        }
+        if let Some(d) = bd.key.matches(key) {
+            return Some(match bd.action {
+                Action::ToggleDoc(_) => Action::ToggleDoc(d),
+                other => other,
+            });
+        }
+    }
+    None
+}

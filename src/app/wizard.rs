@@ -1,0 +1,937 @@
+//! 交付 wizard: each step is a variant carrying only the data valid at that step.
+//! Drafts live beside the step so that Esc (back) and Enter (forward again) lose no input.
+
+use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
+
+use super::{
+    Action, App, CardSignal, CardSlot, Context, DoneInfo, Effect, LineEdit, MatchOutcome,
+    MatchResult, Modal, Screen,
+};
+use crate::domain::card_facts::{CardReading, PinStatus};
+use crate::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
+use crate::domain::record::CardRecord;
+
+/// Counter handover (identity check at the desk) or dispatch by restricted-delivery mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Counter,
+    Mail,
+}
+
+/// Step 1 input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityDraft {
+    /// One flag per `App::id_docs` entry.
+    pub checked: Vec<bool>,
+    /// 写真と本人を照合した.
+    pub photo: bool,
+    /// The physician confirmed the printed details.
+    pub details: bool,
+    /// Highlighted item: documents first, then photo, then details.
+    pub cursor: usize,
+    pub error: Option<String>,
+}
+
+/// Step 1 passed: which document types were checked (ids, never numbers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityChecked {
+    pub documents: Vec<String>,
+}
+
+/// What the officer decided about a near match or a mismatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Near match confirmed as the same person.
+    NearConfirmed,
+    /// Mismatch recorded as an exception.
+    Exception,
+}
+
+/// Step 2 progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardPhase {
+    /// カードをリーダに置いてください.
+    Waiting,
+    Reading,
+    /// Lifted before the reading finished.
+    Lifted,
+    Failed(String),
+    Matching {
+        reading: Box<CardReading>,
+    },
+    Result {
+        reading: Box<CardReading>,
+        outcome: MatchOutcome,
+        decision: Option<Decision>,
+        /// The reason field has focus.
+        note_focus: bool,
+    },
+    MatchError(String),
+}
+
+/// Step 2 passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardConfirmed {
+    pub serial: String,
+    pub result: MatchResult,
+    pub reasons: Vec<String>,
+    pub note: Option<String>,
+    pub exception: bool,
+    pub pin: PinStatus,
+}
+
+/// The registration QR at step 3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QrView {
+    /// No payload on file: the printed sheet is handed over.
+    PrintedSheet,
+    Loading,
+    /// The payload to draw (kept only while this step shows).
+    Payload(String),
+    Error(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptChoice {
+    /// 受領書あり: signed receipt collected, signature and date checked.
+    Receipt,
+    /// 受領書不要: the 発行完了通知はがき was presented.
+    Postcard,
+}
+
+/// Step 3 input (counter).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HandoffDraft {
+    pub qr_handed: bool,
+    pub receipt: Option<ReceiptChoice>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailField {
+    Date,
+    Tracking,
+}
+
+/// Mail dispatch input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailDraft {
+    pub date: LineEdit,
+    pub tracking: LineEdit,
+    pub focus: MailField,
+    pub error: Option<String>,
+}
+
+/// The wizard's current step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Identity,
+    Card {
+        identity: Option<IdentityChecked>,
+        phase: CardPhase,
+    },
+    Handoff {
+        identity: IdentityChecked,
+        card: CardConfirmed,
+        qr: QrView,
+    },
+    Mail {
+        card: CardConfirmed,
+    },
+    Confirm {
+        commit: Box<HandoverCommit>,
+        identity: Option<IdentityChecked>,
+        card: CardConfirmed,
+        committing: bool,
+    },
+}
+
+/// One handover in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handover {
+    pub record: CardRecord,
+    pub flow: Flow,
+    pub step: Step,
+    pub identity_draft: IdentityDraft,
+    pub card_note: LineEdit,
+    /// The card step as it was left, restored when coming back.
+    pub card_stash: Option<CardPhase>,
+    pub handoff_draft: HandoffDraft,
+    pub mail_draft: MailDraft,
+    /// Message shown under the card step (e.g. why Enter does nothing yet).
+    pub card_error: Option<String>,
+}
+
+/// Parse a dispatch date typed by the officer (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD).
+/// 和暦 (`R8.11.25`, `令和8年11月25日`) is accepted too.
+pub fn parse_dispatch_date(s: &str) -> Option<NaiveDate> {
+    let s: String = s.nfkc().collect();
+    let s = s.trim();
+    if let Ok(d) = crate::domain::date::parse_date(s) {
+        return Some(d);
+    }
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// Validate an お問い合わせ番号: digits only (hyphens and spaces dropped), 11–13 long.
+pub fn validate_tracking(s: &str) -> Result<String, String> {
+    let s: String = s.nfkc().collect();
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\u{2010}' | '\u{2212}' | '\u{30FC}'))
+        .collect();
+    if digits.is_empty() {
+        return Err("お問い合わせ番号を入力してください。".into());
+    }
+    if !digits.is_ascii() {
+        return Err("IMEをオフにしてください（お問い合わせ番号は半角数字です）。".into());
+    }
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err("お問い合わせ番号は数字だけで入力してください。".into());
+    }
+    let n = digits.len();
+    if !(11..=13).contains(&n) {
+        return Err(format!("お問い合わせ番号は11から13桁です（入力は{n}桁）。"));
+    }
+    Ok(digits)
+}
+
+impl Handover {
+    pub fn new(record: CardRecord, flow: Flow, doc_count: usize, today: NaiveDate) -> Self {
+        let step = match flow {
+            Flow::Counter => Step::Identity,
+            Flow::Mail => Step::Card {
+                identity: None,
+                phase: CardPhase::Waiting,
+            },
+        };
+        Handover {
+            record,
+            flow,
+            step,
+            identity_draft: IdentityDraft {
+                checked: vec![false; doc_count],
+                photo: false,
+                details: false,
+                cursor: 0,
+                error: None,
+            },
+            card_note: LineEdit::new(100),
+            card_stash: None,
+            handoff_draft: HandoffDraft::default(),
+            mail_draft: MailDraft {
+                date: LineEdit::with_text(10, &today.format("%Y-%m-%d").to_string()),
+                tracking: LineEdit::new(20),
+                focus: MailField::Tracking,
+                error: None,
+            },
+            card_error: None,
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        match &self.step {
+            Step::Identity => Context::Identity,
+            Step::Card {
+                phase:
+                    CardPhase::Result {
+                        note_focus: true, ..
+                    },
+                ..
+            } => Context::CardNote,
+            Step::Card { .. } => Context::CardCheck,
+            Step::Handoff { .. } => Context::Handoff,
+            Step::Mail { .. } => Context::MailDetails,
+            Step::Confirm { .. } => Context::Confirm,
+        }
+    }
+
+    /// 1-based step number and total, for the step bar.
+    pub fn step_number(&self) -> (usize, usize) {
+        match (self.flow, &self.step) {
+            (Flow::Counter, Step::Identity) => (1, 4),
+            (Flow::Counter, Step::Card { .. }) => (2, 4),
+            (Flow::Counter, Step::Handoff { .. }) => (3, 4),
+            (Flow::Counter, _) => (4, 4),
+            (Flow::Mail, Step::Card { .. }) => (1, 3),
+            (Flow::Mail, Step::Mail { .. }) => (2, 3),
+            (Flow::Mail, _) => (3, 3),
+        }
+    }
+
+    pub fn focused_field(&self) -> Option<&LineEdit> {
+        match &self.step {
+            Step::Card {
+                phase:
+                    CardPhase::Result {
+                        note_focus: true, ..
+                    },
+                ..
+            } => Some(&self.card_note),
+            Step::Mail { .. } => Some(match self.mail_draft.focus {
+                MailField::Date => &self.mail_draft.date,
+                MailField::Tracking => &self.mail_draft.tracking,
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn focused_field_mut(&mut self) -> Option<&mut LineEdit> {
+        match &self.step {
+            Step::Card {
+                phase:
+                    CardPhase::Result {
+                        note_focus: true, ..
+                    },
+                ..
+            } => Some(&mut self.card_note),
+            Step::Mail { .. } => Some(match self.mail_draft.focus {
+                MailField::Date => &mut self.mail_draft.date,
+                MailField::Tracking => &mut self.mail_draft.tracking,
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn clear_errors(&mut self) {
+        self.mail_draft.error = None;
+        self.card_error = None;
+    }
+
+    /// Enter step 2 with what the reader currently holds.
+    pub fn enter_card_step(
+        &mut self,
+        identity: Option<IdentityChecked>,
+        slot: &CardSlot,
+    ) -> Vec<Effect> {
+        self.card_error = None;
+        let stash = self.card_stash.take();
+        let (phase, fx) = match slot {
+            CardSlot::Read(reading) => {
+                let same = match &stash {
+                    Some(CardPhase::Result { reading: r, .. }) => {
+                        r.certificate.serial_hex == reading.certificate.serial_hex
+                    }
+                    _ => false,
+                };
+                match stash {
+                    Some(p) if same => (p, Vec::new()),
+                    _ => (
+                        CardPhase::Matching {
+                            reading: reading.clone(),
+                        },
+                        vec![Effect::Match {
+                            record: Box::new(self.record.clone()),
+                            reading: reading.clone(),
+                        }],
+                    ),
+                }
+            }
+            // The matched card was lifted meanwhile: the match still stands.
+            CardSlot::Absent if matches!(stash, Some(CardPhase::Result { .. })) => {
+                (stash.unwrap_or(CardPhase::Waiting), Vec::new())
+            }
+            CardSlot::Absent => (CardPhase::Waiting, Vec::new()),
+            CardSlot::Present | CardSlot::Reading => (CardPhase::Reading, Vec::new()),
+            CardSlot::Failed(e) => (CardPhase::Failed(e.clone()), Vec::new()),
+        };
+        self.step = Step::Card { identity, phase };
+        fx
+    }
+}
+
+impl App {
+    fn handover_mut(&mut self) -> Option<&mut Handover> {
+        match &mut self.screen {
+            Screen::Handover(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    fn abort_handover(&mut self, msg: &str) -> Vec<Effect> {
+        self.screen = Screen::Queue;
+        self.flash(msg, false);
+        vec![self.queue.search_effect()]
+    }
+
+    pub(super) fn wizard_action(&mut self, action: Action) -> Vec<Effect> {
+        let id_docs = self.id_docs.clone();
+        let slot = self.reader.card.clone();
+        let ticks = self.ticks;
+        let has_officer = self.officer.is_some();
+        let today = self.today;
+        let Some(h) = self.handover_mut() else {
+            return Vec::new();
+        };
+        match &mut h.step {
+            Step::Identity => {
+                let n = id_docs.all().len();
+                let d = &mut h.identity_draft;
+                d.error = None;
+                match action {
+                    Action::ToggleDoc(k) => {
+                        let i = usize::from(k).saturating_sub(1);
+                        if let Some(c) = d.checked.get_mut(i) {
+                            *c = !*c;
+                            d.cursor = i;
+                        }
+                    }
+                    Action::TogglePhoto => d.photo = !d.photo,
+                    Action::ToggleDetails => d.details = !d.details,
+                    Action::Up => d.cursor = d.cursor.saturating_sub(1),
+                    Action::Down => d.cursor = (d.cursor + 1).min(n + 1),
+                    Action::ToggleCursor => {
+                        if d.cursor < n {
+                            if let Some(c) = d.checked.get_mut(d.cursor) {
+                                *c = !*c;
+                            }
+                        } else if d.cursor == n {
+                            d.photo = !d.photo;
+                        } else {
+                            d.details = !d.details;
+                        }
+                    }
+                    Action::Next => {
+                        let chosen: Vec<&str> = id_docs
+                            .all()
+                            .iter()
+                            .zip(&d.checked)
+                            .filter(|(_, c)| **c)
+                            .map(|(o, _)| o.id.as_str())
+                            .collect();
+                        let err = if let Err(e) = id_docs.check(&chosen) {
+                            Some(format!("本人確認書類が足りません: {e}"))
+                        } else if !d.photo {
+                            Some("写真と本人の照合を確認してください（p）。".to_string())
+                        } else if !d.details {
+                            Some(
+                                "カード記載事項の確認を本人にしてもらってください（d）。"
+                                    .to_string(),
+                            )
+                        } else {
+                            None
+                        };
+                        if let Some(e) = err {
+                            d.error = Some(e);
+                            return Vec::new();
+                        }
+                        let identity = IdentityChecked {
+                            documents: chosen.iter().map(|s| s.to_string()).collect(),
+                        };
+                        return h.enter_card_step(Some(identity), &slot);
+                    }
+                    Action::Back => {
+                        return self
+                            .abort_handover("交付を中止しました（記録は変わっていません）。");
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Step::Card { identity, phase } => match action {
+                Action::Next => {
+                    let confirmed = match phase {
+                        CardPhase::Result {
+                            reading,
+                            outcome,
+                            decision,
+                            note_focus,
+                        } => {
+                            let note = h.card_note.value().trim().to_string();
+                            let needs = match outcome.result {
+                                MatchResult::Match => None,
+                                MatchResult::NearMatch => Some(Decision::NearConfirmed),
+                                MatchResult::Mismatch => Some(Decision::Exception),
+                            };
+                            match needs {
+                                Some(Decision::NearConfirmed)
+                                    if *decision != Some(Decision::NearConfirmed) =>
+                                {
+                                    h.card_error = Some(
+                                            "近似一致です。同一人物と確認できたら y を押し、理由を入力してください。".into(),
+                                        );
+                                    return Vec::new();
+                                }
+                                Some(Decision::Exception)
+                                    if *decision != Some(Decision::Exception) =>
+                                {
+                                    h.card_error = Some(
+                                            "記録とカードが一致しません。x で中止するか、e で例外として記録してください。".into(),
+                                        );
+                                    return Vec::new();
+                                }
+                                Some(_) if note.is_empty() => {
+                                    *note_focus = true;
+                                    h.card_error = Some("理由を入力してください。".into());
+                                    return Vec::new();
+                                }
+                                _ => {}
+                            }
+                            CardConfirmed {
+                                serial: reading.certificate.serial_hex.clone(),
+                                result: outcome.result,
+                                reasons: outcome
+                                    .reasons
+                                    .iter()
+                                    .map(|r| r.message.clone())
+                                    .collect(),
+                                note: (needs.is_some() && !note.is_empty()).then_some(note),
+                                exception: *decision == Some(Decision::Exception)
+                                    && outcome.result == MatchResult::Mismatch,
+                                pin: reading.pin,
+                            }
+                        }
+                        _ => {
+                            h.card_error = Some("カードの照合が終わっていません。".into());
+                            return Vec::new();
+                        }
+                    };
+                    let identity = identity.take();
+                    h.card_stash = Some(std::mem::replace(phase, CardPhase::Waiting));
+                    h.card_error = None;
+                    match (h.flow, identity) {
+                        (Flow::Counter, Some(identity)) => {
+                            let has_qr = h.record.has_registration_qr;
+                            let id = h.record.id;
+                            h.step = Step::Handoff {
+                                identity,
+                                card: confirmed,
+                                qr: if has_qr {
+                                    QrView::Loading
+                                } else {
+                                    QrView::PrintedSheet
+                                },
+                            };
+                            if has_qr {
+                                return vec![Effect::LoadQr(id)];
+                            }
+                        }
+                        _ => {
+                            h.mail_draft.error = None;
+                            h.step = Step::Mail { card: confirmed };
+                        }
+                    }
+                    Vec::new()
+                }
+                Action::ConfirmNear => {
+                    if let CardPhase::Result {
+                        outcome,
+                        decision,
+                        note_focus,
+                        ..
+                    } = phase
+                        && outcome.result == MatchResult::NearMatch
+                    {
+                        *decision = Some(Decision::NearConfirmed);
+                        *note_focus = true;
+                        h.card_error = None;
+                    }
+                    Vec::new()
+                }
+                Action::RecordException => {
+                    if let CardPhase::Result {
+                        outcome,
+                        decision,
+                        note_focus,
+                        ..
+                    } = phase
+                        && outcome.result == MatchResult::Mismatch
+                    {
+                        *decision = Some(Decision::Exception);
+                        *note_focus = true;
+                        h.card_error = None;
+                    }
+                    Vec::new()
+                }
+                Action::LeaveField => {
+                    if let CardPhase::Result { note_focus, .. } = phase {
+                        *note_focus = false;
+                    }
+                    Vec::new()
+                }
+                Action::Reread => {
+                    // Each presence of a card is read once: a real card is read again when
+                    // it is lifted and placed (the demo reader does that by itself).
+                    *phase = CardPhase::Waiting;
+                    h.card_error =
+                        Some("カードを一度リーダから離し、もう一度置いてください。".into());
+                    vec![Effect::ReadCard]
+                }
+                Action::AbortHandover => {
+                    self.abort_handover("交付を中止しました（記録は変わっていません）。")
+                }
+                Action::Back => match h.flow {
+                    Flow::Counter => {
+                        h.card_stash = Some(std::mem::replace(phase, CardPhase::Waiting));
+                        h.card_error = None;
+                        h.step = Step::Identity;
+                        Vec::new()
+                    }
+                    Flow::Mail => {
+                        self.abort_handover("発送を中止しました（記録は変わっていません）。")
+                    }
+                },
+                _ => Vec::new(),
+            },
+            Step::Handoff { identity, card, qr } => {
+                let d = &mut h.handoff_draft;
+                d.error = None;
+                match action {
+                    Action::ToggleQr => d.qr_handed = !d.qr_handed,
+                    Action::ReceiptCollected => d.receipt = Some(ReceiptChoice::Receipt),
+                    Action::PostcardPresented => d.receipt = Some(ReceiptChoice::Postcard),
+                    Action::Next => {
+                        let err = if matches!(qr, QrView::Loading) {
+                            Some("QRコードを読み込んでいます。")
+                        } else if !d.qr_handed {
+                            Some("初期登録用QRコードを渡したら q で確認してください。")
+                        } else if d.receipt.is_none() {
+                            Some("受領書あり（r）か、はがき提出（h）を選んでください。")
+                        } else {
+                            None
+                        };
+                        if let Some(e) = err {
+                            d.error = Some(e.into());
+                            return Vec::new();
+                        }
+                        let route = match d.receipt {
+                            Some(ReceiptChoice::Postcard) => HandoverRoute::CounterWithPostcard,
+                            _ => HandoverRoute::CounterWithReceipt,
+                        };
+                        let qr_how = match qr {
+                            QrView::Payload(_) => QrHandover::ShownOnScreen,
+                            _ => QrHandover::PrintedSheet,
+                        };
+                        let commit = HandoverCommit {
+                            card: h.record.id,
+                            route,
+                            id_documents: identity.documents.clone(),
+                            photo_checked: true,
+                            details_confirmed: true,
+                            match_result: card.result.as_str().into(),
+                            match_reasons: card.reasons.clone(),
+                            officer_note: card.note.clone(),
+                            exception: card.exception,
+                            qr: qr_how,
+                            cert_serial_read: Some(card.serial.clone()),
+                        };
+                        // The payload is dropped here: it is drawn only on the handoff step.
+                        h.step = Step::Confirm {
+                            commit: Box::new(commit),
+                            identity: Some(identity.clone()),
+                            card: card.clone(),
+                            committing: false,
+                        };
+                    }
+                    Action::Back => {
+                        let identity = identity.clone();
+                        return h.enter_card_step(Some(identity), &slot);
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Step::Mail { card } => {
+                let d = &mut h.mail_draft;
+                match action {
+                    Action::SwitchField => {
+                        d.focus = match d.focus {
+                            MailField::Date => MailField::Tracking,
+                            MailField::Tracking => MailField::Date,
+                        }
+                    }
+                    Action::Next => {
+                        let date = parse_dispatch_date(d.date.value());
+                        let Some(date) = date else {
+                            d.error = Some(
+                                "発送日は 2026-04-01 または R8.4.1 の形で入力してください。".into(),
+                            );
+                            d.focus = MailField::Date;
+                            return Vec::new();
+                        };
+                        if date > today {
+                            d.error = Some("発送日が未来の日付です。".into());
+                            d.focus = MailField::Date;
+                            return Vec::new();
+                        }
+                        let tracking = match validate_tracking(d.tracking.value()) {
+                            Ok(t) => t,
+                            Err(e) => {
+                                d.error = Some(e);
+                                d.focus = MailField::Tracking;
+                                return Vec::new();
+                            }
+                        };
+                        d.error = None;
+                        let commit = HandoverCommit {
+                            card: h.record.id,
+                            route: HandoverRoute::Mail {
+                                dispatch_date: date,
+                                tracking_no: tracking,
+                            },
+                            id_documents: Vec::new(),
+                            photo_checked: false,
+                            details_confirmed: false,
+                            match_result: card.result.as_str().into(),
+                            match_reasons: card.reasons.clone(),
+                            officer_note: card.note.clone(),
+                            exception: card.exception,
+                            qr: QrHandover::EnclosedInMail,
+                            cert_serial_read: Some(card.serial.clone()),
+                        };
+                        h.step = Step::Confirm {
+                            commit: Box::new(commit),
+                            identity: None,
+                            card: card.clone(),
+                            committing: false,
+                        };
+                    }
+                    Action::Back => return h.enter_card_step(None, &slot),
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Step::Confirm {
+                identity,
+                card,
+                committing,
+                ..
+            } => {
+                if *committing {
+                    return Vec::new();
+                }
+                match action {
+                    Action::Commit => {
+                        if !has_officer {
+                            self.open_officer_picker();
+                            return vec![Effect::LoadOfficers];
+                        }
+                        self.modals
+                            .push(Modal::ConfirmCommit { opened_tick: ticks });
+                        Vec::new()
+                    }
+                    Action::Back => {
+                        let card = card.clone();
+                        match (h.flow, identity.take()) {
+                            (Flow::Counter, Some(identity)) => {
+                                let has_qr = h.record.has_registration_qr;
+                                let id = h.record.id;
+                                h.step = Step::Handoff {
+                                    identity,
+                                    card,
+                                    qr: if has_qr {
+                                        QrView::Loading
+                                    } else {
+                                        QrView::PrintedSheet
+                                    },
+                                };
+                                if has_qr {
+                                    return vec![Effect::LoadQr(id)];
+                                }
+                            }
+                            _ => h.step = Step::Mail { card },
+                        }
+                        Vec::new()
+                    }
+                    _ => Vec::new(),
+                }
+            }
+        }
+    }
+
+    /// The commit itself (after the confirmation modal accepted).
+    pub(super) fn commit(&mut self) -> Vec<Effect> {
+        let Some(officer_id) = self.officer.as_ref().map(|o| o.id) else {
+            return Vec::new();
+        };
+        let Some(h) = self.handover_mut() else {
+            return Vec::new();
+        };
+        if let Step::Confirm {
+            commit, committing, ..
+        } = &mut h.step
+        {
+            if *committing {
+                return Vec::new();
+            }
+            *committing = true;
+            return vec![Effect::CommitHandover {
+                commit: commit.clone(),
+                officer_id,
+            }];
+        }
+        Vec::new()
+    }
+
+    pub(super) fn committed(&mut self, result: Result<CardRecord, String>) -> Vec<Effect> {
+        let Some(h) = self.handover_mut() else {
+            return Vec::new();
+        };
+        let Step::Confirm {
+            commit, committing, ..
+        } = &mut h.step
+        else {
+            return Vec::new();
+        };
+        *committing = false;
+        match result {
+            Ok(record) => {
+                let route = commit.route.clone();
+                self.screen = Screen::Done(Box::new(DoneInfo { record, route }));
+                self.flash = None;
+                vec![self.queue.search_effect(), Effect::LoadCounts]
+            }
+            Err(e) => {
+                self.modals.push(Modal::Message {
+                    title: "記録できませんでした".into(),
+                    lines: vec![e],
+                    error: true,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn wizard_card(&mut self, sig: &CardSignal) -> Vec<Effect> {
+        let Some(h) = self.handover_mut() else {
+            return Vec::new();
+        };
+        let record = h.record.clone();
+        let Step::Card { phase, .. } = &mut h.step else {
+            return Vec::new();
+        };
+        match sig {
+            CardSignal::Reading { .. } | CardSignal::Inserted { .. } => {
+                if !matches!(phase, CardPhase::Result { .. } | CardPhase::Matching { .. })
+                    || matches!(sig, CardSignal::Reading { .. })
+                {
+                    *phase = CardPhase::Reading;
+                    h.card_error = None;
+                }
+                Vec::new()
+            }
+            CardSignal::Removed { .. } => {
+                if matches!(phase, CardPhase::Reading | CardPhase::Matching { .. }) {
+                    *phase = CardPhase::Lifted;
+                } else if !matches!(phase, CardPhase::Result { .. }) {
+                    *phase = CardPhase::Waiting;
+                }
+                Vec::new()
+            }
+            CardSignal::ReadFinished { result, .. } => match result {
+                Ok(reading) => {
+                    h.card_error = None;
+                    *phase = CardPhase::Matching {
+                        reading: Box::new(reading.clone()),
+                    };
+                    vec![Effect::Match {
+                        record: Box::new(record),
+                        reading: Box::new(reading.clone()),
+                    }]
+                }
+                Err(e) => {
+                    *phase = CardPhase::Failed(e.clone());
+                    Vec::new()
+                }
+            },
+            CardSignal::ServiceUnavailable | CardSignal::ReaderRemoved(_) => {
+                if matches!(phase, CardPhase::Reading | CardPhase::Matching { .. }) {
+                    *phase = CardPhase::Lifted;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn wizard_match(
+        &mut self,
+        record_id: i64,
+        serial: &str,
+        result: Result<MatchOutcome, String>,
+    ) -> Vec<Effect> {
+        let Some(h) = self.handover_mut() else {
+            return Vec::new();
+        };
+        if h.record.id != record_id {
+            return Vec::new();
+        }
+        let Step::Card { phase, .. } = &mut h.step else {
+            return Vec::new();
+        };
+        let CardPhase::Matching { reading } = phase else {
+            return Vec::new();
+        };
+        if reading.certificate.serial_hex != serial {
+            return Vec::new();
+        }
+        let reading = reading.clone();
+        *phase = match result {
+            Ok(outcome) => {
+                h.card_note.clear();
+                CardPhase::Result {
+                    reading,
+                    outcome,
+                    decision: None,
+                    note_focus: false,
+                }
+            }
+            Err(e) => CardPhase::MatchError(e),
+        };
+        Vec::new()
+    }
+
+    pub(super) fn wizard_qr(&mut self, record_id: i64, result: Result<Option<String>, String>) {
+        let Some(h) = self.handover_mut() else {
+            return;
+        };
+        if h.record.id != record_id {
+            return;
+        }
+        if let Step::Handoff { qr, .. } = &mut h.step
+            && matches!(qr, QrView::Loading)
+        {
+            *qr = match result {
+                Ok(Some(p)) => QrView::Payload(p),
+                Ok(None) => QrView::PrintedSheet,
+                Err(e) => QrView::Error(e),
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispatch_dates() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 25);
+        assert_eq!(parse_dispatch_date("2026-11-25"), d);
+        assert_eq!(parse_dispatch_date("２０２６/11/25"), d);
+        assert_eq!(parse_dispatch_date("R8.11.25"), d);
+        assert_eq!(parse_dispatch_date("令和8年11月25日"), d);
+        assert_eq!(parse_dispatch_date("20261125"), d);
+        assert_eq!(parse_dispatch_date("11/25"), None);
+    }
+
+    #[test]
+    fn tracking_numbers() {
+        assert_eq!(validate_tracking("1234-5678-9012").unwrap(), "123456789012");
+        assert_eq!(
+            validate_tracking("１２３４５６７８９０１").unwrap(),
+            "12345678901"
+        );
+        assert!(validate_tracking("1234567890").is_err());
+        assert!(validate_tracking("12345678901234").is_err());
+        let e = validate_tracking("あいう").unwrap_err();
+        assert!(e.contains("IMEをオフ"), "{e}");
+        assert!(validate_tracking("12345abcde1").is_err());
+    }
+}

@@ -1,0 +1,497 @@
+//! The effect runner and the terminal loop: the only place that wires the app to the store,
+//! the card reader and the terminal.
+//!
+//! One `std::sync::mpsc` channel carries every [`Event`]: keys (input thread), ticks (clock
+//! thread), card events (reader thread or the demo reader) and effect results (store worker).
+//! The loop blocks on `recv()`, drains what else is queued with `try_iter()`, runs the
+//! effects (handing them to workers, never waiting on them) and draws once.
+
+use std::io::{self, stdout};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, KeyEventKind,
+};
+use crossterm::execute;
+use ratatui::DefaultTerminal;
+
+use crate::app::{
+    App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo, SearchRequest,
+};
+use crate::card::{
+    CardEvent, EventSink, SimCard, SimulatedReader, WatcherConfig, WatcherHandle, spawn_watcher,
+};
+use crate::data::DataSet;
+use crate::domain::card_facts::{CertificateFacts, HpkiApplication};
+use crate::domain::date::today_jst;
+use crate::domain::handover::HandoverCommit;
+use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
+use crate::store::{CardQuery, Store, StoreError};
+
+/// How the desk screen is started (`kofu` or `kofu demo`).
+pub struct TuiOptions {
+    pub db: PathBuf,
+    pub data: DataSet,
+    /// Simulated reader and the demo card tray.
+    pub demo: bool,
+    /// Force a glyph set ("ascii" or "unicode"); `None` follows `desk.toml` ("auto": Unicode
+    /// only inside Windows Terminal).
+    pub glyphs: Option<String>,
+}
+
+/// Why the desk screen could not run. Display is Japanese.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error("データベースを開けません: {0}")]
+    Store(#[from] StoreError),
+    #[error("端末を操作できません: {0}")]
+    Terminal(#[from] io::Error),
+}
+
+/// Milliseconds between ticks (clock, idle lock, commit-confirmation delay).
+const TICK_MS: u64 = 250;
+/// Name of the simulated reader in demo mode.
+pub const DEMO_READER: &str = "kofu デモ用リーダ（シミュレーション）";
+
+/// Pick the glyph set: explicit option, else desk config; "auto" means Unicode only in
+/// Windows Terminal (`WT_SESSION`), where ambiguous-width symbols are drawn narrow.
+pub fn ascii_glyphs(option: Option<&str>, desk: &str, wt_session: bool) -> bool {
+    match option.unwrap_or(desk).trim() {
+        "unicode" => false,
+        "ascii" => true,
+        _ => !wt_session,
+    }
+}
+
+/// Restores the terminal when dropped (also on early return); the panic hook covers panics.
+struct TerminalGuard {
+    terminal: DefaultTerminal,
+}
+
+impl TerminalGuard {
+    fn new() -> io::Result<Self> {
+        // Runs after ratatui's own hook (which restores raw mode and the screen).
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(stdout(), DisableBracketedPaste);
+            previous(info);
+        }));
+        let terminal = ratatui::try_init()?;
+        // No kitty keyboard flags: they make the IME's confirming Enter reach the app.
+        // Not supported by legacy Windows consoles: then a paste arrives as keystrokes.
+        let _ = execute!(stdout(), EnableBracketedPaste);
+        Ok(TerminalGuard { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = execute!(stdout(), DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+/// Work for the store thread.
+enum Job {
+    Search(SearchRequest),
+    Counts,
+    Officers,
+    AddOfficer(String),
+    Find(CertificateFacts),
+    Qr(i64),
+    Commit(Box<HandoverCommit>, i64),
+    Cancel(i64, String, i64),
+}
+
+fn err(e: StoreError) -> String {
+    e.to_string()
+}
+
+/// Owns the database; answers jobs in order, keeping only the newest of queued searches.
+fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        batch.extend(jobs.try_iter());
+        let last_search = batch.iter().rposition(|j| matches!(j, Job::Search(_)));
+        for (i, job) in batch.into_iter().enumerate() {
+            let loaded = match job {
+                Job::Search(req) => {
+                    if Some(i) != last_search {
+                        continue;
+                    }
+                    let q = CardQuery {
+                        text: req.text,
+                        state: req.state,
+                        limit: req.limit,
+                    };
+                    Loaded::Search {
+                        seq: req.seq,
+                        result: store.search_cards(&q).map_err(err),
+                    }
+                }
+                Job::Counts => Loaded::Counts(store.state_counts().map_err(err)),
+                Job::Officers => Loaded::Officers(
+                    store
+                        .officers(false)
+                        .map(|v| {
+                            v.into_iter()
+                                .map(|o| OfficerInfo {
+                                    id: o.id,
+                                    name: o.name,
+                                })
+                                .collect()
+                        })
+                        .map_err(err),
+                ),
+                Job::AddOfficer(name) => Loaded::OfficerAdded(
+                    store
+                        .add_officer(&name)
+                        .map(|o| OfficerInfo {
+                            id: o.id,
+                            name: o.name,
+                        })
+                        .map_err(err),
+                ),
+                Job::Find(facts) => Loaded::FoundByCertificate {
+                    serial: facts.serial_hex.clone(),
+                    result: store.find_by_certificate(&facts).map_err(err),
+                },
+                Job::Qr(id) => Loaded::Qr {
+                    record_id: id,
+                    result: store.registration_qr(id).map_err(err),
+                },
+                Job::Commit(commit, officer) => {
+                    let r = store.commit_handover(&commit, Some(officer));
+                    match &r {
+                        Ok(rec) => tracing::info!(
+                            card = rec.id,
+                            route = commit.route.as_str(),
+                            "handover committed"
+                        ),
+                        Err(e) => tracing::warn!(card = commit.card, "handover refused: {e}"),
+                    }
+                    Loaded::Committed(r.map_err(err))
+                }
+                Job::Cancel(id, reason, officer) => {
+                    let r = store.cancel_handover(id, &reason, Some(officer));
+                    if r.is_ok() {
+                        tracing::info!(card = id, "handover cancelled");
+                    }
+                    Loaded::Cancelled(r.map_err(err))
+                }
+            };
+            if tx.send(Event::Loaded(loaded)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// The card side: the PC/SC watcher, or in demo mode the simulated reader whose cards the
+/// demo tray places.
+struct Cards {
+    sim: Option<SimulatedReader>,
+    /// The last demo card placed (re-placed for a re-read).
+    last: Mutex<Option<SimCard>>,
+    _watcher: WatcherHandle,
+}
+
+impl Cards {
+    fn start(demo: bool, prefix: Option<String>, tx: Sender<Event>) -> Cards {
+        let sink: EventSink = Box::new(move |ev| {
+            let _ = tx.send(Event::Card(translate(ev)));
+        });
+        if demo {
+            let sim = SimulatedReader::new(DEMO_READER);
+            let watcher = sim.spawn_watcher(sink);
+            Cards {
+                sim: Some(sim),
+                last: Mutex::new(None),
+                _watcher: watcher,
+            }
+        } else {
+            let config = WatcherConfig {
+                preferred_reader: prefix,
+                ..WatcherConfig::default()
+            };
+            Cards {
+                sim: None,
+                last: Mutex::new(None),
+                _watcher: spawn_watcher(config, sink),
+            }
+        }
+    }
+
+    fn place(&self, spec: &DemoCardSpec) {
+        let Some(sim) = &self.sim else { return };
+        let card = match &spec.facts {
+            Some(facts) => SimCard::Physician {
+                certificate: facts.clone(),
+                application: HpkiApplication::Auth,
+                pin: spec.pin,
+            },
+            None => SimCard::Foreign,
+        };
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some(card.clone());
+        }
+        sim.place(card);
+    }
+
+    fn lift(&self) {
+        if let Some(sim) = &self.sim {
+            if let Ok(mut last) = self.last.lock() {
+                *last = None;
+            }
+            sim.lift();
+        }
+    }
+
+    /// A card is read once per presence: the simulated card is put down again; a real one
+    /// must be lifted and placed by the officer (the screen says so).
+    fn reread(&self) {
+        if let Some(sim) = &self.sim {
+            let last = self.last.lock().ok().and_then(|l| l.clone());
+            if let Some(card) = last {
+                sim.lift();
+                sim.place(card);
+            }
+        }
+    }
+}
+
+/// The app's view of a card event (errors become their Japanese message).
+fn translate(ev: CardEvent) -> CardSignal {
+    match ev {
+        CardEvent::ServiceUnavailable => CardSignal::ServiceUnavailable,
+        CardEvent::ServiceAvailable => CardSignal::ServiceAvailable,
+        CardEvent::ReaderAdded(r) => CardSignal::ReaderAdded(r),
+        CardEvent::ReaderRemoved(r) => CardSignal::ReaderRemoved(r),
+        CardEvent::CardInserted { reader } => CardSignal::Inserted { reader },
+        CardEvent::CardRemoved { reader } => CardSignal::Removed { reader },
+        CardEvent::Reading { reader } => CardSignal::Reading { reader },
+        CardEvent::ReadFinished { reader, result } => CardSignal::ReadFinished {
+            reader,
+            result: result.map_err(|e| e.user_message()),
+        },
+        CardEvent::WatcherFault(msg) => {
+            tracing::error!("card watcher fault: {msg}");
+            CardSignal::Fault("カードリーダの監視で問題が起きたため再起動しました。".into())
+        }
+    }
+}
+
+/// Reads terminal input and forwards it; stops when `stop` is set.
+fn input_thread(tx: Sender<Event>, stop: Arc<AtomicBool>) {
+    thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) {
+            match crossterm::event::poll(Duration::from_millis(100)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(_) => break,
+            }
+            let ev = match crossterm::event::read() {
+                // Releases are dropped in the app too; not sending them saves a wake-up.
+                Ok(TermEvent::Key(k)) if k.kind == KeyEventKind::Release => continue,
+                Ok(TermEvent::Key(k)) => Event::Key(k),
+                Ok(TermEvent::Paste(s)) => Event::Paste(s),
+                Ok(TermEvent::Resize(w, h)) => Event::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// Ticks, and the date when it changes (JST midnight).
+fn clock_thread(tx: Sender<Event>, stop: Arc<AtomicBool>) {
+    thread::spawn(move || {
+        let mut today = today_jst();
+        while !stop.load(Ordering::SeqCst) {
+            thread::sleep(Duration::from_millis(TICK_MS));
+            if tx.send(Event::Tick).is_err() {
+                break;
+            }
+            let now = today_jst();
+            if now != today {
+                today = now;
+                if tx.send(Event::Today(now)).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// Runs effects: store work goes to the store thread, matching is computed here (pure and
+/// quick), card work goes to the reader.
+struct Runner {
+    tx: Sender<Event>,
+    jobs: Sender<Job>,
+    cards: Cards,
+    data: DataSet,
+    issuers: KnownIssuers,
+}
+
+impl Runner {
+    fn run(&self, effect: Effect) {
+        let job = match effect {
+            Effect::Search(r) => Job::Search(r),
+            Effect::LoadCounts => Job::Counts,
+            Effect::LoadOfficers => Job::Officers,
+            Effect::AddOfficer(n) => Job::AddOfficer(n),
+            Effect::FindByCertificate(f) => Job::Find(f),
+            Effect::LoadQr(id) => Job::Qr(id),
+            Effect::CommitHandover { commit, officer_id } => Job::Commit(commit, officer_id),
+            Effect::CancelHandover {
+                card,
+                reason,
+                officer_id,
+            } => Job::Cancel(card, reason, officer_id),
+            Effect::Match { record, reading } => {
+                let ctx = MatchContext {
+                    today: today_jst(),
+                    computed_expiry: self
+                        .data
+                        .expiry
+                        .compute(record.issue_date, record.birth_date)
+                        .ok()
+                        .map(|c| c.date),
+                    known_issuers: &self.issuers,
+                };
+                let outcome =
+                    match_identity(&record, &reading.certificate, Some(reading.pin), &ctx);
+                tracing::info!(
+                    card = record.id,
+                    result = outcome.result.as_str(),
+                    "identity match"
+                );
+                let _ = self.tx.send(Event::Loaded(Loaded::Match {
+                    record_id: record.id,
+                    serial: reading.certificate.serial_hex.clone(),
+                    result: Ok(outcome),
+                }));
+                return;
+            }
+            Effect::ReadCard => {
+                self.cards.reread();
+                return;
+            }
+            Effect::DemoPlace(spec) => {
+                self.cards.place(&spec);
+                return;
+            }
+            Effect::DemoLift => {
+                self.cards.lift();
+                return;
+            }
+            Effect::Quit => return,
+        };
+        let _ = self.jobs.send(job);
+    }
+}
+
+fn known_issuers(data: &DataSet) -> KnownIssuers {
+    data.source
+        .read("issuers.toml")
+        .ok()
+        .and_then(|(text, _)| KnownIssuers::from_toml(&text).ok())
+        .unwrap_or_else(KnownIssuers::builtin)
+}
+
+/// Open the desk screen and run it until the officer quits.
+pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
+    let mut store = Store::open(&opts.db)?;
+    if opts.demo && store.officers(false)?.is_empty() {
+        store.add_officer("デモ担当者")?;
+    }
+    let wt = std::env::var_os("WT_SESSION").is_some();
+    let desk = DeskInfo {
+        desk_name: opts.data.desk.desk_name.clone(),
+        ascii: ascii_glyphs(opts.glyphs.as_deref(), &opts.data.desk.glyphs, wt),
+        demo: opts.demo,
+        idle_lock_minutes: opts.data.desk.idle_lock_minutes,
+    };
+    let mut app = App::new(desk, today_jst(), opts.data.id_docs.clone());
+
+    let (tx, rx) = mpsc::channel::<Event>();
+    let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
+    let store_tx = tx.clone();
+    let store_thread = thread::spawn(move || store_worker(store, jobs_rx, store_tx));
+    let prefix = opts.data.desk.reader_prefix().map(String::from);
+    let cards = Cards::start(opts.demo, prefix, tx.clone());
+    let runner = Runner {
+        tx: tx.clone(),
+        jobs: jobs_tx,
+        cards,
+        issuers: known_issuers(&opts.data),
+        data: opts.data,
+    };
+
+    // QuickEdit off on Windows (a click would freeze the screen); restored on drop.
+    let _quick_edit = crate::console::QuickEditGuard::disable();
+    let mut guard = TerminalGuard::new()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    input_thread(tx.clone(), stop.clone());
+    clock_thread(tx.clone(), stop.clone());
+    drop(tx);
+
+    let size = guard.terminal.size()?;
+    let mut effects = app.handle(Event::Resize(size.width, size.height));
+    effects.extend(app.start());
+    for e in effects {
+        runner.run(e);
+    }
+    let result = event_loop(&mut guard.terminal, &mut app, &rx, &runner);
+    stop.store(true, Ordering::SeqCst);
+    drop(guard);
+    drop(runner);
+    let _ = store_thread.join();
+    result
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    rx: &Receiver<Event>,
+    runner: &Runner,
+) -> Result<(), RuntimeError> {
+    terminal.draw(|f| crate::ui::draw(f, app))?;
+    while let Ok(first) = rx.recv() {
+        let mut effects = app.handle(first);
+        // Everything already queued (a key burst, a tick, a result) before one draw.
+        for ev in rx.try_iter().take(512) {
+            effects.extend(app.handle(ev));
+        }
+        for e in effects {
+            runner.run(e);
+        }
+        if app.should_quit {
+            break;
+        }
+        terminal.draw(|f| crate::ui::draw(f, app))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_choice() {
+        assert!(ascii_glyphs(None, "auto", false));
+        assert!(!ascii_glyphs(None, "auto", true));
+        assert!(ascii_glyphs(None, "ascii", true));
+        assert!(!ascii_glyphs(None, "unicode", false));
+        assert!(ascii_glyphs(Some("ascii"), "unicode", true));
+    }
+}

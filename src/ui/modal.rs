@@ -1,0 +1,292 @@
+//! Modal dialogs, drawn centred over the screen.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::text::{pad, wareki};
+use super::theme::{self, Glyphs};
+use super::{boxed, clear_area, draw_field, help_entries, render_para};
+use crate::app::{App, CONFIRM_ARM_TICKS, Modal, demo::DemoCardKind};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> Option<Position> {
+    match m {
+        Modal::Help { scroll } => {
+            let r = centered(area, 76.max(area.width * 2 / 3), area.height);
+            clear_area(frame, r);
+            let block = boxed("ヘルプ（キー一覧）", g);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let mut lines: Vec<Line> = Vec::new();
+            let mut last = "";
+            for (ctx, key, label) in help_entries(app) {
+                if ctx != last {
+                    if !last.is_empty() {
+                        lines.push(Line::from(""));
+                    }
+                    lines.push(Line::styled(format!("[{ctx}]"), theme::title()));
+                    last = ctx;
+                }
+                lines.push(Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(pad(&key, 10), theme::title()),
+                    Span::raw(label),
+                ]));
+            }
+            let max = u16::try_from(lines.len())
+                .unwrap_or(u16::MAX)
+                .saturating_sub(inner.height);
+            frame.render_widget(Paragraph::new(lines).scroll(((*scroll).min(max), 0)), inner);
+            None
+        }
+        Modal::Message {
+            title,
+            lines,
+            error,
+        } => {
+            let w = lines
+                .iter()
+                .map(|l| l.width())
+                .max()
+                .unwrap_or(0)
+                .max(title.width())
+                + 6;
+            let h = u16::try_from(lines.len()).unwrap_or(10) + 5;
+            let r = centered(area, u16::try_from(w).unwrap_or(70).clamp(40, 76), h + 2);
+            clear_area(frame, r);
+            let block = boxed(title, g).border_style(if *error {
+                theme::error()
+            } else {
+                theme::title()
+            });
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let mut out = vec![Line::from("")];
+            for l in lines {
+                out.push(Line::styled(
+                    format!(" {l}"),
+                    if *error {
+                        theme::error()
+                    } else {
+                        ratatui::style::Style::new()
+                    },
+                ));
+            }
+            out.push(Line::from(""));
+            out.push(Line::styled(" Enter で閉じる", theme::dim()));
+            render_para(frame, inner, out);
+            None
+        }
+        Modal::ConfirmCommit { opened_tick } => {
+            let r = centered(area, 60, 9);
+            clear_area(frame, r);
+            let block = boxed("確定の確認", g).border_style(theme::warn());
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let armed = app.ticks >= opened_tick + CONFIRM_ARM_TICKS;
+            let what = match app.handover().map(|h| h.flow) {
+                Some(crate::app::Flow::Mail) => "発送",
+                _ => "交付",
+            };
+            let name = app
+                .handover()
+                .map(|h| h.record.name.clone())
+                .unwrap_or_default();
+            let lines = vec![
+                Line::from(""),
+                Line::styled(
+                    format!(" {name} さんの{what}を確定しますか？"),
+                    theme::title(),
+                ),
+                Line::from(" 記録後の取消は一覧の F8（取消/訂正）で行います。"),
+                Line::from(""),
+                if armed {
+                    Line::from(vec![
+                        Span::raw(" "),
+                        Span::styled("y", theme::key()),
+                        Span::raw(" 確定する   "),
+                        Span::styled("Esc", theme::key()),
+                        Span::raw(" やめる"),
+                    ])
+                } else {
+                    Line::styled(
+                        " 確認中です。少し待ってから y を押してください。",
+                        theme::dim(),
+                    )
+                },
+            ];
+            render_para(frame, inner, lines);
+            None
+        }
+        Modal::CancelReason {
+            record,
+            reason,
+            error,
+        } => {
+            let r = centered(area, 70, 12);
+            clear_area(frame, r);
+            let block = boxed("取消/訂正", g).border_style(theme::warn());
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [top, field, bottom] = Layout::vertical([
+                Constraint::Length(4),
+                Constraint::Length(3),
+                Constraint::Min(1),
+            ])
+            .areas(inner);
+            render_para(
+                frame,
+                top,
+                vec![
+                    Line::styled(
+                        format!(" {}（カードID {}）", record.name, record.card_id),
+                        theme::title(),
+                    ),
+                    Line::from(format!(
+                        " 状態「{}」を取り消して交付待ちに戻します。",
+                        record.state.label()
+                    )),
+                    Line::styled(
+                        " 取消は監査記録に残ります。理由を入力してください。",
+                        theme::dim(),
+                    ),
+                ],
+            );
+            let c = draw_field(frame, field, "理由（必須）", reason, true, g);
+            let msg = match error {
+                Some(e) => Line::styled(format!(" {e}"), theme::error()),
+                None => Line::styled(" Enter で取消を記録、Esc でやめる", theme::dim()),
+            };
+            render_para(frame, bottom, vec![msg]);
+            c
+        }
+        Modal::OfficerPicker {
+            selected,
+            name,
+            error,
+        } => {
+            let list_h = u16::try_from(app.officers.len()).unwrap_or(10).clamp(1, 8);
+            let r = centered(area, 60, list_h + 10);
+            clear_area(frame, r);
+            let block = boxed("担当者の選択", g);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [list, field, bottom] = Layout::vertical([
+                Constraint::Min(list_h + 1),
+                Constraint::Length(3),
+                Constraint::Length(2),
+            ])
+            .areas(inner);
+            let mut lines = vec![Line::styled(" 本日の担当者を選んで Enter", theme::dim())];
+            if app.officers.is_empty() {
+                lines.push(Line::from(" （登録された担当者はいません）"));
+            }
+            for (i, o) in app.officers.iter().enumerate() {
+                let on = i == *selected;
+                let text = format!(" {} {}", if on { g.pointer } else { " " }, o.name);
+                lines.push(if on {
+                    Line::styled(text, theme::selected())
+                } else {
+                    Line::from(text)
+                });
+            }
+            render_para(frame, list, lines);
+            let c = draw_field(
+                frame,
+                field,
+                "新しい担当者の名前（入力して Enter で追加）",
+                name,
+                true,
+                g,
+            );
+            let msg = match error {
+                Some(e) => Line::styled(format!(" {e}"), theme::error()),
+                None => Line::from(""),
+            };
+            render_para(frame, bottom, vec![msg]);
+            c
+        }
+        Modal::DemoTray => {
+            let r = centered(area, 56, 13);
+            clear_area(frame, r);
+            let block = boxed("デモ用カードトレイ", g);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let target = match &app.screen {
+                crate::app::Screen::Handover(h) => Some(&h.record),
+                _ => app.queue.selected_record(),
+            };
+            let mut lines = vec![match target {
+                Some(t) => Line::from(format!(" 対象: {}（{}生）", t.name, wareki(t.birth_date))),
+                None => Line::styled(" 一覧で記録を選んでください", theme::warn()),
+            }];
+            lines.push(Line::from(""));
+            for (k, kind) in [
+                (1u8, DemoCardKind::Matching),
+                (2, DemoCardKind::OtherPerson),
+                (3, DemoCardKind::VariantKanji),
+                (4, DemoCardKind::PinBlocked),
+                (5, DemoCardKind::NonHpki),
+            ] {
+                let label = match kind {
+                    DemoCardKind::Matching => "本人のカードを置く",
+                    DemoCardKind::OtherPerson => "別人のカードを置く",
+                    DemoCardKind::VariantKanji => "異体字で印字されたカードを置く",
+                    DemoCardKind::PinBlocked => "暗証番号がロックされたカードを置く",
+                    DemoCardKind::NonHpki => "HPKIでないICカードを置く",
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(" "),
+                    Span::styled(k.to_string(), theme::key()),
+                    Span::raw(format!(" {label}")),
+                ]));
+            }
+            lines.push(Line::from(vec![
+                Span::raw(" "),
+                Span::styled("0", theme::key()),
+                Span::raw(" カードを外す"),
+            ]));
+            lines.push(Line::from(""));
+            lines.push(Line::styled(" Esc で閉じる", theme::dim()));
+            render_para(frame, inner, lines);
+            None
+        }
+        Modal::QuitConfirm => {
+            let r = centered(area, 56, 7);
+            clear_area(frame, r);
+            let block = boxed("終了の確認", g).border_style(theme::warn());
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            render_para(
+                frame,
+                inner,
+                vec![
+                    Line::from(""),
+                    Line::from(" 交付の途中です。記録せずに終了しますか？"),
+                    Line::from(""),
+                    Line::from(vec![
+                        Span::raw(" "),
+                        Span::styled("y", theme::key()),
+                        Span::raw(" 終了する   "),
+                        Span::styled("Esc", theme::key()),
+                        Span::raw(" 続ける"),
+                    ]),
+                ],
+            );
+            None
+        }
+    }
+}

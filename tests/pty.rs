@@ -1,0 +1,193 @@
+//! End-to-end test of the real binary in a pseudo-terminal: `kofu demo` → search → a full
+//! counter handover with the demo card → quit; then `kofu cards --json` shows the card
+//! handed over and `kofu audit verify` passes.
+#![cfg(unix)]
+
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use expectrl::process::Healthcheck;
+use expectrl::session::OsSession as Session;
+
+const COLS: u16 = 120;
+const ROWS: u16 = 40;
+
+struct Tui {
+    session: Session,
+    parser: vt100::Parser,
+}
+
+impl Tui {
+    fn spawn(cmd: Command) -> Tui {
+        let mut session = Session::spawn(cmd).expect("spawn in a pty");
+        session
+            .get_process_mut()
+            .set_window_size(COLS, ROWS)
+            .expect("window size");
+        Tui {
+            session,
+            parser: vt100::Parser::new(ROWS, COLS, 0),
+        }
+    }
+
+    fn pump(&mut self) {
+        let mut buf = [0u8; 8192];
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => self.parser.process(&buf[..n]),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn screen(&mut self) -> String {
+        self.pump();
+        self.parser.screen().contents()
+    }
+
+    fn wait_for(&mut self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {needle:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.session.write_all(bytes.as_bytes()).expect("write");
+        self.session.flush().expect("flush");
+        // One key at a time, as a person would type.
+        std::thread::sleep(Duration::from_millis(60));
+        self.pump();
+    }
+
+    fn wait_exit(&mut self) {
+        let start = Instant::now();
+        while self.session.get_process().is_alive().unwrap_or(false) {
+            self.pump();
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "kofu did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+const ENTER: &str = "\r";
+const F6: &str = "\x1b[17~";
+const F9: &str = "\x1b[20~";
+const F10: &str = "\x1b[21~";
+
+fn kofu() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kofu"))
+}
+
+fn run(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(kofu())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("KOFU_LOG", "warn")
+        .output()
+        .expect("run kofu")
+}
+
+#[test]
+fn demo_handover_end_to_end() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kofu.db");
+    let help = run(&db, &["demo", "--help"]);
+    assert!(
+        help.status.success(),
+        "`kofu demo` is not available: {}",
+        String::from_utf8_lossy(&help.stderr)
+    );
+
+    let mut cmd = Command::new(kofu());
+    cmd.arg("--db").arg(&db).arg("demo");
+    cmd.env("TERM", "xterm-256color").env_remove("WT_SESSION");
+    let mut tui = Tui::spawn(cmd);
+    tui.wait_for("カード一覧");
+
+    // Search by kana: 浅葱　透 (D2410000001), a counter card.
+    for c in "アサギ".chars() {
+        tui.send(&c.to_string());
+    }
+    tui.wait_for("D2410000001");
+    tui.wait_for("カード一覧 1件");
+    tui.send(ENTER);
+    tui.wait_for("1 本人確認");
+    for k in ["1", "p", "d"] {
+        tui.send(k);
+    }
+    tui.send(ENTER);
+    tui.wait_for("カードをリーダに置いてください");
+    // Demo card tray: the physician's own card.
+    tui.send(F6);
+    tui.wait_for("デモ用カードトレイ");
+    tui.send("1");
+    tui.wait_for("照合結果: 一致");
+    tui.send(ENTER);
+    tui.wait_for("3 受け渡し");
+    tui.send("q");
+    tui.send("r");
+    tui.send(ENTER);
+    tui.wait_for("以下の内容で記録します");
+    tui.send(F9);
+    // The dialog accepts its key only after a pause (no input burst can commit).
+    tui.wait_for("y 確定する   Esc やめる");
+    tui.send("y");
+    let done = tui.wait_for("交付を記録しました");
+    assert!(done.contains("JMACA返送"), "{done}");
+    tui.send(ENTER);
+    tui.wait_for("カード一覧");
+    tui.send(F10);
+    tui.wait_exit();
+
+    let out = run(&db, &["cards", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cards: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let list = cards
+        .as_array()
+        .or_else(|| cards.get("cards").and_then(|c| c.as_array()))
+        .expect("a list of cards");
+    let card = list
+        .iter()
+        .find(|c| c.get("card_id").and_then(|v| v.as_str()) == Some("D2410000001"))
+        .expect("the card is listed");
+    assert_eq!(
+        card.get("state").and_then(|v| v.as_str()),
+        Some("handed_over"),
+        "{card}"
+    );
+    let handed: Vec<_> = list
+        .iter()
+        .filter(|c| c.get("state").and_then(|v| v.as_str()) == Some("handed_over"))
+        .collect();
+    assert_eq!(handed.len(), 1, "exactly one card handed over");
+
+    let out = run(&db, &["audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

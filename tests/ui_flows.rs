@@ -1,0 +1,943 @@
+//! Flows driven through `App::handle` only (no terminal, no store): what an officer does at
+//! the desk, and what the app asks the runtime to do.
+
+use crossterm::event::KeyCode;
+use kofu::app::{App, CardPhase, CardSignal, Effect, Event, Loaded, Modal, Screen, Step};
+use kofu::domain::CardState;
+use kofu::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
+use kofu::ui::scenes::{
+    self, FULL_PIN, READER, answer_match, ch, feed, other_person_reading, place, press,
+    reading_for, sample_app, sample_records,
+};
+
+fn commit_of(fx: &[Effect]) -> Option<HandoverCommit> {
+    fx.iter().find_map(|e| match e {
+        Effect::CommitHandover { commit, .. } => Some((**commit).clone()),
+        _ => None,
+    })
+}
+
+fn step_name(app: &App) -> &'static str {
+    match &app.screen {
+        Screen::Queue => "queue",
+        Screen::Done(_) => "done",
+        Screen::Handover(h) => match &h.step {
+            Step::Identity => "identity",
+            Step::Card { .. } => "card",
+            Step::Handoff { .. } => "handoff",
+            Step::Mail { .. } => "mail",
+            Step::Confirm { .. } => "confirm",
+        },
+    }
+}
+
+/// Keys counted by the officer; ticks and runtime answers are not keystrokes.
+struct Officer<'a> {
+    app: &'a mut App,
+    keys: usize,
+    effects: Vec<Effect>,
+}
+
+impl Officer<'_> {
+    fn key(&mut self, e: Event) {
+        self.keys += 1;
+        let fx = self.app.handle(e);
+        self.effects.extend(fx);
+    }
+    fn wait(&mut self) {
+        for _ in 0..3 {
+            self.app.handle(Event::Tick);
+        }
+    }
+}
+
+fn committed(app: &mut App, fx: &[Effect], state: CardState) {
+    let commit = commit_of(fx).expect("a commit effect");
+    let mut rec = sample_records()
+        .into_iter()
+        .find(|r| r.id == commit.card)
+        .expect("record");
+    rec.state = state;
+    app.handle(Event::Loaded(Loaded::Committed(Ok(rec))));
+}
+
+#[test]
+fn happy_path_counter_with_receipt_card_already_on_reader() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    // The physician's card is put on the reader while the queue shows: the app looks it up.
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    let facts = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FindByCertificate(f) => Some(f.clone()),
+            _ => None,
+        })
+        .expect("find_by_certificate requested");
+    let fx = app.handle(Event::Loaded(Loaded::FoundByCertificate {
+        serial: facts.serial_hex.clone(),
+        result: Ok(Some(recs[0].clone())),
+    }));
+    assert!(fx.is_empty());
+    assert_eq!(
+        step_name(&app),
+        "identity",
+        "the queue jumped to the record"
+    );
+
+    let mut o = Officer {
+        app: &mut app,
+        keys: 0,
+        effects: Vec::new(),
+    };
+    o.key(ch('1')); // 運転免許証
+    o.key(ch('p'));
+    o.key(ch('d'));
+    o.key(press(KeyCode::Enter));
+    assert_eq!(step_name(o.app), "card");
+    let fx = std::mem::take(&mut o.effects);
+    answer_match(o.app, &fx);
+    o.key(press(KeyCode::Enter));
+    assert_eq!(step_name(o.app), "handoff");
+    o.key(ch('q'));
+    o.key(ch('r'));
+    o.key(press(KeyCode::Enter));
+    assert_eq!(step_name(o.app), "confirm");
+    o.key(press(KeyCode::F(9)));
+    o.wait();
+    o.key(ch('y'));
+    let keys = o.keys;
+    let fx = std::mem::take(&mut o.effects);
+    let commit = commit_of(&fx).expect("committed");
+    assert_eq!(commit.card, 1);
+    assert_eq!(commit.route, HandoverRoute::CounterWithReceipt);
+    assert_eq!(commit.id_documents, vec!["driver_license".to_string()]);
+    assert!(commit.photo_checked && commit.details_confirmed);
+    assert_eq!(commit.match_result, "match");
+    assert_eq!(commit.qr, QrHandover::PrintedSheet);
+    assert_eq!(commit.cert_serial_read.as_deref(), Some("5a00000000000001"));
+    assert!(!commit.exception);
+    assert_eq!(commit.officer_note, None);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::CommitHandover { officer_id: 1, .. }))
+    );
+    committed(&mut app, &fx, CardState::HandedOver);
+    assert_eq!(step_name(&app), "done");
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("JMACA返送"), "{text}");
+    assert!(keys <= 12, "{keys} keystrokes");
+    assert_eq!(keys, 10);
+}
+
+#[test]
+fn happy_path_from_queue_enter_is_eleven_keys() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    let mut o = Officer {
+        app: &mut app,
+        keys: 0,
+        effects: Vec::new(),
+    };
+    o.key(press(KeyCode::Enter));
+    for e in [ch('1'), ch('p'), ch('d'), press(KeyCode::Enter)] {
+        o.key(e);
+    }
+    // Card on the reader now (placing it is not a keystroke).
+    let fx = place(o.app, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
+    answer_match(o.app, &fx);
+    for e in [
+        press(KeyCode::Enter),
+        ch('q'),
+        ch('r'),
+        press(KeyCode::Enter),
+        press(KeyCode::F(9)),
+    ] {
+        o.key(e);
+    }
+    o.wait();
+    o.key(ch('y'));
+    assert!(commit_of(&o.effects).is_some());
+    assert_eq!(o.keys, 11);
+}
+
+#[test]
+fn postcard_route_with_qr_shown_on_screen() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(&mut app, [press(KeyCode::Down), press(KeyCode::Enter)]);
+    feed(
+        &mut app,
+        [ch('a'), ch('c'), ch('p'), ch('d'), press(KeyCode::Enter)],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(fx, vec![Effect::LoadQr(2)], "QR payload loaded only now");
+    // Before it arrives, Enter cannot pass.
+    app.handle(Event::Loaded(Loaded::Qr {
+        record_id: 2,
+        result: Ok(Some("KOFU-DEMO-REG:X".into())),
+    }));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains('█'), "QR drawn at 120x40");
+    feed(&mut app, [ch('q'), ch('h'), press(KeyCode::Enter)]);
+    // The payload is gone once the step is left.
+    assert!(!format!("{:?}", app.screen).contains("KOFU-DEMO-REG"));
+    app.handle(press(KeyCode::F(9)));
+    feed(&mut app, [Event::Tick, Event::Tick]);
+    let fx = app.handle(ch('y'));
+    let c = commit_of(&fx).expect("commit");
+    assert_eq!(c.route, HandoverRoute::CounterWithPostcard);
+    assert_eq!(c.qr, QrHandover::ShownOnScreen);
+    assert_eq!(c.id_documents, vec!["health_insurance", "pension_handbook"]);
+    committed(&mut app, &fx, CardState::HandedOver);
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("破棄"),
+        "postcard route says to discard the receipt: {text}"
+    );
+}
+
+#[test]
+fn one_list_b_document_is_not_enough() {
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('a'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    assert_eq!(step_name(&app), "identity");
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("B欄の書類2点が必要です"), "{text}");
+    feed(&mut app, [ch('c'), press(KeyCode::Enter)]);
+    assert_eq!(step_name(&app), "card");
+}
+
+#[test]
+fn mail_route_validates_tracking_number() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+        ],
+    );
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        step_name(&app),
+        "card",
+        "mail route starts with the card check"
+    );
+    let fx = place(&mut app, reading_for(&recs[3], "渡邊\u{3000}健", FULL_PIN));
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "mail");
+    // IME left on: kana typed.
+    feed(&mut app, "あいう".chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "mail");
+    assert!(kofu::ui::render_to_text(&app, 80, 24).contains("IMEをオフにしてください"));
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Backspace),
+            press(KeyCode::Backspace),
+            press(KeyCode::Backspace),
+        ],
+    );
+    // Too short.
+    feed(&mut app, "1234567890".chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "mail");
+    // Full-width digits from a scanner with the IME on are accepted after NFKC.
+    feed(&mut app, "１２".chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "confirm");
+    app.handle(press(KeyCode::F(9)));
+    feed(&mut app, [Event::Tick, Event::Tick]);
+    let fx = app.handle(ch('y'));
+    let c = commit_of(&fx).expect("commit");
+    assert_eq!(
+        c.route,
+        HandoverRoute::Mail {
+            dispatch_date: scenes::today(),
+            tracking_no: "123456789012".into()
+        }
+    );
+    assert_eq!(c.qr, QrHandover::EnclosedInMail);
+    assert!(c.id_documents.is_empty());
+}
+
+#[test]
+fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(&mut app, other_person_reading(&recs[0]));
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "card", "a mismatch blocks");
+    // 'y' (near-match approval) does nothing on a mismatch.
+    app.handle(ch('y'));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "card");
+    // Exception needs a reason.
+    app.handle(ch('e'));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "card");
+    feed(&mut app, "本人が旧姓のカードを持参".chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "handoff");
+    feed(
+        &mut app,
+        [
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let c = commit_of(&app.handle(ch('y'))).expect("commit");
+    assert!(c.exception);
+    assert_eq!(c.match_result, "mismatch");
+    assert_eq!(c.officer_note.as_deref(), Some("本人が旧姓のカードを持参"));
+    assert!(!c.match_reasons.is_empty());
+
+    // The other way out: x cancels the handover, nothing is committed.
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(&mut app, other_person_reading(&recs[0]));
+    answer_match(&mut app, &fx);
+    let fx = app.handle(ch('x'));
+    assert_eq!(step_name(&app), "queue");
+    assert!(commit_of(&fx).is_none());
+}
+
+#[test]
+fn near_match_needs_explicit_confirmation_with_reason() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        step_name(&app),
+        "card",
+        "near match is not accepted silently"
+    );
+    app.handle(ch('y'));
+    assert!(app.text_focus(), "the reason field has focus");
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "card", "a reason is required");
+    feed(&mut app, "運転免許証で旧字体を確認".chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert!(matches!(
+        app.handover().map(|h| &h.step),
+        Some(Step::Handoff { .. })
+    ));
+    let fx = app.handle(Event::Loaded(Loaded::Qr {
+        record_id: 2,
+        result: Ok(None),
+    }));
+    assert!(fx.is_empty());
+    feed(
+        &mut app,
+        [
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let c = commit_of(&app.handle(ch('y'))).expect("commit");
+    assert_eq!(c.match_result, "near_match");
+    assert!(!c.exception);
+    assert_eq!(c.officer_note.as_deref(), Some("運転免許証で旧字体を確認"));
+}
+
+#[test]
+fn card_lifted_mid_read_asks_to_place_it_again() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    feed(
+        &mut app,
+        [
+            Event::Card(CardSignal::Inserted {
+                reader: READER.into(),
+            }),
+            Event::Card(CardSignal::Reading {
+                reader: READER.into(),
+            }),
+            Event::Card(CardSignal::Removed {
+                reader: READER.into(),
+            }),
+        ],
+    );
+    let h = app.handover().expect("wizard");
+    assert!(matches!(
+        h.step,
+        Step::Card {
+            phase: CardPhase::Lifted,
+            ..
+        }
+    ));
+    assert!(kofu::ui::render_to_text(&app, 80, 24).contains("もう一度置いてください"));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "card");
+    // Placed again: read, matched, on we go.
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    assert!(fx.iter().any(|e| matches!(e, Effect::Match { .. })));
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "handoff");
+}
+
+#[test]
+fn stale_match_for_a_lifted_card_is_ignored() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    // Another card replaces it before the answer comes back.
+    let mut other = reading_for(&recs[2], "佐々木\u{3000}花子", FULL_PIN);
+    other.certificate.serial_hex = "ff".into();
+    place(&mut app, other);
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        step_name(&app),
+        "card",
+        "the answer for the first card does not count"
+    );
+}
+
+#[test]
+fn esc_goes_back_a_step_without_losing_input() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('q'),
+            ch('h'),
+            press(KeyCode::Enter),
+        ],
+    );
+    assert_eq!(step_name(&app), "confirm");
+    // Esc in the commit confirmation only closes it.
+    app.handle(press(KeyCode::F(9)));
+    app.handle(press(KeyCode::Esc));
+    assert!(app.modals.is_empty());
+    assert_eq!(step_name(&app), "confirm");
+    app.handle(press(KeyCode::Esc));
+    assert_eq!(step_name(&app), "handoff");
+    let h = app.handover().expect("wizard");
+    assert!(h.handoff_draft.qr_handed);
+    app.handle(press(KeyCode::Esc));
+    assert_eq!(step_name(&app), "card");
+    // The card was lifted meanwhile: the match made earlier still stands.
+    app.handle(Event::Card(CardSignal::Removed {
+        reader: READER.into(),
+    }));
+    app.handle(press(KeyCode::Esc));
+    assert_eq!(step_name(&app), "identity");
+    let h = app.handover().expect("wizard");
+    assert!(h.identity_draft.checked[0] && h.identity_draft.photo && h.identity_draft.details);
+    // Forward again: the earlier match stands, the handoff input is still there.
+    feed(&mut app, [press(KeyCode::Enter), press(KeyCode::Enter)]);
+    assert_eq!(step_name(&app), "handoff");
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "confirm");
+    // Esc all the way back to the queue: nothing committed.
+    let mut all = Vec::new();
+    for _ in 0..4 {
+        all.extend(app.handle(press(KeyCode::Esc)));
+    }
+    assert_eq!(step_name(&app), "queue");
+    assert!(commit_of(&all).is_none());
+}
+
+#[test]
+fn already_handed_over_card_cannot_be_handed_over_again() {
+    let mut app = sample_app(false);
+    let mut rec = sample_records().remove(0);
+    rec.state = CardState::HandedOver;
+    let seq = app.queue.seq;
+    app.handle(Event::Loaded(Loaded::Search {
+        seq,
+        result: Ok(vec![rec.clone()]),
+    }));
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(fx.is_empty());
+    assert_eq!(step_name(&app), "queue");
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("二度交付することはできません"), "{text}");
+
+    // The card of a handed-over record placed on the reader says the same.
+    let mut app = sample_app(false);
+    let reading = reading_for(&rec, "山田\u{3000}太郎", FULL_PIN);
+    place(&mut app, reading.clone());
+    app.handle(Event::Loaded(Loaded::FoundByCertificate {
+        serial: reading.certificate.serial_hex.clone(),
+        result: Ok(Some(rec)),
+    }));
+    assert_eq!(step_name(&app), "queue");
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::Message { error: true, .. })
+    ));
+}
+
+#[test]
+fn store_refusal_at_commit_is_shown_and_nothing_changes() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let fx = app.handle(ch('y'));
+    assert!(commit_of(&fx).is_some());
+    // A second 'y' while committing does nothing.
+    assert!(app.handle(press(KeyCode::F(9))).is_empty());
+    app.handle(Event::Loaded(Loaded::Committed(Err(
+        "このカードはすでに交付済です（二度目の交付はできません）".into(),
+    ))));
+    assert_eq!(step_name(&app), "confirm");
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("すでに交付済です"), "{text}");
+}
+
+#[test]
+fn correction_needs_a_reason_and_is_sent_to_the_store() {
+    let mut app = sample_app(false);
+    let mut rec = sample_records().remove(0);
+    rec.state = CardState::HandedOver;
+    app.handle(press(KeyCode::F(2)));
+    let seq = app.queue.seq;
+    app.handle(Event::Loaded(Loaded::Search {
+        seq,
+        result: Ok(vec![rec.clone()]),
+    }));
+    app.handle(press(KeyCode::F(8)));
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::CancelReason { .. })
+    ));
+    assert!(
+        app.handle(press(KeyCode::Enter)).is_empty(),
+        "no reason, no correction"
+    );
+    feed(&mut app, "別人に交付したため".chars().map(ch));
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        fx,
+        vec![Effect::CancelHandover {
+            card: 1,
+            reason: "別人に交付したため".into(),
+            officer_id: 1
+        }]
+    );
+    let mut back = rec.clone();
+    back.state = CardState::Awaiting;
+    let fx = app.handle(Event::Loaded(Loaded::Cancelled(Ok(back))));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Search(_))));
+    assert!(
+        app.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("取消を記録しました"))
+    );
+
+    // An awaiting card has nothing to correct.
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(8)));
+    assert!(matches!(app.modals.last(), Some(Modal::Message { .. })));
+}
+
+#[test]
+fn search_results_out_of_order_are_dropped() {
+    let mut app = sample_app(false);
+    let fx1 = app.handle(ch('山'));
+    let fx2 = app.handle(ch('田'));
+    let seq1 = scenes::search_seq(&fx1).expect("search");
+    let seq2 = scenes::search_seq(&fx2).expect("search");
+    let recs = sample_records();
+    app.handle(Event::Loaded(Loaded::Search {
+        seq: seq2,
+        result: Ok(vec![recs[0].clone()]),
+    }));
+    app.handle(Event::Loaded(Loaded::Search {
+        seq: seq1,
+        result: Ok(recs.clone()),
+    }));
+    assert_eq!(app.queue.rows.len(), 1);
+    match &fx2[0] {
+        Effect::Search(r) => {
+            assert_eq!(r.text, "山田");
+            assert_eq!(r.state, Some(CardState::Awaiting));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn demo_tray_places_cards_for_the_selected_record() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(6)));
+    let fx = app.handle(ch('3'));
+    let spec = match &fx[..] {
+        [Effect::DemoPlace(s)] => s.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(spec.record_id, 1);
+    let facts = spec.facts.expect("HPKI card");
+    assert_eq!(
+        facts.name_kanji.as_deref(),
+        Some("山田\u{3000}太郎"),
+        "no variant in 山田"
+    );
+    assert_eq!(facts.role.as_deref(), Some("Medical Doctor"));
+    assert_eq!(facts.not_after, sample_records()[0].expiry_date);
+    assert!(app.modals.is_empty());
+    app.handle(press(KeyCode::Down));
+    app.handle(press(KeyCode::F(6)));
+    let fx = app.handle(ch('3'));
+    match &fx[..] {
+        [Effect::DemoPlace(s)] => {
+            assert_eq!(
+                s.facts
+                    .as_ref()
+                    .and_then(|f| f.name_kanji.clone())
+                    .as_deref(),
+                Some("髙橋\u{3000}一郎")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    app.handle(press(KeyCode::F(6)));
+    assert_eq!(app.handle(ch('0')), vec![Effect::DemoLift]);
+    app.handle(press(KeyCode::F(6)));
+    match &app.handle(ch('5'))[..] {
+        [Effect::DemoPlace(s)] => assert!(s.facts.is_none()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn quit_in_the_middle_of_a_handover_asks_first() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::Enter));
+    assert!(app.handle(press(KeyCode::F(10))).is_empty());
+    assert!(!app.should_quit);
+    app.handle(press(KeyCode::Esc));
+    assert!(!app.should_quit);
+    app.handle(press(KeyCode::F(10)));
+    assert_eq!(app.handle(ch('y')), vec![Effect::Quit]);
+    assert!(app.should_quit);
+    // From the queue, F10 quits at once.
+    let mut app = sample_app(false);
+    assert_eq!(app.handle(press(KeyCode::F(10))), vec![Effect::Quit]);
+}
+
+#[test]
+fn officer_must_be_chosen_outside_demo() {
+    let desk = kofu::app::DeskInfo {
+        desk_name: "受付".into(),
+        ascii: true,
+        demo: false,
+        idle_lock_minutes: 1,
+    };
+    let mut app = App::new(desk, scenes::today(), scenes::sample_id_docs());
+    app.start();
+    app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::OfficerPicker { .. })
+    ));
+    app.handle(press(KeyCode::Esc));
+    assert!(!app.modals.is_empty(), "cannot dismiss without an officer");
+    feed(&mut app, "鈴木".chars().map(ch));
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(fx, vec![Effect::AddOfficer("鈴木".into())]);
+    app.handle(Event::Loaded(Loaded::OfficerAdded(Ok(
+        kofu::app::OfficerInfo {
+            id: 7,
+            name: "鈴木".into(),
+        },
+    ))));
+    assert!(app.modals.is_empty());
+    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(7));
+    // Idle for a minute: the desk locks.
+    for _ in 0..kofu::app::TICKS_PER_MINUTE {
+        app.handle(Event::Tick);
+    }
+    assert!(app.officer.is_none());
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::OfficerPicker { .. })
+    ));
+}
+
+#[test]
+fn reread_asks_to_lift_and_place_the_card_again() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    let fx = app.handle(ch('r'));
+    assert_eq!(fx, vec![Effect::ReadCard]);
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("もう一度置いてください"), "{text}");
+    // The card comes back: read and matched again.
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "handoff");
+}
+
+#[test]
+fn next_card_on_the_completion_screen_goes_to_its_record() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let fx = app.handle(ch('y'));
+    committed(&mut app, &fx, CardState::HandedOver);
+    assert_eq!(step_name(&app), "done");
+    app.handle(Event::Card(CardSignal::Removed {
+        reader: READER.into(),
+    }));
+    let reading = reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN);
+    let fx = place(&mut app, reading.clone());
+    assert_eq!(step_name(&app), "queue");
+    assert!(fx.contains(&Effect::FindByCertificate(reading.certificate.clone())));
+    app.handle(Event::Loaded(Loaded::FoundByCertificate {
+        serial: reading.certificate.serial_hex.clone(),
+        result: Ok(Some(recs[1].clone())),
+    }));
+    assert_eq!(step_name(&app), "identity");
+    assert_eq!(app.handover().map(|h| h.record.id), Some(2));
+}
+
+#[test]
+fn qr_too_big_for_the_terminal_says_so_instead_of_drawing() {
+    for (ascii, w, h, drawn) in [
+        (true, 80, 24, false),
+        (false, 80, 24, true),
+        (true, 120, 40, false),
+    ] {
+        let mut app = sample_app(ascii);
+        let recs = sample_records();
+        feed(
+            &mut app,
+            [
+                press(KeyCode::Down),
+                press(KeyCode::Enter),
+                ch('1'),
+                ch('p'),
+                ch('d'),
+                press(KeyCode::Enter),
+            ],
+        );
+        let fx = place(
+            &mut app,
+            reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN),
+        );
+        answer_match(&mut app, &fx);
+        app.handle(press(KeyCode::Enter));
+        app.handle(Event::Loaded(Loaded::Qr {
+            record_id: 2,
+            result: Ok(Some("KOFU-DEMO-QR-0002-FAKE-0123ABCD".into())),
+        }));
+        let text = kofu::ui::render_to_text(&app, w, h);
+        let asks = text.contains("画面を広げてください");
+        if drawn {
+            assert!(!asks && text.contains('█'), "{text}");
+        } else if ascii && w == 80 {
+            assert!(asks && !text.contains('█'), "{text}");
+        }
+        if ascii && w == 120 {
+            // Two cells per module with a background colour: no block characters, and it fits.
+            assert!(!asks && !text.contains('█'), "{text}");
+            let buf = kofu::ui::render_to_buffer(&app, w, h);
+            let black = (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .filter(|&(x, y)| buf[(x, y)].bg == ratatui::style::Color::Black)
+                .count();
+            assert!(black > 100, "QR modules drawn as black cells: {black}");
+        }
+    }
+}
+
+#[test]
+fn quit_works_from_the_officer_picker_at_start() {
+    let desk = kofu::app::DeskInfo {
+        desk_name: "受付".into(),
+        ascii: true,
+        demo: false,
+        idle_lock_minutes: 0,
+    };
+    let mut app = App::new(desk, scenes::today(), scenes::sample_id_docs());
+    app.start();
+    app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::OfficerPicker { .. })
+    ));
+    assert_eq!(app.handle(press(KeyCode::F(10))), vec![Effect::Quit]);
+}
