@@ -37,6 +37,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// デモ: 模擬カードリーダとデモ用の医師50名で窓口画面を開く（--db なしなら毎回新しいデータベース）
+    Demo,
     /// 発送リスト（CSV）を取り込む（全件成功したときだけ登録）
     Import(ImportArgs),
     /// カードの一覧・検索
@@ -228,13 +230,121 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         None => run_tui(&db_path, data),
+        Some(Command::Demo) => run_demo(cli.db.clone(), data),
         Some(cmd) => run_command(cmd, &db_path, &data),
     }
 }
 
-fn run_tui(_db: &Path, _data: DataSet) -> ExitCode {
-    eprintln!("窓口画面は準備中です。`kofu --help` でサブコマンドを確認してください。");
-    ExitCode::SUCCESS
+/// The demo shipping list, compiled in so `kofu demo` works from the executable alone.
+pub const DEMO_MANIFEST: &[u8] = include_bytes!("../data/demo/manifest.csv");
+
+fn run_tui(db: &Path, data: DataSet) -> ExitCode {
+    // The first start of each day makes a backup (VACUUM INTO backups/kofu-YYYYMMDD.db).
+    match Store::open(db) {
+        Ok(store) => {
+            let dir = crate::store::backoffice::backups::backups_dir(db);
+            if let Err(e) = store.auto_backup(&dir, data.desk.backups_keep) {
+                // Not fatal for the counter, but the officer must know.
+                eprintln!("警告: 自動バックアップに失敗しました: {e}");
+                tracing::warn!("automatic backup failed: {e}");
+            }
+        }
+        Err(e) => return fail(EXIT_BAD_INPUT, format!("{}: {e}", db.display())),
+    }
+    tui(db.to_path_buf(), data, false)
+}
+
+fn tui(db: PathBuf, data: DataSet, demo: bool) -> ExitCode {
+    let opts = crate::runtime::TuiOptions {
+        db,
+        data,
+        demo,
+        glyphs: None,
+    };
+    match crate::runtime::run_tui(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(EXIT_BAD_INPUT, e),
+    }
+}
+
+/// Where `kofu demo` keeps its database when no `--db` is given: recreated at every start.
+pub fn default_demo_db() -> PathBuf {
+    default_db_path()
+        .parent()
+        .map(|d| d.join("demo").join("kofu-demo.db"))
+        .unwrap_or_else(|| PathBuf::from("kofu-demo.db"))
+}
+
+/// `kofu demo`: the desk screen with the simulated reader on a demo database.
+///
+/// Without `--db`, a fresh demo database is made at every start. With `--db`, that file is used
+/// and the demo shipment imported when it holds no cards; a database holding any other shipment
+/// is refused, so demo handovers can never land in a real desk's records.
+fn run_demo(explicit_db: Option<PathBuf>, data: DataSet) -> ExitCode {
+    let db = match explicit_db {
+        Some(p) => p,
+        None => {
+            let p = default_demo_db();
+            for suffix in ["", "-wal", "-shm"] {
+                let f = PathBuf::from(format!("{}{suffix}", p.display()));
+                if f.exists() && std::fs::remove_file(&f).is_err() {
+                    return fail(
+                        EXIT_BAD_INPUT,
+                        format!("デモ用データベースを作り直せません: {}", f.display()),
+                    );
+                }
+            }
+            p
+        }
+    };
+    let mut store = match open_store(&db) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    use sha2::Digest;
+    let demo_hash = hex::encode(sha2::Sha256::digest(DEMO_MANIFEST));
+    let foreign: Result<i64, _> = store.conn().query_row(
+        "SELECT count(*) FROM shipments WHERE file_sha256 != ?1",
+        [&demo_hash],
+        |r| r.get(0),
+    );
+    match foreign {
+        Ok(0) => {}
+        Ok(_) => {
+            return fail(
+                EXIT_BAD_INPUT,
+                format!(
+                    "デモモードはデモ用のデータベースでだけ起動できます（{} には実際の発送リストが取り込まれています）",
+                    db.display()
+                ),
+            );
+        }
+        Err(e) => return fail(EXIT_BAD_INPUT, e),
+    }
+    if store.card_count().unwrap_or(0) == 0 {
+        let profile = match data.profile("default") {
+            Ok(p) => p,
+            Err(e) => return fail(EXIT_BAD_INPUT, e),
+        };
+        let expected = |issued, born| data_expiry(&data, issued, born);
+        let opts = ImportOptions {
+            profile,
+            dry_run: false,
+            officer_id: None,
+            arrived_on: today_jst(),
+            expected_expiry: &expected,
+        };
+        if let Err(e) = crate::store::import::import_bytes(
+            &mut store,
+            "data/demo/manifest.csv",
+            DEMO_MANIFEST,
+            &opts,
+        ) {
+            return fail(EXIT_BAD_INPUT, format!("デモデータを取り込めません: {e}"));
+        }
+    }
+    drop(store);
+    tui(db, data, true)
 }
 
 fn open_store(db: &Path) -> Result<Store, ExitCode> {
@@ -243,6 +353,7 @@ fn open_store(db: &Path) -> Result<Store, ExitCode> {
 
 fn run_command(cmd: Command, db: &Path, data: &DataSet) -> ExitCode {
     match cmd {
+        Command::Demo => run_demo(Some(db.to_path_buf()), data.clone()),
         Command::Import(a) => cmd_import(a, db, data),
         Command::Cards(a) => cmd_cards(a, db),
         Command::Rules(r) => cmd_rules(r, data),
