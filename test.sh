@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs every kofu test on a fresh Debian/Ubuntu machine: installs what is missing, then
 # formatting, lints and the whole test suite (unit, property, store, CLI, card tests through a
-# real pcscd + vsmartcard-vpcd, UI snapshots, PTY end-to-end).
+# real pcscd + vsmartcard-vpcd, UI snapshots, PTY end-to-end, the HTML cover list printed by
+# headless Chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts-common.sh
 
-ensure_packages pkg-config libpcsclite-dev pcscd vsmartcard-vpcd
+# pcscd + vsmartcard-vpcd: card tests through a real PC/SC stack with an emulated card.
+# chromium + poppler-utils + a Japanese font: the printed cover list is checked as a PDF.
+ensure_packages pkg-config libpcsclite-dev pcscd vsmartcard-vpcd \
+  chromium poppler-utils fonts-ipafont-gothic
 ensure_rust
 
 export CARGO_TERM_COLOR=never
