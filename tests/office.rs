@@ -211,6 +211,12 @@ fn receipt_batches_hold_each_receipt_once_and_reopen_as_a_correction() {
         s.create_receipt_batch(Some(&[c[1].id, c[2].id]), today(), None, None),
         "既に返送バッチ",
     );
+    // A handover whose receipt sits in an open batch cannot be cancelled behind the batch's back.
+    refused(s.cancel_handover(c[0].id, "誤って記録", None), "返送バッチ");
+    assert_eq!(
+        s.card(c[0].id).unwrap().unwrap().state,
+        kofu::domain::CardState::HandedOver
+    );
     // Postcard, mail and awaiting cards have no receipt to return.
     refused(
         s.create_receipt_batch(Some(&[c[4].id]), today(), None, None),

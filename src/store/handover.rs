@@ -192,6 +192,21 @@ impl Store {
                 card.card_id
             )));
         };
+        let open_batch: Option<String> = tx
+            .query_row(
+                "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
+                 WHERE i.card_row = ?1 AND i.kind = 'receipts' AND i.active = 1
+                   AND b.status = 'open'",
+                [card_row],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(number) = open_batch {
+            return Err(StoreError::Refused(format!(
+                "カード {} の受領書は返送バッチ {number} に入っています。先にバッチから外してください",
+                card.card_id
+            )));
+        }
         if card.receipt == Some(ReceiptStatus::ReturnedToJmaca) {
             return Err(StoreError::Refused(format!(
                 "カード {} の受領書は返送済みです。先に返送バッチを訂正してください",

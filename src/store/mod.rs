@@ -415,22 +415,34 @@ impl Store {
         if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
         }
+        // Write a temporary file next to the destination, verify it, then rename: a backup
+        // interrupted at any moment leaves no half-written file under the final name.
+        let tmp = dest.with_file_name(format!(
+            ".{}.partial",
+            dest.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        let _ = std::fs::remove_file(&tmp);
         // Create the file owner-only first; VACUUM INTO accepts an empty existing file.
-        create_private_file(dest)?;
-        let dest_str = dest.to_string_lossy().to_string();
-        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [&dest_str]) {
-            let _ = std::fs::remove_file(dest);
+        create_private_file(&tmp)?;
+        let tmp_str = tmp.to_string_lossy().to_string();
+        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [&tmp_str]) {
+            let _ = std::fs::remove_file(&tmp);
             return Err(e.into());
         }
+        let report = match Store::open_readonly(&tmp).and_then(|copy| copy.check()) {
+            Ok(r) if r.ok() => r,
+            Ok(_) | Err(_) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(StoreError::Refused(format!(
+                    "バックアップの検証に失敗しました: {}",
+                    dest.display()
+                )));
+            }
+        };
+        std::fs::rename(&tmp, dest).map_err(|e| StoreError::io(dest, e))?;
         restrict_permissions(dest)?;
-        let copy = Store::open_readonly(dest)?;
-        let report = copy.check()?;
-        if !report.ok() {
-            return Err(StoreError::Refused(format!(
-                "バックアップの検証に失敗しました: {}",
-                dest.display()
-            )));
-        }
         Ok(report)
     }
 
