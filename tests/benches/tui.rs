@@ -36,7 +36,10 @@ fn run(app: &mut App, store: &mut Store, effects: Vec<Effect>) {
                     .officers(false)
                     .map(|v| {
                         v.into_iter()
-                            .map(|o| OfficerInfo { id: o.id, name: o.name })
+                            .map(|o| OfficerInfo {
+                                id: o.id,
+                                name: o.name,
+                            })
                             .collect()
                     })
                     .map_err(|e| e.to_string()),
@@ -91,7 +94,10 @@ fn main() {
     terminal.draw(|f| kofu::ui::draw(f, &app)).expect("draw");
     let cold = t.elapsed();
     let screen = kofu::ui::buffer_to_text(terminal.backend().buffer());
-    assert!(screen.contains("T00000000000"), "first frame shows cards:\n{screen}");
+    assert!(
+        screen.contains("T00000000000"),
+        "first frame shows cards:\n{screen}"
+    );
     println!(
         "cold start -> first frame with 100000 cards: {:.1} ms (target <= 100 ms)",
         cold.as_secs_f64() * 1e3
@@ -99,9 +105,21 @@ fn main() {
 
     // Key press → frame drawn, typing and erasing names, kana and card IDs.
     let mut times: Vec<Duration> = Vec::new();
-    for word in ["やまだ", "髙橋", "ワタナベ", "suzuki", "T0000009", "𠮷田", "いとう", "佐藤"] {
+    for word in [
+        "やまだ",
+        "髙橋",
+        "ワタナベ",
+        "suzuki",
+        "T0000009",
+        "𠮷田",
+        "いとう",
+        "佐藤",
+    ] {
         let mut keys: Vec<Event> = word.chars().map(|c| key(KeyCode::Char(c))).collect();
-        keys.extend(std::iter::repeat_n(key(KeyCode::Backspace), word.chars().count()));
+        keys.extend(std::iter::repeat_n(
+            key(KeyCode::Backspace),
+            word.chars().count(),
+        ));
         for k in keys {
             let t = Instant::now();
             let fx = app.handle(k);
