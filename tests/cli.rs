@@ -423,3 +423,38 @@ fn a_data_dir_overrides_the_rules_without_a_rebuild() {
         .code(2)
         .stderr(predicate::str::contains("rules.toml"));
 }
+
+#[test]
+fn names_outside_the_bmp_and_with_ivs_come_out_of_cards_json_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let ivs = "葛\u{E0100}城　一郎";
+    let csv = common::write(
+        dir.path(),
+        "m.csv",
+        format!(
+            "{}\nN0000001,𠮷田　太郎,ﾖｼﾀﾞ ﾀﾛｳ,1990-04-02,2024-04-01,2028-04-02,,,,,,\nN0000002,{ivs},カツラギ,1980-01-03,2024-04-01,2029-01-03,,,,,,\n",
+            common::HEADER
+        ),
+    );
+    common::kofu(&db).arg("import").arg(&csv).assert().success();
+    let out = common::kofu(&db)
+        .args(["cards", "--json", "--search", "よしだ"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["name"], "𠮷田　太郎");
+    assert_eq!(v[0]["kana"], "ﾖｼﾀﾞ ﾀﾛｳ");
+    let out = common::kofu(&db)
+        .args(["cards", "--json", "--search", "葛城"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["name"], ivs);
+}

@@ -56,6 +56,7 @@ pub fn parse_variant_table(text: &str) -> (HashMap<char, char>, Vec<VariantTable
         .has_headers(true)
         .flexible(true)
         .trim(csv::Trim::All)
+        .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     match reader.headers() {
         Ok(h) if h.get(0) == Some("variant") && h.get(1) == Some("standard") => {}
