@@ -75,11 +75,30 @@ impl Store {
 
     /// Disable an officer: they can no longer be chosen, but stay in the history.
     pub fn set_officer_active(&mut self, id: i64, active: bool) -> Result<(), StoreError> {
-        let tx = self.conn_mut().transaction()?;
-        let n = tx.execute(
+        self.update_officer(
+            id,
             "UPDATE officers SET active = ?2 WHERE id = ?1",
-            params![id, active],
-        )?;
+            &active,
+            if active {
+                "officer_enabled"
+            } else {
+                "officer_disabled"
+            },
+            serde_json::json!({ "officer_id": id }),
+        )
+    }
+
+    /// Change one column of an officer in one transaction with its audit event.
+    pub(crate) fn update_officer(
+        &mut self,
+        id: i64,
+        sql: &str,
+        value: &dyn rusqlite::ToSql,
+        kind: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        let n = tx.execute(sql, params![id, value])?;
         if n == 0 {
             return Err(StoreError::Refused(format!(
                 "担当者 {id} は登録されていません"
@@ -88,14 +107,10 @@ impl Store {
         audit::append(
             &tx,
             audit::NewEvent {
-                kind: if active {
-                    "officer_enabled"
-                } else {
-                    "officer_disabled"
-                },
+                kind,
                 officer_id: Some(id),
                 card_row: None,
-                detail: serde_json::json!({ "officer_id": id }),
+                detail,
             },
         )?;
         tx.commit()?;

@@ -82,27 +82,14 @@ impl Store {
         passphrase: Option<&str>,
     ) -> Result<(), StoreError> {
         let hash = passphrase.map(hash_passphrase).transpose()?;
-        let tx = self.conn_mut().transaction()?;
-        let n = tx.execute(
+        let detail = serde_json::json!({ "officer_id": id, "passphrase": hash.is_some() });
+        self.update_officer(
+            id,
             "UPDATE officers SET passphrase_hash = ?2 WHERE id = ?1",
-            params![id, hash],
-        )?;
-        if n == 0 {
-            return Err(StoreError::Refused(format!(
-                "担当者 {id} は登録されていません"
-            )));
-        }
-        audit::append(
-            &tx,
-            audit::NewEvent {
-                kind: "officer_passphrase_changed",
-                officer_id: Some(id),
-                card_row: None,
-                detail: serde_json::json!({ "officer_id": id, "passphrase": hash.is_some() }),
-            },
-        )?;
-        tx.commit()?;
-        Ok(())
+            &hash,
+            "officer_passphrase_changed",
+            detail,
+        )
     }
 
     /// Whether `passphrase` is the officer's. An officer without a passphrase, a disabled or
