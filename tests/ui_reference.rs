@@ -459,3 +459,32 @@ fn without_a_passphrase_unlocking_stays_as_it_was_and_switching_is_allowed() {
     assert!(matches!(app.modals.last(), Some(Modal::Passphrase { .. })));
     assert_eq!(app.officer.as_ref().map(|o| o.id), Some(2));
 }
+
+#[test]
+fn long_sections_scroll_to_the_end_and_back_without_piling_up() {
+    let mut app = empty_queue();
+    feed(&mut app, [press(KeyCode::BackTab), press(KeyCode::BackTab)]);
+    assert_eq!(app.reference().unwrap().section, RefSection::Procedures);
+    let first = render_to_text(&app, 80, 24);
+    assert!(first.contains("下キーで続きを表示"), "{first}");
+    assert!(!first.contains("【連絡先等変更】"), "{first}");
+    for _ in 0..200 {
+        app.handle(press(KeyCode::Down));
+    }
+    let r = app.reference().unwrap();
+    assert!(
+        r.scroll <= r.max_scroll(&app.rules) && r.scroll < 100,
+        "{}",
+        r.scroll
+    );
+    let end = render_to_text(&app, 80, 24);
+    assert!(end.contains("【連絡先等変更】"), "{end}");
+    assert!(end.contains("ここまで"), "{end}");
+    for _ in 0..100 {
+        app.handle(press(KeyCode::Up));
+    }
+    assert_eq!(render_to_text(&app, 80, 24), first);
+    // Changing section starts at the top.
+    app.handle(press(KeyCode::Tab));
+    assert_eq!(app.reference().unwrap().scroll, 0);
+}

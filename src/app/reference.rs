@@ -251,8 +251,45 @@ impl ReferenceState {
         }
     }
 
+    /// An upper bound of the lines a text section wraps to (at 38 cells or more), so that
+    /// scrolling down past the end cannot pile up (the renderer clamps exactly).
+    pub fn max_scroll(&self, rules: &ReferenceRules) -> u16 {
+        use unicode_width::UnicodeWidthStr;
+        let lines = |texts: &mut dyn Iterator<Item = &str>| -> usize {
+            texts.map(|t| t.width() / 38 + 1).sum()
+        };
+        let r = &rules.reference;
+        let n = match self.section {
+            RefSection::Pin => lines(&mut r.pin.points.iter().map(String::as_str)) + 2,
+            RefSection::Renewal => lines(&mut r.renewal.points.iter().map(String::as_str)) + 2,
+            RefSection::Procedures => {
+                let c = &r.contact;
+                let head = lines(&mut [c.name.as_str(), c.procedures_note.as_str()].into_iter());
+                let procs: usize = r
+                    .procedures
+                    .iter()
+                    .map(|p| {
+                        let enclose = p.enclose.join("、");
+                        2 + lines(
+                            &mut [
+                                p.title.as_str(),
+                                p.when.as_str(),
+                                enclose.as_str(),
+                                p.note.as_str(),
+                            ]
+                            .into_iter(),
+                        )
+                    })
+                    .sum();
+                head + procs + 6
+            }
+            _ => 0,
+        };
+        u16::try_from(n).unwrap_or(u16::MAX)
+    }
+
     /// Apply a key action (Close and Help are the app's).
-    pub fn action(&mut self, action: Action) {
+    pub fn action(&mut self, action: Action, rules: &ReferenceRules) {
         match action {
             Action::NextSection | Action::PrevSection => {
                 self.section = self.section.step(action == Action::NextSection);
@@ -274,7 +311,7 @@ impl ReferenceState {
                     }
                     _ => {
                         self.scroll = if down {
-                            self.scroll.saturating_add(1)
+                            self.scroll.saturating_add(1).min(self.max_scroll(rules))
                         } else {
                             self.scroll.saturating_sub(1)
                         }
@@ -386,8 +423,9 @@ impl App {
             }
             Action::Help => self.modals.push(Modal::Help { scroll: 0 }),
             other => {
+                let rules = &self.rules;
                 if let Some(Modal::Reference(r)) = self.modals.last_mut() {
-                    r.action(other);
+                    r.action(other, rules);
                 }
             }
         }
