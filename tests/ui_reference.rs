@@ -8,6 +8,7 @@ use kofu::app::{
 };
 use kofu::ui::render_to_text;
 use kofu::ui::scenes::{self, ch, feed, press, sample_app, sample_records};
+use unicode_width::UnicodeWidthStr;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -67,6 +68,15 @@ fn f7_from_the_queue_prefills_the_selected_record_and_esc_returns_intact() {
     let text = render_to_text(&app, 80, 24);
     assert!(text.contains("令和13年4月2日（2031-04-02）"), "{text}");
     assert!(text.contains("D2610000123 の記録から"), "{text}");
+    // The terminal caret sits at the end of the focused 発行日 field.
+    let (_, caret) = kofu::ui::render_with_cursor(&app, 80, 24);
+    let caret = caret.expect("a caret in the focused field");
+    let row = text.lines().nth(usize::from(caret.y)).unwrap_or_default();
+    let end = row
+        .find("2026-10-01")
+        .expect("issue date on the caret's row")
+        + 10;
+    assert_eq!(usize::from(caret.x), row[..end].width(), "{row}");
 
     // Typing goes to the reference, not to the queue's search field.
     typed(&mut app, "x");
