@@ -21,7 +21,8 @@ use crossterm::execute;
 use ratatui::DefaultTerminal;
 
 use crate::app::{
-    App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo, SearchRequest,
+    App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo, ReferenceRules,
+    SearchRequest, Secret,
 };
 use crate::card::{
     CardEvent, EventSink, SimCard, SimulatedReader, WatcherConfig, WatcherHandle, spawn_watcher,
@@ -106,6 +107,8 @@ enum Job {
     Qr(i64),
     Commit(Box<HandoverCommit>, i64),
     Cancel(i64, String, i64),
+    /// Never logged; dropped right after the check.
+    VerifyPassphrase(i64, Secret),
 }
 
 fn err(e: StoreError) -> String {
@@ -143,6 +146,7 @@ fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
                                 .map(|o| OfficerInfo {
                                     id: o.id,
                                     name: o.name,
+                                    has_passphrase: o.has_passphrase,
                                 })
                                 .collect()
                         })
@@ -154,6 +158,7 @@ fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
                         .map(|o| OfficerInfo {
                             id: o.id,
                             name: o.name,
+                            has_passphrase: o.has_passphrase,
                         })
                         .map_err(err),
                 ),
@@ -176,6 +181,17 @@ fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
                         Err(e) => tracing::warn!(card = commit.card, "handover refused: {e}"),
                     }
                     Loaded::Committed(r.map_err(err))
+                }
+                Job::VerifyPassphrase(id, secret) => {
+                    let ok = store.verify_officer_passphrase(id, secret.expose());
+                    drop(secret);
+                    if !ok {
+                        tracing::info!(officer = id, "officer passphrase refused");
+                    }
+                    Loaded::PassphraseChecked {
+                        officer_id: id,
+                        result: Ok(ok),
+                    }
                 }
                 Job::Cancel(id, reason, officer) => {
                     let r = store.cancel_handover(id, &reason, Some(officer));
@@ -356,6 +372,10 @@ impl Runner {
                 reason,
                 officer_id,
             } => Job::Cancel(card, reason, officer_id),
+            Effect::VerifyPassphrase {
+                officer_id,
+                passphrase,
+            } => Job::VerifyPassphrase(officer_id, passphrase),
             Effect::Match { record, reading } => {
                 let ctx = MatchContext {
                     today: today_jst(),
@@ -420,7 +440,8 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         demo: opts.demo,
         idle_lock_minutes: opts.data.desk.idle_lock_minutes,
     };
-    let mut app = App::new(desk, today_jst(), opts.data.id_docs.clone());
+    let rules = Arc::new(ReferenceRules::from_data(&opts.data));
+    let mut app = App::new(desk, today_jst(), opts.data.id_docs.clone(), rules);
 
     let (tx, rx) = mpsc::channel::<Event>();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();

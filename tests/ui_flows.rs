@@ -762,7 +762,12 @@ fn officer_must_be_chosen_outside_demo() {
         demo: false,
         idle_lock_minutes: 1,
     };
-    let mut app = App::new(desk, scenes::today(), scenes::sample_id_docs());
+    let mut app = App::new(
+        desk,
+        scenes::today(),
+        scenes::sample_id_docs(),
+        scenes::sample_rules(),
+    );
     app.start();
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(
@@ -778,6 +783,7 @@ fn officer_must_be_chosen_outside_demo() {
         kofu::app::OfficerInfo {
             id: 7,
             name: "鈴木".into(),
+            has_passphrase: false,
         },
     ))));
     assert!(app.modals.is_empty());
@@ -932,7 +938,12 @@ fn quit_works_from_the_officer_picker_at_start() {
         demo: false,
         idle_lock_minutes: 0,
     };
-    let mut app = App::new(desk, scenes::today(), scenes::sample_id_docs());
+    let mut app = App::new(
+        desk,
+        scenes::today(),
+        scenes::sample_id_docs(),
+        scenes::sample_rules(),
+    );
     app.start();
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(

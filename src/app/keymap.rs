@@ -36,10 +36,16 @@ pub enum Context {
     OfficerPicker,
     DemoTray,
     QuitConfirm,
+    /// 窓口案内 without a text field focused.
+    Reference,
+    /// 窓口案内 with a text field focused.
+    ReferenceField,
+    /// Passphrase of the officer taking over the desk.
+    Passphrase,
 }
 
 impl Context {
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 19] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -56,6 +62,9 @@ impl Context {
         Context::OfficerPicker,
         Context::DemoTray,
         Context::QuitConfirm,
+        Context::Reference,
+        Context::ReferenceField,
+        Context::Passphrase,
     ];
 
     /// Heading used in the help screen.
@@ -77,6 +86,9 @@ impl Context {
             Context::OfficerPicker => "担当者の選択",
             Context::DemoTray => "デモ用カードトレイ",
             Context::QuitConfirm => "終了の確認",
+            Context::Reference => "窓口案内",
+            Context::ReferenceField => "窓口案内 入力中",
+            Context::Passphrase => "パスフレーズの入力",
         }
     }
 
@@ -89,6 +101,8 @@ impl Context {
                 | Context::MailDetails
                 | Context::CancelReason
                 | Context::OfficerPicker
+                | Context::ReferenceField
+                | Context::Passphrase
         )
     }
 }
@@ -132,6 +146,8 @@ impl KeySpec {
                     KeyCode::BackTab => "Shift+Tab".to_string(),
                     KeyCode::Up => if ascii { "Up" } else { "↑" }.to_string(),
                     KeyCode::Down => if ascii { "Down" } else { "↓" }.to_string(),
+                    KeyCode::Left => if ascii { "Left" } else { "←" }.to_string(),
+                    KeyCode::Right => if ascii { "Right" } else { "→" }.to_string(),
                     KeyCode::PageUp => "PgUp".to_string(),
                     KeyCode::PageDown => "PgDn".to_string(),
                     KeyCode::F(n) => format!("F{n}"),
@@ -218,6 +234,11 @@ pub enum Action {
     Close,
     DemoPlace(u8),
     DemoLift,
+    OpenReference,
+    NextSection,
+    PrevSection,
+    ChoiceNext,
+    ChoicePrev,
 }
 
 /// One row of the table.
@@ -274,6 +295,10 @@ const ENTER: KeySpec = KeySpec::plain(K::Enter);
 const ESC: KeySpec = KeySpec::plain(K::Esc);
 const UP: KeySpec = KeySpec::plain(K::Up);
 const DOWN: KeySpec = KeySpec::plain(K::Down);
+const LEFT: KeySpec = KeySpec::plain(K::Left);
+const RIGHT: KeySpec = KeySpec::plain(K::Right);
+const TAB: KeySpec = KeySpec::plain(K::Tab);
+const BACKTAB: KeySpec = KeySpec::plain(K::BackTab);
 const fn ch(c: char) -> KeySpec {
     KeySpec::plain(K::Char(c))
 }
@@ -391,6 +416,29 @@ pub static KEYMAP: &[Binding] = &[
     b(C::QuitConfirm, ch('y'), A::Yes, "終了する"),
     b(C::QuitConfirm, ESC, A::No, "続ける"),
     quiet(C::QuitConfirm, ch('n'), A::No, "続ける"),
+    // 窓口案内 (F7 from every screen; Esc returns to where the officer was)
+    b(C::Global, f(7), A::OpenReference, "窓口案内"),
+    b(C::Reference, TAB, A::NextSection, "次の項目"),
+    quiet(C::Reference, BACKTAB, A::PrevSection, "前の項目"),
+    b(C::Reference, RIGHT, A::ChoiceNext, "選択を変える"),
+    quiet(C::Reference, LEFT, A::ChoicePrev, "選択を戻す"),
+    quiet(C::Reference, ch(' '), A::ChoiceNext, "選択を変える"),
+    b(C::Reference, DOWN, A::Down, "下へ"),
+    quiet(C::Reference, UP, A::Up, "上へ"),
+    b(C::Reference, ESC, A::Close, "戻る"),
+    quiet(C::Reference, f(7), A::Close, "戻る"),
+    quiet(C::Reference, f(1), A::Help, "ヘルプ"),
+    b(C::ReferenceField, TAB, A::NextSection, "次の項目"),
+    quiet(C::ReferenceField, BACKTAB, A::PrevSection, "前の項目"),
+    b(C::ReferenceField, DOWN, A::Down, "次の欄"),
+    quiet(C::ReferenceField, UP, A::Up, "前の欄"),
+    quiet(C::ReferenceField, ENTER, A::Down, "次の欄"),
+    b(C::ReferenceField, ESC, A::Close, "戻る"),
+    quiet(C::ReferenceField, f(7), A::Close, "戻る"),
+    quiet(C::ReferenceField, f(1), A::Help, "ヘルプ"),
+    // Passphrase at the lock / when taking over the desk
+    b(C::Passphrase, ENTER, A::Yes, "解除"),
+    b(C::Passphrase, ESC, A::No, "担当者の選択へ"),
 ];
 
 /// Bindings visible in a context (demo ones only in demo mode).

@@ -7,8 +7,12 @@
 pub mod demo;
 pub mod input;
 pub mod keymap;
+mod lock;
 mod queue;
+pub mod reference;
 mod wizard;
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyEvent, KeyEventKind};
@@ -25,7 +29,9 @@ use crate::domain::record::CardRecord;
 pub use demo::{DemoCardKind, DemoCardSpec};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
+pub use lock::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
 pub use queue::{QueueState, STATE_FILTERS};
+pub use reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
 pub use wizard::{
     CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
     IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step,
@@ -53,6 +59,8 @@ pub struct DeskInfo {
 pub struct OfficerInfo {
     pub id: i64,
     pub name: String,
+    /// Taking over the desk as this officer asks for their passphrase.
+    pub has_passphrase: bool,
 }
 
 /// Whether the reader service (pcscd / winscard) answers.
@@ -149,6 +157,11 @@ pub enum Effect {
     },
     DemoPlace(Box<DemoCardSpec>),
     DemoLift,
+    /// Check an officer's passphrase on the store thread (answer: `Loaded::PassphraseChecked`).
+    VerifyPassphrase {
+        officer_id: i64,
+        passphrase: Secret,
+    },
     Quit,
 }
 
@@ -177,6 +190,10 @@ pub enum Loaded {
     },
     Committed(Result<CardRecord, String>),
     Cancelled(Result<CardRecord, String>),
+    PassphraseChecked {
+        officer_id: i64,
+        result: Result<bool, String>,
+    },
 }
 
 /// Everything that can happen to the app.
@@ -218,6 +235,15 @@ pub enum Modal {
     },
     DemoTray,
     QuitConfirm,
+    /// 窓口案内, full screen over whatever was open (Esc returns there).
+    Reference(Box<ReferenceState>),
+    /// The passphrase of the officer chosen in the picker.
+    Passphrase {
+        officer: OfficerInfo,
+        field: SecretField,
+        error: Option<String>,
+        checking: bool,
+    },
 }
 
 impl Modal {
@@ -230,6 +256,8 @@ impl Modal {
             Modal::OfficerPicker { .. } => Context::OfficerPicker,
             Modal::DemoTray => Context::DemoTray,
             Modal::QuitConfirm => Context::QuitConfirm,
+            Modal::Reference(r) => r.context(),
+            Modal::Passphrase { .. } => Context::Passphrase,
         }
     }
 
@@ -293,6 +321,8 @@ pub struct App {
     pub officer: Option<OfficerInfo>,
     pub officers: Vec<OfficerInfo>,
     pub id_docs: IdDocuments,
+    /// Rule tables for the counter reference (expiry, fees, procedures).
+    pub rules: Arc<ReferenceRules>,
     pub reader: ReaderState,
     pub queue: QueueState,
     pub screen: Screen,
@@ -308,13 +338,19 @@ pub struct App {
 pub const TICKS_PER_MINUTE: u64 = 240;
 
 impl App {
-    pub fn new(desk: DeskInfo, today: NaiveDate, id_docs: IdDocuments) -> Self {
+    pub fn new(
+        desk: DeskInfo,
+        today: NaiveDate,
+        id_docs: IdDocuments,
+        rules: Arc<ReferenceRules>,
+    ) -> Self {
         App {
             desk,
             today,
             officer: None,
             officers: Vec::new(),
             id_docs,
+            rules,
             reader: ReaderState {
                 service: ServiceState::Unknown,
                 readers: Vec::new(),
@@ -358,6 +394,9 @@ impl App {
     /// Whether a binding does something right now (the footer shows only those; the help
     /// screen shows every binding).
     pub fn binding_relevant(&self, b: &Binding) -> bool {
+        if let Some(Modal::Reference(r)) = self.modals.last() {
+            return r.binding_relevant(b);
+        }
         let Screen::Handover(h) = &self.screen else {
             return true;
         };
@@ -393,6 +432,8 @@ impl App {
             return match m {
                 Modal::CancelReason { reason, .. } => Some(reason),
                 Modal::OfficerPicker { name, .. } => Some(name),
+                Modal::Reference(r) => r.focused_field(),
+                Modal::Passphrase { field, .. } => Some(&field.0),
                 _ => None,
             };
         }
@@ -408,6 +449,8 @@ impl App {
             return match m {
                 Modal::CancelReason { reason, .. } => Some(reason),
                 Modal::OfficerPicker { name, .. } => Some(name),
+                Modal::Reference(r) => r.focused_field_mut(),
+                Modal::Passphrase { field, .. } => Some(&mut field.0),
                 _ => None,
             };
         }
@@ -481,10 +524,12 @@ impl App {
         if limit == 0 || self.idle_ticks < limit || self.officer.is_none() {
             return Vec::new();
         }
-        // Lock only when nothing is half done.
-        if !matches!(self.screen, Screen::Queue | Screen::Done(_)) || !self.modals.is_empty() {
+        // Lock only when nothing is half done (an open reference is not work in progress).
+        let only_reference = self.modals.iter().all(|m| matches!(m, Modal::Reference(_)));
+        if !matches!(self.screen, Screen::Queue | Screen::Done(_)) || !only_reference {
             return Vec::new();
         }
+        self.modals.clear();
         self.officer = None;
         self.screen = Screen::Queue;
         self.open_officer_picker();
@@ -520,7 +565,9 @@ impl App {
             if let Some(field) = self.focused_field_mut() {
                 edited = field.handle_key(&key);
                 if let Some(
-                    Modal::CancelReason { error, .. } | Modal::OfficerPicker { error, .. },
+                    Modal::CancelReason { error, .. }
+                    | Modal::OfficerPicker { error, .. }
+                    | Modal::Passphrase { error, .. },
                 ) = self.modals.last_mut()
                 {
                     *error = None;
@@ -572,6 +619,7 @@ impl App {
                 self.modals.push(Modal::Help { scroll: 0 });
                 Vec::new()
             }
+            Action::OpenReference => self.open_reference(),
             Action::Quit => {
                 if matches!(self.screen, Screen::Handover(_)) {
                     self.modals.push(Modal::QuitConfirm);
@@ -610,6 +658,8 @@ impl App {
             return Vec::new();
         };
         match top {
+            Modal::Reference(_) => self.reference_action(action),
+            Modal::Passphrase { .. } => self.passphrase_action(action),
             Modal::Help { scroll } => {
                 // Headings and blank lines included; the renderer clamps to the window.
                 let lines = KEYMAP.len() + 2 * Context::ALL.len();
@@ -739,6 +789,10 @@ impl App {
                         return vec![Effect::AddOfficer(n)];
                     }
                     match self.officers.get(*selected) {
+                        Some(o) if lock::needs_passphrase(self.officer.as_ref(), o) => {
+                            let o = o.clone();
+                            self.open_passphrase(o);
+                        }
                         Some(o) => {
                             self.officer = Some(o.clone());
                             let msg = format!("担当者: {}", o.name);
@@ -866,14 +920,19 @@ impl App {
                 match result {
                     Ok(list) => {
                         self.officers = list;
+                        let picking = self.modals.iter().any(|m| {
+                            matches!(m, Modal::OfficerPicker { .. } | Modal::Passphrase { .. })
+                        });
                         if self.officer.is_none() {
-                            if self.desk.demo && !self.officers.is_empty() {
-                                self.officer = self.officers.first().cloned();
-                            } else if !self
-                                .modals
-                                .iter()
-                                .any(|m| matches!(m, Modal::OfficerPicker { .. }))
-                            {
+                            // Demo: the first officer is taken at start, unless a passphrase
+                            // guards them or the desk is locked (picker open).
+                            let first_free = self
+                                .officers
+                                .first()
+                                .filter(|o| !o.has_passphrase && !picking);
+                            if self.desk.demo && first_free.is_some() {
+                                self.officer = first_free.cloned();
+                            } else if !picking {
                                 self.open_officer_picker();
                             }
                         }
@@ -937,6 +996,9 @@ impl App {
                 Vec::new()
             }
             Loaded::Committed(result) => self.committed(result),
+            Loaded::PassphraseChecked { officer_id, result } => {
+                self.passphrase_checked(officer_id, result)
+            }
             Loaded::Cancelled(result) => {
                 match result {
                     Ok(rec) => self.flash(

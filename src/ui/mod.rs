@@ -5,9 +5,11 @@
 //! test backend and dumps the buffer as text, skipping the trailing cell of wide characters;
 //! snapshot tests and the screenshot generator share it.
 
+mod lock;
 mod modal;
 pub mod qr;
 mod queue;
+mod reference;
 pub mod scenes;
 pub mod text;
 pub mod theme;
@@ -204,6 +206,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect, _g: &Glyphs) {
     let mut hints = footer_hints(app);
     let need = |k: &str, l: &str| k.width() + 1 + l.width() + 2;
     let global: Vec<&'static str> = keymap::bindings(Context::Global, app.desk.demo)
+        .filter(|b| matches!(b.action, keymap::Action::Help | keymap::Action::Quit))
         .map(|b| b.label)
         .collect();
     while 1 + hints.iter().map(|(k, l)| need(k, l)).sum::<usize>() > w {

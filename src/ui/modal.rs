@@ -11,7 +11,7 @@ use super::theme::{self, Glyphs};
 use super::{boxed, clear_area, draw_field, help_entries, render_para};
 use crate::app::{App, CONFIRM_ARM_TICKS, Modal, demo::DemoCardKind};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     Rect::new(
@@ -196,7 +196,12 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             }
             for (i, o) in app.officers.iter().enumerate() {
                 let on = i == *selected;
-                let text = format!(" {} {}", if on { g.pointer } else { " " }, o.name);
+                let lock = if o.has_passphrase {
+                    "（パスフレーズ）"
+                } else {
+                    ""
+                };
+                let text = format!(" {} {}{lock}", if on { g.pointer } else { " " }, o.name);
                 lines.push(if on {
                     Line::styled(text, theme::selected())
                 } else {
@@ -264,6 +269,22 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             render_para(frame, inner, lines);
             None
         }
+        Modal::Reference(r) => super::reference::draw(frame, app, r, area, g),
+        Modal::Passphrase {
+            officer,
+            field,
+            error,
+            checking,
+        } => super::lock::draw(
+            frame,
+            officer,
+            app.officers.len(),
+            field,
+            error.as_deref(),
+            *checking,
+            area,
+            g,
+        ),
         Modal::QuitConfirm => {
             let r = centered(area, 56, 7);
             clear_area(frame, r);

@@ -1,10 +1,14 @@
 //! Sample data and every screen/modal as a named scene, reached through `App::handle` (not
 //! by building states by hand). Used by the snapshot tests and the screenshot generator.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::{App, CardSignal, DeskInfo, Effect, Event, Loaded, MatchOutcome, OfficerInfo};
+use crate::app::{
+    App, CardSignal, DeskInfo, Effect, Event, Loaded, MatchOutcome, OfficerInfo, ReferenceRules,
+};
 use crate::domain::card_facts::{CardReading, CertificateFacts, HpkiApplication, PinStatus};
 use crate::domain::iddocs::IdDocuments;
 use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
@@ -36,6 +40,14 @@ pub fn release(code: KeyCode) -> Event {
 
 pub fn ch(c: char) -> Event {
     press(KeyCode::Char(c))
+}
+
+/// The rule tables shipped in `data/` (expiry, fees, counter reference).
+pub fn sample_rules() -> Arc<ReferenceRules> {
+    Arc::new(
+        ReferenceRules::shipped()
+            .expect("the shipped rule tables parse (guarded by the domain tests)"),
+    )
 }
 
 /// The identity-document list shipped in `data/id-documents.toml`.
@@ -187,12 +199,13 @@ pub fn sample_app(ascii: bool) -> App {
         demo: true,
         idle_lock_minutes: 0,
     };
-    let mut app = App::new(desk, today(), sample_id_docs());
+    let mut app = App::new(desk, today(), sample_id_docs(), sample_rules());
     let fx = app.start();
     let seq = search_seq(&fx).unwrap_or(1);
     app.handle(Event::Loaded(Loaded::Officers(Ok(vec![OfficerInfo {
         id: 1,
         name: "受付 一郎".into(),
+        has_passphrase: false,
     }]))));
     app.handle(Event::Loaded(Loaded::Counts(Ok(vec![
         (CardState::Awaiting, 5),
@@ -477,6 +490,57 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     a.handle(press(KeyCode::Enter));
     a.handle(press(KeyCode::F(10)));
     out.push(("quit_confirm", a));
+
+    // 窓口案内 (F7) over the queue with record 1 selected, and the passphrase at the lock.
+    let mut a = base.clone();
+    a.handle(press(KeyCode::F(7)));
+    out.push(("reference_expiry", a.clone()));
+    feed(
+        &mut a,
+        [
+            press(KeyCode::Tab),
+            press(KeyCode::Down),
+            press(KeyCode::Right),
+            press(KeyCode::Down),
+        ],
+    );
+    feed(&mut a, "R7".chars().map(ch));
+    a.handle(press(KeyCode::Down));
+    feed(&mut a, "令和8年2月20日".chars().map(ch));
+    out.push(("reference_fee", a.clone()));
+    a.handle(press(KeyCode::Tab));
+    out.push(("reference_pin", a.clone()));
+    a.handle(press(KeyCode::Tab));
+    out.push(("reference_procedures", a));
+
+    let mut a = base.clone();
+    a.desk.idle_lock_minutes = 1;
+    ticks(
+        &mut a,
+        usize::try_from(crate::app::TICKS_PER_MINUTE).unwrap_or(240),
+    );
+    a.handle(Event::Loaded(Loaded::Officers(Ok(vec![
+        OfficerInfo {
+            id: 1,
+            name: "受付 一郎".into(),
+            has_passphrase: true,
+        },
+        OfficerInfo {
+            id: 2,
+            name: "窓口 花子".into(),
+            has_passphrase: false,
+        },
+    ]))));
+    a.handle(press(KeyCode::Enter));
+    feed(&mut a, "wrong pass".chars().map(ch));
+    let fx = a.handle(press(KeyCode::Enter));
+    if let Some(Effect::VerifyPassphrase { officer_id, .. }) = fx.first() {
+        a.handle(Event::Loaded(Loaded::PassphraseChecked {
+            officer_id: *officer_id,
+            result: Ok(false),
+        }));
+    }
+    out.push(("lock_passphrase", a));
 
     out
 }

@@ -1,0 +1,139 @@
+//! Officer passphrase when taking over the desk (after the idle lock, at start, or when
+//! switching officer).
+//!
+//! Choosing an officer who has a passphrase, unless that officer is already on duty, asks for
+//! it in a masked field. The typed text leaves the app at once in
+//! [`Effect::VerifyPassphrase`] (the field is cleared as it is sent); the runtime checks it on
+//! the store thread and answers with [`Loaded::PassphraseChecked`]. Nothing here keeps or
+//! prints it: [`Secret`] and [`SecretField`] hide their text from `Debug`.
+
+use super::input::LineEdit;
+use super::keymap::Action;
+use super::{App, Effect, Modal, OfficerInfo};
+
+/// A passphrase on its way to the store. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The text, for the one place that checks it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The masked passphrase field. `Debug` shows only the length.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretField(pub LineEdit);
+
+impl std::fmt::Debug for SecretField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SecretField({} chars)", self.0.value().chars().count())
+    }
+}
+
+/// Longest passphrase accepted in the field.
+pub const PASSPHRASE_MAX_CHARS: usize = 128;
+
+/// Shown when the store says no.
+pub const WRONG_PASSPHRASE: &str = "パスフレーズが違います";
+
+/// Whether taking over as `o` needs the passphrase first: it has one and is not already the
+/// officer on duty (after the idle lock nobody is on duty).
+pub(crate) fn needs_passphrase(on_duty: Option<&OfficerInfo>, o: &OfficerInfo) -> bool {
+    o.has_passphrase && on_duty.map(|x| x.id) != Some(o.id)
+}
+
+impl App {
+    pub(crate) fn open_passphrase(&mut self, officer: OfficerInfo) {
+        self.modals.push(Modal::Passphrase {
+            officer,
+            field: SecretField(LineEdit::new(PASSPHRASE_MAX_CHARS)),
+            error: None,
+            checking: false,
+        });
+    }
+
+    pub(crate) fn passphrase_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(Modal::Passphrase {
+            officer,
+            field,
+            error,
+            checking,
+        }) = self.modals.last_mut()
+        else {
+            return Vec::new();
+        };
+        match action {
+            Action::Yes => {
+                if *checking {
+                    return Vec::new();
+                }
+                if field.0.is_blank() {
+                    *error = Some("パスフレーズを入力してください。".into());
+                    return Vec::new();
+                }
+                let secret = Secret::new(field.0.value());
+                field.0.clear();
+                *checking = true;
+                *error = None;
+                vec![Effect::VerifyPassphrase {
+                    officer_id: officer.id,
+                    passphrase: secret,
+                }]
+            }
+            Action::No => {
+                // Back to the officer picker (still locked).
+                self.modals.pop();
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The store's answer. Ignored unless the dialog that asked is still on top.
+    pub(crate) fn passphrase_checked(
+        &mut self,
+        officer_id: i64,
+        result: Result<bool, String>,
+    ) -> Vec<Effect> {
+        let Some(Modal::Passphrase {
+            officer,
+            field,
+            error,
+            checking,
+        }) = self.modals.last_mut()
+        else {
+            return Vec::new();
+        };
+        if officer.id != officer_id || !*checking {
+            return Vec::new();
+        }
+        *checking = false;
+        field.0.clear();
+        match result {
+            Ok(true) => {
+                let o = officer.clone();
+                self.modals.pop();
+                if matches!(self.modals.last(), Some(Modal::OfficerPicker { .. })) {
+                    self.modals.pop();
+                }
+                self.flash(format!("担当者: {}", o.name), false);
+                self.officer = Some(o);
+            }
+            Ok(false) => *error = Some(WRONG_PASSPHRASE.into()),
+            Err(e) => *error = Some(e),
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,96 @@
+//! The passphrase dialog shown when an officer with a passphrase takes over the desk.
+//! The field is drawn masked (one `*` per character); its text never reaches the screen.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::modal::centered;
+use super::theme::{self, Glyphs};
+use super::{boxed, clear_area, render_para};
+use crate::app::{OfficerInfo, SecretField};
+
+#[allow(clippy::too_many_arguments)]
+pub fn draw(
+    frame: &mut Frame,
+    officer: &OfficerInfo,
+    officers_listed: usize,
+    field: &SecretField,
+    error: Option<&str>,
+    checking: bool,
+    area: Rect,
+    g: &Glyphs,
+) -> Option<Position> {
+    // At least as tall as the officer picker underneath, so that it is fully covered.
+    let picker_h = u16::try_from(officers_listed).unwrap_or(8).clamp(1, 8) + 10;
+    let r = centered(area, 60, picker_h.max(11));
+    clear_area(frame, r);
+    let block = boxed("パスフレーズ", g).border_style(theme::title());
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let [top, input, bottom] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(3),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    render_para(
+        frame,
+        top,
+        vec![
+            Line::styled(format!(" 担当者: {}", officer.name), theme::title()),
+            Line::from(" パスフレーズを入力して Enter を押してください。"),
+        ],
+    );
+    let caret = masked_field(frame, input, &field.0, !checking, g);
+    let msg = if checking {
+        Line::styled(" 確認しています。お待ちください。", theme::dim())
+    } else {
+        match error {
+            Some(e) => Line::styled(format!(" {e}"), theme::error()),
+            None => Line::from(""),
+        }
+    };
+    render_para(
+        frame,
+        bottom,
+        vec![msg, Line::styled(" Esc で担当者の選択へ戻る", theme::dim())],
+    );
+    caret
+}
+
+/// A boxed field showing one `*` per character; the caret follows the field's cursor.
+fn masked_field(
+    frame: &mut Frame,
+    area: Rect,
+    field: &crate::app::LineEdit,
+    focused: bool,
+    g: &Glyphs,
+) -> Option<Position> {
+    let block = boxed("パスフレーズ（表示されません）", g).border_style(if focused {
+        theme::title()
+    } else {
+        theme::dim()
+    });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    if width == 0 || inner.height == 0 {
+        return None;
+    }
+    let n = field.value().chars().count();
+    let cursor = field.cursor().min(n);
+    // Keep one cell free for the caret at the end.
+    let start = cursor.saturating_sub(width.saturating_sub(1));
+    let shown = "*".repeat(n.saturating_sub(start).min(width));
+    frame.render_widget(Paragraph::new(shown), inner);
+    if !focused {
+        return None;
+    }
+    let x = inner.x
+        + u16::try_from(cursor - start)
+            .unwrap_or(0)
+            .min(inner.width - 1);
+    Some(Position::new(x, inner.y))
+}

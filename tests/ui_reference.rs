@@ -1,0 +1,500 @@
+//! 窓口案内 (F7) and the officer passphrase at the idle lock, driven through `App::handle`.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kofu::app::{
+    App, Effect, Event, ExpiryAnswer, Loaded, Modal, OfficerInfo, RefSection, Screen, Step,
+    TICKS_PER_MINUTE, WRONG_PASSPHRASE,
+};
+use kofu::ui::render_to_text;
+use kofu::ui::scenes::{self, ch, feed, press, sample_app, sample_records};
+use unicode_width::UnicodeWidthStr;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(app: &mut App, s: &str) {
+    feed(app, s.chars().map(ch));
+}
+
+/// The queue with no record selected (empty search result).
+fn empty_queue() -> App {
+    let mut app = sample_app(false);
+    let fx = feed(&mut app, "該当なし".chars().map(ch));
+    let seq = scenes::search_seq(&fx).unwrap();
+    app.handle(Event::Loaded(Loaded::Search {
+        seq,
+        result: Ok(Vec::new()),
+    }));
+    app.handle(press(KeyCode::F(7)));
+    assert!(app.reference().is_some());
+    app
+}
+
+fn expiry(app: &App) -> ExpiryAnswer {
+    app.reference().unwrap().expiry(&app.rules.expiry)
+}
+
+#[test]
+fn f7_from_the_queue_prefills_the_selected_record_and_esc_returns_intact() {
+    let mut app = sample_app(false);
+    let fx = feed(&mut app, "山田".chars().map(ch));
+    let seq = scenes::search_seq(&fx).unwrap();
+    let rec = sample_records()[0].clone();
+    app.handle(Event::Loaded(Loaded::Search {
+        seq,
+        result: Ok(vec![rec.clone()]),
+    }));
+    let before = app.clone();
+
+    let fx = app.handle(press(KeyCode::F(7)));
+    assert!(fx.is_empty(), "opening the reference needs no I/O: {fx:?}");
+    let r = app.reference().expect("reference open");
+    assert_eq!(r.section, RefSection::Expiry);
+    assert_eq!(r.issued.value(), "2026-10-01");
+    assert_eq!(r.born.value(), "1985-04-02");
+    assert_eq!(
+        expiry(&app),
+        match app.rules.expiry.compute(rec.issue_date, rec.birth_date) {
+            Ok(c) => ExpiryAnswer::Computed(c),
+            Err(e) => panic!("{e}"),
+        }
+    );
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("令和13年4月2日（2031-04-02）"), "{text}");
+    assert!(text.contains("D2610000123 の記録から"), "{text}");
+    // The terminal caret sits at the end of the focused 発行日 field.
+    let (_, caret) = kofu::ui::render_with_cursor(&app, 80, 24);
+    let caret = caret.expect("a caret in the focused field");
+    let row = text.lines().nth(usize::from(caret.y)).unwrap_or_default();
+    let end = row
+        .find("2026-10-01")
+        .expect("issue date on the caret's row")
+        + 10;
+    assert_eq!(usize::from(caret.x), row[..end].width(), "{row}");
+
+    // Typing goes to the reference, not to the queue's search field.
+    typed(&mut app, "x");
+    assert_eq!(app.queue.search.value(), "山田");
+
+    let fx = app.handle(press(KeyCode::Esc));
+    assert!(fx.is_empty());
+    assert!(app.modals.is_empty());
+    assert_eq!(app.screen, before.screen);
+    assert_eq!(app.queue, before.queue);
+    assert_eq!(app.queue.search.value(), "山田");
+}
+
+#[test]
+fn f7_from_the_identity_step_keeps_the_ticks_and_prefills_the_open_record() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::Down));
+    feed(&mut app, [press(KeyCode::Enter), ch('1'), ch('p')]);
+    let Screen::Handover(h) = &app.screen else {
+        panic!("not in the handover")
+    };
+    assert_eq!(h.step, Step::Identity);
+    let before = app.screen.clone();
+    let rec = sample_records()[1].clone();
+
+    app.handle(press(KeyCode::F(7)));
+    let r = app.reference().expect("reference open");
+    assert_eq!(r.born.value(), "1978-12-01");
+    assert_eq!(
+        r.prefill.as_ref().map(|p| p.card_id.as_str()),
+        Some("D2610000124")
+    );
+    assert_eq!(
+        r.issued.value(),
+        rec.issue_date.format("%Y-%m-%d").to_string()
+    );
+
+    // Document keys and 'p'/'d' type into the field here: the identity step is untouched.
+    app.handle(ctrl('u'));
+    typed(&mut app, "12pd");
+    assert_eq!(app.reference().unwrap().issued.value(), "12pd");
+    assert!(matches!(expiry(&app), ExpiryAnswer::Error(e) if e.starts_with("発行日: ")));
+    feed(&mut app, [press(KeyCode::Tab), press(KeyCode::Tab)]);
+    assert_eq!(app.reference().unwrap().section, RefSection::Pin);
+
+    app.handle(press(KeyCode::Esc));
+    assert!(app.modals.is_empty());
+    assert_eq!(app.screen, before, "the handover is exactly as it was");
+    // And it still works: Enter goes on from the identity step as before.
+    let text = render_to_text(&app, 120, 40);
+    assert!(text.contains("本人確認"), "{text}");
+}
+
+#[test]
+fn f7_works_while_a_text_field_of_the_handover_has_focus() {
+    // Mail route, tracking number field focused with text in it.
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+        ],
+    );
+    let recs = sample_records();
+    let fx = scenes::place(
+        &mut app,
+        scenes::reading_for(&recs[3], "渡邊\u{3000}健", scenes::FULL_PIN),
+    );
+    scenes::answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    typed(&mut app, "1234");
+    assert_eq!(app.focused_field().map(|f| f.value()), Some("1234"));
+    let before = app.screen.clone();
+    app.handle(press(KeyCode::F(7)));
+    assert!(app.reference().is_some());
+    typed(&mut app, "5678");
+    app.handle(press(KeyCode::F(7)));
+    assert!(app.reference().is_none(), "F7 closes it again");
+    assert_eq!(app.screen, before);
+    assert_eq!(app.focused_field().map(|f| f.value()), Some("1234"));
+}
+
+#[test]
+fn expiry_of_the_domain_test_vector_in_any_date_form() {
+    let mut app = empty_queue();
+    assert_eq!(expiry(&app), ExpiryAnswer::Incomplete);
+    for (issued, born) in [
+        ("2024-04-01", "1990-04-02"),
+        ("令和6年4月1日", "平成2年4月2日"),
+        ("R6.4.1", "H2.4.2"),
+    ] {
+        feed(&mut app, [press(KeyCode::Up), ctrl('u')]);
+        typed(&mut app, issued);
+        feed(&mut app, [press(KeyCode::Enter), ctrl('u')]);
+        typed(&mut app, born);
+        match expiry(&app) {
+            ExpiryAnswer::Computed(c) => assert_eq!(c.date, date(2028, 4, 2), "{issued} {born}"),
+            other => panic!("{issued} {born}: {other:?}"),
+        }
+        let text = render_to_text(&app, 80, 24);
+        assert!(text.contains("令和10年4月2日（2028-04-02）"), "{text}");
+    }
+
+    // Born after the issue date: the domain's Japanese error is shown.
+    feed(&mut app, [ctrl('u')]);
+    typed(&mut app, "2025-01-01");
+    let ExpiryAnswer::Error(e) = expiry(&app) else {
+        panic!("expected an error")
+    };
+    assert!(e.contains("より後"), "{e}");
+    assert!(render_to_text(&app, 120, 40).contains(&e));
+    // Unreadable text names the field.
+    feed(&mut app, [ctrl('u')]);
+    typed(&mut app, "そのうち");
+    assert!(matches!(expiry(&app), ExpiryAnswer::Error(e) if e.starts_with("生年月日: ")));
+}
+
+#[test]
+fn fee_for_a_non_member_initial_issue_and_its_exemptions() {
+    let mut app = empty_queue();
+    app.handle(press(KeyCode::Tab));
+    assert_eq!(app.reference().unwrap().section, RefSection::Fee);
+    // Kind row: initial by default; membership: non-member.
+    feed(&mut app, [press(KeyCode::Down), press(KeyCode::Right)]);
+    let fee = |app: &App| {
+        app.reference()
+            .unwrap()
+            .fee(&app.rules.fees, app.today)
+            .map(|d| (d.amount_yen, d.summary()))
+    };
+    let (amount, summary) = fee(&app).unwrap();
+    assert_eq!(amount, 5500);
+    assert!(summary.contains("5,500円（税込）"), "{summary}");
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("5,500円"), "{text}");
+    assert!(text.contains("窓口では費用を受け取りません"), "{text}");
+
+    // Exam passed 令和7年, postmark 令和8年2月20日: within one year, free.
+    app.handle(press(KeyCode::Down));
+    typed(&mut app, "令和7");
+    app.handle(press(KeyCode::Down));
+    typed(&mut app, "R8.2.20");
+    assert_eq!(fee(&app).unwrap().0, 0);
+    // A postmark in March is too late.
+    feed(&mut app, [ctrl('u')]);
+    typed(&mut app, "2026-03-02");
+    assert_eq!(fee(&app).unwrap().0, 5500);
+    // Through マイナポータル: free for non-members.
+    feed(&mut app, [press(KeyCode::Down), press(KeyCode::Right)]);
+    assert!(app.reference().unwrap().mynaportal);
+    assert_eq!(fee(&app).unwrap().0, 0);
+    // A bad exam year says which field.
+    feed(
+        &mut app,
+        [press(KeyCode::Up), press(KeyCode::Up), ctrl('u')],
+    );
+    typed(&mut app, "平成40");
+    let e = fee(&app).unwrap_err();
+    assert!(e.starts_with("合格年: "), "{e}");
+
+    // Reissue after loss: 5,500 for members too.
+    let mut app = empty_queue();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Tab),
+            press(KeyCode::Right),
+            press(KeyCode::Right),
+        ],
+    );
+    let (amount, summary) = fee(&app).unwrap();
+    assert_eq!(amount, 5500, "{summary}");
+    assert!(summary.contains("紛失"), "{summary}");
+}
+
+#[test]
+fn pin_procedures_and_renewal_sections_show_the_data() {
+    let mut app = empty_queue();
+    feed(&mut app, [press(KeyCode::Tab), press(KeyCode::Tab)]);
+    let text = render_to_text(&app, 120, 40);
+    assert!(text.contains("15回"), "{text}");
+    app.handle(press(KeyCode::Tab));
+    assert_eq!(app.reference().unwrap().section, RefSection::Procedures);
+    let text = render_to_text(&app, 120, 40);
+    assert!(text.contains("03-6634-0904"), "{text}");
+    assert!(text.contains("【紛失届】"), "{text}");
+    assert!(text.contains("住民票"), "{text}");
+    app.handle(press(KeyCode::Tab));
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("更新のお知らせ"), "{text}");
+    // Tab wraps round to the first section; Shift+Tab goes back.
+    app.handle(press(KeyCode::Tab));
+    assert_eq!(app.reference().unwrap().section, RefSection::Expiry);
+    app.handle(press(KeyCode::BackTab));
+    assert_eq!(app.reference().unwrap().section, RefSection::Renewal);
+}
+
+#[test]
+fn procedures_qr_is_drawn_when_it_fits_and_otherwise_says_so() {
+    for (ascii, w, h, drawn) in [
+        (false, 80, 24, true),
+        (false, 120, 40, true),
+        (true, 80, 24, false),
+        (true, 120, 40, false),
+    ] {
+        let mut app = sample_app(ascii);
+        app.handle(press(KeyCode::F(7)));
+        feed(
+            &mut app,
+            [
+                press(KeyCode::Tab),
+                press(KeyCode::Tab),
+                press(KeyCode::Tab),
+            ],
+        );
+        let text = render_to_text(&app, w, h);
+        let asks = text.contains("画面を広げてください");
+        let buf = kofu::ui::render_to_buffer(&app, w, h);
+        let black = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .filter(|&(x, y)| buf[(x, y)].bg == ratatui::style::Color::Black)
+            .count();
+        if drawn {
+            assert!(!asks && black > 100, "{ascii} {w}x{h}\n{text}");
+        } else {
+            assert!(asks && black == 0, "{ascii} {w}x{h}\n{text}");
+        }
+        if ascii {
+            assert!(!text.contains('█'), "{text}");
+        }
+    }
+}
+
+#[test]
+fn idle_lock_closes_an_open_reference_over_the_queue() {
+    let mut app = sample_app(false);
+    app.desk.idle_lock_minutes = 1;
+    app.handle(press(KeyCode::F(7)));
+    for _ in 0..TICKS_PER_MINUTE {
+        app.handle(Event::Tick);
+    }
+    assert!(app.officer.is_none());
+    assert!(app.reference().is_none());
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::OfficerPicker { .. })
+    ));
+}
+
+fn officers(first_has_passphrase: bool) -> Vec<OfficerInfo> {
+    vec![
+        OfficerInfo {
+            id: 1,
+            name: "受付 一郎".into(),
+            has_passphrase: first_has_passphrase,
+        },
+        OfficerInfo {
+            id: 2,
+            name: "窓口 花子".into(),
+            has_passphrase: false,
+        },
+    ]
+}
+
+/// The demo desk, idle-locked, with the officer list answered.
+fn locked(first_has_passphrase: bool) -> App {
+    let mut app = sample_app(false);
+    app.desk.idle_lock_minutes = 1;
+    for _ in 0..TICKS_PER_MINUTE {
+        app.handle(Event::Tick);
+    }
+    assert!(app.officer.is_none());
+    app.handle(Event::Loaded(Loaded::Officers(Ok(officers(
+        first_has_passphrase,
+    )))));
+    assert!(app.officer.is_none(), "the demo desk stays locked too");
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::OfficerPicker { .. })
+    ));
+    app
+}
+
+fn verify_effect(fx: &[Effect]) -> Option<(i64, String)> {
+    fx.iter().find_map(|e| match e {
+        Effect::VerifyPassphrase {
+            officer_id,
+            passphrase,
+        } => Some((*officer_id, passphrase.expose().to_string())),
+        _ => None,
+    })
+}
+
+#[test]
+fn lock_with_a_passphrase_wrong_then_right() {
+    let mut app = locked(true);
+    assert!(render_to_text(&app, 80, 24).contains("受付 一郎（パスフレーズ）"));
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(fx.is_empty());
+    assert!(app.officer.is_none());
+    assert!(matches!(app.modals.last(), Some(Modal::Passphrase { .. })));
+
+    // Plain letters type into the masked field (no shortcuts), shown as stars only.
+    typed(&mut app, "open sesame");
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("***********"), "{text}");
+    assert!(!text.contains("sesame"), "{text}");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(verify_effect(&fx), Some((1, "open sesame".into())));
+    // The passphrase left the app with the effect: nothing of it is kept.
+    assert!(!format!("{app:?}").contains("sesame"));
+    assert!(
+        !format!("{fx:?}").contains("sesame"),
+        "Debug of the effect hides it"
+    );
+    // Enter while the check runs sends nothing more.
+    assert!(app.handle(press(KeyCode::Enter)).is_empty());
+
+    app.handle(Event::Loaded(Loaded::PassphraseChecked {
+        officer_id: 1,
+        result: Ok(false),
+    }));
+    assert!(app.officer.is_none());
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains(WRONG_PASSPHRASE), "{text}");
+    assert_eq!(WRONG_PASSPHRASE, "パスフレーズが違います");
+
+    typed(&mut app, "right one");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(verify_effect(&fx), Some((1, "right one".into())));
+    app.handle(Event::Loaded(Loaded::PassphraseChecked {
+        officer_id: 1,
+        result: Ok(true),
+    }));
+    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(1));
+    assert!(app.modals.is_empty(), "{:?}", app.modals);
+}
+
+#[test]
+fn an_empty_passphrase_is_not_sent_and_a_late_answer_after_esc_unlocks_nothing() {
+    let mut app = locked(true);
+    app.handle(press(KeyCode::Enter));
+    assert!(app.handle(press(KeyCode::Enter)).is_empty());
+    typed(&mut app, "late");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(verify_effect(&fx).is_some());
+    app.handle(press(KeyCode::Esc));
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::OfficerPicker { .. })
+    ));
+    app.handle(Event::Loaded(Loaded::PassphraseChecked {
+        officer_id: 1,
+        result: Ok(true),
+    }));
+    assert!(
+        app.officer.is_none(),
+        "an answer nobody waits for is ignored"
+    );
+    // F7 does not open over the lock.
+    app.handle(press(KeyCode::F(7)));
+    assert!(app.reference().is_none());
+}
+
+#[test]
+fn without_a_passphrase_unlocking_stays_as_it_was_and_switching_is_allowed() {
+    let mut app = locked(false);
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(fx.is_empty());
+    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(1));
+    assert!(app.modals.is_empty());
+
+    // Switch officer from the lock: the other officer, no passphrase.
+    let mut app = locked(true);
+    feed(&mut app, [press(KeyCode::Down), press(KeyCode::Enter)]);
+    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(2));
+    assert!(app.modals.is_empty());
+    // Switching back to the officer with a passphrase (F3) asks for it.
+    feed(
+        &mut app,
+        [
+            press(KeyCode::F(3)),
+            press(KeyCode::Up),
+            press(KeyCode::Enter),
+        ],
+    );
+    assert!(matches!(app.modals.last(), Some(Modal::Passphrase { .. })));
+    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(2));
+}
+
+#[test]
+fn long_sections_scroll_to_the_end_and_back_without_piling_up() {
+    let mut app = empty_queue();
+    feed(&mut app, [press(KeyCode::BackTab), press(KeyCode::BackTab)]);
+    assert_eq!(app.reference().unwrap().section, RefSection::Procedures);
+    let first = render_to_text(&app, 80, 24);
+    assert!(first.contains("下キーで続きを表示"), "{first}");
+    assert!(!first.contains("【連絡先等変更】"), "{first}");
+    for _ in 0..200 {
+        app.handle(press(KeyCode::Down));
+    }
+    let r = app.reference().unwrap();
+    assert!(
+        r.scroll <= r.max_scroll(&app.rules) && r.scroll < 100,
+        "{}",
+        r.scroll
+    );
+    let end = render_to_text(&app, 80, 24);
+    assert!(end.contains("【連絡先等変更】"), "{end}");
+    assert!(end.contains("ここまで"), "{end}");
+    for _ in 0..100 {
+        app.handle(press(KeyCode::Up));
+    }
+    assert_eq!(render_to_text(&app, 80, 24), first);
+    // Changing section starts at the top.
+    app.handle(press(KeyCode::Tab));
+    assert_eq!(app.reference().unwrap().scroll, 0);
+}
