@@ -39,6 +39,7 @@ fn run(app: &mut App, store: &mut Store, effects: Vec<Effect>) {
                             .map(|o| OfficerInfo {
                                 id: o.id,
                                 name: o.name,
+                                has_passphrase: o.has_passphrase,
                             })
                             .collect()
                     })
@@ -86,7 +87,13 @@ fn main() {
         demo: false,
         idle_lock_minutes: 0,
     };
-    let mut app = App::new(desk, kofu::domain::date::today_jst(), data.id_docs.clone());
+    let rules = std::sync::Arc::new(kofu::app::ReferenceRules::from_data(&data));
+    let mut app = App::new(
+        desk,
+        kofu::domain::date::today_jst(),
+        data.id_docs.clone(),
+        rules,
+    );
     let mut fx = app.handle(Event::Resize(120, 40));
     fx.extend(app.start());
     run(&mut app, &mut store, fx);
