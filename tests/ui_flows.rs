@@ -952,3 +952,28 @@ fn quit_works_from_the_officer_picker_at_start() {
     ));
     assert_eq!(app.handle(press(KeyCode::F(10))), vec![Effect::Quit]);
 }
+
+#[test]
+fn a_locked_desk_shows_no_personal_data() {
+    let scenes = kofu::ui::scenes::all(true);
+    let (_, locked) = scenes
+        .iter()
+        .find(|(n, _)| *n == "lock_passphrase")
+        .expect("lock scene");
+    assert!(locked.officer.is_none());
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = kofu::ui::render_to_text(locked, w, h);
+        for rec in kofu::ui::scenes::sample_records() {
+            let family = rec.name.split('　').next().unwrap_or(&rec.name);
+            assert!(
+                !text.contains(family),
+                "{family} visible while locked:\n{text}"
+            );
+            assert!(
+                !text.contains(&rec.card_id),
+                "{} visible while locked",
+                rec.card_id
+            );
+        }
+    }
+}

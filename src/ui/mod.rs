@@ -78,7 +78,19 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
     .areas(area);
     draw_header(frame, app, header);
     draw_footer(frame, app, footer, &g);
+    // With nobody on duty (at start, or after the idle lock) no personal data is on screen:
+    // only the officer picker over an empty body.
     let mut cursor = match &app.screen {
+        _ if app.officer.is_none() => {
+            let block = boxed("ロック中", &g);
+            let inner = block.inner(body);
+            frame.render_widget(block, body);
+            frame.render_widget(
+                Paragraph::new("担当者を選ぶと画面を表示します。").alignment(Alignment::Center),
+                inner,
+            );
+            None
+        }
         Screen::Queue => queue::draw(frame, app, body, &g),
         Screen::Handover(h) => wizard::draw(frame, app, h, body, &g),
         Screen::Done(d) => {
@@ -142,6 +154,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         CardSlot::Absent => ("カード: なし".to_string(), Style::new()),
         CardSlot::Present => ("カード: あり".to_string(), Style::new()),
         CardSlot::Reading => ("カード: 読み取り中".to_string(), theme::warn()),
+        CardSlot::Read(_) if app.officer.is_none() => ("カード: 読取済".to_string(), theme::ok()),
         CardSlot::Read(rd) => (
             format!(
                 "カード: 読取済 {}",
