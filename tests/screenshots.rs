@@ -142,6 +142,9 @@ const SHOWN: &[(&str, u16, u16)] = &[
     ("confirm_modal", 120, 36),
     ("done_receipt", 120, 36),
     ("help", 120, 40),
+    ("reference_expiry", 120, 40),
+    ("reference_fee", 120, 40),
+    ("reference_procedures", 120, 44),
     ("queue", 80, 24),
 ];
 
