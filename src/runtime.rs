@@ -33,6 +33,8 @@ use crate::domain::handover::HandoverCommit;
 use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
 use crate::store::{CardQuery, Store, StoreError};
 
+pub mod office;
+
 /// How the desk screen is started (`kofu` or `kofu demo`).
 pub struct TuiOptions {
     pub db: PathBuf,
@@ -106,6 +108,7 @@ enum Job {
     Qr(i64),
     Commit(Box<HandoverCommit>, i64),
     Cancel(i64, String, i64),
+    Office(crate::app::OfficeRequest),
 }
 
 fn err(e: StoreError) -> String {
@@ -113,7 +116,7 @@ fn err(e: StoreError) -> String {
 }
 
 /// Owns the database; answers jobs in order, keeping only the newest of queued searches.
-fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
+fn store_worker(mut store: Store, env: office::OfficeEnv, jobs: Receiver<Job>, tx: Sender<Event>) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter());
@@ -184,6 +187,7 @@ fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
                     }
                     Loaded::Cancelled(r.map_err(err))
                 }
+                Job::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
             };
             if tx.send(Event::Loaded(loaded)).is_err() {
                 return;
@@ -356,6 +360,7 @@ impl Runner {
                 reason,
                 officer_id,
             } => Job::Cancel(card, reason, officer_id),
+            Effect::Office(req) => Job::Office(req),
             Effect::Match { record, reading } => {
                 let ctx = MatchContext {
                     today: today_jst(),
@@ -425,7 +430,8 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     let (tx, rx) = mpsc::channel::<Event>();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
     let store_tx = tx.clone();
-    let store_thread = thread::spawn(move || store_worker(store, jobs_rx, store_tx));
+    let office_env = office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name);
+    let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
     let prefix = opts.data.desk.reader_prefix().map(String::from);
     let cards = Cards::start(opts.demo, prefix, tx.clone());
     let runner = Runner {

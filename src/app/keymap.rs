@@ -36,10 +36,17 @@ pub enum Context {
     OfficerPicker,
     DemoTray,
     QuitConfirm,
+    // 業務メニュー (app/office.rs)
+    OfficeMenu,
+    OfficeReceipts,
+    OfficeMail,
+    /// A back-office text dialog (tracking number, reason).
+    OfficeInput,
+    OfficeConfirm,
 }
 
 impl Context {
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 21] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -56,6 +63,11 @@ impl Context {
         Context::OfficerPicker,
         Context::DemoTray,
         Context::QuitConfirm,
+        Context::OfficeMenu,
+        Context::OfficeReceipts,
+        Context::OfficeMail,
+        Context::OfficeInput,
+        Context::OfficeConfirm,
     ];
 
     /// Heading used in the help screen.
@@ -77,6 +89,11 @@ impl Context {
             Context::OfficerPicker => "担当者の選択",
             Context::DemoTray => "デモ用カードトレイ",
             Context::QuitConfirm => "終了の確認",
+            Context::OfficeMenu => "業務メニュー",
+            Context::OfficeReceipts => "受領書返送",
+            Context::OfficeMail => "本人限定受取郵便",
+            Context::OfficeInput => "業務 入力欄",
+            Context::OfficeConfirm => "業務 確認",
         }
     }
 
@@ -89,6 +106,7 @@ impl Context {
                 | Context::MailDetails
                 | Context::CancelReason
                 | Context::OfficerPicker
+                | Context::OfficeInput
         )
     }
 }
@@ -218,6 +236,16 @@ pub enum Action {
     Close,
     DemoPlace(u8),
     DemoLift,
+    // 業務メニュー (app/office.rs)
+    OfficeMenu,
+    OfficePick(u8),
+    MarkAll,
+    NewBatch,
+    MarkSent,
+    ExportBatch,
+    ReopenBatch,
+    MailDelivered,
+    MailReturned,
 }
 
 /// One row of the table.
@@ -391,6 +419,41 @@ pub static KEYMAP: &[Binding] = &[
     b(C::QuitConfirm, ch('y'), A::Yes, "終了する"),
     b(C::QuitConfirm, ESC, A::No, "続ける"),
     quiet(C::QuitConfirm, ch('n'), A::No, "続ける"),
+    // 業務メニュー (app/office.rs)
+    b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
+    b(C::OfficeMenu, ENTER, A::Open, "開く"),
+    quiet(C::OfficeMenu, UP, A::Up, "前の項目"),
+    quiet(C::OfficeMenu, DOWN, A::Down, "次の項目"),
+    quiet(C::OfficeMenu, ch('1'), A::OfficePick(1), "受領書返送"),
+    quiet(C::OfficeMenu, ch('2'), A::OfficePick(2), "本人限定受取郵便"),
+    b(C::OfficeMenu, ESC, A::Back, "一覧へ戻る"),
+    b(C::OfficeReceipts, ch(' '), A::ToggleCursor, "印"),
+    b(C::OfficeReceipts, ch('n'), A::NewBatch, "作成"),
+    b(C::OfficeReceipts, ch('s'), A::MarkSent, "送付済"),
+    b(C::OfficeReceipts, ch('o'), A::ExportBatch, "送付状"),
+    b(C::OfficeReceipts, ch('r'), A::ReopenBatch, "訂正"),
+    b(C::OfficeReceipts, ESC, A::Back, "戻る"),
+    b(
+        C::OfficeReceipts,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "一覧切替",
+    ),
+    quiet(C::OfficeReceipts, ch('a'), A::MarkAll, "すべてに印/解除"),
+    quiet(C::OfficeReceipts, UP, A::Up, "前の行"),
+    quiet(C::OfficeReceipts, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeReceipts, f(5), A::Refresh, "再読込"),
+    b(C::OfficeMail, ch('d'), A::MailDelivered, "配達済"),
+    b(C::OfficeMail, ch('u'), A::MailReturned, "返送（不達）"),
+    quiet(C::OfficeMail, UP, A::Up, "前の行"),
+    quiet(C::OfficeMail, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeMail, f(5), A::Refresh, "再読込"),
+    b(C::OfficeMail, ESC, A::Back, "戻る"),
+    b(C::OfficeInput, ENTER, A::Yes, "確定"),
+    b(C::OfficeInput, ESC, A::No, "やめる"),
+    b(C::OfficeConfirm, ch('y'), A::Yes, "記録する"),
+    b(C::OfficeConfirm, ESC, A::No, "やめる"),
+    quiet(C::OfficeConfirm, ch('n'), A::No, "やめる"),
 ];
 
 /// Bindings visible in a context (demo ones only in demo mode).

@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod input;
 pub mod keymap;
+pub mod office;
 mod queue;
 mod wizard;
 
@@ -25,6 +26,7 @@ use crate::domain::record::CardRecord;
 pub use demo::{DemoCardKind, DemoCardSpec};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
+pub use office::{Office, OfficeLoaded, OfficeModal, OfficeRequest};
 pub use queue::{QueueState, STATE_FILTERS};
 pub use wizard::{
     CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
@@ -149,6 +151,8 @@ pub enum Effect {
     },
     DemoPlace(Box<DemoCardSpec>),
     DemoLift,
+    /// Back-office store work (業務メニュー).
+    Office(OfficeRequest),
     Quit,
 }
 
@@ -177,6 +181,7 @@ pub enum Loaded {
     },
     Committed(Result<CardRecord, String>),
     Cancelled(Result<CardRecord, String>),
+    Office(OfficeLoaded),
 }
 
 /// Everything that can happen to the app.
@@ -218,6 +223,7 @@ pub enum Modal {
     },
     DemoTray,
     QuitConfirm,
+    Office(Box<OfficeModal>),
 }
 
 impl Modal {
@@ -230,6 +236,7 @@ impl Modal {
             Modal::OfficerPicker { .. } => Context::OfficerPicker,
             Modal::DemoTray => Context::DemoTray,
             Modal::QuitConfirm => Context::QuitConfirm,
+            Modal::Office(m) => m.context(),
         }
     }
 
@@ -276,6 +283,8 @@ pub enum Screen {
     Queue,
     Handover(Box<Handover>),
     Done(Box<DoneInfo>),
+    /// 業務メニュー and its screens (F12 from the queue).
+    Office(Box<Office>),
 }
 
 /// A one-line notice in the footer.
@@ -352,6 +361,7 @@ impl App {
             Screen::Queue => Context::Queue,
             Screen::Done(_) => Context::Done,
             Screen::Handover(h) => h.context(),
+            Screen::Office(o) => o.context(),
         }
     }
 
@@ -393,12 +403,13 @@ impl App {
             return match m {
                 Modal::CancelReason { reason, .. } => Some(reason),
                 Modal::OfficerPicker { name, .. } => Some(name),
+                Modal::Office(m) => m.field(),
                 _ => None,
             };
         }
         match &self.screen {
             Screen::Queue => Some(&self.queue.search),
-            Screen::Done(_) => None,
+            Screen::Done(_) | Screen::Office(_) => None,
             Screen::Handover(h) => h.focused_field(),
         }
     }
@@ -408,12 +419,13 @@ impl App {
             return match m {
                 Modal::CancelReason { reason, .. } => Some(reason),
                 Modal::OfficerPicker { name, .. } => Some(name),
+                Modal::Office(m) => m.field_mut(),
                 _ => None,
             };
         }
         match &mut self.screen {
             Screen::Queue => Some(&mut self.queue.search),
-            Screen::Done(_) => None,
+            Screen::Done(_) | Screen::Office(_) => None,
             Screen::Handover(h) => h.focused_field_mut(),
         }
     }
@@ -482,7 +494,11 @@ impl App {
             return Vec::new();
         }
         // Lock only when nothing is half done.
-        if !matches!(self.screen, Screen::Queue | Screen::Done(_)) || !self.modals.is_empty() {
+        if !matches!(
+            self.screen,
+            Screen::Queue | Screen::Done(_) | Screen::Office(_)
+        ) || !self.modals.is_empty()
+        {
             return Vec::new();
         }
         self.officer = None;
@@ -524,6 +540,9 @@ impl App {
                 ) = self.modals.last_mut()
                 {
                     *error = None;
+                }
+                if let Some(Modal::Office(m)) = self.modals.last_mut() {
+                    m.clear_error();
                 }
             }
             // Quitting works from every dialog (the officer picker at start has no other way
@@ -602,14 +621,19 @@ impl App {
                 _ => Vec::new(),
             },
             Screen::Handover(_) => self.wizard_action(action),
+            Screen::Office(_) => self.office_action(action),
         }
     }
 
     fn modal_action(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(Modal::Office(_)) = self.modals.last() {
+            return self.office_modal_action(action);
+        }
         let Some(top) = self.modals.last_mut() else {
             return Vec::new();
         };
         match top {
+            Modal::Office(_) => Vec::new(),
             Modal::Help { scroll } => {
                 // Headings and blank lines included; the renderer clamps to the window.
                 let lines = KEYMAP.len() + 2 * Context::ALL.len();
@@ -813,6 +837,7 @@ impl App {
         }
         match &mut self.screen {
             Screen::Handover(_) => self.wizard_card(&sig),
+            Screen::Office(_) => Vec::new(),
             Screen::Queue => {
                 if let CardSignal::ReadFinished {
                     result: Ok(reading),
@@ -937,6 +962,7 @@ impl App {
                 Vec::new()
             }
             Loaded::Committed(result) => self.committed(result),
+            Loaded::Office(l) => self.office_loaded(l),
             Loaded::Cancelled(result) => {
                 match result {
                     Ok(rec) => self.flash(

@@ -130,6 +130,7 @@ impl App {
                 return vec![self.queue.search_effect()];
             }
             Action::Refresh => return vec![self.queue.search_effect(), Effect::LoadCounts],
+            Action::OfficeMenu => return self.open_office_menu(),
             Action::SwitchOfficer => {
                 self.modals.push(Modal::OfficerPicker {
                     selected: 0,

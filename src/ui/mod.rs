@@ -6,6 +6,7 @@
 //! snapshot tests and the screenshot generator share it.
 
 mod modal;
+mod office;
 pub mod qr;
 mod queue;
 pub mod scenes;
@@ -83,6 +84,7 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
             wizard::draw_done(frame, app, d, body, &g);
             None
         }
+        Screen::Office(o) => office::draw(frame, app, o, body, &g),
     };
     if !app.modals.is_empty() {
         cursor = None;

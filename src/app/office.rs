@@ -1,0 +1,736 @@
+//! 業務メニュー: the back-office screens reached from the queue with F12.
+//!
+//! Pure state machines like the rest of `app`: every store call is an [`Effect::Office`]
+//! answered by a [`Loaded::Office`]. The runtime side is `runtime::office`.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use super::{Action, App, Context, Effect, LineEdit, Loaded, Modal, Screen};
+use crate::domain::record::CardRecord;
+use crate::store::backoffice::{MailItem, ReturnBatch};
+
+/// The screens of the 業務メニュー, in menu order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeItem {
+    Receipts,
+    Mail,
+}
+
+impl OfficeItem {
+    pub const ALL: [OfficeItem; 2] = [OfficeItem::Receipts, OfficeItem::Mail];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OfficeItem::Receipts => "受領書返送",
+            OfficeItem::Mail => "本人限定受取郵便",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            OfficeItem::Receipts => {
+                "回収した対面交付用受領書を返送バッチにまとめ、送付状を書き出します"
+            }
+            OfficeItem::Mail => "郵送中のカードの配達済・返送（不達）を記録します",
+        }
+    }
+}
+
+/// Store work for the back office (run by `runtime::office`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeRequest {
+    /// Pending receipts and the receipt batches.
+    LoadReceipts,
+    /// A receipt batch of these card rows (all pending ones when `None`).
+    CreateReceiptBatch {
+        cards: Option<Vec<i64>>,
+        on: NaiveDate,
+        tracking_no: Option<String>,
+        officer_id: i64,
+    },
+    MarkBatchSent {
+        number: String,
+        on: NaiveDate,
+        officer_id: i64,
+    },
+    ReopenBatch {
+        number: String,
+        reason: String,
+        officer_id: i64,
+    },
+    /// Write the cover list of a batch (HTML and CSV) into the exports folder.
+    ExportBatch {
+        number: String,
+    },
+    LoadMail,
+    MailDelivered {
+        card: i64,
+        on: NaiveDate,
+        officer_id: i64,
+    },
+    MailReturned {
+        card: i64,
+        on: NaiveDate,
+        reason: String,
+        officer_id: i64,
+    },
+}
+
+/// What a batch change was (for the message shown after it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchChange {
+    Created,
+    Sent,
+    Reopened,
+}
+
+/// Answers to [`OfficeRequest`]s; errors are Japanese messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeLoaded {
+    Receipts(Result<(Vec<CardRecord>, Vec<ReturnBatch>), String>),
+    Batch {
+        change: BatchChange,
+        result: Result<ReturnBatch, String>,
+    },
+    /// The files written (HTML first).
+    Exported(Result<Vec<String>, String>),
+    Mail(Result<Vec<MailItem>, String>),
+    MailRecorded {
+        delivered: bool,
+        result: Result<CardRecord, String>,
+    },
+}
+
+/// Which list of the receipts screen has the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptPane {
+    Pending,
+    Batches,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptsView {
+    pub pending: Vec<CardRecord>,
+    /// Card rows marked with Space (none marked = all pending).
+    pub marked: BTreeSet<i64>,
+    pub batches: Vec<ReturnBatch>,
+    pub pane: ReceiptPane,
+    pub sel_pending: usize,
+    pub sel_batch: usize,
+    pub loading: bool,
+    pub error: Option<String>,
+    /// Files of the last cover-list export.
+    pub exported: Vec<String>,
+}
+
+impl ReceiptsView {
+    fn new() -> Self {
+        ReceiptsView {
+            pending: Vec::new(),
+            marked: BTreeSet::new(),
+            batches: Vec::new(),
+            pane: ReceiptPane::Pending,
+            sel_pending: 0,
+            sel_batch: 0,
+            loading: true,
+            error: None,
+            exported: Vec::new(),
+        }
+    }
+
+    pub fn selected_batch(&self) -> Option<&ReturnBatch> {
+        self.batches.get(self.sel_batch)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailView {
+    pub items: Vec<MailItem>,
+    pub selected: usize,
+    pub loading: bool,
+    pub error: Option<String>,
+}
+
+impl MailView {
+    pub fn selected_item(&self) -> Option<&MailItem> {
+        self.items.get(self.selected)
+    }
+}
+
+/// The back-office screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Office {
+    Menu { selected: usize },
+    Receipts(ReceiptsView),
+    Mail(MailView),
+}
+
+impl Office {
+    pub fn context(&self) -> Context {
+        match self {
+            Office::Menu { .. } => Context::OfficeMenu,
+            Office::Receipts(_) => Context::OfficeReceipts,
+            Office::Mail(_) => Context::OfficeMail,
+        }
+    }
+}
+
+/// What a text dialog of the back office is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeInputPurpose {
+    /// Optional tracking number of a new receipt batch (`cards` = marked rows or all).
+    NewReceiptBatch { cards: Option<Vec<i64>> },
+    /// Reason for reopening (or cancelling) a batch.
+    ReopenBatch { number: String },
+    /// Reason a mailed card came back.
+    MailReturned { card: Box<CardRecord> },
+}
+
+/// What a yes/no dialog of the back office is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeConfirmPurpose {
+    BatchSent { number: String, count: usize },
+    MailDelivered { card: Box<CardRecord> },
+}
+
+/// Dialogs of the back office (on the modal stack as [`Modal::Office`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeModal {
+    Input {
+        purpose: OfficeInputPurpose,
+        field: LineEdit,
+        error: Option<String>,
+    },
+    Confirm {
+        purpose: OfficeConfirmPurpose,
+    },
+}
+
+impl OfficeModal {
+    pub fn context(&self) -> Context {
+        match self {
+            OfficeModal::Input { .. } => Context::OfficeInput,
+            OfficeModal::Confirm { .. } => Context::OfficeConfirm,
+        }
+    }
+
+    pub fn field(&self) -> Option<&LineEdit> {
+        match self {
+            OfficeModal::Input { field, .. } => Some(field),
+            OfficeModal::Confirm { .. } => None,
+        }
+    }
+
+    pub fn field_mut(&mut self) -> Option<&mut LineEdit> {
+        match self {
+            OfficeModal::Input { field, .. } => Some(field),
+            OfficeModal::Confirm { .. } => None,
+        }
+    }
+
+    pub fn clear_error(&mut self) {
+        if let OfficeModal::Input { error, .. } = self {
+            *error = None;
+        }
+    }
+}
+
+const NO_OFFICER: &str = "担当者が選ばれていません。F3 で担当者を選んでください。";
+
+fn move_sel(sel: &mut usize, len: usize, delta: isize) {
+    if len == 0 {
+        *sel = 0;
+        return;
+    }
+    *sel = sel.saturating_add_signed(delta).min(len - 1);
+}
+
+impl App {
+    /// The back office, if it is on screen.
+    pub fn office(&self) -> Option<&Office> {
+        match &self.screen {
+            Screen::Office(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    fn office_mut(&mut self) -> Option<&mut Office> {
+        match &mut self.screen {
+            Screen::Office(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// F12 from the queue.
+    pub(super) fn open_office_menu(&mut self) -> Vec<Effect> {
+        self.screen = Screen::Office(Box::new(Office::Menu { selected: 0 }));
+        self.flash = None;
+        Vec::new()
+    }
+
+    fn open_office_item(&mut self, item: OfficeItem) -> Vec<Effect> {
+        self.flash = None;
+        match item {
+            OfficeItem::Receipts => {
+                self.screen = Screen::Office(Box::new(Office::Receipts(ReceiptsView::new())));
+                vec![Effect::Office(OfficeRequest::LoadReceipts)]
+            }
+            OfficeItem::Mail => {
+                self.screen = Screen::Office(Box::new(Office::Mail(MailView {
+                    items: Vec::new(),
+                    selected: 0,
+                    loading: true,
+                    error: None,
+                })));
+                vec![Effect::Office(OfficeRequest::LoadMail)]
+            }
+        }
+    }
+
+    fn officer_id(&mut self) -> Option<i64> {
+        match &self.officer {
+            Some(o) => Some(o.id),
+            None => {
+                self.flash(NO_OFFICER, true);
+                None
+            }
+        }
+    }
+
+    fn push_office(&mut self, m: OfficeModal) {
+        self.modals.push(Modal::Office(Box::new(m)));
+    }
+
+    fn office_error(&mut self, title: &str, e: String) {
+        self.modals.push(Modal::Message {
+            title: title.into(),
+            lines: vec![e],
+            error: true,
+        });
+    }
+
+    /// A key action on a back-office screen.
+    pub(super) fn office_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(office) = self.office_mut() else {
+            return Vec::new();
+        };
+        match office {
+            Office::Menu { selected } => match action {
+                Action::Up => move_sel(selected, OfficeItem::ALL.len(), -1),
+                Action::Down => move_sel(selected, OfficeItem::ALL.len(), 1),
+                Action::Open => {
+                    let item = OfficeItem::ALL[(*selected).min(OfficeItem::ALL.len() - 1)];
+                    return self.open_office_item(item);
+                }
+                Action::OfficePick(n) => {
+                    let Some(item) = OfficeItem::ALL.get(usize::from(n).wrapping_sub(1)) else {
+                        return Vec::new();
+                    };
+                    return self.open_office_item(*item);
+                }
+                Action::Back => {
+                    self.screen = Screen::Queue;
+                    self.flash = None;
+                    return vec![self.queue.search_effect(), Effect::LoadCounts];
+                }
+                _ => {}
+            },
+            Office::Receipts(_) => return self.receipts_action(action),
+            Office::Mail(_) => return self.mail_action(action),
+        }
+        Vec::new()
+    }
+
+    fn back_to_menu(&mut self, item: OfficeItem) {
+        let selected = OfficeItem::ALL.iter().position(|i| *i == item).unwrap_or(0);
+        self.screen = Screen::Office(Box::new(Office::Menu { selected }));
+        self.flash = None;
+    }
+
+    fn receipts_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(Office::Receipts(v)) = self.office_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::Back => self.back_to_menu(OfficeItem::Receipts),
+            Action::Refresh => {
+                v.loading = true;
+                return vec![Effect::Office(OfficeRequest::LoadReceipts)];
+            }
+            Action::SwitchField => {
+                v.pane = match v.pane {
+                    ReceiptPane::Pending => ReceiptPane::Batches,
+                    ReceiptPane::Batches => ReceiptPane::Pending,
+                }
+            }
+            Action::Up | Action::Down => {
+                let d = if action == Action::Up { -1 } else { 1 };
+                match v.pane {
+                    ReceiptPane::Pending => move_sel(&mut v.sel_pending, v.pending.len(), d),
+                    ReceiptPane::Batches => move_sel(&mut v.sel_batch, v.batches.len(), d),
+                }
+            }
+            Action::ToggleCursor => {
+                if v.pane != ReceiptPane::Pending {
+                    return Vec::new();
+                }
+                if let Some(c) = v.pending.get(v.sel_pending) {
+                    let id = c.id;
+                    if !v.marked.remove(&id) {
+                        v.marked.insert(id);
+                    }
+                    move_sel(&mut v.sel_pending, v.pending.len(), 1);
+                }
+            }
+            Action::MarkAll => {
+                if v.marked.len() == v.pending.len() {
+                    v.marked.clear();
+                } else {
+                    v.marked = v.pending.iter().map(|c| c.id).collect();
+                }
+            }
+            Action::NewBatch => {
+                if v.pending.is_empty() {
+                    self.flash("返送待ちの受領書はありません。", true);
+                    return Vec::new();
+                }
+                let cards = (!v.marked.is_empty()).then(|| v.marked.iter().copied().collect());
+                self.push_office(OfficeModal::Input {
+                    purpose: OfficeInputPurpose::NewReceiptBatch { cards },
+                    field: LineEdit::new(40),
+                    error: None,
+                });
+            }
+            Action::MarkSent | Action::ExportBatch | Action::ReopenBatch => {
+                let Some(b) = v.selected_batch().cloned() else {
+                    self.flash(
+                        "返送バッチがありません。先に n でバッチを作成してください。",
+                        true,
+                    );
+                    return Vec::new();
+                };
+                return self.batch_action(action, b);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn batch_action(&mut self, action: Action, b: ReturnBatch) -> Vec<Effect> {
+        use crate::store::backoffice::BatchStatus;
+        match action {
+            Action::MarkSent => {
+                if b.status != BatchStatus::Open {
+                    self.flash(
+                        format!(
+                            "バッチ {} は「{}」です。送付済にできるのは未送付のバッチだけです。",
+                            b.number,
+                            b.status.label()
+                        ),
+                        true,
+                    );
+                    return Vec::new();
+                }
+                self.push_office(OfficeModal::Confirm {
+                    purpose: OfficeConfirmPurpose::BatchSent {
+                        count: b.live_items().count(),
+                        number: b.number,
+                    },
+                });
+                Vec::new()
+            }
+            Action::ExportBatch => {
+                self.flash("送付状を書き出しています…", false);
+                vec![Effect::Office(OfficeRequest::ExportBatch {
+                    number: b.number,
+                })]
+            }
+            _ => {
+                if b.status == BatchStatus::Reopened {
+                    self.flash(
+                        format!("バッチ {} はすでに取り消されています。", b.number),
+                        true,
+                    );
+                    return Vec::new();
+                }
+                self.push_office(OfficeModal::Input {
+                    purpose: OfficeInputPurpose::ReopenBatch { number: b.number },
+                    field: LineEdit::new(100),
+                    error: None,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    fn mail_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(Office::Mail(v)) = self.office_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::Back => self.back_to_menu(OfficeItem::Mail),
+            Action::Refresh => {
+                v.loading = true;
+                return vec![Effect::Office(OfficeRequest::LoadMail)];
+            }
+            Action::Up => move_sel(&mut v.selected, v.items.len(), -1),
+            Action::Down => move_sel(&mut v.selected, v.items.len(), 1),
+            Action::MailDelivered | Action::MailReturned => {
+                let Some(item) = v.selected_item() else {
+                    self.flash("郵送中のカードはありません。", true);
+                    return Vec::new();
+                };
+                let card = Box::new(item.card.clone());
+                if action == Action::MailDelivered {
+                    self.push_office(OfficeModal::Confirm {
+                        purpose: OfficeConfirmPurpose::MailDelivered { card },
+                    });
+                } else {
+                    self.push_office(OfficeModal::Input {
+                        purpose: OfficeInputPurpose::MailReturned { card },
+                        field: LineEdit::new(100),
+                        error: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// A key action on a back-office dialog (the top modal).
+    pub(super) fn office_modal_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(Modal::Office(m)) = self.modals.last() else {
+            return Vec::new();
+        };
+        let m = (**m).clone();
+        match (m, action) {
+            (OfficeModal::Input { .. } | OfficeModal::Confirm { .. }, Action::No) => {
+                self.modals.pop();
+                Vec::new()
+            }
+            (OfficeModal::Input { purpose, field, .. }, Action::Yes) => {
+                self.office_input_done(purpose, field.value().trim().to_string())
+            }
+            (OfficeModal::Confirm { purpose }, Action::Yes) => {
+                let Some(officer_id) = self.officer_id() else {
+                    self.modals.pop();
+                    return Vec::new();
+                };
+                self.modals.pop();
+                let req = match purpose {
+                    OfficeConfirmPurpose::BatchSent { number, .. } => {
+                        self.flash("送付済を記録しています…", false);
+                        OfficeRequest::MarkBatchSent {
+                            number,
+                            on: self.today,
+                            officer_id,
+                        }
+                    }
+                    OfficeConfirmPurpose::MailDelivered { card } => {
+                        self.flash("配達済を記録しています…", false);
+                        OfficeRequest::MailDelivered {
+                            card: card.id,
+                            on: self.today,
+                            officer_id,
+                        }
+                    }
+                };
+                vec![Effect::Office(req)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn set_office_input_error(&mut self, msg: &str) {
+        if let Some(Modal::Office(m)) = self.modals.last_mut()
+            && let OfficeModal::Input { error, .. } = &mut **m
+        {
+            *error = Some(msg.to_string());
+        }
+    }
+
+    fn office_input_done(&mut self, purpose: OfficeInputPurpose, text: String) -> Vec<Effect> {
+        let Some(officer_id) = self.officer.as_ref().map(|o| o.id) else {
+            self.set_office_input_error(NO_OFFICER);
+            return Vec::new();
+        };
+        let req = match purpose {
+            OfficeInputPurpose::NewReceiptBatch { cards } => {
+                self.flash("返送バッチを作成しています…", false);
+                OfficeRequest::CreateReceiptBatch {
+                    cards,
+                    on: self.today,
+                    tracking_no: (!text.is_empty()).then_some(text),
+                    officer_id,
+                }
+            }
+            OfficeInputPurpose::ReopenBatch { number } => {
+                if text.is_empty() {
+                    self.set_office_input_error("訂正の理由を入力してください。");
+                    return Vec::new();
+                }
+                self.flash("訂正を記録しています…", false);
+                OfficeRequest::ReopenBatch {
+                    number,
+                    reason: text,
+                    officer_id,
+                }
+            }
+            OfficeInputPurpose::MailReturned { card } => {
+                if text.is_empty() {
+                    self.set_office_input_error(
+                        "返送の理由を入力してください（例: 保管期間経過）。",
+                    );
+                    return Vec::new();
+                }
+                self.flash("返送を記録しています…", false);
+                OfficeRequest::MailReturned {
+                    card: card.id,
+                    on: self.today,
+                    reason: text,
+                    officer_id,
+                }
+            }
+        };
+        self.modals.pop();
+        vec![Effect::Office(req)]
+    }
+
+    /// A store answer for the back office.
+    pub(super) fn office_loaded(&mut self, loaded: OfficeLoaded) -> Vec<Effect> {
+        match loaded {
+            OfficeLoaded::Receipts(result) => {
+                if let Some(Office::Receipts(v)) = self.office_mut() {
+                    v.loading = false;
+                    match result {
+                        Ok((pending, batches)) => {
+                            v.marked.retain(|id| pending.iter().any(|c| c.id == *id));
+                            v.pending = pending;
+                            v.batches = batches;
+                            v.sel_pending = v.sel_pending.min(v.pending.len().saturating_sub(1));
+                            v.sel_batch = v.sel_batch.min(v.batches.len().saturating_sub(1));
+                            v.error = None;
+                        }
+                        Err(e) => v.error = Some(e),
+                    }
+                }
+                Vec::new()
+            }
+            OfficeLoaded::Batch { change, result } => match result {
+                Ok(b) => {
+                    let n = b.live_items().count();
+                    let msg = match change {
+                        BatchChange::Created => format!(
+                            "返送バッチ {} を作成しました（受領書 {n} 通）。o で送付状を書き出せます。",
+                            b.number
+                        ),
+                        BatchChange::Sent => {
+                            format!("バッチ {} を送付済にしました（{n} 件）。", b.number)
+                        }
+                        BatchChange::Reopened => format!(
+                            "バッチ {} を取り消しました（訂正）。受領書は再びバッチに入れられます。",
+                            b.number
+                        ),
+                    };
+                    self.flash(msg, false);
+                    if let Some(Office::Receipts(v)) = self.office_mut() {
+                        v.marked.clear();
+                        if change == BatchChange::Created {
+                            v.pane = ReceiptPane::Batches;
+                            v.sel_batch = 0;
+                        }
+                        v.loading = true;
+                        return vec![Effect::Office(OfficeRequest::LoadReceipts)];
+                    }
+                    Vec::new()
+                }
+                Err(e) => {
+                    let title = match change {
+                        BatchChange::Created => "バッチを作成できませんでした",
+                        BatchChange::Sent => "送付済にできませんでした",
+                        BatchChange::Reopened => "訂正できませんでした",
+                    };
+                    self.flash = None;
+                    self.office_error(title, e);
+                    Vec::new()
+                }
+            },
+            OfficeLoaded::Exported(result) => {
+                match result {
+                    Ok(files) => {
+                        let msg = match files.first() {
+                            Some(f) => format!("送付状を書き出しました: {f}"),
+                            None => "書き出しました。".to_string(),
+                        };
+                        self.flash(msg, false);
+                        if let Some(Office::Receipts(v)) = self.office_mut() {
+                            v.exported = files;
+                        }
+                    }
+                    Err(e) => {
+                        self.flash = None;
+                        self.office_error("書き出せませんでした", e);
+                    }
+                }
+                Vec::new()
+            }
+            OfficeLoaded::Mail(result) => {
+                if let Some(Office::Mail(v)) = self.office_mut() {
+                    v.loading = false;
+                    match result {
+                        Ok(items) => {
+                            v.items = items;
+                            v.selected = v.selected.min(v.items.len().saturating_sub(1));
+                            v.error = None;
+                        }
+                        Err(e) => v.error = Some(e),
+                    }
+                }
+                Vec::new()
+            }
+            OfficeLoaded::MailRecorded { delivered, result } => match result {
+                Ok(rec) => {
+                    let msg = if delivered {
+                        format!(
+                            "{}（カードID {}）を配達済にしました。",
+                            rec.name, rec.card_id
+                        )
+                    } else {
+                        format!(
+                            "{}（カードID {}）の返送を記録しました。カードは「{}」に戻りました。",
+                            rec.name,
+                            rec.card_id,
+                            rec.state.label()
+                        )
+                    };
+                    self.flash(msg, false);
+                    let mut fx = vec![Effect::LoadCounts];
+                    if let Some(Office::Mail(v)) = self.office_mut() {
+                        v.loading = true;
+                        fx.push(Effect::Office(OfficeRequest::LoadMail));
+                    }
+                    fx
+                }
+                Err(e) => {
+                    self.flash = None;
+                    let title = if delivered {
+                        "配達済にできませんでした"
+                    } else {
+                        "返送を記録できませんでした"
+                    };
+                    self.office_error(title, e);
+                    Vec::new()
+                }
+            },
+        }
+    }
+}
+
+impl From<OfficeLoaded> for Loaded {
+    fn from(l: OfficeLoaded) -> Self {
+        Loaded::Office(l)
+    }
+}

@@ -1,0 +1,137 @@
+//! The store side of the 業務メニュー: runs an [`OfficeRequest`] on the store thread and
+//! answers with an [`OfficeLoaded`]. Files go into `exports/` next to the database,
+//! owner-only and atomically (`export::write_private_atomic`).
+
+use std::path::{Path, PathBuf};
+
+use crate::app::office::{BatchChange, OfficeLoaded, OfficeRequest};
+use crate::export::{self, CsvEncoding};
+use crate::store::backoffice::BatchKind;
+use crate::store::{Store, StoreError};
+
+/// What the back office needs besides the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeEnv {
+    /// Folder for cover lists and reports (`exports/` next to the database).
+    pub exports_dir: PathBuf,
+    /// Printed on cover lists and reports.
+    pub desk_name: String,
+}
+
+impl OfficeEnv {
+    /// The env for a database file: `exports/` in the same folder.
+    pub fn for_db(db: &Path, desk_name: &str) -> OfficeEnv {
+        let dir = db
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        OfficeEnv {
+            exports_dir: dir.join("exports"),
+            desk_name: desk_name.to_string(),
+        }
+    }
+}
+
+fn err(e: StoreError) -> String {
+    e.to_string()
+}
+
+/// Run one back-office request against the store.
+pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoaded {
+    match req {
+        OfficeRequest::LoadReceipts => OfficeLoaded::Receipts(
+            store
+                .pending_receipts()
+                .and_then(|p| Ok((p, store.return_batches(Some(BatchKind::Receipts))?)))
+                .map_err(err),
+        ),
+        OfficeRequest::CreateReceiptBatch {
+            cards,
+            on,
+            tracking_no,
+            officer_id,
+        } => OfficeLoaded::Batch {
+            change: BatchChange::Created,
+            result: store
+                .create_receipt_batch(
+                    cards.as_deref(),
+                    on,
+                    tracking_no.as_deref(),
+                    Some(officer_id),
+                )
+                .map_err(err),
+        },
+        OfficeRequest::MarkBatchSent {
+            number,
+            on,
+            officer_id,
+        } => OfficeLoaded::Batch {
+            change: BatchChange::Sent,
+            result: store
+                .mark_batch_sent(&number, on, None, Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::ReopenBatch {
+            number,
+            reason,
+            officer_id,
+        } => OfficeLoaded::Batch {
+            change: BatchChange::Reopened,
+            result: store
+                .reopen_batch(&number, &reason, Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::ExportBatch { number } => {
+            OfficeLoaded::Exported(export_batch(store, env, &number))
+        }
+        OfficeRequest::LoadMail => OfficeLoaded::Mail(store.mailed_cards().map_err(err)),
+        OfficeRequest::MailDelivered {
+            card,
+            on,
+            officer_id,
+        } => OfficeLoaded::MailRecorded {
+            delivered: true,
+            result: store
+                .record_mail_delivered(card, on, Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::MailReturned {
+            card,
+            on,
+            reason,
+            officer_id,
+        } => OfficeLoaded::MailRecorded {
+            delivered: false,
+            result: store
+                .record_mail_returned(card, on, &reason, Some(officer_id))
+                .map_err(err),
+        },
+    }
+}
+
+/// A file name safe on every file system (batch numbers are ASCII already).
+fn file_stem(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Write the cover list of a batch as HTML and CSV (UTF-8 with BOM: every name maps).
+fn export_batch(store: &Store, env: &OfficeEnv, number: &str) -> Result<Vec<String>, String> {
+    let b = store.require_batch(number).map_err(err)?;
+    let stem = format!("{}-{}", b.kind.as_str(), file_stem(&b.number));
+    let html = env.exports_dir.join(format!("{stem}.html"));
+    let csv = env.exports_dir.join(format!("{stem}.csv"));
+    export::write_html(&html, &export::batch_cover_html(&b, &env.desk_name))
+        .map_err(|e| e.to_string())?;
+    export::write_csv(&csv, &export::batch_table(&b), CsvEncoding::Utf8Bom)
+        .map_err(|e| e.to_string())?;
+    tracing::info!(batch_id = b.id, "batch cover list exported");
+    Ok(vec![html.display().to_string(), csv.display().to_string()])
+}

@@ -1,0 +1,415 @@
+//! 業務メニュー screens and their dialogs (rendering only).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::text::{display, fit};
+use super::theme::{self, Glyphs};
+use super::{boxed, clear_area, draw_field, render_para};
+use crate::app::App;
+use crate::app::office::{
+    MailView, Office, OfficeConfirmPurpose, OfficeInputPurpose, OfficeItem, OfficeModal,
+    ReceiptPane, ReceiptsView,
+};
+use crate::store::backoffice::BatchStatus;
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn header(cells: &[&'static str]) -> Row<'static> {
+    Row::new(
+        cells
+            .iter()
+            .map(|h| Cell::from(Span::styled(*h, theme::title())))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn date_text(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Draw the back-office screen.
+pub fn draw(frame: &mut Frame, app: &App, o: &Office, area: Rect, g: &Glyphs) -> Option<Position> {
+    match o {
+        Office::Menu { selected } => draw_menu(frame, *selected, area, g),
+        Office::Receipts(v) => draw_receipts(frame, app, v, area, g),
+        Office::Mail(v) => draw_mail(frame, app, v, area, g),
+    }
+    None
+}
+
+fn draw_menu(frame: &mut Frame, selected: usize, area: Rect, g: &Glyphs) {
+    let block = boxed("業務メニュー", g);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![
+        Line::styled(
+            " 業務を選んで Enter（数字キーでも選べます）。Esc で受付待ち一覧に戻ります。",
+            theme::dim(),
+        ),
+        Line::from(""),
+    ];
+    for (i, item) in OfficeItem::ALL.iter().enumerate() {
+        let on = i == selected;
+        let ptr = if on { g.pointer } else { " " };
+        let style = if on { theme::selected() } else { Style::new() };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {ptr} "), style),
+            Span::styled(format!("{}", i + 1), theme::key()),
+            Span::styled(format!(" {}", item.label()), style),
+        ]));
+        lines.push(Line::styled(
+            format!("       {}", item.description()),
+            theme::dim(),
+        ));
+    }
+    render_para(frame, inner, lines);
+}
+
+fn status_line(loading: bool, error: &Option<String>) -> Option<Line<'static>> {
+    if let Some(e) = error {
+        return Some(Line::styled(
+            format!(" 読み込めませんでした: {e}"),
+            theme::error(),
+        ));
+    }
+    loading.then(|| Line::styled(" 読み込み中…", theme::dim()))
+}
+
+fn draw_receipts(frame: &mut Frame, app: &App, v: &ReceiptsView, area: Rect, g: &Glyphs) {
+    let [help, top, bottom, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Percentage(50),
+        Constraint::Min(4),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let hint = if v.marked.is_empty() {
+        " Space で印を付けて n で返送バッチ（印がなければ全件）。Tab でバッチ一覧へ。"
+    } else {
+        " n で印を付けた受領書だけの返送バッチを作ります。a で全件に印/解除。"
+    };
+    render_para(frame, help, vec![Line::styled(hint, theme::dim())]);
+
+    // Pending receipts.
+    let title = format!(
+        "返送待ちの受領書 {}通（印 {}）",
+        v.pending.len(),
+        v.marked.len()
+    );
+    let focus_pending = v.pane == ReceiptPane::Pending;
+    let block = boxed(&title, g).border_style(if focus_pending {
+        theme::title()
+    } else {
+        theme::dim()
+    });
+    let inner = block.inner(top);
+    frame.render_widget(block, top);
+    if let Some(l) = status_line(v.loading && v.pending.is_empty(), &v.error) {
+        frame.render_widget(Paragraph::new(l), inner);
+    } else if v.pending.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                " 返送待ちの受領書はありません。",
+                theme::dim(),
+            )),
+            inner,
+        );
+    } else {
+        let wide = inner.width >= 100;
+        let name_w: u16 = if wide { 20 } else { 14 };
+        let kana_w: u16 = if wide { 24 } else { 16 };
+        let rows = v.pending.iter().map(|c| {
+            Row::new(vec![
+                Cell::from(g.check(v.marked.contains(&c.id))),
+                Cell::from(display(&c.card_id)),
+                Cell::from(fit(&display(&c.name), usize::from(name_w))),
+                Cell::from(fit(&display(&c.kana), usize::from(kana_w))),
+                Cell::from(format!("{:>4}日", (app.today - c.arrived_on).num_days())),
+            ])
+        });
+        let t = Table::new(
+            rows,
+            [
+                Constraint::Length(3),
+                Constraint::Length(14),
+                Constraint::Length(name_w),
+                Constraint::Length(kana_w),
+                Constraint::Min(6),
+            ],
+        )
+        .header(header(&["印", "カードID", "氏名", "フリガナ", "到着から"]))
+        .column_spacing(1)
+        .row_highlight_style(if focus_pending {
+            theme::selected()
+        } else {
+            Style::new()
+        })
+        .highlight_symbol(format!("{} ", if focus_pending { g.pointer } else { " " }));
+        let mut st = TableState::default();
+        st.select(Some(v.sel_pending));
+        frame.render_stateful_widget(t, inner, &mut st);
+    }
+
+    // Batches.
+    let focus_batches = v.pane == ReceiptPane::Batches;
+    let title = format!("返送バッチ {}件", v.batches.len());
+    let block = boxed(&title, g).border_style(if focus_batches {
+        theme::title()
+    } else {
+        theme::dim()
+    });
+    let inner = block.inner(bottom);
+    frame.render_widget(block, bottom);
+    if v.batches.is_empty() {
+        if !v.loading {
+            frame.render_widget(
+                Paragraph::new(Line::styled(" まだバッチはありません。", theme::dim())),
+                inner,
+            );
+        }
+    } else {
+        let rows = v.batches.iter().map(|b| {
+            let st = match b.status {
+                BatchStatus::Open => theme::warn(),
+                BatchStatus::Sent => theme::ok(),
+                BatchStatus::Reopened => theme::dim(),
+            };
+            Row::new(vec![
+                Cell::from(b.number.clone()),
+                Cell::from(date_text(b.created_on)),
+                Cell::from(format!("{:>3}通", b.live_items().count())),
+                Cell::from(Span::styled(b.status.label(), st)),
+                Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
+                Cell::from(fit(&display(b.tracking_no.as_deref().unwrap_or("")), 16)),
+            ])
+        });
+        let t = Table::new(
+            rows,
+            [
+                Constraint::Length(12),
+                Constraint::Length(10),
+                Constraint::Length(5),
+                Constraint::Length(12),
+                Constraint::Length(10),
+                Constraint::Min(8),
+            ],
+        )
+        .header(header(&[
+            "番号",
+            "作成日",
+            "件数",
+            "状態",
+            "送付日",
+            "追跡番号",
+        ]))
+        .column_spacing(1)
+        .row_highlight_style(if focus_batches {
+            theme::selected()
+        } else {
+            Style::new()
+        })
+        .highlight_symbol(format!("{} ", if focus_batches { g.pointer } else { " " }));
+        let mut st = TableState::default();
+        st.select(Some(v.sel_batch));
+        frame.render_stateful_widget(t, inner, &mut st);
+    }
+    let foot_line = match v.exported.first() {
+        Some(f) => Line::from(vec![
+            Span::styled(" 出力先: ", theme::dim()),
+            Span::raw(f.clone()),
+        ]),
+        None => Line::styled(
+            " バッチを選んで s 送付済 / o 送付状（HTML・CSV）出力 / r 訂正",
+            theme::dim(),
+        ),
+    };
+    render_para(frame, foot, vec![foot_line]);
+}
+
+fn draw_mail(frame: &mut Frame, app: &App, v: &MailView, area: Rect, g: &Glyphs) {
+    let [help, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    render_para(
+        frame,
+        help,
+        vec![Line::styled(
+            " 配達結果が分かったら d 配達済、u 返送（不達・カードは交付待ちに戻ります）。",
+            theme::dim(),
+        )],
+    );
+    let title = format!("郵送中のカード {}件", v.items.len());
+    let block = boxed(&title, g);
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    if let Some(l) = status_line(v.loading && v.items.is_empty(), &v.error) {
+        frame.render_widget(Paragraph::new(l), inner);
+        return;
+    }
+    if v.items.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(" 郵送中のカードはありません。", theme::dim())),
+            inner,
+        );
+        return;
+    }
+    let wide = inner.width >= 100;
+    let name_w: u16 = if wide { 20 } else { 12 };
+    let rows = v.items.iter().map(|m| {
+        let days = m
+            .dispatch_date
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(|d| format!("{:>3}日", (app.today - d).num_days()))
+            .unwrap_or_default();
+        Row::new(vec![
+            Cell::from(display(m.dispatch_date.as_deref().unwrap_or("-"))),
+            Cell::from(display(m.tracking_no.as_deref().unwrap_or("（なし）"))),
+            Cell::from(display(&m.card.card_id)),
+            Cell::from(fit(&display(&m.card.name), usize::from(name_w))),
+            Cell::from(days),
+        ])
+    });
+    let t = Table::new(
+        rows,
+        [
+            Constraint::Length(10),
+            Constraint::Length(16),
+            Constraint::Length(13),
+            Constraint::Length(name_w),
+            Constraint::Min(5),
+        ],
+    )
+    .header(header(&[
+        "発送日",
+        "お問い合わせ番号",
+        "カードID",
+        "氏名",
+        "経過",
+    ]))
+    .column_spacing(1)
+    .row_highlight_style(theme::selected())
+    .highlight_symbol(format!("{} ", g.pointer));
+    let mut st = TableState::default();
+    st.select(Some(v.selected));
+    frame.render_stateful_widget(t, inner, &mut st);
+}
+
+/// Draw a back-office dialog; returns the caret of its field.
+pub fn draw_modal(
+    frame: &mut Frame,
+    _app: &App,
+    m: &OfficeModal,
+    area: Rect,
+    g: &Glyphs,
+) -> Option<Position> {
+    match m {
+        OfficeModal::Input {
+            purpose,
+            field,
+            error,
+        } => {
+            let (title, lines, label, hint): (&str, Vec<String>, &str, &str) = match purpose {
+                OfficeInputPurpose::NewReceiptBatch { cards } => (
+                    "返送バッチの作成",
+                    vec![
+                        match cards {
+                            Some(c) => {
+                                format!("印を付けた受領書 {} 通でバッチを作ります。", c.len())
+                            }
+                            None => "返送待ちの受領書すべてでバッチを作ります。".to_string(),
+                        },
+                        "追跡番号があれば入力してください（後からでも構いません）。".into(),
+                    ],
+                    "追跡番号（任意）",
+                    "Enter で作成、Esc でやめる",
+                ),
+                OfficeInputPurpose::ReopenBatch { number } => (
+                    "バッチの訂正",
+                    vec![
+                        format!("バッチ {number} を取り消し、受領書を返送待ちに戻します。"),
+                        "訂正は監査記録に残ります。理由を入力してください。".into(),
+                    ],
+                    "理由（必須）",
+                    "Enter で訂正を記録、Esc でやめる",
+                ),
+                OfficeInputPurpose::MailReturned { card } => (
+                    "返送（不達）の記録",
+                    vec![
+                        format!("{}（カードID {}）", card.name, card.card_id),
+                        "カードは「交付待ち」に戻ります。返送の理由を入力してください。".into(),
+                    ],
+                    "理由（必須。例: 保管期間経過）",
+                    "Enter で記録、Esc でやめる",
+                ),
+            };
+            let r = centered(area, 72, 12);
+            clear_area(frame, r);
+            let block = boxed(title, g).border_style(theme::warn());
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [top, f, bottom] = Layout::vertical([
+                Constraint::Length(4),
+                Constraint::Length(3),
+                Constraint::Min(1),
+            ])
+            .areas(inner);
+            let mut out = vec![Line::from("")];
+            out.extend(lines.into_iter().map(|l| Line::from(format!(" {l}"))));
+            render_para(frame, top, out);
+            let c = draw_field(frame, f, label, field, true, g);
+            let msg = match error {
+                Some(e) => Line::styled(format!(" {e}"), theme::error()),
+                None => Line::styled(format!(" {hint}"), theme::dim()),
+            };
+            render_para(frame, bottom, vec![msg]);
+            c
+        }
+        OfficeModal::Confirm { purpose } => {
+            let (title, lines) = match purpose {
+                OfficeConfirmPurpose::BatchSent { number, count } => (
+                    "送付済の記録",
+                    vec![
+                        format!("バッチ {number}（{count} 件）を本日送付済にしますか？"),
+                        "受領書は「返送済」になります。".to_string(),
+                    ],
+                ),
+                OfficeConfirmPurpose::MailDelivered { card } => (
+                    "配達済の記録",
+                    vec![
+                        format!("{}（カードID {}）", card.name, card.card_id),
+                        "本日配達済として記録しますか？".to_string(),
+                    ],
+                ),
+            };
+            let r = centered(area, 64, 9);
+            clear_area(frame, r);
+            let block = boxed(title, g).border_style(theme::warn());
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let mut out = vec![Line::from("")];
+            out.extend(lines.into_iter().map(|l| Line::from(format!(" {l}"))));
+            out.push(Line::from(""));
+            out.push(Line::from(vec![
+                Span::raw(" "),
+                Span::styled("y", theme::key()),
+                Span::raw(" 記録する   "),
+                Span::styled("Esc", theme::key()),
+                Span::raw(" やめる"),
+            ]));
+            render_para(frame, inner, out);
+            None
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! 業務メニュー: flows through `App::handle` (what the officer does and what the app asks the
+//! runtime to do), and the runtime's office jobs against a real store.
+
+mod office_support;
+
+use crossterm::event::KeyCode;
+use kofu::app::office::{BatchChange, Office, OfficeLoaded, OfficeModal, ReceiptPane};
+use kofu::app::{App, Context, Effect, Event, Loaded, Modal, OfficeRequest, Screen};
+use kofu::domain::handover::HandoverRoute;
+use kofu::domain::{CardState, ReceiptStatus};
+use kofu::runtime::office::{OfficeEnv, run};
+use kofu::store::backoffice::BatchStatus;
+use kofu::ui::render_to_text;
+use kofu::ui::scenes::office::{
+    answer_office, sample_mail_items, sample_pending_receipts, sample_receipt_batches,
+};
+use kofu::ui::scenes::{ch, feed, press, sample_app, today};
+use office_support::{commit, mail, store_in};
+
+fn office_requests(fx: &[Effect]) -> Vec<OfficeRequest> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Office(r) => Some(r.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn typed(app: &mut App, s: &str) -> Vec<Effect> {
+    feed(app, s.chars().map(ch))
+}
+
+fn loaded(app: &mut App, l: OfficeLoaded) -> Vec<Effect> {
+    app.handle(Event::Loaded(Loaded::Office(l)))
+}
+
+/// The queue, F12, the receipts screen with its lists loaded.
+fn receipts_app() -> App {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(12)));
+    let fx = app.handle(ch('1'));
+    assert_eq!(office_requests(&fx), vec![OfficeRequest::LoadReceipts]);
+    answer_office(&mut app, &fx);
+    app
+}
+
+fn top_error(app: &App) -> Option<String> {
+    match app.modals.last() {
+        Some(Modal::Message { lines, error, .. }) if *error => Some(lines.join(" ")),
+        _ => None,
+    }
+}
+
+#[test]
+fn f12_opens_the_menu_and_esc_goes_back_to_the_queue() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(12)));
+    assert_eq!(app.context(), Context::OfficeMenu);
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("受領書返送"), "{text}");
+    assert!(text.contains("本人限定受取郵便"), "{text}");
+    // Menu keys are not typed into the (hidden) queue search.
+    app.handle(press(KeyCode::Down));
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(office_requests(&fx), vec![OfficeRequest::LoadMail]);
+    assert_eq!(app.context(), Context::OfficeMail);
+    app.handle(press(KeyCode::Esc));
+    assert_eq!(app.context(), Context::OfficeMenu);
+    let fx = app.handle(press(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Queue));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Search(_))));
+    assert_eq!(app.queue.search.value(), "");
+}
+
+#[test]
+fn a_receipt_batch_of_the_marked_receipts_with_a_tracking_number() {
+    let mut app = receipts_app();
+    let pending = sample_pending_receipts();
+    // Mark the first and the third.
+    feed(&mut app, [ch(' '), press(KeyCode::Down), ch(' ')]);
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("（印 2）"), "{text}");
+    app.handle(ch('n'));
+    assert_eq!(app.context(), Context::OfficeInput);
+    // Letters go into the field, not to the screen's shortcuts.
+    typed(&mut app, "12345678901s");
+    app.handle(press(KeyCode::Backspace));
+    typed(&mut app, "2");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::CreateReceiptBatch {
+            cards: Some(vec![pending[0].id, pending[2].id]),
+            on: today(),
+            tracking_no: Some("123456789012".into()),
+            officer_id: 1,
+        }]
+    );
+    assert!(app.modals.is_empty());
+    // The store made it: the batch list is reloaded and gets the cursor.
+    let mut b = sample_receipt_batches().remove(0);
+    b.number = "R2026-0003".into();
+    let fx = loaded(
+        &mut app,
+        OfficeLoaded::Batch {
+            change: BatchChange::Created,
+            result: Ok(b),
+        },
+    );
+    assert_eq!(office_requests(&fx), vec![OfficeRequest::LoadReceipts]);
+    let flash = app.flash.clone().expect("a message");
+    assert!(
+        flash.text.contains("R2026-0003") && !flash.error,
+        "{flash:?}"
+    );
+    let Some(Office::Receipts(v)) = app.office() else {
+        panic!("receipts screen")
+    };
+    assert_eq!(v.pane, ReceiptPane::Batches);
+    assert!(v.marked.is_empty());
+}
+
+#[test]
+fn no_mark_means_every_pending_receipt_and_a_refusal_is_shown() {
+    let mut app = receipts_app();
+    app.handle(ch('n'));
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::CreateReceiptBatch {
+            cards: None,
+            on: today(),
+            tracking_no: None,
+            officer_id: 1,
+        }]
+    );
+    loaded(
+        &mut app,
+        OfficeLoaded::Batch {
+            change: BatchChange::Created,
+            result: Err(
+                "カード D2610000123 には返送待ちの受領書がありません（受領書: 返送済）".into(),
+            ),
+        },
+    );
+    let err = top_error(&app).expect("an error dialog");
+    assert!(err.contains("返送待ちの受領書がありません"), "{err}");
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("バッチを作成できませんでした"), "{text}");
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(app.context(), Context::OfficeReceipts);
+}
+
+#[test]
+fn mark_sent_asks_first_and_only_for_an_open_batch() {
+    let mut app = receipts_app();
+    let batches = sample_receipt_batches();
+    app.handle(press(KeyCode::Tab));
+    // The first batch is open.
+    app.handle(ch('s'));
+    assert_eq!(app.context(), Context::OfficeConfirm);
+    // Esc keeps everything as it was.
+    assert!(app.handle(press(KeyCode::Esc)).is_empty());
+    app.handle(ch('s'));
+    let fx = app.handle(ch('y'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::MarkBatchSent {
+            number: batches[0].number.clone(),
+            on: today(),
+            officer_id: 1,
+        }]
+    );
+    // The second one is already sent: refused without a dialog.
+    app.handle(press(KeyCode::Down));
+    let fx = app.handle(ch('s'));
+    assert!(fx.is_empty());
+    assert!(app.modals.is_empty());
+    let flash = app.flash.clone().expect("a message");
+    assert!(flash.error && flash.text.contains("送付済"), "{flash:?}");
+}
+
+#[test]
+fn reopening_a_sent_batch_needs_a_reason() {
+    let mut app = receipts_app();
+    let batches = sample_receipt_batches();
+    assert_eq!(batches[1].status, BatchStatus::Sent);
+    feed(
+        &mut app,
+        [press(KeyCode::Tab), press(KeyCode::Down), ch('r')],
+    );
+    assert_eq!(app.context(), Context::OfficeInput);
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(fx.is_empty(), "no reason, no correction");
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("訂正の理由を入力してください"), "{text}");
+    typed(&mut app, "件数の誤り");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ReopenBatch {
+            number: batches[1].number.clone(),
+            reason: "件数の誤り".into(),
+            officer_id: 1,
+        }]
+    );
+    loaded(
+        &mut app,
+        OfficeLoaded::Batch {
+            change: BatchChange::Reopened,
+            result: Err("担当者 1 は無効化されています。別の担当者を選んでください".into()),
+        },
+    );
+    assert!(top_error(&app).is_some_and(|e| e.contains("無効化")));
+}
+
+#[test]
+fn the_cover_list_export_shows_where_the_files_went() {
+    let mut app = receipts_app();
+    app.handle(press(KeyCode::Tab));
+    let fx = app.handle(ch('o'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ExportBatch {
+            number: "R2026-0002".into()
+        }]
+    );
+    loaded(
+        &mut app,
+        OfficeLoaded::Exported(Ok(vec![
+            "/srv/kofu/exports/receipts-R2026-0002.html".into(),
+            "/srv/kofu/exports/receipts-R2026-0002.csv".into(),
+        ])),
+    );
+    let text = render_to_text(&app, 120, 40);
+    assert!(
+        text.contains("/srv/kofu/exports/receipts-R2026-0002.html"),
+        "{text}"
+    );
+    loaded(
+        &mut app,
+        OfficeLoaded::Exported(Err("ファイルを書き込めません: /x: Permission denied".into())),
+    );
+    assert!(top_error(&app).is_some_and(|e| e.contains("書き込めません")));
+}
+
+#[test]
+fn without_an_officer_nothing_is_recorded() {
+    let mut app = receipts_app();
+    app.officer = None;
+    app.handle(ch('n'));
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(office_requests(&fx).is_empty());
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("担当者が選ばれていません"), "{text}");
+}
+
+#[test]
+fn mail_delivered_and_returned_with_a_reason() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(12)));
+    let fx = app.handle(ch('2'));
+    answer_office(&mut app, &fx);
+    let items = sample_mail_items();
+    app.handle(ch('d'));
+    assert_eq!(app.context(), Context::OfficeConfirm);
+    let fx = app.handle(ch('y'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::MailDelivered {
+            card: items[0].card.id,
+            on: today(),
+            officer_id: 1,
+        }]
+    );
+    let mut rec = items[0].card.clone();
+    rec.state = CardState::Delivered;
+    let fx = loaded(
+        &mut app,
+        OfficeLoaded::MailRecorded {
+            delivered: true,
+            result: Ok(rec),
+        },
+    );
+    assert!(fx.contains(&Effect::Office(OfficeRequest::LoadMail)));
+    assert!(fx.contains(&Effect::LoadCounts));
+
+    app.handle(press(KeyCode::Down));
+    app.handle(ch('u'));
+    assert!(app.handle(press(KeyCode::Enter)).is_empty());
+    assert!(matches!(
+        app.modals.last().map(|m| match m {
+            Modal::Office(o) => (**o).clone(),
+            _ => panic!("office modal"),
+        }),
+        Some(OfficeModal::Input { error: Some(_), .. })
+    ));
+    typed(&mut app, "保管期間経過");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::MailReturned {
+            card: items[1].card.id,
+            on: today(),
+            reason: "保管期間経過".into(),
+            officer_id: 1,
+        }]
+    );
+    loaded(
+        &mut app,
+        OfficeLoaded::MailRecorded {
+            delivered: false,
+            result: Err("カード D2610000127 は郵送中ではありません（状態: 郵送済）".into()),
+        },
+    );
+    let err = top_error(&app).expect("error dialog");
+    assert!(err.contains("郵送中ではありません"), "{err}");
+}
+
+// ---- the runtime's office jobs against a real store -----------------------------------------
+
+#[test]
+fn runtime_makes_sends_exports_and_reopens_a_receipt_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path(), 4, today());
+    let officer = store.add_officer("受付 一郎").unwrap().id;
+    let cards: Vec<_> = (0..4).map(|i| office_support::card(&store, i)).collect();
+    for c in &cards[..3] {
+        store
+            .commit_handover(&commit(c.id, HandoverRoute::CounterWithReceipt), None)
+            .unwrap();
+    }
+    store
+        .commit_handover(&commit(cards[3].id, mail("123456789012")), None)
+        .unwrap();
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    assert_eq!(env.exports_dir, dir.path().join("exports"));
+
+    let OfficeLoaded::Receipts(Ok((pending, batches))) =
+        run(&mut store, &env, OfficeRequest::LoadReceipts)
+    else {
+        panic!("receipts")
+    };
+    assert_eq!(pending.len(), 3);
+    assert!(batches.is_empty());
+
+    // The app's flow decides the request; the runtime runs it.
+    let mut app = sample_app(false);
+    app.officer = Some(kofu::app::OfficerInfo {
+        id: officer,
+        name: "受付 一郎".into(),
+    });
+    app.handle(press(KeyCode::F(12)));
+    app.handle(ch('1'));
+    loaded(&mut app, OfficeLoaded::Receipts(Ok((pending, batches))));
+    feed(&mut app, [ch(' '), ch(' '), ch('n')]);
+    let fx = app.handle(press(KeyCode::Enter));
+    let req = office_requests(&fx).remove(0);
+    let answer = run(&mut store, &env, req);
+    let OfficeLoaded::Batch {
+        result: Ok(batch), ..
+    } = &answer
+    else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(batch.live_items().count(), 2);
+    let number = batch.number.clone();
+    let fx = loaded(&mut app, answer);
+    let reload = run(&mut store, &env, office_requests(&fx).remove(0));
+    loaded(&mut app, reload);
+    let text = render_to_text(&app, 120, 40);
+    assert!(text.contains("返送待ちの受領書 1通"), "{text}");
+    assert!(text.contains(&number), "{text}");
+
+    // Export: HTML and CSV, owner-only, named after the batch.
+    let OfficeLoaded::Exported(Ok(files)) = run(
+        &mut store,
+        &env,
+        OfficeRequest::ExportBatch {
+            number: number.clone(),
+        },
+    ) else {
+        panic!("export")
+    };
+    assert_eq!(files.len(), 2);
+    let html = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(html.contains(&number) && html.contains(&cards[0].card_id));
+    let csv = std::fs::read(&files[1]).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in &files {
+            let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{f}");
+        }
+    }
+
+    // Sent, then a second "sent" is refused with a Japanese message.
+    let sent = OfficeRequest::MarkBatchSent {
+        number: number.clone(),
+        on: today(),
+        officer_id: officer,
+    };
+    let OfficeLoaded::Batch { result: Ok(b), .. } = run(&mut store, &env, sent.clone()) else {
+        panic!("sent")
+    };
+    assert_eq!(b.status, BatchStatus::Sent);
+    assert_eq!(
+        store.card(cards[0].id).unwrap().unwrap().receipt,
+        Some(ReceiptStatus::ReturnedToJmaca)
+    );
+    let OfficeLoaded::Batch { result: Err(e), .. } = run(&mut store, &env, sent) else {
+        panic!("second send accepted")
+    };
+    assert!(e.contains("送付済にできません"), "{e}");
+
+    // Reopen: receipts back to pending.
+    let OfficeLoaded::Batch { result: Ok(b), .. } = run(
+        &mut store,
+        &env,
+        OfficeRequest::ReopenBatch {
+            number,
+            reason: "件数の誤り".into(),
+            officer_id: officer,
+        },
+    ) else {
+        panic!("reopen")
+    };
+    assert_eq!(b.status, BatchStatus::Reopened);
+    assert_eq!(store.pending_receipts().unwrap().len(), 3);
+
+    // Mail: returned without a reason is refused; delivered works once.
+    let OfficeLoaded::Mail(Ok(items)) = run(&mut store, &env, OfficeRequest::LoadMail) else {
+        panic!("mail")
+    };
+    assert_eq!(items.len(), 1);
+    let OfficeLoaded::MailRecorded { result: Err(e), .. } = run(
+        &mut store,
+        &env,
+        OfficeRequest::MailReturned {
+            card: cards[3].id,
+            on: today(),
+            reason: " ".into(),
+            officer_id: officer,
+        },
+    ) else {
+        panic!("blank reason accepted")
+    };
+    assert!(e.contains("返送の理由"), "{e}");
+    let delivered = OfficeRequest::MailDelivered {
+        card: cards[3].id,
+        on: today(),
+        officer_id: officer,
+    };
+    let OfficeLoaded::MailRecorded { result: Ok(r), .. } = run(&mut store, &env, delivered.clone())
+    else {
+        panic!("delivered")
+    };
+    assert_eq!(r.state, CardState::Delivered);
+    let OfficeLoaded::MailRecorded { result: Err(e), .. } = run(&mut store, &env, delivered) else {
+        panic!("delivered twice")
+    };
+    assert!(e.contains("郵送中ではありません"), "{e}");
+}
