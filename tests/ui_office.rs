@@ -463,3 +463,212 @@ fn runtime_makes_sends_exports_and_reopens_a_receipt_batch() {
     };
     assert!(e.contains("郵送中ではありません"), "{e}");
 }
+
+// ---- 予約 ------------------------------------------------------------------------------------
+
+#[test]
+fn start_and_refresh_load_todays_and_tomorrows_appointments_for_the_band() {
+    let mut app = sample_app(false);
+    let fx = app.start();
+    let upcoming = OfficeRequest::LoadUpcoming {
+        from: today(),
+        to: today() + chrono::Days::new(2),
+    };
+    assert!(office_requests(&fx).contains(&upcoming));
+    assert!(office_requests(&app.handle(press(KeyCode::F(5)))).contains(&upcoming));
+    answer_office(&mut app, &fx);
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("本日・明日の予約 3件"), "{text}");
+    assert!(text.contains("今日 10:30  山田 太郎"), "{text}");
+    assert!(text.contains("明日 09:15  神楽坂 三十四"), "{text}");
+    // A new day reloads the band.
+    let fx = app.handle(Event::Today(today() + chrono::Days::new(1)));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadUpcoming {
+            from: today() + chrono::Days::new(1),
+            to: today() + chrono::Days::new(3),
+        }]
+    );
+}
+
+#[test]
+fn f9_sets_an_appointment_for_the_selected_card_in_any_date_form() {
+    let mut app = sample_app(false);
+    let recs = kofu::ui::scenes::sample_records();
+    app.handle(press(KeyCode::Down));
+    app.handle(press(KeyCode::F(9)));
+    assert_eq!(app.context(), Context::OfficeAppointment);
+    // A bad date is refused in the dialog.
+    typed(&mut app, "R8.13.1");
+    app.handle(press(KeyCode::Tab));
+    typed(&mut app, "10:30");
+    assert!(office_requests(&app.handle(press(KeyCode::Enter))).is_empty());
+    assert!(render_to_text(&app, 80, 24).contains("R8.13.1"));
+    // The date field has the focus again; a date in the past is refused too.
+    for _ in 0..7 {
+        app.handle(press(KeyCode::Backspace));
+    }
+    typed(&mut app, "令和8年11月24日");
+    assert!(office_requests(&app.handle(press(KeyCode::Enter))).is_empty());
+    assert!(render_to_text(&app, 80, 24).contains("過去の日付には予約できません"));
+    for _ in 0.."令和8年11月24日".chars().count() {
+        app.handle(press(KeyCode::Backspace));
+    }
+    // 和暦 with full-width digits; a wrong time is refused.
+    typed(&mut app, "Ｒ８．１２．１");
+    app.handle(press(KeyCode::Tab));
+    app.handle(press(KeyCode::Backspace));
+    typed(&mut app, "5");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::SetAppointment {
+            card: recs[1].id,
+            at: chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                .unwrap()
+                .and_hms_opt(10, 35, 0)
+                .unwrap(),
+            officer_id: 1,
+        }]
+    );
+    assert!(app.modals.is_empty());
+    let fx = loaded(
+        &mut app,
+        OfficeLoaded::AppointmentSaved {
+            name: recs[1].name.clone(),
+            at: None,
+            result: Err("カード D2610000124 は「交付済」のため予約できません".into()),
+        },
+    );
+    assert!(top_error(&app).is_some_and(|e| e.contains("予約できません")));
+    assert!(matches!(
+        office_requests(&fx)[..],
+        [OfficeRequest::LoadUpcoming { .. }]
+    ));
+}
+
+#[test]
+fn f8_in_the_dialog_clears_and_a_card_not_awaiting_cannot_be_booked() {
+    let mut app = sample_app(false);
+    let fx = [app.upcoming_effect()];
+    answer_office(&mut app, &fx);
+    app.handle(press(KeyCode::F(9)));
+    // The existing appointment is filled in.
+    let text = render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("2026-11-25") && text.contains("10:30"),
+        "{text}"
+    );
+    let fx = app.handle(press(KeyCode::F(8)));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ClearAppointment {
+            card: 1,
+            officer_id: 1
+        }]
+    );
+    // F2 to 交付済 cards: F9 explains instead of opening the dialog.
+    app.handle(press(KeyCode::F(2)));
+    let mut handed = kofu::ui::scenes::sample_records()[0].clone();
+    handed.state = CardState::HandedOver;
+    app.handle(Event::Loaded(Loaded::Search {
+        seq: app.queue.seq,
+        result: Ok(vec![handed]),
+    }));
+    app.handle(press(KeyCode::F(9)));
+    assert_eq!(app.context(), Context::Message);
+}
+
+#[test]
+fn the_day_list_moves_by_day_and_exports() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(12)));
+    let fx = app.handle(ch('3'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadDay { day: today() }]
+    );
+    answer_office(&mut app, &fx);
+    let fx = app.handle(press(KeyCode::Right));
+    let tomorrow = today() + chrono::Days::new(1);
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadDay { day: tomorrow }]
+    );
+    // A late answer for another day is ignored.
+    loaded(
+        &mut app,
+        OfficeLoaded::Day {
+            day: today(),
+            result: Ok(Vec::new()),
+        },
+    );
+    answer_office(&mut app, &fx);
+    let text = render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("（明日） 1件") && text.contains("神楽坂"),
+        "{text}"
+    );
+    let fx = app.handle(ch('o'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ExportDay { day: tomorrow }]
+    );
+    assert_eq!(
+        office_requests(&app.handle(ch('t'))),
+        vec![OfficeRequest::LoadDay { day: today() }]
+    );
+}
+
+#[test]
+fn runtime_sets_lists_exports_and_clears_appointments() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path(), 2, today());
+    let officer = store.add_officer("受付 一郎").unwrap().id;
+    let c = office_support::card(&store, 0);
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let at = today().and_hms_opt(15, 0, 0).unwrap();
+    let OfficeLoaded::AppointmentSaved { result: Ok(()), .. } = run(
+        &mut store,
+        &env,
+        OfficeRequest::SetAppointment {
+            card: c.id,
+            at,
+            officer_id: officer,
+        },
+    ) else {
+        panic!("set")
+    };
+    let OfficeLoaded::Upcoming(Ok(list)) = run(
+        &mut store,
+        &env,
+        OfficeRequest::LoadUpcoming {
+            from: today(),
+            to: today() + chrono::Days::new(2),
+        },
+    ) else {
+        panic!("upcoming")
+    };
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].at, at);
+    let OfficeLoaded::Exported(Ok(files)) =
+        run(&mut store, &env, OfficeRequest::ExportDay { day: today() })
+    else {
+        panic!("export")
+    };
+    let html = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(html.contains(&c.card_id) && html.contains("15:00"));
+    let clear = OfficeRequest::ClearAppointment {
+        card: c.id,
+        officer_id: officer,
+    };
+    assert!(matches!(
+        run(&mut store, &env, clear.clone()),
+        OfficeLoaded::AppointmentSaved { result: Ok(()), .. }
+    ));
+    let OfficeLoaded::AppointmentSaved { result: Err(e), .. } = run(&mut store, &env, clear) else {
+        panic!("cleared twice")
+    };
+    assert!(e.contains("予約がありません"), "{e}");
+}

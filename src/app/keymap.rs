@@ -43,10 +43,13 @@ pub enum Context {
     /// A back-office text dialog (tracking number, reason).
     OfficeInput,
     OfficeConfirm,
+    OfficeAppointments,
+    /// The appointment dialog (date and time fields).
+    OfficeAppointment,
 }
 
 impl Context {
-    pub const ALL: [Context; 21] = [
+    pub const ALL: [Context; 23] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -68,6 +71,8 @@ impl Context {
         Context::OfficeMail,
         Context::OfficeInput,
         Context::OfficeConfirm,
+        Context::OfficeAppointments,
+        Context::OfficeAppointment,
     ];
 
     /// Heading used in the help screen.
@@ -94,6 +99,8 @@ impl Context {
             Context::OfficeMail => "本人限定受取郵便",
             Context::OfficeInput => "業務 入力欄",
             Context::OfficeConfirm => "業務 確認",
+            Context::OfficeAppointments => "予約一覧",
+            Context::OfficeAppointment => "予約の登録",
         }
     }
 
@@ -107,6 +114,7 @@ impl Context {
                 | Context::CancelReason
                 | Context::OfficerPicker
                 | Context::OfficeInput
+                | Context::OfficeAppointment
         )
     }
 }
@@ -246,6 +254,12 @@ pub enum Action {
     ReopenBatch,
     MailDelivered,
     MailReturned,
+    Appointment,
+    ClearAppointment,
+    PrevDay,
+    NextDay,
+    Today,
+    ExportDay,
 }
 
 /// One row of the table.
@@ -421,11 +435,13 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::QuitConfirm, ch('n'), A::No, "続ける"),
     // 業務メニュー (app/office.rs)
     b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
+    b(C::Queue, f(9), A::Appointment, "予約"),
     b(C::OfficeMenu, ENTER, A::Open, "開く"),
     quiet(C::OfficeMenu, UP, A::Up, "前の項目"),
     quiet(C::OfficeMenu, DOWN, A::Down, "次の項目"),
     quiet(C::OfficeMenu, ch('1'), A::OfficePick(1), "受領書返送"),
     quiet(C::OfficeMenu, ch('2'), A::OfficePick(2), "本人限定受取郵便"),
+    quiet(C::OfficeMenu, ch('3'), A::OfficePick(3), "予約一覧"),
     b(C::OfficeMenu, ESC, A::Back, "一覧へ戻る"),
     b(C::OfficeReceipts, ch(' '), A::ToggleCursor, "印"),
     b(C::OfficeReceipts, ch('n'), A::NewBatch, "作成"),
@@ -454,6 +470,38 @@ pub static KEYMAP: &[Binding] = &[
     b(C::OfficeConfirm, ch('y'), A::Yes, "記録する"),
     b(C::OfficeConfirm, ESC, A::No, "やめる"),
     quiet(C::OfficeConfirm, ch('n'), A::No, "やめる"),
+    b(
+        C::OfficeAppointments,
+        KeySpec::plain(K::Left),
+        A::PrevDay,
+        "前の日",
+    ),
+    b(
+        C::OfficeAppointments,
+        KeySpec::plain(K::Right),
+        A::NextDay,
+        "次の日",
+    ),
+    b(C::OfficeAppointments, ch('t'), A::Today, "今日"),
+    b(C::OfficeAppointments, ch('o'), A::ExportDay, "一覧出力"),
+    b(C::OfficeAppointments, ESC, A::Back, "戻る"),
+    quiet(C::OfficeAppointments, UP, A::Up, "前の行"),
+    quiet(C::OfficeAppointments, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeAppointments, f(5), A::Refresh, "再読込"),
+    b(C::OfficeAppointment, ENTER, A::Yes, "登録"),
+    b(
+        C::OfficeAppointment,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "欄の移動",
+    ),
+    b(
+        C::OfficeAppointment,
+        f(8),
+        A::ClearAppointment,
+        "予約を取消",
+    ),
+    b(C::OfficeAppointment, ESC, A::No, "やめる"),
 ];
 
 /// Bindings visible in a context (demo ones only in demo mode).

@@ -345,6 +345,7 @@ impl App {
     pub fn start(&mut self) -> Vec<Effect> {
         let mut fx = vec![Effect::LoadOfficers, Effect::LoadCounts];
         fx.push(self.queue.search_effect());
+        fx.push(self.upcoming_effect());
         fx
     }
 
@@ -481,7 +482,7 @@ impl App {
             }
             Event::Today(d) => {
                 self.today = d;
-                Vec::new()
+                vec![self.upcoming_effect()]
             }
             Event::Card(sig) => self.handle_card(sig),
             Event::Loaded(l) => self.handle_loaded(l),

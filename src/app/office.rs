@@ -5,26 +5,32 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::{Action, App, Context, Effect, LineEdit, Loaded, Modal, Screen};
 use crate::domain::record::CardRecord;
-use crate::store::backoffice::{MailItem, ReturnBatch};
+use crate::store::backoffice::{Appointment, MailItem, ReturnBatch};
 
 /// The screens of the 業務メニュー, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfficeItem {
     Receipts,
     Mail,
+    Appointments,
 }
 
 impl OfficeItem {
-    pub const ALL: [OfficeItem; 2] = [OfficeItem::Receipts, OfficeItem::Mail];
+    pub const ALL: [OfficeItem; 3] = [
+        OfficeItem::Receipts,
+        OfficeItem::Mail,
+        OfficeItem::Appointments,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             OfficeItem::Receipts => "受領書返送",
             OfficeItem::Mail => "本人限定受取郵便",
+            OfficeItem::Appointments => "予約一覧",
         }
     }
 
@@ -34,6 +40,9 @@ impl OfficeItem {
                 "回収した対面交付用受領書を返送バッチにまとめ、送付状を書き出します"
             }
             OfficeItem::Mail => "郵送中のカードの配達済・返送（不達）を記録します",
+            OfficeItem::Appointments => {
+                "日ごとの来庁予約の確認と印刷用一覧の出力（予約の登録は一覧で F9）"
+            }
         }
     }
 }
@@ -76,6 +85,26 @@ pub enum OfficeRequest {
         reason: String,
         officer_id: i64,
     },
+    /// Appointments from `from` (00:00) up to `to` (00:00, exclusive) for the queue's band.
+    LoadUpcoming {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    LoadDay {
+        day: NaiveDate,
+    },
+    ExportDay {
+        day: NaiveDate,
+    },
+    SetAppointment {
+        card: i64,
+        at: NaiveDateTime,
+        officer_id: i64,
+    },
+    ClearAppointment {
+        card: i64,
+        officer_id: i64,
+    },
 }
 
 /// What a batch change was (for the message shown after it).
@@ -100,6 +129,18 @@ pub enum OfficeLoaded {
     MailRecorded {
         delivered: bool,
         result: Result<CardRecord, String>,
+    },
+    Upcoming(Result<Vec<Appointment>, String>),
+    Day {
+        day: NaiveDate,
+        result: Result<Vec<Appointment>, String>,
+    },
+    /// Set (`Some` time) or cleared (`None`).
+    AppointmentSaved {
+        /// The physician's name (for the message).
+        name: String,
+        at: Option<NaiveDateTime>,
+        result: Result<(), String>,
     },
 }
 
@@ -159,12 +200,23 @@ impl MailView {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentsView {
+    pub day: NaiveDate,
+    pub list: Vec<Appointment>,
+    pub selected: usize,
+    pub loading: bool,
+    pub error: Option<String>,
+    pub exported: Vec<String>,
+}
+
 /// The back-office screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Office {
     Menu { selected: usize },
     Receipts(ReceiptsView),
     Mail(MailView),
+    Appointments(AppointmentsView),
 }
 
 impl Office {
@@ -173,6 +225,7 @@ impl Office {
             Office::Menu { .. } => Context::OfficeMenu,
             Office::Receipts(_) => Context::OfficeReceipts,
             Office::Mail(_) => Context::OfficeMail,
+            Office::Appointments(_) => Context::OfficeAppointments,
         }
     }
 }
@@ -206,6 +259,15 @@ pub enum OfficeModal {
     Confirm {
         purpose: OfficeConfirmPurpose,
     },
+    /// Set or clear the appointment of a card (F9 in the queue).
+    Appointment {
+        card: Box<CardRecord>,
+        date: LineEdit,
+        time: LineEdit,
+        /// The time field has focus (else the date field).
+        time_focus: bool,
+        error: Option<String>,
+    },
 }
 
 impl OfficeModal {
@@ -213,6 +275,7 @@ impl OfficeModal {
         match self {
             OfficeModal::Input { .. } => Context::OfficeInput,
             OfficeModal::Confirm { .. } => Context::OfficeConfirm,
+            OfficeModal::Appointment { .. } => Context::OfficeAppointment,
         }
     }
 
@@ -220,6 +283,12 @@ impl OfficeModal {
         match self {
             OfficeModal::Input { field, .. } => Some(field),
             OfficeModal::Confirm { .. } => None,
+            OfficeModal::Appointment {
+                date,
+                time,
+                time_focus,
+                ..
+            } => Some(if *time_focus { time } else { date }),
         }
     }
 
@@ -227,11 +296,17 @@ impl OfficeModal {
         match self {
             OfficeModal::Input { field, .. } => Some(field),
             OfficeModal::Confirm { .. } => None,
+            OfficeModal::Appointment {
+                date,
+                time,
+                time_focus,
+                ..
+            } => Some(if *time_focus { time } else { date }),
         }
     }
 
     pub fn clear_error(&mut self) {
-        if let OfficeModal::Input { error, .. } = self {
+        if let OfficeModal::Input { error, .. } | OfficeModal::Appointment { error, .. } = self {
             *error = None;
         }
     }
@@ -286,6 +361,18 @@ impl App {
                 })));
                 vec![Effect::Office(OfficeRequest::LoadMail)]
             }
+            OfficeItem::Appointments => {
+                let day = self.today;
+                self.screen = Screen::Office(Box::new(Office::Appointments(AppointmentsView {
+                    day,
+                    list: Vec::new(),
+                    selected: 0,
+                    loading: true,
+                    error: None,
+                    exported: Vec::new(),
+                })));
+                vec![Effect::Office(OfficeRequest::LoadDay { day })]
+            }
         }
     }
 
@@ -333,12 +420,17 @@ impl App {
                 Action::Back => {
                     self.screen = Screen::Queue;
                     self.flash = None;
-                    return vec![self.queue.search_effect(), Effect::LoadCounts];
+                    return vec![
+                        self.queue.search_effect(),
+                        Effect::LoadCounts,
+                        self.upcoming_effect(),
+                    ];
                 }
                 _ => {}
             },
             Office::Receipts(_) => return self.receipts_action(action),
             Office::Mail(_) => return self.mail_action(action),
+            Office::Appointments(_) => return self.appointments_action(action),
         }
         Vec::new()
     }
@@ -505,6 +597,9 @@ impl App {
         let Some(Modal::Office(m)) = self.modals.last() else {
             return Vec::new();
         };
+        if matches!(**m, OfficeModal::Appointment { .. }) {
+            return self.appointment_modal_action(action);
+        }
         let m = (**m).clone();
         match (m, action) {
             (OfficeModal::Input { .. } | OfficeModal::Confirm { .. }, Action::No) => {
@@ -662,12 +757,14 @@ impl App {
                 match result {
                     Ok(files) => {
                         let msg = match files.first() {
-                            Some(f) => format!("送付状を書き出しました: {f}"),
+                            Some(f) => format!("書き出しました: {f}"),
                             None => "書き出しました。".to_string(),
                         };
                         self.flash(msg, false);
-                        if let Some(Office::Receipts(v)) = self.office_mut() {
-                            v.exported = files;
+                        match self.office_mut() {
+                            Some(Office::Receipts(v)) => v.exported = files,
+                            Some(Office::Appointments(v)) => v.exported = files,
+                            _ => {}
                         }
                     }
                     Err(e) => {
@@ -691,6 +788,9 @@ impl App {
                 }
                 Vec::new()
             }
+            l @ (OfficeLoaded::Upcoming(_)
+            | OfficeLoaded::Day { .. }
+            | OfficeLoaded::AppointmentSaved { .. }) => self.appointments_loaded(l),
             OfficeLoaded::MailRecorded { delivered, result } => match result {
                 Ok(rec) => {
                     let msg = if delivered {
@@ -726,6 +826,220 @@ impl App {
                 }
             },
         }
+    }
+}
+
+/// Parse the time of an appointment: `HH:MM` (full-width digits and colon accepted).
+pub fn parse_time(s: &str) -> Result<NaiveTime, String> {
+    use unicode_normalization::UnicodeNormalization;
+    let t: String = s.nfkc().collect::<String>().trim().to_string();
+    if t.is_empty() {
+        return Err("時刻を入力してください（例: 10:30）。".into());
+    }
+    NaiveTime::parse_from_str(&t, "%H:%M")
+        .map_err(|_| format!("時刻「{t}」を読み取れません（例: 10:30）。"))
+}
+
+impl App {
+    /// Today's and tomorrow's appointments for the band above the queue.
+    pub fn upcoming_effect(&self) -> Effect {
+        Effect::Office(OfficeRequest::LoadUpcoming {
+            from: self.today,
+            to: self.today + chrono::Days::new(2),
+        })
+    }
+
+    /// F9 in the queue: the appointment of the selected card.
+    pub(super) fn open_appointment(&mut self) -> Vec<Effect> {
+        let Some(card) = self.queue.selected_record().cloned() else {
+            self.flash("一覧で予約するカードを選んでください。", true);
+            return Vec::new();
+        };
+        if card.state != crate::domain::CardState::Awaiting {
+            self.modals.push(Modal::Message {
+                title: "予約".into(),
+                lines: vec![format!(
+                    "{}（カードID {}）は「{}」です。予約できるのは交付待ちのカードだけです。",
+                    card.name,
+                    card.card_id,
+                    card.state.label()
+                )],
+                error: false,
+            });
+            return Vec::new();
+        }
+        let existing = self
+            .queue
+            .appointments
+            .iter()
+            .find(|a| a.card.id == card.id);
+        let (date, time) = match existing {
+            Some(a) => (
+                a.at.date().format("%Y-%m-%d").to_string(),
+                a.at.time().format("%H:%M").to_string(),
+            ),
+            None => (String::new(), String::new()),
+        };
+        self.push_office(OfficeModal::Appointment {
+            card: Box::new(card),
+            date: LineEdit::with_text(30, &date),
+            time: LineEdit::with_text(10, &time),
+            time_focus: false,
+            error: None,
+        });
+        Vec::new()
+    }
+
+    fn appointment_modal_action(&mut self, action: Action) -> Vec<Effect> {
+        let today = self.today;
+        let officer = self.officer.as_ref().map(|o| o.id);
+        let Some(Modal::Office(m)) = self.modals.last_mut() else {
+            return Vec::new();
+        };
+        let OfficeModal::Appointment {
+            card,
+            date,
+            time,
+            time_focus,
+            error,
+        } = &mut **m
+        else {
+            return Vec::new();
+        };
+        match action {
+            Action::No => {
+                self.modals.pop();
+                Vec::new()
+            }
+            Action::SwitchField => {
+                *time_focus = !*time_focus;
+                Vec::new()
+            }
+            Action::ClearAppointment | Action::Yes => {
+                let Some(officer_id) = officer else {
+                    *error = Some(NO_OFFICER.into());
+                    return Vec::new();
+                };
+                let card_id = card.id;
+                let req = if action == Action::ClearAppointment {
+                    OfficeRequest::ClearAppointment {
+                        card: card_id,
+                        officer_id,
+                    }
+                } else {
+                    let d = match crate::domain::date::parse_date(date.value()) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            *error = Some(e.to_string());
+                            *time_focus = false;
+                            return Vec::new();
+                        }
+                    };
+                    if d < today {
+                        *error = Some("過去の日付には予約できません。".into());
+                        *time_focus = false;
+                        return Vec::new();
+                    }
+                    let t = match parse_time(time.value()) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            *error = Some(e);
+                            *time_focus = true;
+                            return Vec::new();
+                        }
+                    };
+                    OfficeRequest::SetAppointment {
+                        card: card_id,
+                        at: d.and_time(t),
+                        officer_id,
+                    }
+                };
+                self.modals.pop();
+                self.flash("予約を記録しています…", false);
+                vec![Effect::Office(req)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn appointments_action(&mut self, action: Action) -> Vec<Effect> {
+        let today = self.today;
+        let Some(Office::Appointments(v)) = self.office_mut() else {
+            return Vec::new();
+        };
+        let day = match action {
+            Action::Back => {
+                self.back_to_menu(OfficeItem::Appointments);
+                return Vec::new();
+            }
+            Action::Up => {
+                move_sel(&mut v.selected, v.list.len(), -1);
+                return Vec::new();
+            }
+            Action::Down => {
+                move_sel(&mut v.selected, v.list.len(), 1);
+                return Vec::new();
+            }
+            Action::PrevDay => v.day.pred_opt().unwrap_or(v.day),
+            Action::NextDay => v.day.succ_opt().unwrap_or(v.day),
+            Action::Today => today,
+            Action::Refresh => v.day,
+            Action::ExportDay => {
+                let day = v.day;
+                self.flash("予約一覧を書き出しています…", false);
+                return vec![Effect::Office(OfficeRequest::ExportDay { day })];
+            }
+            _ => return Vec::new(),
+        };
+        v.day = day;
+        v.loading = true;
+        v.exported.clear();
+        vec![Effect::Office(OfficeRequest::LoadDay { day })]
+    }
+
+    fn appointments_loaded(&mut self, loaded: OfficeLoaded) -> Vec<Effect> {
+        match loaded {
+            OfficeLoaded::Upcoming(result) => match result {
+                Ok(list) => self.queue.appointments = list,
+                Err(e) => self.flash(format!("予約を読み込めませんでした: {e}"), true),
+            },
+            OfficeLoaded::Day { day, result } => {
+                if let Some(Office::Appointments(v)) = self.office_mut()
+                    && v.day == day
+                {
+                    v.loading = false;
+                    match result {
+                        Ok(list) => {
+                            v.list = list;
+                            v.selected = v.selected.min(v.list.len().saturating_sub(1));
+                            v.error = None;
+                        }
+                        Err(e) => v.error = Some(e),
+                    }
+                }
+            }
+            OfficeLoaded::AppointmentSaved { name, at, result } => {
+                match result {
+                    Ok(()) => {
+                        let msg = match at {
+                            Some(at) => format!(
+                                "{name} さんの予約を {} に登録しました。",
+                                at.format("%Y-%m-%d %H:%M")
+                            ),
+                            None => format!("{name} さんの予約を取り消しました。"),
+                        };
+                        self.flash(msg, false);
+                    }
+                    Err(e) => {
+                        self.flash = None;
+                        self.office_error("予約を記録できませんでした", e);
+                    }
+                }
+                return vec![self.upcoming_effect()];
+            }
+            _ => {}
+        }
+        Vec::new()
     }
 }
 

@@ -106,7 +106,65 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .record_mail_returned(card, on, &reason, Some(officer_id))
                 .map_err(err),
         },
+        OfficeRequest::LoadUpcoming { from, to } => OfficeLoaded::Upcoming(
+            store
+                .appointments_between(midnight(from), midnight(to))
+                .map_err(err),
+        ),
+        OfficeRequest::LoadDay { day } => OfficeLoaded::Day {
+            day,
+            result: store.appointments_on(day).map_err(err),
+        },
+        OfficeRequest::ExportDay { day } => OfficeLoaded::Exported(export_day(store, env, day)),
+        OfficeRequest::SetAppointment {
+            card,
+            at,
+            officer_id,
+        } => OfficeLoaded::AppointmentSaved {
+            name: card_name(store, card),
+            at: Some(at),
+            result: store
+                .set_appointment(card, at, None, Some(officer_id))
+                .map(|_| ())
+                .map_err(err),
+        },
+        OfficeRequest::ClearAppointment { card, officer_id } => OfficeLoaded::AppointmentSaved {
+            name: card_name(store, card),
+            at: None,
+            result: store.clear_appointment(card, Some(officer_id)).map_err(err),
+        },
     }
+}
+
+fn midnight(d: chrono::NaiveDate) -> chrono::NaiveDateTime {
+    d.and_time(chrono::NaiveTime::MIN)
+}
+
+fn card_name(store: &Store, card: i64) -> String {
+    store
+        .card(card)
+        .ok()
+        .flatten()
+        .map(|c| c.name)
+        .unwrap_or_default()
+}
+
+/// Write one day's appointment list as HTML.
+fn export_day(
+    store: &Store,
+    env: &OfficeEnv,
+    day: chrono::NaiveDate,
+) -> Result<Vec<String>, String> {
+    let list = store.appointments_on(day).map_err(err)?;
+    let path = env
+        .exports_dir
+        .join(format!("appointments-{}.html", day.format("%Y-%m-%d")));
+    export::write_html(
+        &path,
+        &export::appointments_html(day, &list, &env.desk_name),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(vec![path.display().to_string()])
 }
 
 /// A file name safe on every file system (batch numbers are ASCII already).

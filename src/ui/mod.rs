@@ -6,7 +6,7 @@
 //! snapshot tests and the screenshot generator share it.
 
 mod modal;
-mod office;
+pub(crate) mod office;
 pub mod qr;
 mod queue;
 pub mod scenes;

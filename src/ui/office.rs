@@ -11,8 +11,8 @@ use super::theme::{self, Glyphs};
 use super::{boxed, clear_area, draw_field, render_para};
 use crate::app::App;
 use crate::app::office::{
-    MailView, Office, OfficeConfirmPurpose, OfficeInputPurpose, OfficeItem, OfficeModal,
-    ReceiptPane, ReceiptsView,
+    AppointmentsView, MailView, Office, OfficeConfirmPurpose, OfficeInputPurpose, OfficeItem,
+    OfficeModal, ReceiptPane, ReceiptsView,
 };
 use crate::store::backoffice::BatchStatus;
 
@@ -46,6 +46,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Office, area: Rect, g: &Glyphs) ->
         Office::Menu { selected } => draw_menu(frame, *selected, area, g),
         Office::Receipts(v) => draw_receipts(frame, app, v, area, g),
         Office::Mail(v) => draw_mail(frame, app, v, area, g),
+        Office::Appointments(v) => draw_appointments(frame, app, v, area, g),
     }
     None
 }
@@ -306,6 +307,111 @@ fn draw_mail(frame: &mut Frame, app: &App, v: &MailView, area: Rect, g: &Glyphs)
     frame.render_stateful_widget(t, inner, &mut st);
 }
 
+fn draw_appointments(frame: &mut Frame, app: &App, v: &AppointmentsView, area: Rect, g: &Glyphs) {
+    let [help, list, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let rel = match (v.day - app.today).num_days() {
+        0 => "（今日）",
+        1 => "（明日）",
+        -1 => "（昨日）",
+        _ => "",
+    };
+    render_para(
+        frame,
+        help,
+        vec![Line::styled(
+            " 左右キーで日付を移動、t で今日、o で印刷用の一覧（HTML）を書き出します。",
+            theme::dim(),
+        )],
+    );
+    let title = format!(
+        "来庁予約 {}（{}）{rel} {}件",
+        super::text::wareki(v.day),
+        super::text::weekday(v.day),
+        v.list.len()
+    );
+    let block = boxed(&title, g);
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    if let Some(l) = status_line(v.loading && v.list.is_empty(), &v.error) {
+        frame.render_widget(Paragraph::new(l), inner);
+    } else if v.list.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                " この日の予約はありません。予約は受付待ち一覧で F9 から登録します。",
+                theme::dim(),
+            )),
+            inner,
+        );
+    } else {
+        let wide = inner.width >= 100;
+        let name_w: u16 = if wide { 20 } else { 14 };
+        let kana_w: u16 = if wide { 24 } else { 16 };
+        let rows = v.list.iter().map(|a| {
+            Row::new(vec![
+                Cell::from(a.at.format("%H:%M").to_string()),
+                Cell::from(display(&a.card.card_id)),
+                Cell::from(fit(&display(&a.card.name), usize::from(name_w))),
+                Cell::from(fit(&display(&a.card.kana), usize::from(kana_w))),
+                Cell::from(display(a.note.as_deref().unwrap_or(""))),
+            ])
+        });
+        let t = Table::new(
+            rows,
+            [
+                Constraint::Length(5),
+                Constraint::Length(13),
+                Constraint::Length(name_w),
+                Constraint::Length(kana_w),
+                Constraint::Min(4),
+            ],
+        )
+        .header(header(&["時刻", "カードID", "氏名", "フリガナ", "備考"]))
+        .column_spacing(1)
+        .row_highlight_style(theme::selected())
+        .highlight_symbol(format!("{} ", g.pointer));
+        let mut st = TableState::default();
+        st.select(Some(v.selected));
+        frame.render_stateful_widget(t, inner, &mut st);
+    }
+    if let Some(f) = v.exported.first() {
+        render_para(
+            frame,
+            foot,
+            vec![Line::from(vec![
+                Span::styled(" 出力先: ", theme::dim()),
+                Span::raw(f.clone()),
+            ])],
+        );
+    }
+}
+
+/// The band of today's and tomorrow's appointments above the queue (drawn by `ui::queue`).
+pub fn appointments_band(app: &App) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for a in &app.queue.appointments {
+        let day = match (a.at.date() - app.today).num_days() {
+            0 => "今日",
+            1 => "明日",
+            _ => continue,
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!(" {day} {}", a.at.format("%H:%M")), theme::title()),
+            Span::raw(format!(
+                "  {}  {}  {}",
+                display(&a.card.name),
+                display(&a.card.kana),
+                display(&a.card.card_id)
+            )),
+        ]));
+    }
+    out
+}
+
 /// Draw a back-office dialog; returns the caret of its field.
 pub fn draw_modal(
     frame: &mut Frame,
@@ -375,6 +481,59 @@ pub fn draw_modal(
             };
             render_para(frame, bottom, vec![msg]);
             c
+        }
+        OfficeModal::Appointment {
+            card,
+            date,
+            time,
+            time_focus,
+            error,
+        } => {
+            let r = centered(area, 64, 15);
+            clear_area(frame, r);
+            let block = boxed("予約の登録", g).border_style(theme::title());
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [top, fd, ft, bottom] = Layout::vertical([
+                Constraint::Length(3),
+                Constraint::Length(3),
+                Constraint::Length(3),
+                Constraint::Min(1),
+            ])
+            .areas(inner);
+            render_para(
+                frame,
+                top,
+                vec![
+                    Line::from(""),
+                    Line::styled(
+                        format!(" {}（カードID {}）", card.name, card.card_id),
+                        theme::title(),
+                    ),
+                ],
+            );
+            let [fd, _] =
+                Layout::horizontal([Constraint::Length(40), Constraint::Min(0)]).areas(fd);
+            let [ft, _] =
+                Layout::horizontal([Constraint::Length(20), Constraint::Min(0)]).areas(ft);
+            let c1 = draw_field(
+                frame,
+                fd,
+                "日付（2026-12-01 / 令和8年12月1日）",
+                date,
+                !*time_focus,
+                g,
+            );
+            let c2 = draw_field(frame, ft, "時刻（10:30）", time, *time_focus, g);
+            let msg = match error {
+                Some(e) => Line::styled(format!(" {e}"), theme::error()),
+                None => Line::styled(
+                    " Enter で登録、Tab で欄の移動、F8 で予約を取消、Esc でやめる",
+                    theme::dim(),
+                ),
+            };
+            render_para(frame, bottom, vec![msg]);
+            c1.or(c2)
         }
         OfficeModal::Confirm { purpose } => {
             let (title, lines) = match purpose {

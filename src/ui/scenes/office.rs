@@ -9,7 +9,7 @@ use crate::app::{App, Effect, Event, Loaded, OfficeRequest};
 use crate::domain::record::CardRecord;
 use crate::domain::{CardState, ReceiptStatus, Route};
 use crate::store::backoffice::returns::BatchItem;
-use crate::store::backoffice::{BatchKind, BatchStatus, MailItem, ReturnBatch};
+use crate::store::backoffice::{Appointment, BatchKind, BatchStatus, MailItem, ReturnBatch};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
@@ -93,6 +93,23 @@ pub fn sample_mail_items() -> Vec<MailItem> {
     .collect()
 }
 
+/// Appointments today and tomorrow (scene date 2026-11-25).
+pub fn sample_appointments() -> Vec<Appointment> {
+    let recs = sample_records();
+    [
+        (0usize, 25u32, 10u32, 30u32),
+        (2, 25, 14, 0),
+        (4, 26, 9, 15),
+    ]
+    .into_iter()
+    .map(|(i, d, h, m)| Appointment {
+        at: date(2026, 11, d).and_hms_opt(h, m, 0).unwrap_or_default(),
+        note: (i == 2).then(|| "電話で確認済".to_string()),
+        card: recs[i].clone(),
+    })
+    .collect()
+}
+
 /// Answer the back-office loads among `fx` with the sample data.
 pub fn answer_office(app: &mut App, fx: &[Effect]) {
     for e in fx {
@@ -102,6 +119,14 @@ pub fn answer_office(app: &mut App, fx: &[Effect]) {
                 OfficeLoaded::Receipts(Ok((sample_pending_receipts(), sample_receipt_batches())))
             }
             OfficeRequest::LoadMail => OfficeLoaded::Mail(Ok(sample_mail_items())),
+            OfficeRequest::LoadUpcoming { .. } => OfficeLoaded::Upcoming(Ok(sample_appointments())),
+            OfficeRequest::LoadDay { day } => OfficeLoaded::Day {
+                day: *day,
+                result: Ok(sample_appointments()
+                    .into_iter()
+                    .filter(|a| a.at.date() == *day)
+                    .collect()),
+            },
             _ => continue,
         };
         app.handle(Event::Loaded(Loaded::Office(loaded)));
@@ -136,5 +161,27 @@ pub fn scenes(base: &App) -> Vec<(&'static str, App)> {
     a.handle(ch('u'));
     feed(&mut a, "保管期間経過".chars().map(ch));
     out.push(("office_mail_returned", a));
+
+    // 予約: the band above the queue, the dialog (F9) and the day list.
+    let mut q = base.clone();
+    let fx = vec![q.upcoming_effect()];
+    answer_office(&mut q, &fx);
+    out.push(("queue_appointments", q.clone()));
+    let mut a = q.clone();
+    a.handle(press(KeyCode::F(9)));
+    out.push(("appointment_edit", a.clone()));
+    let mut a = q.clone();
+    a.handle(press(KeyCode::Down));
+    a.handle(press(KeyCode::F(9)));
+    feed(&mut a, "R8.12.1".chars().map(ch));
+    a.handle(press(KeyCode::Tab));
+    feed(&mut a, "25:00".chars().map(ch));
+    a.handle(press(KeyCode::Enter));
+    out.push(("appointment_error", a));
+    let mut a = q;
+    a.handle(press(KeyCode::F(12)));
+    let fx = a.handle(ch('3'));
+    answer_office(&mut a, &fx);
+    out.push(("office_appointments", a));
     out
 }
