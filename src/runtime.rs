@@ -430,7 +430,8 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     let (tx, rx) = mpsc::channel::<Event>();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
     let store_tx = tx.clone();
-    let office_env = office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name);
+    let mut office_env = office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name);
+    office_env.rules = crate::store::backoffice::UncollectedRules::load(&opts.data.source);
     let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
     let prefix = opts.data.desk.reader_prefix().map(String::from);
     let cards = Cards::start(opts.demo, prefix, tx.clone());

@@ -672,3 +672,274 @@ fn runtime_sets_lists_exports_and_clears_appointments() {
     };
     assert!(e.contains("予約がありません"), "{e}");
 }
+
+// ---- 未交付カード --------------------------------------------------------------------------
+
+fn uncollected_app() -> App {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(12)));
+    let fx = app.handle(ch('4'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadUncollected { today: today() }]
+    );
+    answer_office(&mut app, &fx);
+    app
+}
+
+#[test]
+fn uncollected_list_shows_days_and_due_action_and_filters() {
+    let mut app = uncollected_app();
+    let text = render_to_text(&app, 120, 40);
+    assert!(text.contains("未交付カード 4枚"), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("D2610000125"))
+        .expect("row");
+    assert!(row.contains("208日") && row.contains("返却"), "{row}");
+    assert!(text.contains("保留: 本人入院中"), "{text}");
+    app.handle(press(KeyCode::F(2)));
+    let text = render_to_text(&app, 120, 40);
+    assert!(
+        text.contains("未交付カード 2枚（期限のあるもの）"),
+        "{text}"
+    );
+    assert!(!text.contains("D2610000123"), "{text}");
+}
+
+#[test]
+fn contact_hold_and_unhold_are_recorded_for_the_selected_card() {
+    let mut app = uncollected_app();
+    let list = kofu::ui::scenes::office::sample_uncollected();
+    // Row 0 is on hold: h asks to lift it.
+    app.handle(ch('h'));
+    assert_eq!(app.context(), Context::OfficeConfirm);
+    let fx = app.handle(ch('y'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ClearHold {
+            card: list[0].card.id,
+            officer_id: 1
+        }]
+    );
+    // Row 1: hold needs a reason.
+    app.handle(press(KeyCode::Down));
+    app.handle(ch('h'));
+    assert!(app.handle(press(KeyCode::Enter)).is_empty());
+    typed(&mut app, "来庁日調整中");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::SetHold {
+            card: list[1].card.id,
+            reason: "来庁日調整中".into(),
+            officer_id: 1
+        }]
+    );
+    // A contact by letter with a note ("c" typed in the note stays in the note).
+    app.handle(ch('c'));
+    assert_eq!(app.context(), Context::OfficeContact);
+    app.handle(press(KeyCode::Tab));
+    typed(&mut app, "通知書を送付c");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::RecordContact {
+            card: list[1].card.id,
+            method: kofu::store::backoffice::ContactMethod::Letter,
+            on: today(),
+            note: Some("通知書を送付c".into()),
+            officer_id: 1
+        }]
+    );
+    let fx = loaded(
+        &mut app,
+        OfficeLoaded::UncollectedChanged {
+            change: kofu::app::office::UncollectedChange::Contact,
+            name: "佐々木 花子".into(),
+            result: Err("担当者 1 は無効化されています。別の担当者を選んでください".into()),
+        },
+    );
+    assert!(fx.is_empty());
+    assert!(top_error(&app).is_some_and(|e| e.contains("無効化")));
+}
+
+#[test]
+fn a_return_batch_of_the_due_cards_and_each_card_read_before_packing() {
+    let mut app = uncollected_app();
+    let list = kofu::ui::scenes::office::sample_uncollected();
+    app.handle(ch('b'));
+    let fx = app.handle(press(KeyCode::Enter));
+    // Only the card due for return (not the held one, not the one due a notice).
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::CreateCardBatch {
+            cards: vec![list[1].card.id],
+            on: today(),
+            tracking_no: None,
+            officer_id: 1
+        }]
+    );
+    // Start checking the open batch; a card placed on the reader is verified, not opened.
+    feed(&mut app, [press(KeyCode::Tab), ch('k')]);
+    let recs = kofu::ui::scenes::sample_records();
+    let fx = kofu::ui::scenes::place(
+        &mut app,
+        kofu::ui::scenes::reading_for(&recs[2], "佐々木\u{3000}花子", kofu::ui::scenes::FULL_PIN),
+    );
+    assert!(
+        matches!(app.screen, Screen::Office(_)),
+        "stays on the screen"
+    );
+    let reqs = office_requests(&fx);
+    assert!(
+        matches!(
+            &reqs[..],
+            [OfficeRequest::VerifyReturnCard { number, certificate, officer_id: 1 }]
+                if number == "C2026-0001" && certificate.serial_hex == recs[2].cert_serial.clone().unwrap()
+        ),
+        "{reqs:?}"
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::FindByCertificate(_))));
+    loaded(
+        &mut app,
+        OfficeLoaded::ReturnCardVerified(Err(
+            "このカードは返却バッチ C2026-0001 に含まれていません。封入しないでください".into(),
+        )),
+    );
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("このカードは封入できません"), "{text}");
+    assert!(text.contains("封入しないでくださ"), "{text}");
+    app.handle(press(KeyCode::Enter));
+    // Stop checking: cards are no longer sent for verification.
+    app.handle(ch('k'));
+    let fx = kofu::ui::scenes::place(
+        &mut app,
+        kofu::ui::scenes::reading_for(&recs[2], "佐々木\u{3000}花子", kofu::ui::scenes::FULL_PIN),
+    );
+    assert!(office_requests(&fx).is_empty());
+    // Sending warns about the unchecked card.
+    app.handle(ch('s'));
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("読取確認をしていないカードが 1 枚"), "{text}");
+}
+
+#[test]
+fn runtime_returns_due_cards_only_after_reading_the_right_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let arrived = today() - chrono::Days::new(200);
+    let mut store = store_in(dir.path(), 3, arrived);
+    let officer = store.add_officer("受付 一郎").unwrap().id;
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let OfficeLoaded::Uncollected(Ok((list, batches))) = run(
+        &mut store,
+        &env,
+        OfficeRequest::LoadUncollected { today: today() },
+    ) else {
+        panic!("uncollected")
+    };
+    assert_eq!(list.len(), 3);
+    assert!(batches.is_empty());
+    assert!(
+        list.iter()
+            .all(|u| u.due == Some(kofu::store::backoffice::DueAction::Return))
+    );
+    let cards: Vec<i64> = list.iter().take(2).map(|u| u.card.id).collect();
+    let OfficeLoaded::Batch { result: Ok(b), .. } = run(
+        &mut store,
+        &env,
+        OfficeRequest::CreateCardBatch {
+            cards: cards.clone(),
+            on: today(),
+            tracking_no: None,
+            officer_id: officer,
+        },
+    ) else {
+        panic!("batch")
+    };
+    // The third card is not in the batch: refused.
+    let outsider = office_support::facts_for(&list[2].card);
+    let OfficeLoaded::ReturnCardVerified(Err(e)) = run(
+        &mut store,
+        &env,
+        OfficeRequest::VerifyReturnCard {
+            number: b.number.clone(),
+            certificate: Box::new(outsider),
+            officer_id: officer,
+        },
+    ) else {
+        panic!("wrong card accepted")
+    };
+    assert!(e.contains("封入しないでください"), "{e}");
+    let OfficeLoaded::ReturnCardVerified(Ok(rec)) = run(
+        &mut store,
+        &env,
+        OfficeRequest::VerifyReturnCard {
+            number: b.number.clone(),
+            certificate: Box::new(office_support::facts_for(&list[0].card)),
+            officer_id: officer,
+        },
+    ) else {
+        panic!("right card refused")
+    };
+    assert_eq!(rec.id, list[0].card.id);
+    // Contact and hold on the third card.
+    assert!(matches!(
+        run(
+            &mut store,
+            &env,
+            OfficeRequest::SetHold {
+                card: list[2].card.id,
+                reason: "本人入院中".into(),
+                officer_id: officer
+            }
+        ),
+        OfficeLoaded::UncollectedChanged { result: Ok(()), .. }
+    ));
+    let OfficeLoaded::Uncollected(Ok((list2, batches))) = run(
+        &mut store,
+        &env,
+        OfficeRequest::LoadUncollected { today: today() },
+    ) else {
+        panic!("reload")
+    };
+    assert_eq!(batches.len(), 1);
+    let verified = batches[0]
+        .live_items()
+        .filter(|i| i.verified_at.is_some())
+        .count();
+    assert_eq!(verified, 1);
+    let third = list2.iter().find(|u| u.card.id == list[2].card.id).unwrap();
+    assert_eq!(third.hold.as_deref(), Some("本人入院中"));
+    assert_eq!(third.due, None);
+    let OfficeLoaded::Batch {
+        result: Ok(sent), ..
+    } = run(
+        &mut store,
+        &env,
+        OfficeRequest::MarkBatchSent {
+            number: b.number,
+            on: today(),
+            officer_id: officer,
+        },
+    )
+    else {
+        panic!("sent")
+    };
+    assert_eq!(sent.status, BatchStatus::Sent);
+    assert_eq!(
+        store.card(cards[0]).unwrap().unwrap().state,
+        CardState::Returned
+    );
+    // Bad rules: the screen gets the reason instead of a list.
+    let mut bad = env.clone();
+    bad.rules = Err("rules.toml: [uncollected]: 日数は…".into());
+    let OfficeLoaded::Uncollected(Err(e)) = run(
+        &mut store,
+        &bad,
+        OfficeRequest::LoadUncollected { today: today() },
+    ) else {
+        panic!("bad rules accepted")
+    };
+    assert!(e.contains("期限を読み込めません"), "{e}");
+}

@@ -46,10 +46,13 @@ pub enum Context {
     OfficeAppointments,
     /// The appointment dialog (date and time fields).
     OfficeAppointment,
+    OfficeUncollected,
+    /// The contact dialog (note field).
+    OfficeContact,
 }
 
 impl Context {
-    pub const ALL: [Context; 23] = [
+    pub const ALL: [Context; 25] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -73,6 +76,8 @@ impl Context {
         Context::OfficeConfirm,
         Context::OfficeAppointments,
         Context::OfficeAppointment,
+        Context::OfficeUncollected,
+        Context::OfficeContact,
     ];
 
     /// Heading used in the help screen.
@@ -101,6 +106,8 @@ impl Context {
             Context::OfficeConfirm => "業務 確認",
             Context::OfficeAppointments => "予約一覧",
             Context::OfficeAppointment => "予約の登録",
+            Context::OfficeUncollected => "未交付カード",
+            Context::OfficeContact => "連絡の記録",
         }
     }
 
@@ -115,6 +122,7 @@ impl Context {
                 | Context::OfficerPicker
                 | Context::OfficeInput
                 | Context::OfficeAppointment
+                | Context::OfficeContact
         )
     }
 }
@@ -260,6 +268,9 @@ pub enum Action {
     NextDay,
     Today,
     ExportDay,
+    RecordContact,
+    ToggleHold,
+    VerifyCards,
 }
 
 /// One row of the table.
@@ -442,6 +453,7 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::OfficeMenu, ch('1'), A::OfficePick(1), "受領書返送"),
     quiet(C::OfficeMenu, ch('2'), A::OfficePick(2), "本人限定受取郵便"),
     quiet(C::OfficeMenu, ch('3'), A::OfficePick(3), "予約一覧"),
+    quiet(C::OfficeMenu, ch('4'), A::OfficePick(4), "未交付カード"),
     b(C::OfficeMenu, ESC, A::Back, "一覧へ戻る"),
     b(C::OfficeReceipts, ch(' '), A::ToggleCursor, "印"),
     b(C::OfficeReceipts, ch('n'), A::NewBatch, "作成"),
@@ -502,6 +514,37 @@ pub static KEYMAP: &[Binding] = &[
         "予約を取消",
     ),
     b(C::OfficeAppointment, ESC, A::No, "やめる"),
+    b(C::OfficeUncollected, ch('c'), A::RecordContact, "連絡"),
+    b(C::OfficeUncollected, ch('h'), A::ToggleHold, "保留/解除"),
+    b(C::OfficeUncollected, ch('b'), A::NewBatch, "返却バッチ"),
+    b(C::OfficeUncollected, ch('k'), A::VerifyCards, "読取確認"),
+    b(C::OfficeUncollected, ESC, A::Back, "戻る"),
+    b(C::OfficeUncollected, ch('s'), A::MarkSent, "送付済"),
+    b(C::OfficeUncollected, ch('o'), A::ExportBatch, "送付状"),
+    b(C::OfficeUncollected, ch('r'), A::ReopenBatch, "訂正"),
+    b(
+        C::OfficeUncollected,
+        f(2),
+        A::CycleFilter,
+        "期限のみ/すべて",
+    ),
+    b(
+        C::OfficeUncollected,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "一覧切替",
+    ),
+    quiet(C::OfficeUncollected, UP, A::Up, "前の行"),
+    quiet(C::OfficeUncollected, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeUncollected, f(5), A::Refresh, "再読込"),
+    b(C::OfficeContact, ENTER, A::Yes, "記録"),
+    b(
+        C::OfficeContact,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "方法の切替",
+    ),
+    b(C::OfficeContact, ESC, A::No, "やめる"),
 ];
 
 /// Bindings visible in a context (demo ones only in demo mode).

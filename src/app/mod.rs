@@ -838,7 +838,7 @@ impl App {
         }
         match &mut self.screen {
             Screen::Handover(_) => self.wizard_card(&sig),
-            Screen::Office(_) => Vec::new(),
+            Screen::Office(_) => self.office_card(&sig),
             Screen::Queue => {
                 if let CardSignal::ReadFinished {
                     result: Ok(reading),

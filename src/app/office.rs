@@ -7,9 +7,14 @@ use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-use super::{Action, App, Context, Effect, LineEdit, Loaded, Modal, Screen};
+use super::{Action, App, CardSignal, Context, Effect, LineEdit, Loaded, Modal, Screen};
+use crate::domain::card_facts::CertificateFacts;
+use crate::store::backoffice::{BatchKind, ContactMethod, UncollectedCard};
+
+pub mod uncollected;
 use crate::domain::record::CardRecord;
 use crate::store::backoffice::{Appointment, MailItem, ReturnBatch};
+pub use uncollected::UncollectedView;
 
 /// The screens of the 業務メニュー, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,13 +22,15 @@ pub enum OfficeItem {
     Receipts,
     Mail,
     Appointments,
+    Uncollected,
 }
 
 impl OfficeItem {
-    pub const ALL: [OfficeItem; 3] = [
+    pub const ALL: [OfficeItem; 4] = [
         OfficeItem::Receipts,
         OfficeItem::Mail,
         OfficeItem::Appointments,
+        OfficeItem::Uncollected,
     ];
 
     pub fn label(self) -> &'static str {
@@ -31,6 +38,7 @@ impl OfficeItem {
             OfficeItem::Receipts => "受領書返送",
             OfficeItem::Mail => "本人限定受取郵便",
             OfficeItem::Appointments => "予約一覧",
+            OfficeItem::Uncollected => "未交付カード",
         }
     }
 
@@ -40,6 +48,9 @@ impl OfficeItem {
                 "回収した対面交付用受領書を返送バッチにまとめ、送付状を書き出します"
             }
             OfficeItem::Mail => "郵送中のカードの配達済・返送（不達）を記録します",
+            OfficeItem::Uncollected => {
+                "到着から日数の経ったカードの連絡・保留と、返却バッチ（読取確認つき）"
+            }
             OfficeItem::Appointments => {
                 "日ごとの来庁予約の確認と印刷用一覧の出力（予約の登録は一覧で F9）"
             }
@@ -105,6 +116,38 @@ pub enum OfficeRequest {
         card: i64,
         officer_id: i64,
     },
+    /// Cards at the desk with what is due on `today`, and the card return batches.
+    LoadUncollected {
+        today: NaiveDate,
+    },
+    RecordContact {
+        card: i64,
+        method: ContactMethod,
+        on: NaiveDate,
+        note: Option<String>,
+        officer_id: i64,
+    },
+    SetHold {
+        card: i64,
+        reason: String,
+        officer_id: i64,
+    },
+    ClearHold {
+        card: i64,
+        officer_id: i64,
+    },
+    CreateCardBatch {
+        cards: Vec<i64>,
+        on: NaiveDate,
+        tracking_no: Option<String>,
+        officer_id: i64,
+    },
+    /// The card read must belong to the open card batch before it goes into the envelope.
+    VerifyReturnCard {
+        number: String,
+        certificate: Box<CertificateFacts>,
+        officer_id: i64,
+    },
 }
 
 /// What a batch change was (for the message shown after it).
@@ -113,6 +156,14 @@ pub enum BatchChange {
     Created,
     Sent,
     Reopened,
+}
+
+/// What changed on an uncollected card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UncollectedChange {
+    Contact,
+    Hold,
+    Unhold,
 }
 
 /// Answers to [`OfficeRequest`]s; errors are Japanese messages.
@@ -136,6 +187,14 @@ pub enum OfficeLoaded {
         result: Result<Vec<Appointment>, String>,
     },
     /// Set (`Some` time) or cleared (`None`).
+    Uncollected(Result<(Vec<UncollectedCard>, Vec<ReturnBatch>), String>),
+    UncollectedChanged {
+        change: UncollectedChange,
+        /// The physician's name (for the message).
+        name: String,
+        result: Result<(), String>,
+    },
+    ReturnCardVerified(Result<CardRecord, String>),
     AppointmentSaved {
         /// The physician's name (for the message).
         name: String,
@@ -217,6 +276,7 @@ pub enum Office {
     Receipts(ReceiptsView),
     Mail(MailView),
     Appointments(AppointmentsView),
+    Uncollected(UncollectedView),
 }
 
 impl Office {
@@ -226,6 +286,7 @@ impl Office {
             Office::Receipts(_) => Context::OfficeReceipts,
             Office::Mail(_) => Context::OfficeMail,
             Office::Appointments(_) => Context::OfficeAppointments,
+            Office::Uncollected(_) => Context::OfficeUncollected,
         }
     }
 }
@@ -236,16 +297,31 @@ pub enum OfficeInputPurpose {
     /// Optional tracking number of a new receipt batch (`cards` = marked rows or all).
     NewReceiptBatch { cards: Option<Vec<i64>> },
     /// Reason for reopening (or cancelling) a batch.
-    ReopenBatch { number: String },
+    ReopenBatch { number: String, kind: BatchKind },
     /// Reason a mailed card came back.
     MailReturned { card: Box<CardRecord> },
+    /// Reason an uncollected card is put on hold.
+    Hold { card: Box<CardRecord> },
+    /// Optional tracking number of a new card return batch.
+    NewCardBatch { cards: Vec<i64> },
 }
 
 /// What a yes/no dialog of the back office is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OfficeConfirmPurpose {
-    BatchSent { number: String, count: usize },
-    MailDelivered { card: Box<CardRecord> },
+    BatchSent {
+        number: String,
+        kind: BatchKind,
+        count: usize,
+        /// Cards of a return batch not yet read and checked.
+        unverified: usize,
+    },
+    MailDelivered {
+        card: Box<CardRecord>,
+    },
+    Unhold {
+        card: Box<CardRecord>,
+    },
 }
 
 /// Dialogs of the back office (on the modal stack as [`Modal::Office`]).
@@ -258,6 +334,13 @@ pub enum OfficeModal {
     },
     Confirm {
         purpose: OfficeConfirmPurpose,
+    },
+    /// Record a contact with the physician of an uncollected card.
+    Contact {
+        card: Box<CardRecord>,
+        method: ContactMethod,
+        note: LineEdit,
+        error: Option<String>,
     },
     /// Set or clear the appointment of a card (F9 in the queue).
     Appointment {
@@ -276,12 +359,15 @@ impl OfficeModal {
             OfficeModal::Input { .. } => Context::OfficeInput,
             OfficeModal::Confirm { .. } => Context::OfficeConfirm,
             OfficeModal::Appointment { .. } => Context::OfficeAppointment,
+            OfficeModal::Contact { .. } => Context::OfficeContact,
         }
     }
 
     pub fn field(&self) -> Option<&LineEdit> {
         match self {
-            OfficeModal::Input { field, .. } => Some(field),
+            OfficeModal::Input { field, .. } | OfficeModal::Contact { note: field, .. } => {
+                Some(field)
+            }
             OfficeModal::Confirm { .. } => None,
             OfficeModal::Appointment {
                 date,
@@ -294,7 +380,9 @@ impl OfficeModal {
 
     pub fn field_mut(&mut self) -> Option<&mut LineEdit> {
         match self {
-            OfficeModal::Input { field, .. } => Some(field),
+            OfficeModal::Input { field, .. } | OfficeModal::Contact { note: field, .. } => {
+                Some(field)
+            }
             OfficeModal::Confirm { .. } => None,
             OfficeModal::Appointment {
                 date,
@@ -306,7 +394,10 @@ impl OfficeModal {
     }
 
     pub fn clear_error(&mut self) {
-        if let OfficeModal::Input { error, .. } | OfficeModal::Appointment { error, .. } = self {
+        if let OfficeModal::Input { error, .. }
+        | OfficeModal::Appointment { error, .. }
+        | OfficeModal::Contact { error, .. } = self
+        {
             *error = None;
         }
     }
@@ -373,6 +464,12 @@ impl App {
                 })));
                 vec![Effect::Office(OfficeRequest::LoadDay { day })]
             }
+            OfficeItem::Uncollected => {
+                self.screen = Screen::Office(Box::new(Office::Uncollected(UncollectedView::new())));
+                vec![Effect::Office(OfficeRequest::LoadUncollected {
+                    today: self.today,
+                })]
+            }
         }
     }
 
@@ -431,6 +528,7 @@ impl App {
             Office::Receipts(_) => return self.receipts_action(action),
             Office::Mail(_) => return self.mail_action(action),
             Office::Appointments(_) => return self.appointments_action(action),
+            Office::Uncollected(_) => return self.uncollected_action(action),
         }
         Vec::new()
     }
@@ -510,7 +608,7 @@ impl App {
         Vec::new()
     }
 
-    fn batch_action(&mut self, action: Action, b: ReturnBatch) -> Vec<Effect> {
+    pub(super) fn batch_action(&mut self, action: Action, b: ReturnBatch) -> Vec<Effect> {
         use crate::store::backoffice::BatchStatus;
         match action {
             Action::MarkSent => {
@@ -528,6 +626,13 @@ impl App {
                 self.push_office(OfficeModal::Confirm {
                     purpose: OfficeConfirmPurpose::BatchSent {
                         count: b.live_items().count(),
+                        unverified: match b.kind {
+                            BatchKind::Cards => {
+                                b.live_items().filter(|i| i.verified_at.is_none()).count()
+                            }
+                            BatchKind::Receipts => 0,
+                        },
+                        kind: b.kind,
                         number: b.number,
                     },
                 });
@@ -548,7 +653,10 @@ impl App {
                     return Vec::new();
                 }
                 self.push_office(OfficeModal::Input {
-                    purpose: OfficeInputPurpose::ReopenBatch { number: b.number },
+                    purpose: OfficeInputPurpose::ReopenBatch {
+                        number: b.number,
+                        kind: b.kind,
+                    },
                     field: LineEdit::new(100),
                     error: None,
                 });
@@ -600,6 +708,9 @@ impl App {
         if matches!(**m, OfficeModal::Appointment { .. }) {
             return self.appointment_modal_action(action);
         }
+        if matches!(**m, OfficeModal::Contact { .. }) {
+            return self.contact_modal_action(action);
+        }
         let m = (**m).clone();
         match (m, action) {
             (OfficeModal::Input { .. } | OfficeModal::Confirm { .. }, Action::No) => {
@@ -616,6 +727,13 @@ impl App {
                 };
                 self.modals.pop();
                 let req = match purpose {
+                    OfficeConfirmPurpose::Unhold { card } => {
+                        self.flash("保留の解除を記録しています…", false);
+                        OfficeRequest::ClearHold {
+                            card: card.id,
+                            officer_id,
+                        }
+                    }
                     OfficeConfirmPurpose::BatchSent { number, .. } => {
                         self.flash("送付済を記録しています…", false);
                         OfficeRequest::MarkBatchSent {
@@ -662,7 +780,28 @@ impl App {
                     officer_id,
                 }
             }
-            OfficeInputPurpose::ReopenBatch { number } => {
+            OfficeInputPurpose::Hold { card } => {
+                if text.is_empty() {
+                    self.set_office_input_error("保留の理由を入力してください。");
+                    return Vec::new();
+                }
+                self.flash("保留を記録しています…", false);
+                OfficeRequest::SetHold {
+                    card: card.id,
+                    reason: text,
+                    officer_id,
+                }
+            }
+            OfficeInputPurpose::NewCardBatch { cards } => {
+                self.flash("返却バッチを作成しています…", false);
+                OfficeRequest::CreateCardBatch {
+                    cards,
+                    on: self.today,
+                    tracking_no: (!text.is_empty()).then_some(text),
+                    officer_id,
+                }
+            }
+            OfficeInputPurpose::ReopenBatch { number, .. } => {
                 if text.is_empty() {
                     self.set_office_input_error("訂正の理由を入力してください。");
                     return Vec::new();
@@ -718,6 +857,10 @@ impl App {
                 Ok(b) => {
                     let n = b.live_items().count();
                     let msg = match change {
+                        BatchChange::Created if b.kind == BatchKind::Cards => format!(
+                            "返却バッチ {} を作成しました（カード {n} 枚）。k で封入前の読取確認を始めます。",
+                            b.number
+                        ),
                         BatchChange::Created => format!(
                             "返送バッチ {} を作成しました（受領書 {n} 通）。o で送付状を書き出せます。",
                             b.number
@@ -726,11 +869,22 @@ impl App {
                             format!("バッチ {} を送付済にしました（{n} 件）。", b.number)
                         }
                         BatchChange::Reopened => format!(
-                            "バッチ {} を取り消しました（訂正）。受領書は再びバッチに入れられます。",
-                            b.number
+                            "バッチ {} を取り消しました（訂正）。含まれていた {} 件は再びバッチに入れられます。",
+                            b.number,
+                            b.items.len()
                         ),
                     };
                     self.flash(msg, false);
+                    let today = self.today;
+                    if let Some(Office::Uncollected(v)) = self.office_mut() {
+                        if change == BatchChange::Created {
+                            v.pane = uncollected::Pane::Batches;
+                            v.sel_batch = 0;
+                        }
+                        v.verifying = None;
+                        v.loading = true;
+                        return vec![Effect::Office(OfficeRequest::LoadUncollected { today })];
+                    }
                     if let Some(Office::Receipts(v)) = self.office_mut() {
                         v.marked.clear();
                         if change == BatchChange::Created {
@@ -764,6 +918,7 @@ impl App {
                         match self.office_mut() {
                             Some(Office::Receipts(v)) => v.exported = files,
                             Some(Office::Appointments(v)) => v.exported = files,
+                            Some(Office::Uncollected(v)) => v.exported = files,
                             _ => {}
                         }
                     }
@@ -788,6 +943,9 @@ impl App {
                 }
                 Vec::new()
             }
+            l @ (OfficeLoaded::Uncollected(_)
+            | OfficeLoaded::UncollectedChanged { .. }
+            | OfficeLoaded::ReturnCardVerified(_)) => self.uncollected_loaded(l),
             l @ (OfficeLoaded::Upcoming(_)
             | OfficeLoaded::Day { .. }
             | OfficeLoaded::AppointmentSaved { .. }) => self.appointments_loaded(l),
@@ -1040,6 +1198,19 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+}
+
+impl App {
+    /// A card signal while a back-office screen is open.
+    pub(super) fn office_card(&mut self, sig: &CardSignal) -> Vec<Effect> {
+        if !self.modals.is_empty() {
+            return Vec::new();
+        }
+        match self.office() {
+            Some(Office::Uncollected(_)) => self.uncollected_card(sig),
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::app::office::{BatchChange, OfficeLoaded, OfficeRequest};
+use crate::app::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
 use crate::export::{self, CsvEncoding};
-use crate::store::backoffice::BatchKind;
+use crate::store::backoffice::{BatchKind, UncollectedRules};
 use crate::store::{Store, StoreError};
 
 /// What the back office needs besides the store.
@@ -16,6 +16,8 @@ pub struct OfficeEnv {
     pub exports_dir: PathBuf,
     /// Printed on cover lists and reports.
     pub desk_name: String,
+    /// Deadlines for uncollected cards (`[uncollected]` of rules.toml), or why they did not load.
+    pub rules: Result<UncollectedRules, String>,
 }
 
 impl OfficeEnv {
@@ -28,6 +30,7 @@ impl OfficeEnv {
         OfficeEnv {
             exports_dir: dir.join("exports"),
             desk_name: desk_name.to_string(),
+            rules: Ok(UncollectedRules::default()),
         }
     }
 }
@@ -133,6 +136,64 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             at: None,
             result: store.clear_appointment(card, Some(officer_id)).map_err(err),
         },
+        OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(
+            env.rules
+                .clone()
+                .map_err(|e| format!("未交付カードの期限を読み込めません: {e}"))
+                .and_then(|rules| {
+                    let list = store.uncollected(&rules, today).map_err(err)?;
+                    let batches = store.return_batches(Some(BatchKind::Cards)).map_err(err)?;
+                    Ok((list, batches))
+                }),
+        ),
+        OfficeRequest::RecordContact {
+            card,
+            method,
+            on,
+            note,
+            officer_id,
+        } => OfficeLoaded::UncollectedChanged {
+            change: UncollectedChange::Contact,
+            name: card_name(store, card),
+            result: store
+                .record_contact(card, method, on, note.as_deref(), Some(officer_id))
+                .map(|_| ())
+                .map_err(err),
+        },
+        OfficeRequest::SetHold {
+            card,
+            reason,
+            officer_id,
+        } => OfficeLoaded::UncollectedChanged {
+            change: UncollectedChange::Hold,
+            name: card_name(store, card),
+            result: store.set_hold(card, &reason, Some(officer_id)).map_err(err),
+        },
+        OfficeRequest::ClearHold { card, officer_id } => OfficeLoaded::UncollectedChanged {
+            change: UncollectedChange::Unhold,
+            name: card_name(store, card),
+            result: store.clear_hold(card, Some(officer_id)).map_err(err),
+        },
+        OfficeRequest::CreateCardBatch {
+            cards,
+            on,
+            tracking_no,
+            officer_id,
+        } => OfficeLoaded::Batch {
+            change: BatchChange::Created,
+            result: store
+                .create_card_return_batch(&cards, on, tracking_no.as_deref(), Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::VerifyReturnCard {
+            number,
+            certificate,
+            officer_id,
+        } => OfficeLoaded::ReturnCardVerified(
+            store
+                .verify_return_card(&number, &certificate, Some(officer_id))
+                .map_err(err),
+        ),
     }
 }
 

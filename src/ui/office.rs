@@ -10,11 +10,13 @@ use super::text::{display, fit};
 use super::theme::{self, Glyphs};
 use super::{boxed, clear_area, draw_field, render_para};
 use crate::app::App;
+use crate::app::office::UncollectedView;
+use crate::app::office::uncollected::Pane;
 use crate::app::office::{
     AppointmentsView, MailView, Office, OfficeConfirmPurpose, OfficeInputPurpose, OfficeItem,
     OfficeModal, ReceiptPane, ReceiptsView,
 };
-use crate::store::backoffice::BatchStatus;
+use crate::store::backoffice::{BatchKind, BatchStatus, DueAction};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -47,6 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Office, area: Rect, g: &Glyphs) ->
         Office::Receipts(v) => draw_receipts(frame, app, v, area, g),
         Office::Mail(v) => draw_mail(frame, app, v, area, g),
         Office::Appointments(v) => draw_appointments(frame, app, v, area, g),
+        Office::Uncollected(v) => draw_uncollected(frame, app, v, area, g),
     }
     None
 }
@@ -390,6 +393,203 @@ fn draw_appointments(frame: &mut Frame, app: &App, v: &AppointmentsView, area: R
     }
 }
 
+fn draw_uncollected(frame: &mut Frame, _app: &App, v: &UncollectedView, area: Rect, g: &Glyphs) {
+    let [help, top, bottom, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Percentage(55),
+        Constraint::Min(4),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let hint = match &v.verifying {
+        Some(n) => Line::styled(
+            format!(" 読取確認中（{n}）: 封入するカードをリーダに置いてください（k で終了）"),
+            theme::warn(),
+        ),
+        None => Line::styled(
+            " c 連絡 / h 保留 / b 返却期限のカードで返却バッチ / F2 期限のあるカードのみ",
+            theme::dim(),
+        ),
+    };
+    render_para(frame, help, vec![hint]);
+
+    let shown = v.shown();
+    let focus_cards = v.pane == Pane::Cards;
+    let title = format!(
+        "未交付カード {}枚{}",
+        shown.len(),
+        if v.only_due {
+            "（期限のあるもの）"
+        } else {
+            ""
+        }
+    );
+    let block = boxed(&title, g).border_style(if focus_cards {
+        theme::title()
+    } else {
+        theme::dim()
+    });
+    let inner = block.inner(top);
+    frame.render_widget(block, top);
+    if let Some(l) = status_line(v.loading && v.list.is_empty(), &v.error) {
+        frame.render_widget(Paragraph::new(l), inner);
+    } else if shown.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(" 該当するカードはありません。", theme::dim())),
+            inner,
+        );
+    } else {
+        let wide = inner.width >= 100;
+        let name_w: u16 = if wide { 20 } else { 12 };
+        let rows = shown.iter().map(|u| {
+            let (due, style) = match u.due {
+                Some(DueAction::Return) => ("返却", theme::error()),
+                Some(d) => (d.label(), theme::warn()),
+                None => ("", Style::new()),
+            };
+            let contact = match u.contacts.last() {
+                Some(c) => format!(
+                    "{}回 {} {}",
+                    u.contacts.len(),
+                    c.on.format("%m/%d"),
+                    c.method.label()
+                ),
+                None => "なし".to_string(),
+            };
+            let status = if let Some(h) = &u.hold {
+                format!("保留: {h}")
+            } else if let Some(b) = &u.in_batch {
+                format!("バッチ {b}")
+            } else if let Some(a) = u.appointment {
+                format!("予約 {}", a.format("%m/%d %H:%M"))
+            } else {
+                String::new()
+            };
+            Row::new(vec![
+                Cell::from(display(&u.card.card_id)),
+                Cell::from(fit(&display(&u.card.name), usize::from(name_w))),
+                Cell::from(u.card.arrived_on.format("%m/%d").to_string()),
+                Cell::from(format!("{:>4}日", u.days)),
+                Cell::from(Span::styled(due, style)),
+                Cell::from(contact),
+                Cell::from(display(&status)),
+            ])
+        });
+        let t = Table::new(
+            rows,
+            [
+                Constraint::Length(12),
+                Constraint::Length(name_w),
+                Constraint::Length(5),
+                Constraint::Length(6),
+                Constraint::Length(6),
+                Constraint::Length(16),
+                Constraint::Min(6),
+            ],
+        )
+        .header(header(&[
+            "カードID",
+            "氏名",
+            "到着",
+            "経過",
+            "対応",
+            "連絡",
+            "状況",
+        ]))
+        .column_spacing(1)
+        .row_highlight_style(if focus_cards {
+            theme::selected()
+        } else {
+            Style::new()
+        })
+        .highlight_symbol(format!("{} ", if focus_cards { g.pointer } else { " " }));
+        let mut st = TableState::default();
+        st.select(Some(v.sel_card));
+        frame.render_stateful_widget(t, inner, &mut st);
+    }
+
+    let focus_batches = v.pane == Pane::Batches;
+    let title = format!("返却バッチ {}件", v.batches.len());
+    let block = boxed(&title, g).border_style(if focus_batches {
+        theme::title()
+    } else {
+        theme::dim()
+    });
+    let inner = block.inner(bottom);
+    frame.render_widget(block, bottom);
+    if v.batches.is_empty() {
+        if !v.loading {
+            frame.render_widget(
+                Paragraph::new(Line::styled(" まだ返却バッチはありません。", theme::dim())),
+                inner,
+            );
+        }
+    } else {
+        let rows = v.batches.iter().map(|b| {
+            let st = match b.status {
+                BatchStatus::Open => theme::warn(),
+                BatchStatus::Sent => theme::ok(),
+                BatchStatus::Reopened => theme::dim(),
+            };
+            let live = b.live_items().count();
+            let verified = b.live_items().filter(|i| i.verified_at.is_some()).count();
+            let mark = if v.verifying.as_deref() == Some(b.number.as_str()) {
+                " 確認中"
+            } else {
+                ""
+            };
+            Row::new(vec![
+                Cell::from(b.number.clone()),
+                Cell::from(date_text(b.created_on)),
+                Cell::from(format!("{live:>3}枚")),
+                Cell::from(format!("確認 {verified}/{live}{mark}")),
+                Cell::from(Span::styled(b.status.label(), st)),
+                Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
+            ])
+        });
+        let t = Table::new(
+            rows,
+            [
+                Constraint::Length(12),
+                Constraint::Length(10),
+                Constraint::Length(5),
+                Constraint::Length(18),
+                Constraint::Length(12),
+                Constraint::Min(10),
+            ],
+        )
+        .header(header(&[
+            "番号",
+            "作成日",
+            "枚数",
+            "読取確認",
+            "状態",
+            "送付日",
+        ]))
+        .column_spacing(1)
+        .row_highlight_style(if focus_batches {
+            theme::selected()
+        } else {
+            Style::new()
+        })
+        .highlight_symbol(format!("{} ", if focus_batches { g.pointer } else { " " }));
+        let mut st = TableState::default();
+        st.select(Some(v.sel_batch));
+        frame.render_stateful_widget(t, inner, &mut st);
+    }
+    let foot_line = match v.exported.first() {
+        Some(f) => Line::from(vec![
+            Span::styled(" 出力先: ", theme::dim()),
+            Span::raw(f.clone()),
+        ]),
+        None => Line::styled(
+            " バッチを選んで k 読取確認 / s 送付済 / o 送付状出力 / r 訂正（Tab で切替）",
+            theme::dim(),
+        ),
+    };
+    render_para(frame, foot, vec![foot_line]);
+}
+
 /// The band of today's and tomorrow's appointments above the queue (drawn by `ui::queue`).
 pub fn appointments_band(app: &App) -> Vec<Line<'static>> {
     let mut out = Vec::new();
@@ -441,14 +641,42 @@ pub fn draw_modal(
                     "追跡番号（任意）",
                     "Enter で作成、Esc でやめる",
                 ),
-                OfficeInputPurpose::ReopenBatch { number } => (
+                OfficeInputPurpose::ReopenBatch { number, kind } => (
                     "バッチの訂正",
                     vec![
-                        format!("バッチ {number} を取り消し、受領書を返送待ちに戻します。"),
+                        match kind {
+                            BatchKind::Receipts => {
+                                format!("バッチ {number} を取り消し、受領書を返送待ちに戻します。")
+                            }
+                            BatchKind::Cards => format!(
+                                "バッチ {number} を取り消し、カードを未交付の一覧に戻します。"
+                            ),
+                        },
                         "訂正は監査記録に残ります。理由を入力してください。".into(),
                     ],
                     "理由（必須）",
                     "Enter で訂正を記録、Esc でやめる",
+                ),
+                OfficeInputPurpose::Hold { card } => (
+                    "保留",
+                    vec![
+                        format!("{}（カードID {}）", card.name, card.card_id),
+                        "保留中は連絡・返却の期限に数えません。理由を入力してください。".into(),
+                    ],
+                    "理由（必須。例: 本人入院中、来庁日調整中）",
+                    "Enter で保留にする、Esc でやめる",
+                ),
+                OfficeInputPurpose::NewCardBatch { cards } => (
+                    "返却バッチの作成",
+                    vec![
+                        format!(
+                            "返却期限を過ぎたカード {} 枚で返却バッチを作ります。",
+                            cards.len()
+                        ),
+                        "追跡番号があれば入力してください（後からでも構いません）。".into(),
+                    ],
+                    "追跡番号（任意）",
+                    "Enter で作成、Esc でやめる",
                 ),
                 OfficeInputPurpose::MailReturned { card } => (
                     "返送（不達）の記録",
@@ -535,13 +763,92 @@ pub fn draw_modal(
             render_para(frame, bottom, vec![msg]);
             c1.or(c2)
         }
+        OfficeModal::Contact {
+            card,
+            method,
+            note,
+            error,
+        } => {
+            let r = centered(area, 68, 13);
+            clear_area(frame, r);
+            let block = boxed("連絡の記録", g).border_style(theme::title());
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let [top, fnote, bottom] = Layout::vertical([
+                Constraint::Length(4),
+                Constraint::Length(3),
+                Constraint::Min(1),
+            ])
+            .areas(inner);
+            let mut methods = vec![Span::raw(" 方法: ")];
+            for m in [
+                crate::store::backoffice::ContactMethod::Phone,
+                crate::store::backoffice::ContactMethod::Letter,
+                crate::store::backoffice::ContactMethod::Mail,
+            ] {
+                let on = m == *method;
+                methods.push(Span::styled(
+                    format!("{} {}  ", g.radio(on), m.label()),
+                    if on { theme::selected() } else { Style::new() },
+                ));
+            }
+            methods.push(Span::styled("（Tab で切替）", theme::dim()));
+            render_para(
+                frame,
+                top,
+                vec![
+                    Line::from(""),
+                    Line::styled(
+                        format!(" {}（カードID {}）", card.name, card.card_id),
+                        theme::title(),
+                    ),
+                    Line::from(methods),
+                ],
+            );
+            let c = draw_field(
+                frame,
+                fnote,
+                "メモ（任意。例: 来週来庁予定）",
+                note,
+                true,
+                g,
+            );
+            let msg = match error {
+                Some(e) => Line::styled(format!(" {e}"), theme::error()),
+                None => Line::styled(" Enter で記録、Esc でやめる", theme::dim()),
+            };
+            render_para(frame, bottom, vec![msg]);
+            c
+        }
         OfficeModal::Confirm { purpose } => {
             let (title, lines) = match purpose {
-                OfficeConfirmPurpose::BatchSent { number, count } => (
+                OfficeConfirmPurpose::BatchSent {
+                    number,
+                    count,
+                    kind,
+                    unverified,
+                } => (
                     "送付済の記録",
                     vec![
                         format!("バッチ {number}（{count} 件）を本日送付済にしますか？"),
-                        "受領書は「返送済」になります。".to_string(),
+                        match (kind, unverified) {
+                            (BatchKind::Receipts, _) => {
+                                "受領書は「返送済」になります。".to_string()
+                            }
+                            (BatchKind::Cards, 0) => {
+                                "カードは「返却済」になります（全件読取確認済）。".to_string()
+                            }
+                            (BatchKind::Cards, n) => format!(
+                                "注意: 読取確認をしていないカードが {n} 枚あります（k で確認）。"
+                            ),
+                        },
+                    ],
+                ),
+                OfficeConfirmPurpose::Unhold { card } => (
+                    "保留の解除",
+                    vec![
+                        format!("{}（カードID {}）", card.name, card.card_id),
+                        "保留を解除しますか？期限の計算に戻ります。".to_string(),
                     ],
                 ),
                 OfficeConfirmPurpose::MailDelivered { card } => (

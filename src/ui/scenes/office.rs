@@ -3,13 +3,16 @@
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
-use super::{ch, feed, press, sample_records};
+use super::{ch, feed, press, sample_records, today};
 use crate::app::office::OfficeLoaded;
 use crate::app::{App, Effect, Event, Loaded, OfficeRequest};
 use crate::domain::record::CardRecord;
 use crate::domain::{CardState, ReceiptStatus, Route};
 use crate::store::backoffice::returns::BatchItem;
-use crate::store::backoffice::{Appointment, BatchKind, BatchStatus, MailItem, ReturnBatch};
+use crate::store::backoffice::{
+    Appointment, BatchKind, BatchStatus, Contact, ContactMethod, DueAction, MailItem, ReturnBatch,
+    UncollectedCard,
+};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
@@ -110,6 +113,90 @@ pub fn sample_appointments() -> Vec<Appointment> {
     .collect()
 }
 
+/// Cards at the desk with what is due (rules 30 / 90 / 180 days).
+pub fn sample_uncollected() -> Vec<UncollectedCard> {
+    let recs = sample_records();
+    let mut old = recs[2].clone();
+    old.arrived_on = date(2026, 5, 1);
+    let mut held = recs[4].clone();
+    held.arrived_on = date(2026, 4, 10);
+    let mut noticed = recs[1].clone();
+    noticed.arrived_on = date(2026, 8, 20);
+    vec![
+        UncollectedCard {
+            days: (today() - held.arrived_on).num_days(),
+            card: held,
+            contacts: Vec::new(),
+            hold: Some("本人入院中".into()),
+            in_batch: None,
+            appointment: None,
+            due: None,
+        },
+        UncollectedCard {
+            days: (today() - old.arrived_on).num_days(),
+            card: old,
+            contacts: vec![Contact {
+                id: 1,
+                on: date(2026, 6, 5),
+                method: ContactMethod::Phone,
+                note: Some("不在".into()),
+                officer_id: Some(1),
+            }],
+            hold: None,
+            in_batch: None,
+            appointment: None,
+            due: Some(DueAction::Return),
+        },
+        UncollectedCard {
+            days: (today() - noticed.arrived_on).num_days(),
+            card: noticed,
+            contacts: Vec::new(),
+            hold: None,
+            in_batch: None,
+            appointment: Some(date(2026, 11, 26).and_hms_opt(9, 15, 0).unwrap_or_default()),
+            due: Some(DueAction::Notice),
+        },
+        UncollectedCard {
+            days: 5,
+            card: recs[0].clone(),
+            contacts: Vec::new(),
+            hold: None,
+            in_batch: None,
+            appointment: None,
+            due: None,
+        },
+    ]
+}
+
+/// One open card return batch (one of its two cards checked).
+pub fn sample_card_batches() -> Vec<ReturnBatch> {
+    let recs = sample_records();
+    vec![ReturnBatch {
+        id: 3,
+        kind: BatchKind::Cards,
+        number: "C2026-0001".into(),
+        created_on: date(2026, 11, 25),
+        created_at: "2026-11-25T10:00:00+09:00".into(),
+        officer_id: Some(1),
+        tracking_no: None,
+        status: BatchStatus::Open,
+        sent_on: None,
+        reopen_reason: None,
+        items: vec![
+            BatchItem {
+                card: recs[3].clone(),
+                active: true,
+                verified_at: Some("2026-11-25T10:05:00+09:00".into()),
+            },
+            BatchItem {
+                card: recs[2].clone(),
+                active: true,
+                verified_at: None,
+            },
+        ],
+    }]
+}
+
 /// Answer the back-office loads among `fx` with the sample data.
 pub fn answer_office(app: &mut App, fx: &[Effect]) {
     for e in fx {
@@ -119,6 +206,9 @@ pub fn answer_office(app: &mut App, fx: &[Effect]) {
                 OfficeLoaded::Receipts(Ok((sample_pending_receipts(), sample_receipt_batches())))
             }
             OfficeRequest::LoadMail => OfficeLoaded::Mail(Ok(sample_mail_items())),
+            OfficeRequest::LoadUncollected { .. } => {
+                OfficeLoaded::Uncollected(Ok((sample_uncollected(), sample_card_batches())))
+            }
             OfficeRequest::LoadUpcoming { .. } => OfficeLoaded::Upcoming(Ok(sample_appointments())),
             OfficeRequest::LoadDay { day } => OfficeLoaded::Day {
                 day: *day,
@@ -183,5 +273,26 @@ pub fn scenes(base: &App) -> Vec<(&'static str, App)> {
     let fx = a.handle(ch('3'));
     answer_office(&mut a, &fx);
     out.push(("office_appointments", a));
+
+    // 未交付カード: the list, a contact, and a wrong card refused while packing.
+    let mut a = base.clone();
+    a.handle(press(KeyCode::F(12)));
+    let fx = a.handle(ch('4'));
+    answer_office(&mut a, &fx);
+    a.handle(press(KeyCode::Down));
+    out.push(("office_uncollected", a.clone()));
+    let mut c = a.clone();
+    c.handle(ch('c'));
+    c.handle(press(KeyCode::Tab));
+    feed(&mut c, "留守電に伝言".chars().map(ch));
+    out.push(("office_uncollected_contact", c));
+    feed(&mut a, [press(KeyCode::Tab), ch('k')]);
+    out.push(("office_uncollected_verify", a.clone()));
+    a.handle(Event::Loaded(Loaded::Office(
+        OfficeLoaded::ReturnCardVerified(Err(
+            "このカードは返却バッチ C2026-0001 に含まれていません。封入しないでください".into(),
+        )),
+    )));
+    out.push(("office_uncollected_wrong_card", a));
     out
 }
