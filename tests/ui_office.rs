@@ -943,3 +943,188 @@ fn runtime_returns_due_cards_only_after_reading_the_right_card() {
     };
     assert!(e.contains("期限を読み込めません"), "{e}");
 }
+
+// ---- 入荷確認 --------------------------------------------------------------------------------
+
+#[test]
+fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
+    let mut app = sample_app(false);
+    let recs = kofu::ui::scenes::sample_records();
+    app.handle(press(KeyCode::F(12)));
+    let fx = app.handle(ch('5'));
+    assert_eq!(office_requests(&fx), vec![OfficeRequest::LoadShipments]);
+    answer_office(&mut app, &fx);
+    assert_eq!(app.context(), Context::OfficeShipments);
+    // Before a shipment is chosen a card does nothing (and does not open a handover).
+    let reading =
+        kofu::ui::scenes::reading_for(&recs[0], "山田\u{3000}太郎", kofu::ui::scenes::FULL_PIN);
+    let fx = kofu::ui::scenes::place(&mut app, reading.clone());
+    assert!(fx.is_empty(), "{fx:?}");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadArrival { shipment: 2 }]
+    );
+    answer_office(&mut app, &fx);
+    assert_eq!(app.context(), Context::OfficeArrival);
+    let fx = kofu::ui::scenes::place(&mut app, reading.clone());
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ArrivalRead {
+            shipment: 2,
+            certificate: Box::new(reading.certificate.clone()),
+            today: today(),
+            officer_id: 1,
+        }]
+    );
+    assert!(matches!(app.screen, Screen::Office(_)));
+    let text = render_to_text(&app, 120, 40);
+    assert!(text.contains("4 枚中 読取 2"), "{text}");
+    assert!(
+        text.contains("名簿にない") && text.contains("未読取"),
+        "{text}"
+    );
+    // A refusal from the store is shown.
+    let fx = loaded(
+        &mut app,
+        OfficeLoaded::ArrivalRead(Err(
+            "担当者 1 は無効化されています。別の担当者を選んでください".into(),
+        )),
+    );
+    assert!(top_error(&app).is_some_and(|e| e.contains("無効化")));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadArrival { shipment: 2 }]
+    );
+    app.handle(press(KeyCode::Enter));
+    // The failed card (first row) is resolved with a note; other rows cannot be.
+    app.handle(press(KeyCode::Down));
+    assert!(app.handle(ch('r')).is_empty());
+    assert!(app.modals.is_empty());
+    app.handle(press(KeyCode::Up));
+    app.handle(ch('r'));
+    assert!(
+        app.handle(press(KeyCode::Enter)).is_empty(),
+        "a note is required"
+    );
+    typed(&mut app, "JMACAに確認済");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ResolveArrival {
+            card: recs[1].id,
+            note: "JMACAに確認済".into(),
+            officer_id: 1,
+        }]
+    );
+    // The summary at the end.
+    app.handle(ch('e'));
+    let text = render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("入荷確認の集計") && text.contains("未読取: 1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn runtime_records_arrival_reads_strays_and_resolutions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path(), 3, today());
+    let officer = store.add_officer("受付 一郎").unwrap().id;
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let OfficeLoaded::Shipments(Ok(list)) = run(&mut store, &env, OfficeRequest::LoadShipments)
+    else {
+        panic!("shipments")
+    };
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].row_count, 3);
+    let shipment = list[0].id;
+    let c0 = office_support::card(&store, 0);
+    let c1 = office_support::card(&store, 1);
+    let read = |store: &mut kofu::store::Store, cert| {
+        run(
+            store,
+            &env,
+            OfficeRequest::ArrivalRead {
+                shipment,
+                certificate: Box::new(cert),
+                today: today(),
+                officer_id: officer,
+            },
+        )
+    };
+    let OfficeLoaded::ArrivalRead(Ok(kofu::store::backoffice::arrival::ArrivalRead::Checked {
+        check,
+        ..
+    })) = read(&mut store, office_support::facts_for(&c0))
+    else {
+        panic!("checked")
+    };
+    assert_eq!(
+        check.result,
+        kofu::store::backoffice::ArrivalOutcome::Verified
+    );
+    // Card 1's certificate carries someone else's name: failed.
+    let mut wrong = office_support::facts_for(&c1);
+    wrong.name_kanji = Some("別人 花子".into());
+    wrong.subject_cn = "Hanako Betsujin".into();
+    let OfficeLoaded::ArrivalRead(Ok(kofu::store::backoffice::arrival::ArrivalRead::Checked {
+        check,
+        ..
+    })) = read(&mut store, wrong)
+    else {
+        panic!("checked")
+    };
+    assert_eq!(
+        check.result,
+        kofu::store::backoffice::ArrivalOutcome::Failed
+    );
+    // A card from nowhere is a stray.
+    let mut stray = office_support::facts_for(&c0);
+    stray.serial_hex = "0fbeef".into();
+    stray.name_kanji = Some("名簿 外子".into());
+    assert!(matches!(
+        read(&mut store, stray),
+        OfficeLoaded::ArrivalRead(Ok(
+            kofu::store::backoffice::arrival::ArrivalRead::NotInList(_)
+        ))
+    ));
+    let OfficeLoaded::Arrival { result: Ok(s), .. } =
+        run(&mut store, &env, OfficeRequest::LoadArrival { shipment })
+    else {
+        panic!("summary")
+    };
+    assert_eq!(
+        (
+            s.verified.len(),
+            s.failed.len(),
+            s.not_read.len(),
+            s.strays.len()
+        ),
+        (1, 1, 1, 1)
+    );
+    // Resolving needs a note, then works once.
+    let resolve = |store: &mut kofu::store::Store, note: &str| {
+        run(
+            store,
+            &env,
+            OfficeRequest::ResolveArrival {
+                card: c1.id,
+                note: note.into(),
+                officer_id: officer,
+            },
+        )
+    };
+    let OfficeLoaded::ArrivalResolved(Err(e)) = resolve(&mut store, " ") else {
+        panic!("blank note accepted")
+    };
+    assert!(e.contains("解決の内容"), "{e}");
+    assert!(matches!(
+        resolve(&mut store, "JMACAに確認済"),
+        OfficeLoaded::ArrivalResolved(Ok(_))
+    ));
+    let OfficeLoaded::ArrivalResolved(Err(e)) = resolve(&mut store, "二度目") else {
+        panic!("resolved twice")
+    };
+    assert!(e.contains("未解決の入荷確認の問題がありません"), "{e}");
+}

@@ -49,10 +49,13 @@ pub enum Context {
     OfficeUncollected,
     /// The contact dialog (note field).
     OfficeContact,
+    OfficeArrival,
+    /// 入荷確認 before a shipment is chosen.
+    OfficeShipments,
 }
 
 impl Context {
-    pub const ALL: [Context; 25] = [
+    pub const ALL: [Context; 27] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -78,6 +81,8 @@ impl Context {
         Context::OfficeAppointment,
         Context::OfficeUncollected,
         Context::OfficeContact,
+        Context::OfficeArrival,
+        Context::OfficeShipments,
     ];
 
     /// Heading used in the help screen.
@@ -108,6 +113,8 @@ impl Context {
             Context::OfficeAppointment => "予約の登録",
             Context::OfficeUncollected => "未交付カード",
             Context::OfficeContact => "連絡の記録",
+            Context::OfficeArrival => "入荷確認",
+            Context::OfficeShipments => "入荷確認 発送リストの選択",
         }
     }
 
@@ -271,6 +278,8 @@ pub enum Action {
     RecordContact,
     ToggleHold,
     VerifyCards,
+    ResolveProblem,
+    ShowSummary,
 }
 
 /// One row of the table.
@@ -454,6 +463,7 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::OfficeMenu, ch('2'), A::OfficePick(2), "本人限定受取郵便"),
     quiet(C::OfficeMenu, ch('3'), A::OfficePick(3), "予約一覧"),
     quiet(C::OfficeMenu, ch('4'), A::OfficePick(4), "未交付カード"),
+    quiet(C::OfficeMenu, ch('5'), A::OfficePick(5), "入荷確認"),
     b(C::OfficeMenu, ESC, A::Back, "一覧へ戻る"),
     b(C::OfficeReceipts, ch(' '), A::ToggleCursor, "印"),
     b(C::OfficeReceipts, ch('n'), A::NewBatch, "作成"),
@@ -545,6 +555,17 @@ pub static KEYMAP: &[Binding] = &[
         "方法の切替",
     ),
     b(C::OfficeContact, ESC, A::No, "やめる"),
+    b(C::OfficeShipments, ENTER, A::Open, "このリストを確認"),
+    b(C::OfficeShipments, ESC, A::Back, "戻る"),
+    quiet(C::OfficeShipments, UP, A::Up, "前の行"),
+    quiet(C::OfficeShipments, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeShipments, f(5), A::Refresh, "再読込"),
+    b(C::OfficeArrival, ch('r'), A::ResolveProblem, "不一致を解決"),
+    b(C::OfficeArrival, ch('e'), A::ShowSummary, "集計"),
+    b(C::OfficeArrival, ESC, A::Back, "戻る"),
+    quiet(C::OfficeArrival, UP, A::Up, "前の行"),
+    quiet(C::OfficeArrival, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeArrival, f(5), A::Refresh, "再読込"),
 ];
 
 /// Bindings visible in a context (demo ones only in demo mode).

@@ -11,9 +11,11 @@ use super::{Action, App, CardSignal, Context, Effect, LineEdit, Loaded, Modal, S
 use crate::domain::card_facts::CertificateFacts;
 use crate::store::backoffice::{BatchKind, ContactMethod, UncollectedCard};
 
+pub mod arrival;
 pub mod uncollected;
 use crate::domain::record::CardRecord;
 use crate::store::backoffice::{Appointment, MailItem, ReturnBatch};
+pub use arrival::{ArrivalView, ShipmentInfo};
 pub use uncollected::UncollectedView;
 
 /// The screens of the 業務メニュー, in menu order.
@@ -23,14 +25,16 @@ pub enum OfficeItem {
     Mail,
     Appointments,
     Uncollected,
+    Arrival,
 }
 
 impl OfficeItem {
-    pub const ALL: [OfficeItem; 4] = [
+    pub const ALL: [OfficeItem; 5] = [
         OfficeItem::Receipts,
         OfficeItem::Mail,
         OfficeItem::Appointments,
         OfficeItem::Uncollected,
+        OfficeItem::Arrival,
     ];
 
     pub fn label(self) -> &'static str {
@@ -39,6 +43,7 @@ impl OfficeItem {
             OfficeItem::Mail => "本人限定受取郵便",
             OfficeItem::Appointments => "予約一覧",
             OfficeItem::Uncollected => "未交付カード",
+            OfficeItem::Arrival => "入荷確認",
         }
     }
 
@@ -48,6 +53,7 @@ impl OfficeItem {
                 "回収した対面交付用受領書を返送バッチにまとめ、送付状を書き出します"
             }
             OfficeItem::Mail => "郵送中のカードの配達済・返送（不達）を記録します",
+            OfficeItem::Arrival => "届いたカードを1枚ずつ読み取り、発送リストと照合します",
             OfficeItem::Uncollected => {
                 "到着から日数の経ったカードの連絡・保留と、返却バッチ（読取確認つき）"
             }
@@ -142,6 +148,24 @@ pub enum OfficeRequest {
         tracking_no: Option<String>,
         officer_id: i64,
     },
+    /// Imported shipments (newest first).
+    LoadShipments,
+    /// The arrival state of a shipment.
+    LoadArrival {
+        shipment: i64,
+    },
+    /// A card read on arrival: match it with its list row and record the check.
+    ArrivalRead {
+        shipment: i64,
+        certificate: Box<CertificateFacts>,
+        today: NaiveDate,
+        officer_id: i64,
+    },
+    ResolveArrival {
+        card: i64,
+        note: String,
+        officer_id: i64,
+    },
     /// The card read must belong to the open card batch before it goes into the envelope.
     VerifyReturnCard {
         number: String,
@@ -195,6 +219,13 @@ pub enum OfficeLoaded {
         result: Result<(), String>,
     },
     ReturnCardVerified(Result<CardRecord, String>),
+    Shipments(Result<Vec<ShipmentInfo>, String>),
+    Arrival {
+        shipment: i64,
+        result: Result<crate::store::backoffice::ArrivalSummary, String>,
+    },
+    ArrivalRead(Result<crate::store::backoffice::arrival::ArrivalRead, String>),
+    ArrivalResolved(Result<crate::store::backoffice::ArrivalCheck, String>),
     AppointmentSaved {
         /// The physician's name (for the message).
         name: String,
@@ -277,6 +308,7 @@ pub enum Office {
     Mail(MailView),
     Appointments(AppointmentsView),
     Uncollected(UncollectedView),
+    Arrival(ArrivalView),
 }
 
 impl Office {
@@ -287,6 +319,8 @@ impl Office {
             Office::Mail(_) => Context::OfficeMail,
             Office::Appointments(_) => Context::OfficeAppointments,
             Office::Uncollected(_) => Context::OfficeUncollected,
+            Office::Arrival(v) if v.chosen.is_none() => Context::OfficeShipments,
+            Office::Arrival(_) => Context::OfficeArrival,
         }
     }
 }
@@ -304,6 +338,12 @@ pub enum OfficeInputPurpose {
     Hold { card: Box<CardRecord> },
     /// Optional tracking number of a new card return batch.
     NewCardBatch { cards: Vec<i64> },
+    /// How a failed arrival check was resolved.
+    ResolveArrival {
+        card_row: i64,
+        card_id: String,
+        reasons: Vec<String>,
+    },
 }
 
 /// What a yes/no dialog of the back office is for.
@@ -464,6 +504,10 @@ impl App {
                 })));
                 vec![Effect::Office(OfficeRequest::LoadDay { day })]
             }
+            OfficeItem::Arrival => {
+                self.screen = Screen::Office(Box::new(Office::Arrival(ArrivalView::new())));
+                vec![Effect::Office(OfficeRequest::LoadShipments)]
+            }
             OfficeItem::Uncollected => {
                 self.screen = Screen::Office(Box::new(Office::Uncollected(UncollectedView::new())));
                 vec![Effect::Office(OfficeRequest::LoadUncollected {
@@ -529,6 +573,7 @@ impl App {
             Office::Mail(_) => return self.mail_action(action),
             Office::Appointments(_) => return self.appointments_action(action),
             Office::Uncollected(_) => return self.uncollected_action(action),
+            Office::Arrival(_) => return self.arrival_action(action),
         }
         Vec::new()
     }
@@ -792,6 +837,20 @@ impl App {
                     officer_id,
                 }
             }
+            OfficeInputPurpose::ResolveArrival { card_row, .. } => {
+                if text.is_empty() {
+                    self.set_office_input_error(
+                        "解決の内容を入力してください（例: JMACAに確認済）。",
+                    );
+                    return Vec::new();
+                }
+                self.flash("解決を記録しています…", false);
+                OfficeRequest::ResolveArrival {
+                    card: card_row,
+                    note: text,
+                    officer_id,
+                }
+            }
             OfficeInputPurpose::NewCardBatch { cards } => {
                 self.flash("返却バッチを作成しています…", false);
                 OfficeRequest::CreateCardBatch {
@@ -943,6 +1002,10 @@ impl App {
                 }
                 Vec::new()
             }
+            l @ (OfficeLoaded::Shipments(_)
+            | OfficeLoaded::Arrival { .. }
+            | OfficeLoaded::ArrivalRead(_)
+            | OfficeLoaded::ArrivalResolved(_)) => self.arrival_loaded(l),
             l @ (OfficeLoaded::Uncollected(_)
             | OfficeLoaded::UncollectedChanged { .. }
             | OfficeLoaded::ReturnCardVerified(_)) => self.uncollected_loaded(l),
@@ -1209,6 +1272,7 @@ impl App {
         }
         match self.office() {
             Some(Office::Uncollected(_)) => self.uncollected_card(sig),
+            Some(Office::Arrival(_)) => self.arrival_card(sig),
             _ => Vec::new(),
         }
     }

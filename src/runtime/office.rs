@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::app::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
+use crate::app::office::{
+    BatchChange, OfficeLoaded, OfficeRequest, ShipmentInfo, UncollectedChange,
+};
+use crate::domain::matching::{KnownIssuers, MatchContext};
 use crate::export::{self, CsvEncoding};
 use crate::store::backoffice::{BatchKind, UncollectedRules};
 use crate::store::{Store, StoreError};
@@ -18,6 +21,8 @@ pub struct OfficeEnv {
     pub desk_name: String,
     /// Deadlines for uncollected cards (`[uncollected]` of rules.toml), or why they did not load.
     pub rules: Result<UncollectedRules, String>,
+    /// Issuers accepted when cards are checked on arrival.
+    pub issuers: KnownIssuers,
 }
 
 impl OfficeEnv {
@@ -31,6 +36,7 @@ impl OfficeEnv {
             exports_dir: dir.join("exports"),
             desk_name: desk_name.to_string(),
             rules: Ok(UncollectedRules::default()),
+            issuers: KnownIssuers::builtin(),
         }
     }
 }
@@ -185,6 +191,37 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .create_card_return_batch(&cards, on, tracking_no.as_deref(), Some(officer_id))
                 .map_err(err),
         },
+        OfficeRequest::LoadShipments => OfficeLoaded::Shipments(shipments(store).map_err(err)),
+        OfficeRequest::LoadArrival { shipment } => OfficeLoaded::Arrival {
+            shipment,
+            result: store.arrival_summary(Some(shipment)).map_err(err),
+        },
+        OfficeRequest::ArrivalRead {
+            shipment,
+            certificate,
+            today,
+            officer_id,
+        } => {
+            let ctx = MatchContext {
+                today,
+                computed_expiry: None,
+                known_issuers: &env.issuers,
+            };
+            OfficeLoaded::ArrivalRead(
+                store
+                    .arrival_read(Some(shipment), &certificate, &ctx, Some(officer_id))
+                    .map_err(err),
+            )
+        }
+        OfficeRequest::ResolveArrival {
+            card,
+            note,
+            officer_id,
+        } => OfficeLoaded::ArrivalResolved(
+            store
+                .resolve_arrival_problem(card, &note, Some(officer_id))
+                .map_err(err),
+        ),
         OfficeRequest::VerifyReturnCard {
             number,
             certificate,
@@ -195,6 +232,24 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .map_err(err),
         ),
     }
+}
+
+/// Imported shipments, newest first.
+fn shipments(store: &Store) -> Result<Vec<ShipmentInfo>, StoreError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT id, arrived_on, file_name, row_count FROM shipments ORDER BY id DESC LIMIT 100",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(ShipmentInfo {
+                id: r.get(0)?,
+                arrived_on: r.get(1)?,
+                file_name: r.get(2)?,
+                row_count: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }
 
 fn midnight(d: chrono::NaiveDate) -> chrono::NaiveDateTime {

@@ -197,6 +197,80 @@ pub fn sample_card_batches() -> Vec<ReturnBatch> {
     }]
 }
 
+/// Two imported shipments.
+pub fn sample_shipments() -> Vec<crate::app::office::ShipmentInfo> {
+    vec![
+        crate::app::office::ShipmentInfo {
+            id: 2,
+            arrived_on: "2026-11-20".into(),
+            file_name: "JMACA発送リスト_20261120.csv".into(),
+            row_count: 4,
+        },
+        crate::app::office::ShipmentInfo {
+            id: 1,
+            arrived_on: "2026-10-10".into(),
+            file_name: "JMACA発送リスト_20261010.csv".into(),
+            row_count: 12,
+        },
+    ]
+}
+
+fn check(
+    id: i64,
+    rec: &CardRecord,
+    result: crate::store::backoffice::ArrivalOutcome,
+    reasons: &[&str],
+) -> crate::store::backoffice::ArrivalCheck {
+    crate::store::backoffice::ArrivalCheck {
+        id,
+        card_row: rec.id,
+        card_id: rec.card_id.clone(),
+        at: "2026-11-25T09:30:00+09:00".into(),
+        officer_id: Some(1),
+        result,
+        match_result: if reasons.is_empty() {
+            "match".into()
+        } else {
+            "mismatch".into()
+        },
+        reasons: reasons.iter().map(|r| r.to_string()).collect(),
+        cert_serial_read: rec.cert_serial.clone(),
+        resolution: None,
+    }
+}
+
+/// Shipment 2 half way: one verified, one failed, one not read, one stray.
+pub fn sample_arrival_summary() -> crate::store::backoffice::ArrivalSummary {
+    use crate::store::backoffice::ArrivalOutcome as O;
+    use crate::store::backoffice::arrival::{CardBrief, Stray};
+    let recs = sample_records();
+    crate::store::backoffice::ArrivalSummary {
+        shipment_id: Some(2),
+        total: 4,
+        verified: vec![check(1, &recs[0], O::Verified, &[])],
+        failed: vec![check(
+            2,
+            &recs[1],
+            O::Failed,
+            &["氏名（漢字）が一致しません: 名簿「高橋 一郎」／カード「高橋 二郎」"],
+        )],
+        resolved: Vec::new(),
+        not_read: vec![CardBrief {
+            card_row: recs[3].id,
+            card_id: recs[3].card_id.clone(),
+            name: recs[3].name.clone(),
+        }],
+        strays: vec![Stray {
+            id: 1,
+            shipment_id: Some(2),
+            at: "2026-11-25T09:40:00+09:00".into(),
+            cert_serial: "0f0000000000beef".into(),
+            subject_cn: "Hanako Betsujin".into(),
+            name_kanji: Some("別人 花子".into()),
+        }],
+    }
+}
+
 /// Answer the back-office loads among `fx` with the sample data.
 pub fn answer_office(app: &mut App, fx: &[Effect]) {
     for e in fx {
@@ -206,6 +280,11 @@ pub fn answer_office(app: &mut App, fx: &[Effect]) {
                 OfficeLoaded::Receipts(Ok((sample_pending_receipts(), sample_receipt_batches())))
             }
             OfficeRequest::LoadMail => OfficeLoaded::Mail(Ok(sample_mail_items())),
+            OfficeRequest::LoadShipments => OfficeLoaded::Shipments(Ok(sample_shipments())),
+            OfficeRequest::LoadArrival { shipment } => OfficeLoaded::Arrival {
+                shipment: *shipment,
+                result: Ok(sample_arrival_summary()),
+            },
             OfficeRequest::LoadUncollected { .. } => {
                 OfficeLoaded::Uncollected(Ok((sample_uncollected(), sample_card_batches())))
             }
@@ -294,5 +373,31 @@ pub fn scenes(base: &App) -> Vec<(&'static str, App)> {
         )),
     )));
     out.push(("office_uncollected_wrong_card", a));
+
+    // 入荷確認: choose the shipment, then a card that failed the check.
+    let mut a = base.clone();
+    a.handle(press(KeyCode::F(12)));
+    let fx = a.handle(ch('5'));
+    answer_office(&mut a, &fx);
+    out.push(("office_arrival_shipments", a.clone()));
+    let fx = a.handle(press(KeyCode::Enter));
+    answer_office(&mut a, &fx);
+    let failed = sample_arrival_summary().failed.remove(0);
+    let recs = sample_records();
+    let reading = super::reading_for(&recs[1], "高橋\u{3000}二郎", super::FULL_PIN);
+    let outcome = super::outcome(&recs[1], &reading);
+    a.handle(Event::Loaded(Loaded::Office(OfficeLoaded::ArrivalRead(
+        Ok(crate::store::backoffice::arrival::ArrivalRead::Checked {
+            check: failed,
+            outcome,
+        }),
+    ))));
+    out.push(("office_arrival", a.clone()));
+    a.handle(ch('r'));
+    feed(&mut a, "JMACAに確認済（名簿の誤記）".chars().map(ch));
+    out.push(("office_arrival_resolve", a.clone()));
+    a.handle(press(KeyCode::Esc));
+    a.handle(ch('e'));
+    out.push(("office_arrival_summary", a));
     out
 }
