@@ -659,7 +659,7 @@ fn draw_arrival(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
     let block = boxed(&title, g);
     let inner = block.inner(last);
     frame.render_widget(block, last);
-    let lines = match &v.last {
+    let lines = match v.last.as_deref() {
         None => vec![Line::styled(
             " カードを1枚ずつリーダに置いてください。読み取ると発送リストと照合して記録します。",
             theme::dim(),

@@ -48,9 +48,9 @@ pub struct ArrivalView {
     pub sel_shipment: usize,
     /// The shipment being checked.
     pub chosen: Option<i64>,
-    pub summary: Option<ArrivalSummary>,
+    pub summary: Option<Box<ArrivalSummary>>,
     /// The last card read (shown on top).
-    pub last: Option<ArrivalRead>,
+    pub last: Option<Box<ArrivalRead>>,
     pub sel_row: usize,
     pub loading: bool,
     pub error: Option<String>,
@@ -214,25 +214,23 @@ impl App {
                     Err(e) => v.error = Some(e),
                 }
             }
-            OfficeLoaded::Arrival { shipment, result } => {
-                if v.chosen == Some(shipment) {
-                    v.loading = false;
-                    match result {
-                        Ok(s) => {
-                            v.summary = Some(s);
-                            let n = v.rows().len();
-                            v.sel_row = v.sel_row.min(n.saturating_sub(1));
-                            v.error = None;
-                        }
-                        Err(e) => v.error = Some(e),
+            OfficeLoaded::Arrival { shipment, result } if v.chosen == Some(shipment) => {
+                v.loading = false;
+                match result {
+                    Ok(s) => {
+                        v.summary = Some(Box::new(s));
+                        let n = v.rows().len();
+                        v.sel_row = v.sel_row.min(n.saturating_sub(1));
+                        v.error = None;
                     }
+                    Err(e) => v.error = Some(e),
                 }
             }
             OfficeLoaded::ArrivalRead(result) => {
                 let shipment = v.chosen;
                 match result {
                     Ok(read) => {
-                        v.last = Some(read);
+                        v.last = Some(Box::new(read));
                         self.flash = None;
                     }
                     Err(e) => {
