@@ -1128,3 +1128,130 @@ fn runtime_records_arrival_reads_strays_and_resolutions() {
     };
     assert!(e.contains("未解決の入荷確認の問題がありません"), "{e}");
 }
+
+// ---- 日報・月報 ------------------------------------------------------------------------------
+
+#[test]
+fn reports_by_day_and_month_with_the_audit_head_and_export() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(12)));
+    let fx = app.handle(ch('6'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadDaily { day: today() }]
+    );
+    answer_office(&mut app, &fx);
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("日報 令和8年11月25日"), "{text}");
+    assert!(
+        text.contains("9f2c4e1a7b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"),
+        "{text}"
+    );
+    assert!(text.contains("（取消）"), "{text}");
+    let fx = app.handle(press(KeyCode::Left));
+    let yesterday = today() - chrono::Days::new(1);
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadDaily { day: yesterday }]
+    );
+    // A late answer for another day does not replace the one asked for.
+    loaded(
+        &mut app,
+        OfficeLoaded::Daily {
+            day: today(),
+            result: Ok(kofu::ui::scenes::office::sample_daily(today())),
+        },
+    );
+    assert!(render_to_text(&app, 80, 24).contains("読み込み中"));
+    // A date typed in any form.
+    app.handle(ch('d'));
+    typed(&mut app, "R8.11.2");
+    let fx = app.handle(press(KeyCode::Enter));
+    let nov2 = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadDaily { day: nov2 }]
+    );
+    app.handle(ch('d'));
+    typed(&mut app, "2026-02-30");
+    assert!(app.handle(press(KeyCode::Enter)).is_empty());
+    assert!(render_to_text(&app, 80, 24).contains("存在しない日付"));
+    app.handle(press(KeyCode::Esc));
+    // Monthly, previous month across the year boundary is covered by the unit test.
+    let fx = app.handle(ch('m'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadMonthly {
+            month: "2026-11".into()
+        }]
+    );
+    let fx = app.handle(ch('o'));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ExportMonthly {
+            month: "2026-11".into()
+        }]
+    );
+    loaded(
+        &mut app,
+        OfficeLoaded::Monthly {
+            month: "2026-11".into(),
+            result: Err("月「2026-13」を読み取れません（例: 2026-11）".into()),
+        },
+    );
+    assert!(render_to_text(&app, 80, 24).contains("読み込めませんでした"));
+}
+
+#[test]
+fn runtime_reports_carry_the_store_audit_head_and_export_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path(), 2, today());
+    let c = office_support::card(&store, 0);
+    store
+        .commit_handover(&commit(c.id, HandoverRoute::CounterWithReceipt), None)
+        .unwrap();
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let OfficeLoaded::Daily { result: Ok(r), .. } =
+        run(&mut store, &env, OfficeRequest::LoadDaily { day: today() })
+    else {
+        panic!("daily")
+    };
+    assert_eq!(r.counter_receipt, 1);
+    let head = r.audit_head.clone().expect("a head hash");
+    let OfficeLoaded::Exported(Ok(files)) = run(
+        &mut store,
+        &env,
+        OfficeRequest::ExportDaily { day: today() },
+    ) else {
+        panic!("export")
+    };
+    let html = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(html.contains(&head) && html.contains("テスト医師会"));
+    let month = kofu::app::office::report::month_of(today());
+    let OfficeLoaded::Monthly { result: Ok(m), .. } = run(
+        &mut store,
+        &env,
+        OfficeRequest::LoadMonthly {
+            month: month.clone(),
+        },
+    ) else {
+        panic!("monthly")
+    };
+    assert_eq!(m.handed_over, 1);
+    let OfficeLoaded::Exported(Ok(files)) =
+        run(&mut store, &env, OfficeRequest::ExportMonthly { month })
+    else {
+        panic!("export monthly")
+    };
+    assert!(files[0].ends_with(".html"));
+    let OfficeLoaded::Monthly { result: Err(e), .. } = run(
+        &mut store,
+        &env,
+        OfficeRequest::LoadMonthly {
+            month: "13月".into(),
+        },
+    ) else {
+        panic!("bad month accepted")
+    };
+    assert!(e.contains("読み取れません"), "{e}");
+}

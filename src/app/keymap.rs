@@ -52,10 +52,11 @@ pub enum Context {
     OfficeArrival,
     /// 入荷確認 before a shipment is chosen.
     OfficeShipments,
+    OfficeReport,
 }
 
 impl Context {
-    pub const ALL: [Context; 27] = [
+    pub const ALL: [Context; 28] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -83,6 +84,7 @@ impl Context {
         Context::OfficeContact,
         Context::OfficeArrival,
         Context::OfficeShipments,
+        Context::OfficeReport,
     ];
 
     /// Heading used in the help screen.
@@ -115,6 +117,7 @@ impl Context {
             Context::OfficeContact => "連絡の記録",
             Context::OfficeArrival => "入荷確認",
             Context::OfficeShipments => "入荷確認 発送リストの選択",
+            Context::OfficeReport => "日報・月報",
         }
     }
 
@@ -280,6 +283,8 @@ pub enum Action {
     VerifyCards,
     ResolveProblem,
     ShowSummary,
+    ToggleReport,
+    EnterDate,
 }
 
 /// One row of the table.
@@ -464,6 +469,7 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::OfficeMenu, ch('3'), A::OfficePick(3), "予約一覧"),
     quiet(C::OfficeMenu, ch('4'), A::OfficePick(4), "未交付カード"),
     quiet(C::OfficeMenu, ch('5'), A::OfficePick(5), "入荷確認"),
+    quiet(C::OfficeMenu, ch('6'), A::OfficePick(6), "日報・月報"),
     b(C::OfficeMenu, ESC, A::Back, "一覧へ戻る"),
     b(C::OfficeReceipts, ch(' '), A::ToggleCursor, "印"),
     b(C::OfficeReceipts, ch('n'), A::NewBatch, "作成"),
@@ -555,6 +561,24 @@ pub static KEYMAP: &[Binding] = &[
         "方法の切替",
     ),
     b(C::OfficeContact, ESC, A::No, "やめる"),
+    b(C::OfficeReport, ch('m'), A::ToggleReport, "日報/月報"),
+    b(C::OfficeReport, ch('d'), A::EnterDate, "日付"),
+    b(C::OfficeReport, ch('o'), A::ExportDay, "出力"),
+    b(C::OfficeReport, ESC, A::Back, "戻る"),
+    quiet(
+        C::OfficeReport,
+        KeySpec::plain(K::Left),
+        A::PrevDay,
+        "前の日（月）",
+    ),
+    quiet(
+        C::OfficeReport,
+        KeySpec::plain(K::Right),
+        A::NextDay,
+        "次の日（月）",
+    ),
+    quiet(C::OfficeReport, ch('t'), A::Today, "今日"),
+    quiet(C::OfficeReport, f(5), A::Refresh, "再読込"),
     b(C::OfficeShipments, ENTER, A::Open, "このリストを確認"),
     b(C::OfficeShipments, ESC, A::Back, "戻る"),
     quiet(C::OfficeShipments, UP, A::Up, "前の行"),

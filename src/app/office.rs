@@ -12,6 +12,7 @@ use crate::domain::card_facts::CertificateFacts;
 use crate::store::backoffice::{BatchKind, ContactMethod, UncollectedCard};
 
 pub mod arrival;
+pub mod report;
 pub mod uncollected;
 use crate::domain::record::CardRecord;
 use crate::store::backoffice::{Appointment, MailItem, ReturnBatch};
@@ -26,15 +27,17 @@ pub enum OfficeItem {
     Appointments,
     Uncollected,
     Arrival,
+    Reports,
 }
 
 impl OfficeItem {
-    pub const ALL: [OfficeItem; 5] = [
+    pub const ALL: [OfficeItem; 6] = [
         OfficeItem::Receipts,
         OfficeItem::Mail,
         OfficeItem::Appointments,
         OfficeItem::Uncollected,
         OfficeItem::Arrival,
+        OfficeItem::Reports,
     ];
 
     pub fn label(self) -> &'static str {
@@ -44,6 +47,7 @@ impl OfficeItem {
             OfficeItem::Appointments => "予約一覧",
             OfficeItem::Uncollected => "未交付カード",
             OfficeItem::Arrival => "入荷確認",
+            OfficeItem::Reports => "日報・月報",
         }
     }
 
@@ -53,6 +57,7 @@ impl OfficeItem {
                 "回収した対面交付用受領書を返送バッチにまとめ、送付状を書き出します"
             }
             OfficeItem::Mail => "郵送中のカードの配達済・返送（不達）を記録します",
+            OfficeItem::Reports => "日報・月報の確認と HTML 出力（監査ログの先頭ハッシュつき）",
             OfficeItem::Arrival => "届いたカードを1枚ずつ読み取り、発送リストと照合します",
             OfficeItem::Uncollected => {
                 "到着から日数の経ったカードの連絡・保留と、返却バッチ（読取確認つき）"
@@ -166,6 +171,19 @@ pub enum OfficeRequest {
         note: String,
         officer_id: i64,
     },
+    LoadDaily {
+        day: NaiveDate,
+    },
+    /// `month` as "2026-11".
+    LoadMonthly {
+        month: String,
+    },
+    ExportDaily {
+        day: NaiveDate,
+    },
+    ExportMonthly {
+        month: String,
+    },
     /// The card read must belong to the open card batch before it goes into the envelope.
     VerifyReturnCard {
         number: String,
@@ -226,6 +244,14 @@ pub enum OfficeLoaded {
     },
     ArrivalRead(Result<crate::store::backoffice::arrival::ArrivalRead, String>),
     ArrivalResolved(Result<crate::store::backoffice::ArrivalCheck, String>),
+    Daily {
+        day: NaiveDate,
+        result: Result<crate::store::backoffice::reports::DailyReport, String>,
+    },
+    Monthly {
+        month: String,
+        result: Result<crate::store::backoffice::reports::MonthlyReport, String>,
+    },
     AppointmentSaved {
         /// The physician's name (for the message).
         name: String,
@@ -309,6 +335,7 @@ pub enum Office {
     Appointments(AppointmentsView),
     Uncollected(UncollectedView),
     Arrival(ArrivalView),
+    Report(report::ReportView),
 }
 
 impl Office {
@@ -321,6 +348,7 @@ impl Office {
             Office::Uncollected(_) => Context::OfficeUncollected,
             Office::Arrival(v) if v.chosen.is_none() => Context::OfficeShipments,
             Office::Arrival(_) => Context::OfficeArrival,
+            Office::Report(_) => Context::OfficeReport,
         }
     }
 }
@@ -338,6 +366,8 @@ pub enum OfficeInputPurpose {
     Hold { card: Box<CardRecord> },
     /// Optional tracking number of a new card return batch.
     NewCardBatch { cards: Vec<i64> },
+    /// The date of the daily report.
+    ReportDate,
     /// How a failed arrival check was resolved.
     ResolveArrival {
         card_row: i64,
@@ -504,6 +534,7 @@ impl App {
                 })));
                 vec![Effect::Office(OfficeRequest::LoadDay { day })]
             }
+            OfficeItem::Reports => self.open_reports(),
             OfficeItem::Arrival => {
                 self.screen = Screen::Office(Box::new(Office::Arrival(ArrivalView::new())));
                 vec![Effect::Office(OfficeRequest::LoadShipments)]
@@ -574,6 +605,7 @@ impl App {
             Office::Appointments(_) => return self.appointments_action(action),
             Office::Uncollected(_) => return self.uncollected_action(action),
             Office::Arrival(_) => return self.arrival_action(action),
+            Office::Report(_) => return self.report_action(action),
         }
         Vec::new()
     }
@@ -811,6 +843,18 @@ impl App {
     }
 
     fn office_input_done(&mut self, purpose: OfficeInputPurpose, text: String) -> Vec<Effect> {
+        if purpose == OfficeInputPurpose::ReportDate {
+            return match self.report_date_entered(&text) {
+                Ok(fx) => {
+                    self.modals.pop();
+                    fx
+                }
+                Err(e) => {
+                    self.set_office_input_error(&e);
+                    Vec::new()
+                }
+            };
+        }
         let Some(officer_id) = self.officer.as_ref().map(|o| o.id) else {
             self.set_office_input_error(NO_OFFICER);
             return Vec::new();
@@ -837,6 +881,8 @@ impl App {
                     officer_id,
                 }
             }
+            // Handled above (no store work).
+            OfficeInputPurpose::ReportDate => return Vec::new(),
             OfficeInputPurpose::ResolveArrival { card_row, .. } => {
                 if text.is_empty() {
                     self.set_office_input_error(
@@ -975,6 +1021,7 @@ impl App {
                         };
                         self.flash(msg, false);
                         match self.office_mut() {
+                            Some(Office::Report(v)) => v.exported = files,
                             Some(Office::Receipts(v)) => v.exported = files,
                             Some(Office::Appointments(v)) => v.exported = files,
                             Some(Office::Uncollected(v)) => v.exported = files,
@@ -1001,6 +1048,9 @@ impl App {
                     }
                 }
                 Vec::new()
+            }
+            l @ (OfficeLoaded::Daily { .. } | OfficeLoaded::Monthly { .. }) => {
+                self.report_loaded(l)
             }
             l @ (OfficeLoaded::Shipments(_)
             | OfficeLoaded::Arrival { .. }

@@ -222,6 +222,32 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .resolve_arrival_problem(card, &note, Some(officer_id))
                 .map_err(err),
         ),
+        OfficeRequest::LoadDaily { day } => OfficeLoaded::Daily {
+            day,
+            result: store.daily_report(day).map_err(err),
+        },
+        OfficeRequest::LoadMonthly { month } => OfficeLoaded::Monthly {
+            result: store.monthly_report(&month).map_err(err),
+            month,
+        },
+        OfficeRequest::ExportDaily { day } => OfficeLoaded::Exported((|| {
+            let r = store.daily_report(day).map_err(err)?;
+            let path = env
+                .exports_dir
+                .join(format!("daily-{}.html", day.format("%Y-%m-%d")));
+            export::write_html(&path, &export::daily_html(&r, &env.desk_name))
+                .map_err(|e| e.to_string())?;
+            Ok(vec![path.display().to_string()])
+        })()),
+        OfficeRequest::ExportMonthly { month } => OfficeLoaded::Exported((|| {
+            let r = store.monthly_report(&month).map_err(err)?;
+            let path = env
+                .exports_dir
+                .join(format!("monthly-{}.html", file_stem(&r.month)));
+            export::write_html(&path, &export::monthly_html(&r, &env.desk_name))
+                .map_err(|e| e.to_string())?;
+            Ok(vec![path.display().to_string()])
+        })()),
         OfficeRequest::VerifyReturnCard {
             number,
             certificate,

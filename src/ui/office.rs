@@ -54,6 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App, o: &Office, area: Rect, g: &Glyphs) ->
         Office::Appointments(v) => draw_appointments(frame, app, v, area, g),
         Office::Uncollected(v) => draw_uncollected(frame, app, v, area, g),
         Office::Arrival(v) => draw_arrival(frame, v, area, g),
+        Office::Report(v) => draw_report(frame, v, area, g),
     }
     None
 }
@@ -765,6 +766,112 @@ fn draw_arrival(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
     frame.render_stateful_widget(t, inner, &mut st);
 }
 
+fn draw_report(
+    frame: &mut Frame,
+    v: &crate::app::office::report::ReportView,
+    area: Rect,
+    g: &Glyphs,
+) {
+    use crate::app::office::report::ReportKind;
+    let [help, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+    render_para(
+        frame,
+        help,
+        vec![Line::styled(
+            " m で日報/月報、左右キーで日（月）を移動、d で日付指定、o で HTML 出力。",
+            theme::dim(),
+        )],
+    );
+    let title = match v.kind {
+        ReportKind::Daily => format!(
+            "日報 {}（{}）",
+            super::text::wareki(v.day),
+            super::text::weekday(v.day)
+        ),
+        ReportKind::Monthly => format!("月報 {}", crate::app::office::report::month_of(v.day)),
+    };
+    let block = boxed(&title, g);
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let (summary, audit) = match v.kind {
+        ReportKind::Daily => match &v.daily {
+            Some(r) if r.date == v.day => (
+                Some(crate::export::daily_summary_lines(r)),
+                Some((r.audit_events, r.audit_head.clone())),
+            ),
+            _ => (None, None),
+        },
+        ReportKind::Monthly => match &v.monthly {
+            Some(r) if r.month == crate::app::office::report::month_of(v.day) => (
+                Some(crate::export::monthly_summary_lines(r)),
+                Some((r.audit_events, r.audit_head.clone())),
+            ),
+            _ => (None, None),
+        },
+    };
+    if let Some(l) = status_line(v.loading || summary.is_none(), &v.error) {
+        frame.render_widget(Paragraph::new(l), inner);
+    } else if let Some(summary) = summary {
+        let mut lines: Vec<Line> = summary
+            .into_iter()
+            .map(|(k, n)| {
+                Line::from(vec![
+                    Span::raw(" "),
+                    Span::raw(super::text::pad(&k, 36)),
+                    Span::styled(format!("{n:>5} 件"), theme::title()),
+                ])
+            })
+            .collect();
+        if let (ReportKind::Daily, Some(r)) = (v.kind, &v.daily) {
+            for b in &r.batches_sent {
+                lines.push(Line::from(format!(
+                    " 送付したバッチ {}（{} 件）",
+                    b.number, b.count
+                )));
+            }
+            if !r.lines.is_empty() {
+                lines.push(Line::from(""));
+                lines.push(Line::styled(" 交付・発送の記録", theme::title()));
+            }
+            for l in &r.lines {
+                let cancelled = if l.cancelled { "（取消）" } else { "" };
+                lines.push(Line::from(format!(
+                    " {}  {}  {}  {}  {}{cancelled}",
+                    l.time,
+                    l.card_id,
+                    display(&l.name),
+                    crate::export::route_label(&l.route),
+                    display(l.officer.as_deref().unwrap_or(""))
+                )));
+            }
+        }
+        render_para(frame, inner, lines);
+    }
+    let mut foot_lines = Vec::new();
+    if let Some((events, head)) = audit {
+        foot_lines.push(Line::styled(
+            format!(" 監査ログ {events} 件  先頭ハッシュ（控えとして保管）:"),
+            theme::dim(),
+        ));
+        foot_lines.push(Line::from(format!(
+            " {}",
+            head.unwrap_or_else(|| "（イベントなし）".into())
+        )));
+    }
+    if let Some(f) = v.exported.first() {
+        foot_lines.push(Line::from(vec![
+            Span::styled(" 出力先: ", theme::dim()),
+            Span::raw(f.clone()),
+        ]));
+    }
+    render_para(frame, foot, foot_lines);
+}
+
 /// The band of today's and tomorrow's appointments above the queue (drawn by `ui::queue`).
 pub fn appointments_band(app: &App) -> Vec<Line<'static>> {
     let mut out = Vec::new();
@@ -840,6 +947,15 @@ pub fn draw_modal(
                     ],
                     "理由（必須。例: 本人入院中、来庁日調整中）",
                     "Enter で保留にする、Esc でやめる",
+                ),
+                OfficeInputPurpose::ReportDate => (
+                    "日報の日付",
+                    vec![
+                        "表示する日付を入力してください。".into(),
+                        "2026-11-25、令和8年11月25日、R8.11.25 などで入力できます。".into(),
+                    ],
+                    "日付",
+                    "Enter で表示、Esc でやめる",
                 ),
                 OfficeInputPurpose::ResolveArrival {
                     card_id, reasons, ..

@@ -271,6 +271,80 @@ pub fn sample_arrival_summary() -> crate::store::backoffice::ArrivalSummary {
     }
 }
 
+const HEAD: &str = "9f2c4e1a7b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8";
+
+/// The daily report of a day at the desk.
+pub fn sample_daily(day: NaiveDate) -> crate::store::backoffice::reports::DailyReport {
+    use crate::store::backoffice::reports::{DailyReport, ReportLine, SentBatch};
+    let line = |time: &str, card_id: &str, name: &str, route: &str, cancelled| ReportLine {
+        time: time.into(),
+        card_id: card_id.into(),
+        name: name.into(),
+        route: route.into(),
+        officer: Some("受付 一郎".into()),
+        cancelled,
+    };
+    DailyReport {
+        date: day,
+        counter_receipt: 2,
+        counter_postcard: 1,
+        mail_dispatched: 1,
+        mail_delivered: 0,
+        mail_returned: 0,
+        cards_returned: 0,
+        receipts_returned: 3,
+        batches_sent: vec![SentBatch {
+            number: "R2026-0001".into(),
+            kind: "receipts".into(),
+            count: 3,
+        }],
+        lines: vec![
+            line(
+                "09:12",
+                "D2610000123",
+                "山田 太郎",
+                "counter_receipt",
+                false,
+            ),
+            line(
+                "10:40",
+                "D2610000124",
+                "高橋 一郎",
+                "counter_postcard",
+                false,
+            ),
+            line(
+                "11:05",
+                "D2610000125",
+                "佐々木 花子",
+                "counter_receipt",
+                true,
+            ),
+            line("14:30", "D2610000126", "渡邊 健", "mail", false),
+        ],
+        audit_events: 214,
+        audit_head: Some(HEAD.into()),
+    }
+}
+
+/// The monthly report of November 2026.
+pub fn sample_monthly(month: &str) -> crate::store::backoffice::reports::MonthlyReport {
+    crate::store::backoffice::reports::MonthlyReport {
+        month: month.into(),
+        first_day: date(2026, 11, 1),
+        last_day: date(2026, 11, 30),
+        received: 48,
+        handed_over: 31,
+        mailed: 4,
+        mail_delivered: 3,
+        returned: 1,
+        receipts_returned: 27,
+        uncollected_at_end: 12,
+        audit_events: 214,
+        audit_head: Some(HEAD.into()),
+    }
+}
+
 /// Answer the back-office loads among `fx` with the sample data.
 pub fn answer_office(app: &mut App, fx: &[Effect]) {
     for e in fx {
@@ -280,6 +354,14 @@ pub fn answer_office(app: &mut App, fx: &[Effect]) {
                 OfficeLoaded::Receipts(Ok((sample_pending_receipts(), sample_receipt_batches())))
             }
             OfficeRequest::LoadMail => OfficeLoaded::Mail(Ok(sample_mail_items())),
+            OfficeRequest::LoadDaily { day } => OfficeLoaded::Daily {
+                day: *day,
+                result: Ok(sample_daily(*day)),
+            },
+            OfficeRequest::LoadMonthly { month } => OfficeLoaded::Monthly {
+                month: month.clone(),
+                result: Ok(sample_monthly(month)),
+            },
             OfficeRequest::LoadShipments => OfficeLoaded::Shipments(Ok(sample_shipments())),
             OfficeRequest::LoadArrival { shipment } => OfficeLoaded::Arrival {
                 shipment: *shipment,
@@ -399,5 +481,15 @@ pub fn scenes(base: &App) -> Vec<(&'static str, App)> {
     a.handle(press(KeyCode::Esc));
     a.handle(ch('e'));
     out.push(("office_arrival_summary", a));
+
+    // 日報・月報.
+    let mut a = base.clone();
+    a.handle(press(KeyCode::F(12)));
+    let fx = a.handle(ch('6'));
+    answer_office(&mut a, &fx);
+    out.push(("office_report", a.clone()));
+    let fx = a.handle(ch('m'));
+    answer_office(&mut a, &fx);
+    out.push(("office_report_monthly", a));
     out
 }
