@@ -590,6 +590,8 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::OfficeArrival, UP, A::Up, "前の行"),
     quiet(C::OfficeArrival, DOWN, A::Down, "次の行"),
     quiet(C::OfficeArrival, f(5), A::Refresh, "再読込"),
+    demo(C::OfficeArrival, f(6), A::DemoTray, "デモカード"),
+    demo(C::OfficeUncollected, f(6), A::DemoTray, "デモカード"),
 ];
 
 /// Bindings visible in a context (demo ones only in demo mode).
