@@ -34,6 +34,8 @@ use crate::domain::handover::HandoverCommit;
 use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
 use crate::store::{CardQuery, Store, StoreError};
 
+pub mod office;
+
 /// How the desk screen is started (`kofu` or `kofu demo`).
 pub struct TuiOptions {
     pub db: PathBuf,
@@ -109,6 +111,7 @@ enum Job {
     Cancel(i64, String, i64),
     /// Never logged; dropped right after the check.
     VerifyPassphrase(i64, Secret),
+    Office(crate::app::OfficeRequest),
 }
 
 fn err(e: StoreError) -> String {
@@ -116,7 +119,7 @@ fn err(e: StoreError) -> String {
 }
 
 /// Owns the database; answers jobs in order, keeping only the newest of queued searches.
-fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
+fn store_worker(mut store: Store, env: office::OfficeEnv, jobs: Receiver<Job>, tx: Sender<Event>) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter());
@@ -200,6 +203,7 @@ fn store_worker(mut store: Store, jobs: Receiver<Job>, tx: Sender<Event>) {
                     }
                     Loaded::Cancelled(r.map_err(err))
                 }
+                Job::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
             };
             if tx.send(Event::Loaded(loaded)).is_err() {
                 return;
@@ -376,6 +380,7 @@ impl Runner {
                 officer_id,
                 passphrase,
             } => Job::VerifyPassphrase(officer_id, passphrase),
+            Effect::Office(req) => Job::Office(req),
             Effect::Match { record, reading } => {
                 let ctx = MatchContext {
                     today: today_jst(),
@@ -446,7 +451,10 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     let (tx, rx) = mpsc::channel::<Event>();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
     let store_tx = tx.clone();
-    let store_thread = thread::spawn(move || store_worker(store, jobs_rx, store_tx));
+    let mut office_env = office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name);
+    office_env.rules = crate::store::backoffice::UncollectedRules::load(&opts.data.source);
+    office_env.issuers = known_issuers(&opts.data);
+    let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
     let prefix = opts.data.desk.reader_prefix().map(String::from);
     let cards = Cards::start(opts.demo, prefix, tx.clone());
     let runner = Runner {

@@ -21,6 +21,7 @@ fn step_name(app: &App) -> &'static str {
     match &app.screen {
         Screen::Queue => "queue",
         Screen::Done(_) => "done",
+        Screen::Office(_) => "office",
         Screen::Handover(h) => match &h.step {
             Step::Identity => "identity",
             Step::Card { .. } => "card",

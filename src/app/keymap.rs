@@ -42,10 +42,27 @@ pub enum Context {
     ReferenceField,
     /// Passphrase of the officer taking over the desk.
     Passphrase,
+    // 業務メニュー (app/office.rs)
+    OfficeMenu,
+    OfficeReceipts,
+    OfficeMail,
+    /// A back-office text dialog (tracking number, reason).
+    OfficeInput,
+    OfficeConfirm,
+    OfficeAppointments,
+    /// The appointment dialog (date and time fields).
+    OfficeAppointment,
+    OfficeUncollected,
+    /// The contact dialog (note field).
+    OfficeContact,
+    OfficeArrival,
+    /// 入荷確認 before a shipment is chosen.
+    OfficeShipments,
+    OfficeReport,
 }
 
 impl Context {
-    pub const ALL: [Context; 19] = [
+    pub const ALL: [Context; 31] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -65,6 +82,18 @@ impl Context {
         Context::Reference,
         Context::ReferenceField,
         Context::Passphrase,
+        Context::OfficeMenu,
+        Context::OfficeReceipts,
+        Context::OfficeMail,
+        Context::OfficeInput,
+        Context::OfficeConfirm,
+        Context::OfficeAppointments,
+        Context::OfficeAppointment,
+        Context::OfficeUncollected,
+        Context::OfficeContact,
+        Context::OfficeArrival,
+        Context::OfficeShipments,
+        Context::OfficeReport,
     ];
 
     /// Heading used in the help screen.
@@ -89,6 +118,18 @@ impl Context {
             Context::Reference => "窓口案内",
             Context::ReferenceField => "窓口案内 入力中",
             Context::Passphrase => "パスフレーズの入力",
+            Context::OfficeMenu => "業務メニュー",
+            Context::OfficeReceipts => "受領書返送",
+            Context::OfficeMail => "本人限定受取郵便",
+            Context::OfficeInput => "業務 入力欄",
+            Context::OfficeConfirm => "業務 確認",
+            Context::OfficeAppointments => "予約一覧",
+            Context::OfficeAppointment => "予約の登録",
+            Context::OfficeUncollected => "未交付カード",
+            Context::OfficeContact => "連絡の記録",
+            Context::OfficeArrival => "入荷確認",
+            Context::OfficeShipments => "入荷確認 発送リストの選択",
+            Context::OfficeReport => "日報・月報",
         }
     }
 
@@ -103,6 +144,9 @@ impl Context {
                 | Context::OfficerPicker
                 | Context::ReferenceField
                 | Context::Passphrase
+                | Context::OfficeInput
+                | Context::OfficeAppointment
+                | Context::OfficeContact
         )
     }
 }
@@ -239,6 +283,29 @@ pub enum Action {
     PrevSection,
     ChoiceNext,
     ChoicePrev,
+    // 業務メニュー (app/office.rs)
+    OfficeMenu,
+    OfficePick(u8),
+    MarkAll,
+    NewBatch,
+    MarkSent,
+    ExportBatch,
+    ReopenBatch,
+    MailDelivered,
+    MailReturned,
+    Appointment,
+    ClearAppointment,
+    PrevDay,
+    NextDay,
+    Today,
+    ExportDay,
+    RecordContact,
+    ToggleHold,
+    VerifyCards,
+    ResolveProblem,
+    ShowSummary,
+    ToggleReport,
+    EnterDate,
 }
 
 /// One row of the table.
@@ -439,6 +506,140 @@ pub static KEYMAP: &[Binding] = &[
     // Passphrase at the lock / when taking over the desk
     b(C::Passphrase, ENTER, A::Yes, "解除"),
     b(C::Passphrase, ESC, A::No, "担当者の選択へ"),
+    // 業務メニュー (app/office.rs)
+    b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
+    b(C::Queue, f(9), A::Appointment, "予約"),
+    b(C::OfficeMenu, ENTER, A::Open, "開く"),
+    quiet(C::OfficeMenu, UP, A::Up, "前の項目"),
+    quiet(C::OfficeMenu, DOWN, A::Down, "次の項目"),
+    quiet(C::OfficeMenu, ch('1'), A::OfficePick(1), "受領書返送"),
+    quiet(C::OfficeMenu, ch('2'), A::OfficePick(2), "本人限定受取郵便"),
+    quiet(C::OfficeMenu, ch('3'), A::OfficePick(3), "予約一覧"),
+    quiet(C::OfficeMenu, ch('4'), A::OfficePick(4), "未交付カード"),
+    quiet(C::OfficeMenu, ch('5'), A::OfficePick(5), "入荷確認"),
+    quiet(C::OfficeMenu, ch('6'), A::OfficePick(6), "日報・月報"),
+    b(C::OfficeMenu, ESC, A::Back, "一覧へ戻る"),
+    b(C::OfficeReceipts, ch(' '), A::ToggleCursor, "印"),
+    b(C::OfficeReceipts, ch('n'), A::NewBatch, "作成"),
+    b(C::OfficeReceipts, ch('s'), A::MarkSent, "送付済"),
+    b(C::OfficeReceipts, ch('o'), A::ExportBatch, "送付状"),
+    b(C::OfficeReceipts, ch('r'), A::ReopenBatch, "訂正"),
+    b(C::OfficeReceipts, ESC, A::Back, "戻る"),
+    b(
+        C::OfficeReceipts,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "一覧切替",
+    ),
+    quiet(C::OfficeReceipts, ch('a'), A::MarkAll, "すべてに印/解除"),
+    quiet(C::OfficeReceipts, UP, A::Up, "前の行"),
+    quiet(C::OfficeReceipts, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeReceipts, f(5), A::Refresh, "再読込"),
+    b(C::OfficeMail, ch('d'), A::MailDelivered, "配達済"),
+    b(C::OfficeMail, ch('u'), A::MailReturned, "返送（不達）"),
+    quiet(C::OfficeMail, UP, A::Up, "前の行"),
+    quiet(C::OfficeMail, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeMail, f(5), A::Refresh, "再読込"),
+    b(C::OfficeMail, ESC, A::Back, "戻る"),
+    b(C::OfficeInput, ENTER, A::Yes, "確定"),
+    b(C::OfficeInput, ESC, A::No, "やめる"),
+    b(C::OfficeConfirm, ch('y'), A::Yes, "記録する"),
+    b(C::OfficeConfirm, ESC, A::No, "やめる"),
+    quiet(C::OfficeConfirm, ch('n'), A::No, "やめる"),
+    b(
+        C::OfficeAppointments,
+        KeySpec::plain(K::Left),
+        A::PrevDay,
+        "前の日",
+    ),
+    b(
+        C::OfficeAppointments,
+        KeySpec::plain(K::Right),
+        A::NextDay,
+        "次の日",
+    ),
+    b(C::OfficeAppointments, ch('t'), A::Today, "今日"),
+    b(C::OfficeAppointments, ch('o'), A::ExportDay, "一覧出力"),
+    b(C::OfficeAppointments, ESC, A::Back, "戻る"),
+    quiet(C::OfficeAppointments, UP, A::Up, "前の行"),
+    quiet(C::OfficeAppointments, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeAppointments, f(5), A::Refresh, "再読込"),
+    b(C::OfficeAppointment, ENTER, A::Yes, "登録"),
+    b(
+        C::OfficeAppointment,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "欄の移動",
+    ),
+    b(
+        C::OfficeAppointment,
+        f(8),
+        A::ClearAppointment,
+        "予約を取消",
+    ),
+    b(C::OfficeAppointment, ESC, A::No, "やめる"),
+    b(C::OfficeUncollected, ch('c'), A::RecordContact, "連絡"),
+    b(C::OfficeUncollected, ch('h'), A::ToggleHold, "保留/解除"),
+    b(C::OfficeUncollected, ch('b'), A::NewBatch, "返却バッチ"),
+    b(C::OfficeUncollected, ch('k'), A::VerifyCards, "読取確認"),
+    b(C::OfficeUncollected, ESC, A::Back, "戻る"),
+    b(C::OfficeUncollected, ch('s'), A::MarkSent, "送付済"),
+    b(C::OfficeUncollected, ch('o'), A::ExportBatch, "送付状"),
+    b(C::OfficeUncollected, ch('r'), A::ReopenBatch, "訂正"),
+    b(
+        C::OfficeUncollected,
+        f(2),
+        A::CycleFilter,
+        "期限のみ/すべて",
+    ),
+    b(
+        C::OfficeUncollected,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "一覧切替",
+    ),
+    quiet(C::OfficeUncollected, UP, A::Up, "前の行"),
+    quiet(C::OfficeUncollected, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeUncollected, f(5), A::Refresh, "再読込"),
+    b(C::OfficeContact, ENTER, A::Yes, "記録"),
+    b(
+        C::OfficeContact,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "方法の切替",
+    ),
+    b(C::OfficeContact, ESC, A::No, "やめる"),
+    b(C::OfficeReport, ch('m'), A::ToggleReport, "日報/月報"),
+    b(C::OfficeReport, ch('d'), A::EnterDate, "日付"),
+    b(C::OfficeReport, ch('o'), A::ExportDay, "出力"),
+    b(C::OfficeReport, ESC, A::Back, "戻る"),
+    quiet(
+        C::OfficeReport,
+        KeySpec::plain(K::Left),
+        A::PrevDay,
+        "前の日（月）",
+    ),
+    quiet(
+        C::OfficeReport,
+        KeySpec::plain(K::Right),
+        A::NextDay,
+        "次の日（月）",
+    ),
+    quiet(C::OfficeReport, ch('t'), A::Today, "今日"),
+    quiet(C::OfficeReport, f(5), A::Refresh, "再読込"),
+    b(C::OfficeShipments, ENTER, A::Open, "このリストを確認"),
+    b(C::OfficeShipments, ESC, A::Back, "戻る"),
+    quiet(C::OfficeShipments, UP, A::Up, "前の行"),
+    quiet(C::OfficeShipments, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeShipments, f(5), A::Refresh, "再読込"),
+    b(C::OfficeArrival, ch('r'), A::ResolveProblem, "不一致を解決"),
+    b(C::OfficeArrival, ch('e'), A::ShowSummary, "集計"),
+    b(C::OfficeArrival, ESC, A::Back, "戻る"),
+    quiet(C::OfficeArrival, UP, A::Up, "前の行"),
+    quiet(C::OfficeArrival, DOWN, A::Down, "次の行"),
+    quiet(C::OfficeArrival, f(5), A::Refresh, "再読込"),
+    demo(C::OfficeArrival, f(6), A::DemoTray, "デモカード"),
+    demo(C::OfficeUncollected, f(6), A::DemoTray, "デモカード"),
 ];
 
 /// Bindings visible in a context (demo ones only in demo mode).

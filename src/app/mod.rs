@@ -8,6 +8,7 @@ pub mod demo;
 pub mod input;
 pub mod keymap;
 mod lock;
+pub mod office;
 mod queue;
 pub mod reference;
 mod wizard;
@@ -30,6 +31,7 @@ pub use demo::{DemoCardKind, DemoCardSpec};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
 pub use lock::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
+pub use office::{Office, OfficeLoaded, OfficeModal, OfficeRequest};
 pub use queue::{QueueState, STATE_FILTERS};
 pub use reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
 pub use wizard::{
@@ -162,6 +164,8 @@ pub enum Effect {
         officer_id: i64,
         passphrase: Secret,
     },
+    /// Back-office store work (業務メニュー).
+    Office(OfficeRequest),
     Quit,
 }
 
@@ -194,6 +198,7 @@ pub enum Loaded {
         officer_id: i64,
         result: Result<bool, String>,
     },
+    Office(OfficeLoaded),
 }
 
 /// Everything that can happen to the app.
@@ -244,6 +249,7 @@ pub enum Modal {
         error: Option<String>,
         checking: bool,
     },
+    Office(Box<OfficeModal>),
 }
 
 impl Modal {
@@ -258,6 +264,7 @@ impl Modal {
             Modal::QuitConfirm => Context::QuitConfirm,
             Modal::Reference(r) => r.context(),
             Modal::Passphrase { .. } => Context::Passphrase,
+            Modal::Office(m) => m.context(),
         }
     }
 
@@ -304,6 +311,8 @@ pub enum Screen {
     Queue,
     Handover(Box<Handover>),
     Done(Box<DoneInfo>),
+    /// 業務メニュー and its screens (F12 from the queue).
+    Office(Box<Office>),
 }
 
 /// A one-line notice in the footer.
@@ -372,6 +381,7 @@ impl App {
     pub fn start(&mut self) -> Vec<Effect> {
         let mut fx = vec![Effect::LoadOfficers, Effect::LoadCounts];
         fx.push(self.queue.search_effect());
+        fx.push(self.upcoming_effect());
         fx
     }
 
@@ -388,6 +398,7 @@ impl App {
             Screen::Queue => Context::Queue,
             Screen::Done(_) => Context::Done,
             Screen::Handover(h) => h.context(),
+            Screen::Office(o) => o.context(),
         }
     }
 
@@ -434,12 +445,13 @@ impl App {
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field(),
                 Modal::Passphrase { field, .. } => Some(&field.0),
+                Modal::Office(m) => m.field(),
                 _ => None,
             };
         }
         match &self.screen {
             Screen::Queue => Some(&self.queue.search),
-            Screen::Done(_) => None,
+            Screen::Done(_) | Screen::Office(_) => None,
             Screen::Handover(h) => h.focused_field(),
         }
     }
@@ -451,12 +463,13 @@ impl App {
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field_mut(),
                 Modal::Passphrase { field, .. } => Some(&mut field.0),
+                Modal::Office(m) => m.field_mut(),
                 _ => None,
             };
         }
         match &mut self.screen {
             Screen::Queue => Some(&mut self.queue.search),
-            Screen::Done(_) => None,
+            Screen::Done(_) | Screen::Office(_) => None,
             Screen::Handover(h) => h.focused_field_mut(),
         }
     }
@@ -512,7 +525,7 @@ impl App {
             }
             Event::Today(d) => {
                 self.today = d;
-                Vec::new()
+                vec![self.upcoming_effect()]
             }
             Event::Card(sig) => self.handle_card(sig),
             Event::Loaded(l) => self.handle_loaded(l),
@@ -526,7 +539,11 @@ impl App {
         }
         // Lock only when nothing is half done (an open reference is not work in progress).
         let only_reference = self.modals.iter().all(|m| matches!(m, Modal::Reference(_)));
-        if !matches!(self.screen, Screen::Queue | Screen::Done(_)) || !only_reference {
+        if !matches!(
+            self.screen,
+            Screen::Queue | Screen::Done(_) | Screen::Office(_)
+        ) || !only_reference
+        {
             return Vec::new();
         }
         self.modals.clear();
@@ -571,6 +588,9 @@ impl App {
                 ) = self.modals.last_mut()
                 {
                     *error = None;
+                }
+                if let Some(Modal::Office(m)) = self.modals.last_mut() {
+                    m.clear_error();
                 }
             }
             // Quitting works from every dialog (the officer picker at start has no other way
@@ -650,16 +670,21 @@ impl App {
                 _ => Vec::new(),
             },
             Screen::Handover(_) => self.wizard_action(action),
+            Screen::Office(_) => self.office_action(action),
         }
     }
 
     fn modal_action(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(Modal::Office(_)) = self.modals.last() {
+            return self.office_modal_action(action);
+        }
         let Some(top) = self.modals.last_mut() else {
             return Vec::new();
         };
         match top {
             Modal::Reference(_) => self.reference_action(action),
             Modal::Passphrase { .. } => self.passphrase_action(action),
+            Modal::Office(_) => Vec::new(),
             Modal::Help { scroll } => {
                 // Headings and blank lines included; the renderer clamps to the window.
                 let lines = KEYMAP.len() + 2 * Context::ALL.len();
@@ -867,6 +892,7 @@ impl App {
         }
         match &mut self.screen {
             Screen::Handover(_) => self.wizard_card(&sig),
+            Screen::Office(_) => self.office_card(&sig),
             Screen::Queue => {
                 if let CardSignal::ReadFinished {
                     result: Ok(reading),
@@ -999,6 +1025,7 @@ impl App {
             Loaded::PassphraseChecked { officer_id, result } => {
                 self.passphrase_checked(officer_id, result)
             }
+            Loaded::Office(l) => self.office_loaded(l),
             Loaded::Cancelled(result) => {
                 match result {
                     Ok(rec) => self.flash(

@@ -28,6 +28,8 @@ pub struct QueueState {
     pub seq: u64,
     pub loading: bool,
     pub error: Option<String>,
+    /// Today's and tomorrow's appointments (the band above the list).
+    pub appointments: Vec<crate::store::backoffice::Appointment>,
 }
 
 impl Default for QueueState {
@@ -47,6 +49,7 @@ impl QueueState {
             seq: 0,
             loading: false,
             error: None,
+            appointments: Vec::new(),
         }
     }
 
@@ -129,7 +132,15 @@ impl App {
                 self.queue.selected = 0;
                 return vec![self.queue.search_effect()];
             }
-            Action::Refresh => return vec![self.queue.search_effect(), Effect::LoadCounts],
+            Action::Refresh => {
+                return vec![
+                    self.queue.search_effect(),
+                    Effect::LoadCounts,
+                    self.upcoming_effect(),
+                ];
+            }
+            Action::OfficeMenu => return self.open_office_menu(),
+            Action::Appointment => return self.open_appointment(),
             Action::SwitchOfficer => {
                 self.modals.push(Modal::OfficerPicker {
                     selected: 0,

@@ -7,6 +7,7 @@
 
 mod lock;
 mod modal;
+pub(crate) mod office;
 pub mod qr;
 mod queue;
 mod reference;
@@ -97,6 +98,7 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
             wizard::draw_done(frame, app, d, body, &g);
             None
         }
+        Screen::Office(o) => office::draw(frame, app, o, body, &g),
     };
     if !app.modals.is_empty() {
         cursor = None;

@@ -24,6 +24,7 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> Option<Position> {
     match m {
+        Modal::Office(o) => super::office::draw_modal(frame, app, o, area, g),
         Modal::Help { scroll } => {
             let r = centered(area, 76.max(area.width * 2 / 3), area.height);
             clear_area(frame, r);

@@ -12,12 +12,27 @@ use crate::app::App;
 use crate::domain::CardState;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Position> {
-    let [search, counts, table] = Layout::vertical([
+    // 予約: today's and tomorrow's appointments in a small band (ui/office.rs).
+    let band = super::office::appointments_band(app);
+    let band_h = if band.is_empty() {
+        0
+    } else {
+        u16::try_from(band.len()).unwrap_or(3).min(3) + 2
+    };
+    let [search, counts, appts, table] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(1),
+        Constraint::Length(band_h),
         Constraint::Min(3),
     ])
     .areas(area);
+    if !band.is_empty() {
+        let title = format!("本日・明日の予約 {}件", band.len());
+        let block = boxed(&title, g);
+        let inner = block.inner(appts);
+        frame.render_widget(block, appts);
+        super::render_para(frame, inner, band);
+    }
     let q = &app.queue;
     let cursor = draw_field(
         frame,

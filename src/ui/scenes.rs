@@ -15,6 +15,8 @@ use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
 use crate::domain::record::CardRecord;
 use crate::domain::{CardState, Membership, Route};
 
+pub mod office;
+
 pub const READER: &str = "SONY FeliCa Port/PaSoRi 4.0 (RC-S300) 00 00";
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -542,5 +544,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     }
     out.push(("lock_passphrase", a));
 
+    // 業務メニュー (scenes/office.rs)
+    out.extend(office::scenes(&base));
     out
 }

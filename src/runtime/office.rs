@@ -1,0 +1,337 @@
+//! The store side of the 業務メニュー: runs an [`OfficeRequest`] on the store thread and
+//! answers with an [`OfficeLoaded`]. Files go into `exports/` next to the database,
+//! owner-only and atomically (`export::write_private_atomic`).
+
+use std::path::{Path, PathBuf};
+
+use crate::app::office::{
+    BatchChange, OfficeLoaded, OfficeRequest, ShipmentInfo, UncollectedChange,
+};
+use crate::domain::matching::{KnownIssuers, MatchContext};
+use crate::export::{self, CsvEncoding};
+use crate::store::backoffice::{BatchKind, UncollectedRules};
+use crate::store::{Store, StoreError};
+
+/// What the back office needs besides the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeEnv {
+    /// Folder for cover lists and reports (`exports/` next to the database).
+    pub exports_dir: PathBuf,
+    /// Printed on cover lists and reports.
+    pub desk_name: String,
+    /// Deadlines for uncollected cards (`[uncollected]` of rules.toml), or why they did not load.
+    pub rules: Result<UncollectedRules, String>,
+    /// Issuers accepted when cards are checked on arrival.
+    pub issuers: KnownIssuers,
+}
+
+impl OfficeEnv {
+    /// The env for a database file: `exports/` in the same folder.
+    pub fn for_db(db: &Path, desk_name: &str) -> OfficeEnv {
+        let dir = db
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        OfficeEnv {
+            exports_dir: dir.join("exports"),
+            desk_name: desk_name.to_string(),
+            rules: Ok(UncollectedRules::default()),
+            issuers: KnownIssuers::builtin(),
+        }
+    }
+}
+
+fn err(e: StoreError) -> String {
+    e.to_string()
+}
+
+/// Run one back-office request against the store.
+pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoaded {
+    match req {
+        OfficeRequest::LoadReceipts => OfficeLoaded::Receipts(
+            store
+                .pending_receipts()
+                .and_then(|p| Ok((p, store.return_batches(Some(BatchKind::Receipts))?)))
+                .map_err(err),
+        ),
+        OfficeRequest::CreateReceiptBatch {
+            cards,
+            on,
+            tracking_no,
+            officer_id,
+        } => OfficeLoaded::Batch {
+            change: BatchChange::Created,
+            result: store
+                .create_receipt_batch(
+                    cards.as_deref(),
+                    on,
+                    tracking_no.as_deref(),
+                    Some(officer_id),
+                )
+                .map_err(err),
+        },
+        OfficeRequest::MarkBatchSent {
+            number,
+            on,
+            officer_id,
+        } => OfficeLoaded::Batch {
+            change: BatchChange::Sent,
+            result: store
+                .mark_batch_sent(&number, on, None, Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::ReopenBatch {
+            number,
+            reason,
+            officer_id,
+        } => OfficeLoaded::Batch {
+            change: BatchChange::Reopened,
+            result: store
+                .reopen_batch(&number, &reason, Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::ExportBatch { number } => {
+            OfficeLoaded::Exported(export_batch(store, env, &number))
+        }
+        OfficeRequest::LoadMail => OfficeLoaded::Mail(store.mailed_cards().map_err(err)),
+        OfficeRequest::MailDelivered {
+            card,
+            on,
+            officer_id,
+        } => OfficeLoaded::MailRecorded {
+            delivered: true,
+            result: store
+                .record_mail_delivered(card, on, Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::MailReturned {
+            card,
+            on,
+            reason,
+            officer_id,
+        } => OfficeLoaded::MailRecorded {
+            delivered: false,
+            result: store
+                .record_mail_returned(card, on, &reason, Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::LoadUpcoming { from, to } => OfficeLoaded::Upcoming(
+            store
+                .appointments_between(midnight(from), midnight(to))
+                .map_err(err),
+        ),
+        OfficeRequest::LoadDay { day } => OfficeLoaded::Day {
+            day,
+            result: store.appointments_on(day).map_err(err),
+        },
+        OfficeRequest::ExportDay { day } => OfficeLoaded::Exported(export_day(store, env, day)),
+        OfficeRequest::SetAppointment {
+            card,
+            at,
+            officer_id,
+        } => OfficeLoaded::AppointmentSaved {
+            name: card_name(store, card),
+            at: Some(at),
+            result: store
+                .set_appointment(card, at, None, Some(officer_id))
+                .map(|_| ())
+                .map_err(err),
+        },
+        OfficeRequest::ClearAppointment { card, officer_id } => OfficeLoaded::AppointmentSaved {
+            name: card_name(store, card),
+            at: None,
+            result: store.clear_appointment(card, Some(officer_id)).map_err(err),
+        },
+        OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(
+            env.rules
+                .clone()
+                .map_err(|e| format!("未交付カードの期限を読み込めません: {e}"))
+                .and_then(|rules| {
+                    let list = store.uncollected(&rules, today).map_err(err)?;
+                    let batches = store.return_batches(Some(BatchKind::Cards)).map_err(err)?;
+                    Ok((list, batches))
+                }),
+        ),
+        OfficeRequest::RecordContact {
+            card,
+            method,
+            on,
+            note,
+            officer_id,
+        } => OfficeLoaded::UncollectedChanged {
+            change: UncollectedChange::Contact,
+            name: card_name(store, card),
+            result: store
+                .record_contact(card, method, on, note.as_deref(), Some(officer_id))
+                .map(|_| ())
+                .map_err(err),
+        },
+        OfficeRequest::SetHold {
+            card,
+            reason,
+            officer_id,
+        } => OfficeLoaded::UncollectedChanged {
+            change: UncollectedChange::Hold,
+            name: card_name(store, card),
+            result: store.set_hold(card, &reason, Some(officer_id)).map_err(err),
+        },
+        OfficeRequest::ClearHold { card, officer_id } => OfficeLoaded::UncollectedChanged {
+            change: UncollectedChange::Unhold,
+            name: card_name(store, card),
+            result: store.clear_hold(card, Some(officer_id)).map_err(err),
+        },
+        OfficeRequest::CreateCardBatch {
+            cards,
+            on,
+            tracking_no,
+            officer_id,
+        } => OfficeLoaded::Batch {
+            change: BatchChange::Created,
+            result: store
+                .create_card_return_batch(&cards, on, tracking_no.as_deref(), Some(officer_id))
+                .map_err(err),
+        },
+        OfficeRequest::LoadShipments => OfficeLoaded::Shipments(shipments(store).map_err(err)),
+        OfficeRequest::LoadArrival { shipment } => OfficeLoaded::Arrival {
+            shipment,
+            result: store.arrival_summary(Some(shipment)).map_err(err),
+        },
+        OfficeRequest::ArrivalRead {
+            shipment,
+            certificate,
+            today,
+            officer_id,
+        } => {
+            let ctx = MatchContext {
+                today,
+                computed_expiry: None,
+                known_issuers: &env.issuers,
+            };
+            OfficeLoaded::ArrivalRead(
+                store
+                    .arrival_read(Some(shipment), &certificate, &ctx, Some(officer_id))
+                    .map_err(err),
+            )
+        }
+        OfficeRequest::ResolveArrival {
+            card,
+            note,
+            officer_id,
+        } => OfficeLoaded::ArrivalResolved(
+            store
+                .resolve_arrival_problem(card, &note, Some(officer_id))
+                .map_err(err),
+        ),
+        OfficeRequest::LoadDaily { day } => OfficeLoaded::Daily {
+            day,
+            result: store.daily_report(day).map_err(err),
+        },
+        OfficeRequest::LoadMonthly { month } => OfficeLoaded::Monthly {
+            result: store.monthly_report(&month).map_err(err),
+            month,
+        },
+        OfficeRequest::ExportDaily { day } => OfficeLoaded::Exported((|| {
+            let r = store.daily_report(day).map_err(err)?;
+            let path = env
+                .exports_dir
+                .join(format!("daily-{}.html", day.format("%Y-%m-%d")));
+            export::write_html(&path, &export::daily_html(&r, &env.desk_name))
+                .map_err(|e| e.to_string())?;
+            Ok(vec![path.display().to_string()])
+        })()),
+        OfficeRequest::ExportMonthly { month } => OfficeLoaded::Exported((|| {
+            let r = store.monthly_report(&month).map_err(err)?;
+            let path = env
+                .exports_dir
+                .join(format!("monthly-{}.html", file_stem(&r.month)));
+            export::write_html(&path, &export::monthly_html(&r, &env.desk_name))
+                .map_err(|e| e.to_string())?;
+            Ok(vec![path.display().to_string()])
+        })()),
+        OfficeRequest::VerifyReturnCard {
+            number,
+            certificate,
+            officer_id,
+        } => OfficeLoaded::ReturnCardVerified(
+            store
+                .verify_return_card(&number, &certificate, Some(officer_id))
+                .map_err(err),
+        ),
+    }
+}
+
+/// Imported shipments, newest first.
+fn shipments(store: &Store) -> Result<Vec<ShipmentInfo>, StoreError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT id, arrived_on, file_name, row_count FROM shipments ORDER BY id DESC LIMIT 100",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(ShipmentInfo {
+                id: r.get(0)?,
+                arrived_on: r.get(1)?,
+                file_name: r.get(2)?,
+                row_count: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+fn midnight(d: chrono::NaiveDate) -> chrono::NaiveDateTime {
+    d.and_time(chrono::NaiveTime::MIN)
+}
+
+fn card_name(store: &Store, card: i64) -> String {
+    store
+        .card(card)
+        .ok()
+        .flatten()
+        .map(|c| c.name)
+        .unwrap_or_default()
+}
+
+/// Write one day's appointment list as HTML.
+fn export_day(
+    store: &Store,
+    env: &OfficeEnv,
+    day: chrono::NaiveDate,
+) -> Result<Vec<String>, String> {
+    let list = store.appointments_on(day).map_err(err)?;
+    let path = env
+        .exports_dir
+        .join(format!("appointments-{}.html", day.format("%Y-%m-%d")));
+    export::write_html(
+        &path,
+        &export::appointments_html(day, &list, &env.desk_name),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(vec![path.display().to_string()])
+}
+
+/// A file name safe on every file system (batch numbers are ASCII already).
+fn file_stem(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Write the cover list of a batch as HTML and CSV (UTF-8 with BOM: every name maps).
+fn export_batch(store: &Store, env: &OfficeEnv, number: &str) -> Result<Vec<String>, String> {
+    let b = store.require_batch(number).map_err(err)?;
+    let stem = format!("{}-{}", b.kind.as_str(), file_stem(&b.number));
+    let html = env.exports_dir.join(format!("{stem}.html"));
+    let csv = env.exports_dir.join(format!("{stem}.csv"));
+    export::write_html(&html, &export::batch_cover_html(&b, &env.desk_name))
+        .map_err(|e| e.to_string())?;
+    export::write_csv(&csv, &export::batch_table(&b), CsvEncoding::Utf8Bom)
+        .map_err(|e| e.to_string())?;
+    tracing::info!(batch_id = b.id, "batch cover list exported");
+    Ok(vec![html.display().to_string(), csv.display().to_string()])
+}
