@@ -454,6 +454,7 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     let mut office_env = office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name);
     office_env.rules = crate::store::backoffice::UncollectedRules::load(&opts.data.source);
     office_env.issuers = known_issuers(&opts.data);
+    office_env.expiry = Some(opts.data.expiry.clone());
     let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
     let prefix = opts.data.desk.reader_prefix().map(String::from);
     let cards = Cards::start(opts.demo, prefix, tx.clone());

@@ -38,7 +38,13 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
 
     // Card 0 matches its row.
     match s
-        .arrival_read(Some(c0.shipment_id), &facts_for(&c0), &ctx(&known), None)
+        .arrival_read(
+            Some(c0.shipment_id),
+            &facts_for(&c0),
+            &ctx(&known),
+            &|_, _| None,
+            None,
+        )
         .unwrap()
     {
         ArrivalRead::Checked { check, .. } => assert_eq!(check.result, ArrivalOutcome::Verified),
@@ -48,7 +54,13 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
     let mut wrong = facts_for(&c1);
     wrong.name_kanji = Some("別人　次郎".into());
     match s
-        .arrival_read(Some(c1.shipment_id), &wrong, &ctx(&known), None)
+        .arrival_read(
+            Some(c1.shipment_id),
+            &wrong,
+            &ctx(&known),
+            &|_, _| None,
+            None,
+        )
         .unwrap()
     {
         ArrivalRead::Checked { check, .. } => {
@@ -67,8 +79,14 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
     stray.serial_hex = "ffee01".into();
     stray.name_kanji = Some("名簿外　花子".into());
     assert!(matches!(
-        s.arrival_read(Some(c0.shipment_id), &stray, &ctx(&known), None)
-            .unwrap(),
+        s.arrival_read(
+            Some(c0.shipment_id),
+            &stray,
+            &ctx(&known),
+            &|_, _| None,
+            None
+        )
+        .unwrap(),
         ArrivalRead::NotInList(_)
     ));
 
@@ -801,4 +819,41 @@ fn officer_passphrases_and_disabled_officers() {
     // Disabled officers stay in the history.
     assert_eq!(s.officers(true).unwrap().len(), 2);
     assert_eq!(s.officers(false).unwrap().len(), 1);
+}
+
+#[test]
+fn arrival_check_compares_the_rules_expiry_with_the_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path(), 3, today());
+    let known = issuers();
+    let c2 = card(&s, 2);
+    // The rule gives a different expiry than the card and the list: shown as 要確認, still verified.
+    let other_day = c2.expiry_date.succ_opt().unwrap();
+    match s
+        .arrival_read(
+            Some(c2.shipment_id),
+            &facts_for(&c2),
+            &ctx(&known),
+            &|_, _| Some(other_day),
+            None,
+        )
+        .unwrap()
+    {
+        ArrivalRead::Checked { check, outcome } => {
+            assert_eq!(check.result, ArrivalOutcome::Verified);
+            assert_eq!(
+                outcome.result,
+                kofu::domain::matching::MatchResult::NearMatch
+            );
+            assert!(
+                outcome
+                    .reasons
+                    .iter()
+                    .any(|r| r.message.contains(&other_day.to_string())),
+                "{:?}",
+                outcome.reasons
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -23,6 +23,8 @@ pub struct OfficeEnv {
     pub rules: Result<UncollectedRules, String>,
     /// Issuers accepted when cards are checked on arrival.
     pub issuers: KnownIssuers,
+    /// Expiry rules, to compare the rule's expiry with the card's on arrival.
+    pub expiry: Option<crate::domain::expiry::ExpiryRules>,
 }
 
 impl OfficeEnv {
@@ -37,6 +39,7 @@ impl OfficeEnv {
             desk_name: desk_name.to_string(),
             rules: Ok(UncollectedRules::default()),
             issuers: KnownIssuers::builtin(),
+            expiry: None,
         }
     }
 }
@@ -209,7 +212,18 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             };
             OfficeLoaded::ArrivalRead(
                 store
-                    .arrival_read(Some(shipment), &certificate, &ctx, Some(officer_id))
+                    .arrival_read(
+                        Some(shipment),
+                        &certificate,
+                        &ctx,
+                        &|issued, born| {
+                            env.expiry
+                                .as_ref()
+                                .and_then(|r| r.compute(issued, born).ok())
+                                .map(|c| c.date)
+                        },
+                        Some(officer_id),
+                    )
                     .map_err(err),
             )
         }

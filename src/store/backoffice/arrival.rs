@@ -3,6 +3,7 @@
 //! A card whose arrival check failed cannot be handed over until the problem is resolved with a
 //! note (audited). Cards read that are not in the list are kept as "strays" for the summary.
 
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -211,19 +212,28 @@ impl Store {
 
     /// Read one card on arrival: find its list row (by certificate serial, else the kanji name
     /// among cards at the desk), compare, and record the check; a card with no list row is
-    /// recorded as a stray of `shipment_id`.
+    /// recorded as a stray of `shipment_id`. `expected_expiry` gives the rule's expiry for
+    /// (issue date, birth date), compared with the printed and the certificate's expiry.
     pub fn arrival_read(
         &mut self,
         shipment_id: Option<i64>,
         cert: &CertificateFacts,
         ctx: &MatchContext<'_>,
+        expected_expiry: &dyn Fn(NaiveDate, NaiveDate) -> Option<NaiveDate>,
         officer_id: Option<i64>,
     ) -> Result<ArrivalRead, StoreError> {
         let record = self
             .find_by_certificate(cert)?
             .filter(|c| shipment_id.is_none_or(|s| s == c.shipment_id));
         if let Some(record) = record {
-            let outcome = match_identity(&record, cert, None, ctx);
+            let ctx = MatchContext {
+                today: ctx.today,
+                computed_expiry: ctx
+                    .computed_expiry
+                    .or_else(|| expected_expiry(record.issue_date, record.birth_date)),
+                known_issuers: ctx.known_issuers,
+            };
+            let outcome = match_identity(&record, cert, None, &ctx);
             let check = self.record_arrival_check(record.id, cert, &outcome, officer_id)?;
             return Ok(ArrivalRead::Checked { check, outcome });
         }
