@@ -498,3 +498,29 @@ fn long_sections_scroll_to_the_end_and_back_without_piling_up() {
     app.handle(press(KeyCode::Tab));
     assert_eq!(app.reference().unwrap().scroll, 0);
 }
+
+#[test]
+fn at_the_lock_a_new_officer_cannot_be_added_when_passphrases_are_in_use() {
+    let mut app = locked(true);
+    typed(&mut app, "新人 三郎");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::AddOfficer(_))),
+        "{fx:?}"
+    );
+    assert!(app.officer.is_none());
+    match app.modals.last() {
+        Some(Modal::OfficerPicker { error: Some(e), .. }) => {
+            assert!(e.contains("ロック中は担当者を追加できません"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without passphrases in use the lock guards nothing more, and adding stays possible.
+    let mut app = locked(false);
+    typed(&mut app, "新人 三郎");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::AddOfficer(n) if n == "新人 三郎"))
+    );
+}

@@ -810,6 +810,16 @@ impl App {
                 }
                 Action::Yes => {
                     if !name.is_blank() {
+                        // With passphrases in use, the lock must not be passed by adding a
+                        // new officer: at the lock only registered officers can be chosen.
+                        if self.officer.is_none() && self.officers.iter().any(|o| o.has_passphrase)
+                        {
+                            *error = Some(
+                                "ロック中は担当者を追加できません。登録済みの担当者を選んでください（追加は担当者を選んだあと F3 から）。"
+                                    .into(),
+                            );
+                            return Vec::new();
+                        }
                         let n = name.value().trim().to_string();
                         return vec![Effect::AddOfficer(n)];
                     }
