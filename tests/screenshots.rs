@@ -145,6 +145,12 @@ const SHOWN: &[(&str, u16, u16)] = &[
     ("reference_expiry", 120, 40),
     ("reference_fee", 120, 40),
     ("reference_procedures", 120, 44),
+    ("office_menu", 120, 36),
+    ("office_receipts", 120, 36),
+    ("office_uncollected", 120, 36),
+    ("office_uncollected_wrong_card", 120, 36),
+    ("office_arrival", 120, 36),
+    ("office_report", 120, 40),
     ("queue", 80, 24),
 ];
 
