@@ -120,6 +120,10 @@ fn err(e: StoreError) -> String {
 
 /// Owns the database; answers jobs in order, keeping only the newest of queued searches.
 fn store_worker(mut store: Store, env: office::OfficeEnv, jobs: Receiver<Job>, tx: Sender<Event>) {
+    // Read the search table once so the first searches at the counter do not wait for the disk.
+    if let Err(e) = store.warm_up() {
+        tracing::warn!("search warm-up failed: {e}");
+    }
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter());

@@ -81,6 +81,7 @@ fn main() {
     // Cold start → first frame with cards.
     let t = Instant::now();
     let mut store = Store::open(&db).expect("open");
+    store.warm_up().expect("warm up"); // as the runtime's store thread does first
     let desk = DeskInfo {
         desk_name: data.desk.desk_name.clone(),
         ascii: true,
@@ -99,6 +100,15 @@ fn main() {
     run(&mut app, &mut store, fx);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     terminal.draw(|f| kofu::ui::draw(f, &app)).expect("draw");
+    let first_frame = t.elapsed();
+    // Nobody is on duty at start: the officer picker is up and no personal data is shown.
+    // Choosing the (only) officer with Enter opens the queue.
+    if app.officer.is_none() {
+        let fx = app.handle(key(KeyCode::Enter));
+        run(&mut app, &mut store, fx);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    terminal.draw(|f| kofu::ui::draw(f, &app)).expect("draw");
     let cold = t.elapsed();
     let screen = kofu::ui::buffer_to_text(terminal.backend().buffer());
     assert!(
@@ -106,33 +116,36 @@ fn main() {
         "first frame shows cards:\n{screen}"
     );
     println!(
-        "cold start -> first frame with 100000 cards: {:.1} ms (target <= 100 ms)",
+        "cold start -> first frame: {:.1} ms; -> queue with cards after choosing the officer: {:.1} ms, at 100000 cards (target <= 100 ms)",
+        first_frame.as_secs_f64() * 1e3,
         cold.as_secs_f64() * 1e3
     );
 
     // Key press → frame drawn, typing and erasing names, kana and card IDs.
     let mut times: Vec<Duration> = Vec::new();
-    for word in [
-        "やまだ",
-        "髙橋",
-        "ワタナベ",
-        "suzuki",
-        "T0000009",
-        "𠮷田",
-        "いとう",
-        "佐藤",
-    ] {
-        let mut keys: Vec<Event> = word.chars().map(|c| key(KeyCode::Char(c))).collect();
-        keys.extend(std::iter::repeat_n(
-            key(KeyCode::Backspace),
-            word.chars().count(),
-        ));
-        for k in keys {
-            let t = Instant::now();
-            let fx = app.handle(k);
-            run(&mut app, &mut store, fx);
-            terminal.draw(|f| kofu::ui::draw(f, &app)).expect("draw");
-            times.push(t.elapsed());
+    for _round in 0..5 {
+        for word in [
+            "やまだ",
+            "髙橋",
+            "ワタナベ",
+            "suzuki",
+            "T0000009",
+            "𠮷田",
+            "いとう",
+            "佐藤",
+        ] {
+            let mut keys: Vec<Event> = word.chars().map(|c| key(KeyCode::Char(c))).collect();
+            keys.extend(std::iter::repeat_n(
+                key(KeyCode::Backspace),
+                word.chars().count(),
+            ));
+            for k in keys {
+                let t = Instant::now();
+                let fx = app.handle(k);
+                run(&mut app, &mut store, fx);
+                terminal.draw(|f| kofu::ui::draw(f, &app)).expect("draw");
+                times.push(t.elapsed());
+            }
         }
     }
     times.sort();
