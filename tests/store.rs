@@ -392,3 +392,75 @@ fn search_folds_kana_width_variant_kanji_and_romaji_order() {
         "𠮷田　太郎"
     );
 }
+
+#[test]
+fn search_with_a_rare_state_walks_every_chunk_and_keeps_row_order() {
+    let (_d, mut s) = store_with(1500, false);
+    let late: Vec<i64> = (1400..1410)
+        .map(|i| s.card_by_card_id(&format!("T{i:011}")).unwrap().unwrap().id)
+        .collect();
+    for id in &late {
+        s.commit_handover(
+            &commit(*id, HandoverRoute::CounterWithReceipt, "match"),
+            None,
+        )
+        .unwrap();
+    }
+    let q = |state, limit| CardQuery {
+        text: "t0000000".into(),
+        state,
+        limit,
+    };
+    let ids =
+        |v: Vec<kofu::domain::record::CardRecord>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(s
+            .search_cards(&q(Some(CardState::HandedOver), 200))
+            .unwrap()),
+        late
+    );
+    assert_eq!(
+        ids(s.search_cards(&q(Some(CardState::HandedOver), 3)).unwrap()),
+        late[..3]
+    );
+    let all = ids(s.search_cards(&q(None, 0)).unwrap());
+    assert_eq!(all.len(), 1500);
+    assert!(all.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(
+        s.search_cards(&q(Some(CardState::Awaiting), 0))
+            .unwrap()
+            .len(),
+        1490
+    );
+    // A card imported after the first search is found: the in-memory keys grow.
+    let find = |s: &Store| {
+        s.search_cards(&CardQuery {
+            text: "ｸﾞﾗﾝﾄﾞ".into(),
+            state: None,
+            limit: 0,
+        })
+        .unwrap()
+        .len()
+    };
+    assert_eq!(find(&s), 0);
+    let data = kofu::data::DataSet::load(Some(std::path::Path::new("/nonexistent"))).unwrap();
+    let none = |_: NaiveDate, _: NaiveDate| None;
+    let csv = format!(
+        "{}\nG0000001,大地　太郎,グランド タロウ,1990-04-02,2024-04-01,2028-04-02,,,,,,\n",
+        common::HEADER
+    );
+    import_bytes(
+        &mut s,
+        "g.csv",
+        csv.as_bytes(),
+        &ImportOptions {
+            profile: data.profile("default").unwrap(),
+            dry_run: false,
+            officer_id: None,
+            arrived_on: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            expected_expiry: &none,
+        },
+    )
+    .unwrap();
+    assert_eq!(find(&s), 1);
+}

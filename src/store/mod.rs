@@ -9,6 +9,7 @@ pub mod handover;
 pub mod import;
 pub mod migrations;
 pub mod officers;
+pub mod search_index;
 
 use std::path::{Path, PathBuf};
 
@@ -87,6 +88,7 @@ pub fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    search: std::cell::RefCell<search_index::SearchIndex>,
 }
 
 /// A search over the cards.
@@ -210,6 +212,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            search: Default::default(),
         })
     }
 
@@ -228,6 +231,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            search: Default::default(),
         })
     }
 
@@ -283,20 +287,54 @@ impl Store {
             let romaji = (text.is_ascii() && text.contains(' '))
                 .then(|| search::romaji_key(text))
                 .filter(|r| *r != key);
-            let sql = format!(
-                "SELECT {CARD_COLUMNS} FROM card_search s JOIN cards c ON c.id = s.card_row
-                 WHERE (instr(s.key, ?2) > 0 {}) AND (?1 IS NULL OR c.state = ?1)
-                 ORDER BY s.card_row LIMIT ?3",
-                if romaji.is_some() {
-                    "OR instr(s.key, ?4) > 0"
-                } else {
-                    "AND ?4 IS NULL"
-                }
-            );
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            stmt.query_map(params![state, key, limit, romaji], card_from_row)?
-                .collect::<Result<Vec<_>, _>>()?
+            let mut needles = vec![key.as_str()];
+            needles.extend(romaji.as_deref());
+            let candidates = {
+                let mut index = self.search.borrow_mut();
+                index.refresh(&self.conn)?;
+                index.matching_rows(&needles)
+            };
+            let limit = if q.limit == 0 { usize::MAX } else { q.limit };
+            self.cards_by_rows(&candidates, state, limit)?
         };
+        Ok(out)
+    }
+
+    /// The cards of `rows` (ascending) in `state` (if given), in row order, at most `limit`.
+    ///
+    /// Rows are fetched by id in growing chunks (256, 1024, 4096 …) with the state filter in
+    /// SQL, so a query stops as soon as the limit is reached: the queue's default filter (cards
+    /// at the desk) usually needs one chunk, and a rare state a few more.
+    fn cards_by_rows(
+        &self,
+        rows: &[i64],
+        state: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<CardRecord>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut size = 256;
+        while start < rows.len() && out.len() < limit {
+            let end = rows.len().min(start + size);
+            let ids = &rows[start..end];
+            let marks = vec!["?"; ids.len()].join(",");
+            let sql = format!(
+                "SELECT {CARD_COLUMNS} FROM cards c WHERE c.id IN ({marks})
+                 AND (?{n} IS NULL OR c.state = ?{n}) ORDER BY c.id",
+                n = ids.len() + 1
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let params = ids
+                .iter()
+                .map(|i| i as &dyn rusqlite::ToSql)
+                .chain(std::iter::once(&state as &dyn rusqlite::ToSql));
+            let found = stmt
+                .query_map(rusqlite::params_from_iter(params), card_from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            out.extend(found.into_iter().take(limit - out.len()));
+            start = end;
+            size = (size * 4).min(16_384);
+        }
         Ok(out)
     }
 
@@ -446,14 +484,10 @@ impl Store {
         Ok(report)
     }
 
-    /// Read the search table and the card rows once so the first searches at the counter do
-    /// not wait for the disk. Call from a background thread at start.
+    /// Load the search keys into memory, so the first search at the counter does not wait
+    /// for it. The store thread calls it first.
     pub fn warm_up(&self) -> Result<(), StoreError> {
-        self.conn.query_row(
-            "SELECT (SELECT sum(length(key)) FROM card_search), (SELECT count(name) FROM cards)",
-            [],
-            |_| Ok(()),
-        )?;
+        self.search.borrow_mut().refresh(&self.conn)?;
         Ok(())
     }
 

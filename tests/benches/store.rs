@@ -79,6 +79,7 @@ fn main() {
     ];
     for (label, qs) in queries {
         let mut times = Vec::new();
+        let mut per_query: Vec<(Duration, &str)> = Vec::new();
         let mut hits = 0;
         for _ in 0..25 {
             for q in *qs {
@@ -91,10 +92,15 @@ fn main() {
                     })
                     .expect("search");
                 times.push(t.elapsed());
+                per_query.push((t.elapsed(), q));
                 hits += r.len();
             }
         }
         let (median, worst) = stats(times);
+        per_query.sort();
+        if let Some((d, q)) = per_query.last() {
+            println!("  slowest: {q} {:.2} ms", d.as_secs_f64() * 1e3);
+        }
         println!(
             "search {label} (limit 200, {} queries, {} hits): median {:.2} ms, worst {:.2} ms (targets: <= 5 ms, <= 10 ms)",
             qs.len() * 25,
