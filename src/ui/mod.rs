@@ -269,6 +269,32 @@ pub(crate) fn boxed<'a>(title: &'a str, g: &Glyphs) -> Block<'a> {
     }
 }
 
+/// A boxed pane whose border shows whether it has the focus; returns the inner area.
+pub(crate) fn pane(frame: &mut Frame, area: Rect, title: &str, focused: bool, g: &Glyphs) -> Rect {
+    let block = boxed(title, g).border_style(if focused {
+        theme::title()
+    } else {
+        theme::dim()
+    });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// A table that marks its selected row only while its pane has the focus.
+pub(crate) fn focused_table<'a>(
+    t: ratatui::widgets::Table<'a>,
+    focused: bool,
+    g: &Glyphs,
+) -> ratatui::widgets::Table<'a> {
+    t.row_highlight_style(if focused {
+        theme::selected()
+    } else {
+        Style::new()
+    })
+    .highlight_symbol(format!("{} ", if focused { g.pointer } else { " " }))
+}
+
 /// Draw a single-line field in a box and return the caret position.
 pub(crate) fn draw_field(
     frame: &mut Frame,
@@ -278,13 +304,7 @@ pub(crate) fn draw_field(
     focused: bool,
     g: &Glyphs,
 ) -> Option<Position> {
-    let block = boxed(title, g).border_style(if focused {
-        theme::title()
-    } else {
-        theme::dim()
-    });
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, title, focused, g);
     let (shown, caret) = field.view(usize::from(inner.width));
     frame.render_widget(Paragraph::new(shown), inner);
     if !focused || inner.width == 0 || inner.height == 0 {

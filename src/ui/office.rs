@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::text::{display, fit};
 use super::theme::{self, Glyphs};
-use super::{boxed, clear_area, draw_field, render_para};
+use super::{boxed, clear_area, draw_field, focused_table, pane, render_para};
 use crate::app::App;
 use crate::app::office::UncollectedView;
 use crate::app::office::arrival::{ArrivalRow, ArrivalView};
@@ -119,13 +119,7 @@ fn draw_receipts(frame: &mut Frame, app: &App, v: &ReceiptsView, area: Rect, g: 
         v.marked.len()
     );
     let focus_pending = v.pane == ReceiptPane::Pending;
-    let block = boxed(&title, g).border_style(if focus_pending {
-        theme::title()
-    } else {
-        theme::dim()
-    });
-    let inner = block.inner(top);
-    frame.render_widget(block, top);
+    let inner = pane(frame, top, &title, focus_pending, g);
     if let Some(l) = status_line(v.loading && v.pending.is_empty(), &v.error) {
         frame.render_widget(Paragraph::new(l), inner);
     } else if v.pending.is_empty() {
@@ -160,13 +154,8 @@ fn draw_receipts(frame: &mut Frame, app: &App, v: &ReceiptsView, area: Rect, g: 
             ],
         )
         .header(header(&["印", "カードID", "氏名", "フリガナ", "到着から"]))
-        .column_spacing(1)
-        .row_highlight_style(if focus_pending {
-            theme::selected()
-        } else {
-            Style::new()
-        })
-        .highlight_symbol(format!("{} ", if focus_pending { g.pointer } else { " " }));
+        .column_spacing(1);
+        let t = focused_table(t, focus_pending, g);
         let mut st = TableState::default();
         st.select(Some(v.sel_pending));
         frame.render_stateful_widget(t, inner, &mut st);
@@ -175,13 +164,7 @@ fn draw_receipts(frame: &mut Frame, app: &App, v: &ReceiptsView, area: Rect, g: 
     // Batches.
     let focus_batches = v.pane == ReceiptPane::Batches;
     let title = format!("返送バッチ {}件", v.batches.len());
-    let block = boxed(&title, g).border_style(if focus_batches {
-        theme::title()
-    } else {
-        theme::dim()
-    });
-    let inner = block.inner(bottom);
-    frame.render_widget(block, bottom);
+    let inner = pane(frame, bottom, &title, focus_batches, g);
     if v.batches.is_empty() {
         if !v.loading {
             frame.render_widget(
@@ -224,13 +207,8 @@ fn draw_receipts(frame: &mut Frame, app: &App, v: &ReceiptsView, area: Rect, g: 
             "送付日",
             "追跡番号",
         ]))
-        .column_spacing(1)
-        .row_highlight_style(if focus_batches {
-            theme::selected()
-        } else {
-            Style::new()
-        })
-        .highlight_symbol(format!("{} ", if focus_batches { g.pointer } else { " " }));
+        .column_spacing(1);
+        let t = focused_table(t, focus_batches, g);
         let mut st = TableState::default();
         st.select(Some(v.sel_batch));
         frame.render_stateful_widget(t, inner, &mut st);
@@ -429,13 +407,7 @@ fn draw_uncollected(frame: &mut Frame, _app: &App, v: &UncollectedView, area: Re
             ""
         }
     );
-    let block = boxed(&title, g).border_style(if focus_cards {
-        theme::title()
-    } else {
-        theme::dim()
-    });
-    let inner = block.inner(top);
-    frame.render_widget(block, top);
+    let inner = pane(frame, top, &title, focus_cards, g);
     if let Some(l) = status_line(v.loading && v.list.is_empty(), &v.error) {
         frame.render_widget(Paragraph::new(l), inner);
     } else if shown.is_empty() {
@@ -501,13 +473,8 @@ fn draw_uncollected(frame: &mut Frame, _app: &App, v: &UncollectedView, area: Re
             "連絡",
             "状況",
         ]))
-        .column_spacing(1)
-        .row_highlight_style(if focus_cards {
-            theme::selected()
-        } else {
-            Style::new()
-        })
-        .highlight_symbol(format!("{} ", if focus_cards { g.pointer } else { " " }));
+        .column_spacing(1);
+        let t = focused_table(t, focus_cards, g);
         let mut st = TableState::default();
         st.select(Some(v.sel_card));
         frame.render_stateful_widget(t, inner, &mut st);
@@ -515,13 +482,7 @@ fn draw_uncollected(frame: &mut Frame, _app: &App, v: &UncollectedView, area: Re
 
     let focus_batches = v.pane == Pane::Batches;
     let title = format!("返却バッチ {}件", v.batches.len());
-    let block = boxed(&title, g).border_style(if focus_batches {
-        theme::title()
-    } else {
-        theme::dim()
-    });
-    let inner = block.inner(bottom);
-    frame.render_widget(block, bottom);
+    let inner = pane(frame, bottom, &title, focus_batches, g);
     if v.batches.is_empty() {
         if !v.loading {
             frame.render_widget(
@@ -571,13 +532,8 @@ fn draw_uncollected(frame: &mut Frame, _app: &App, v: &UncollectedView, area: Re
             "状態",
             "送付日",
         ]))
-        .column_spacing(1)
-        .row_highlight_style(if focus_batches {
-            theme::selected()
-        } else {
-            Style::new()
-        })
-        .highlight_symbol(format!("{} ", if focus_batches { g.pointer } else { " " }));
+        .column_spacing(1);
+        let t = focused_table(t, focus_batches, g);
         let mut st = TableState::default();
         st.select(Some(v.sel_batch));
         frame.render_stateful_widget(t, inner, &mut st);
