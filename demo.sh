@@ -7,5 +7,4 @@ cd "$(dirname "$0")"
 
 ensure_packages pkg-config libpcsclite-dev
 ensure_rust
-cargo build --release --quiet
-exec ./target/release/kofu demo "$@"
+exec cargo run --release --quiet -- demo "$@"
