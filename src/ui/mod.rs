@@ -216,12 +216,19 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect, _g: &Glyphs) {
         )),
         None => Line::from(""),
     };
-    // Context hints first, then the global ones (help, quit); when they do not all fit,
-    // context hints are dropped from the end so that help and quit stay visible.
+    // Context hints first, then the global ones (help, quit, 窓口案内); when they do not all
+    // fit, context hints are dropped from the end so that the global ones stay visible.
     let mut hints = footer_hints(app);
     let need = |k: &str, l: &str| k.width() + 1 + l.width() + 2;
+    // 窓口案内 is asked for all day at the counter: it stays too when there is room for it
+    // (100 columns or more; at 80 the step's own keys, such as "Enter 次へ", come first).
+    let keep_reference = w >= 100;
     let global: Vec<&'static str> = keymap::bindings(Context::Global, app.desk.demo)
-        .filter(|b| matches!(b.action, keymap::Action::Help | keymap::Action::Quit))
+        .filter(|b| match b.action {
+            keymap::Action::Help | keymap::Action::Quit => true,
+            keymap::Action::OpenReference => keep_reference,
+            _ => false,
+        })
         .map(|b| b.label)
         .collect();
     while 1 + hints.iter().map(|(k, l)| need(k, l)).sum::<usize>() > w {
