@@ -464,3 +464,38 @@ fn search_with_a_rare_state_walks_every_chunk_and_keeps_row_order() {
     .unwrap();
     assert_eq!(find(&s), 1);
 }
+
+#[test]
+fn search_keys_are_rebuilt_when_the_key_rules_change() {
+    let (dir, s) = store_with(5, false);
+    let path = s.path().to_path_buf();
+    drop(s);
+    // As if the keys had been made by an older table (髙 not folded) under another fingerprint.
+    let c = Connection::open(&path).unwrap();
+    c.execute_batch(
+        "UPDATE card_search SET key = replace(key, '高', '髙');
+         UPDATE meta SET value = 'older' WHERE key = 'search_key_fingerprint';",
+    )
+    .unwrap();
+    drop(c);
+    let s = Store::open(&path).unwrap();
+    let q = CardQuery {
+        text: "高橋".into(),
+        state: None,
+        limit: 0,
+    };
+    assert_eq!(s.search_cards(&q).unwrap().len(), 1, "keys rebuilt at open");
+    let events = kofu::store::audit::events(s.conn(), None).unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(last.kind, "search_keys_rebuilt");
+    assert!(last.detail.contains("\"changed\":1"), "{}", last.detail);
+    assert!(s.audit_verify().unwrap().ok());
+    drop(s);
+    // Opening again changes nothing more.
+    let s = Store::open(&path).unwrap();
+    assert_eq!(
+        kofu::store::audit::events(s.conn(), None).unwrap().len(),
+        events.len()
+    );
+    drop(dir);
+}

@@ -38,6 +38,16 @@ use unicode_normalization::char::canonical_combining_class;
 /// The variant table as shipped (`variant,standard,note`), embedded at build time.
 const KANJI_VARIANTS_CSV: &str = include_str!("../../data/kanji-variants.csv");
 
+/// Bump when the normalisation steps of [`search_key`] or [`romaji_key`] change.
+pub const KEY_ALGORITHM_VERSION: u32 = 1;
+
+/// What stored search keys depend on: the algorithm version and the variant table. The store
+/// keeps a fingerprint of this and re-keys every card when it changes (e.g. after a desk added
+/// a pair to `data/kanji-variants.csv` and rebuilt kofu).
+pub fn key_inputs() -> (u32, &'static str) {
+    (KEY_ALGORITHM_VERSION, KANJI_VARIANTS_CSV)
+}
+
 /// One rejected line of the variant table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariantTableProblem {

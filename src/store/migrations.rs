@@ -217,6 +217,13 @@ CREATE TABLE uncollected_holds (
 );
 CREATE UNIQUE INDEX uncollected_holds_one_in_force ON uncollected_holds(card_row) WHERE lifted_at IS NULL;
 "#,
+    // v3: settings that belong to the data rather than the schema (e.g. the search-key fingerprint).
+    r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -209,11 +209,13 @@ impl Store {
         // Keep the search table and the card rows of a large desk in memory (64 MiB at most).
         conn.pragma_update(None, "cache_size", -65536)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store {
+        let mut store = Store {
             conn,
             path: path.to_path_buf(),
             search: Default::default(),
-        })
+        };
+        store.rekey_if_needed()?;
+        Ok(store)
     }
 
     /// Open an existing file read-only, without migrating (for checks of backups).
@@ -489,6 +491,86 @@ impl Store {
     pub fn warm_up(&self) -> Result<(), StoreError> {
         self.search.borrow_mut().refresh(&self.conn)?;
         Ok(())
+    }
+
+    /// The fingerprint of what search keys depend on (algorithm version and variant table).
+    pub fn search_key_fingerprint() -> String {
+        let (version, table) = search::key_inputs();
+        let mut h = <sha2::Sha256 as sha2::Digest>::new();
+        sha2::Digest::update(&mut h, version.to_be_bytes());
+        sha2::Digest::update(&mut h, table.as_bytes());
+        hex::encode(sha2::Digest::finalize(h))
+    }
+
+    /// Recompute every card's search key when the key rules changed since they were stored
+    /// (one transaction with an audit event). Returns the number of keys that changed.
+    pub fn rekey_if_needed(&mut self) -> Result<Option<usize>, StoreError> {
+        let want = Self::search_key_fingerprint();
+        let have: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'search_key_fingerprint'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if have.as_deref() == Some(want.as_str()) {
+            return Ok(None);
+        }
+        let tx = self.conn.transaction()?;
+        let mut changed = 0usize;
+        let mut total = 0usize;
+        {
+            let mut read = tx.prepare(
+                "SELECT c.id, c.name, c.kana, c.romaji, c.card_id, c.birth_date, s.key
+                 FROM cards c JOIN card_search s ON s.card_row = c.id",
+            )?;
+            let mut write = tx.prepare("UPDATE card_search SET key = ?2 WHERE card_row = ?1")?;
+            let rows = read
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                        parse_iso(&r.get::<_, String>(5)?, 5)?,
+                        r.get::<_, String>(6)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            for (id, name, kana, romaji, card_id, birth, old) in rows {
+                total += 1;
+                let key = card_search_key(&name, &kana, romaji.as_deref(), &card_id, birth);
+                if key != old {
+                    write.execute(params![id, key])?;
+                    changed += 1;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('search_key_fingerprint', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [&want],
+        )?;
+        if total > 0 {
+            audit::append(
+                &tx,
+                audit::NewEvent {
+                    kind: "search_keys_rebuilt",
+                    officer_id: None,
+                    card_row: None,
+                    detail: serde_json::json!({ "cards": total, "changed": changed, "fingerprint": want }),
+                },
+            )?;
+        }
+        tx.commit()?;
+        if changed > 0 {
+            // Keys changed in place: start the in-memory copy afresh.
+            *self.search.borrow_mut() = Default::default();
+            tracing::info!(cards = total, changed, "search keys rebuilt");
+        }
+        Ok(Some(changed))
     }
 
     /// Total number of cards.
