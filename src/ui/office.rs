@@ -174,11 +174,7 @@ fn draw_receipts(frame: &mut Frame, app: &App, v: &ReceiptsView, area: Rect, g: 
         }
     } else {
         let rows = v.batches.iter().map(|b| {
-            let st = match b.status {
-                BatchStatus::Open => theme::warn(),
-                BatchStatus::Sent => theme::ok(),
-                BatchStatus::Reopened => theme::dim(),
-            };
+            let st = batch_status_style(b.status);
             Row::new(vec![
                 Cell::from(b.number.clone()),
                 Cell::from(date_text(b.created_on)),
@@ -214,10 +210,7 @@ fn draw_receipts(frame: &mut Frame, app: &App, v: &ReceiptsView, area: Rect, g: 
         frame.render_stateful_widget(t, inner, &mut st);
     }
     let foot_line = match v.exported.first() {
-        Some(f) => Line::from(vec![
-            Span::styled(" 出力先: ", theme::dim()),
-            Span::raw(f.clone()),
-        ]),
+        Some(f) => exported_line(f),
         None => Line::styled(
             " バッチを選んで s 送付済 / o 送付状（HTML・CSV）出力 / r 訂正",
             theme::dim(),
@@ -365,14 +358,7 @@ fn draw_appointments(frame: &mut Frame, app: &App, v: &AppointmentsView, area: R
         frame.render_stateful_widget(t, inner, &mut st);
     }
     if let Some(f) = v.exported.first() {
-        render_para(
-            frame,
-            foot,
-            vec![Line::from(vec![
-                Span::styled(" 出力先: ", theme::dim()),
-                Span::raw(f.clone()),
-            ])],
-        );
+        render_para(frame, foot, vec![exported_line(f)]);
     }
 }
 
@@ -492,11 +478,7 @@ fn draw_uncollected(frame: &mut Frame, _app: &App, v: &UncollectedView, area: Re
         }
     } else {
         let rows = v.batches.iter().map(|b| {
-            let st = match b.status {
-                BatchStatus::Open => theme::warn(),
-                BatchStatus::Sent => theme::ok(),
-                BatchStatus::Reopened => theme::dim(),
-            };
+            let st = batch_status_style(b.status);
             let live = b.live_items().count();
             let verified = b.live_items().filter(|i| i.verified_at.is_some()).count();
             let mark = if v.verifying.as_deref() == Some(b.number.as_str()) {
@@ -539,10 +521,7 @@ fn draw_uncollected(frame: &mut Frame, _app: &App, v: &UncollectedView, area: Re
         frame.render_stateful_widget(t, inner, &mut st);
     }
     let foot_line = match v.exported.first() {
-        Some(f) => Line::from(vec![
-            Span::styled(" 出力先: ", theme::dim()),
-            Span::raw(f.clone()),
-        ]),
+        Some(f) => exported_line(f),
         None => Line::styled(
             " バッチを選んで k 読取確認 / s 送付済 / o 送付状出力 / r 訂正（Tab で切替）",
             theme::dim(),
@@ -820,12 +799,26 @@ fn draw_report(
         )));
     }
     if let Some(f) = v.exported.first() {
-        foot_lines.push(Line::from(vec![
-            Span::styled(" 出力先: ", theme::dim()),
-            Span::raw(f.clone()),
-        ]));
+        foot_lines.push(exported_line(f));
     }
     render_para(frame, foot, foot_lines);
+}
+
+/// Colour of a return batch's status: open (to do), sent (done), reopened (history).
+fn batch_status_style(status: BatchStatus) -> Style {
+    match status {
+        BatchStatus::Open => theme::warn(),
+        BatchStatus::Sent => theme::ok(),
+        BatchStatus::Reopened => theme::dim(),
+    }
+}
+
+/// " 出力先: PATH" after an export.
+fn exported_line(path: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(" 出力先: ", theme::dim()),
+        Span::raw(path.to_string()),
+    ])
 }
 
 /// The band of today's and tomorrow's appointments above the queue (drawn by `ui::queue`).
