@@ -52,6 +52,37 @@ impl Officer<'_> {
     }
 }
 
+/// The counter route for the first record, card on the reader, up to the confirming `y`;
+/// returns that key's effects.
+fn drive_to_commit(app: &mut App) -> Vec<Effect> {
+    let recs = sample_records();
+    feed(
+        app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(app, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
+    answer_match(app, &fx);
+    feed(
+        app,
+        [
+            press(KeyCode::Enter),
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    app.handle(ch('y'))
+}
+
 fn committed(app: &mut App, fx: &[Effect], state: CardState) {
     let commit = commit_of(fx).expect("a commit effect");
     let mut rec = sample_records()
@@ -584,35 +615,7 @@ fn already_handed_over_card_cannot_be_handed_over_again() {
 #[test]
 fn store_refusal_at_commit_is_shown_and_nothing_changes() {
     let mut app = sample_app(false);
-    let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
-    let fx = place(
-        &mut app,
-        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
-    );
-    answer_match(&mut app, &fx);
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('q'),
-            ch('r'),
-            press(KeyCode::Enter),
-            press(KeyCode::F(9)),
-            Event::Tick,
-            Event::Tick,
-        ],
-    );
-    let fx = app.handle(ch('y'));
+    let fx = drive_to_commit(&mut app);
     assert!(commit_of(&fx).is_some());
     // A second 'y' while committing does nothing.
     assert!(app.handle(press(KeyCode::F(9))).is_empty());
@@ -836,34 +839,7 @@ fn reread_asks_to_lift_and_place_the_card_again() {
 fn next_card_on_the_completion_screen_goes_to_its_record() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
-    let fx = place(
-        &mut app,
-        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
-    );
-    answer_match(&mut app, &fx);
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('q'),
-            ch('r'),
-            press(KeyCode::Enter),
-            press(KeyCode::F(9)),
-            Event::Tick,
-            Event::Tick,
-        ],
-    );
-    let fx = app.handle(ch('y'));
+    let fx = drive_to_commit(&mut app);
     committed(&mut app, &fx, CardState::HandedOver);
     assert_eq!(step_name(&app), "done");
     app.handle(Event::Card(CardSignal::Removed {
