@@ -178,14 +178,10 @@ fn store_worker(mut store: Store, env: office::OfficeEnv, jobs: Receiver<Job>, t
                     result: store.registration_qr(id).map_err(err),
                 },
                 Job::Commit(commit, officer) => {
+                    // The store logs a committed handover; a refusal is logged here.
                     let r = store.commit_handover(&commit, Some(officer));
-                    match &r {
-                        Ok(rec) => tracing::info!(
-                            card = rec.id,
-                            route = commit.route.as_str(),
-                            "handover committed"
-                        ),
-                        Err(e) => tracing::warn!(card = commit.card, "handover refused: {e}"),
+                    if let Err(e) = &r {
+                        tracing::warn!(card = commit.card, "handover refused: {e}");
                     }
                     Loaded::Committed(r.map_err(err))
                 }
@@ -202,9 +198,6 @@ fn store_worker(mut store: Store, env: office::OfficeEnv, jobs: Receiver<Job>, t
                 }
                 Job::Cancel(id, reason, officer) => {
                     let r = store.cancel_handover(id, &reason, Some(officer));
-                    if r.is_ok() {
-                        tracing::info!(card = id, "handover cancelled");
-                    }
                     Loaded::Cancelled(r.map_err(err))
                 }
                 Job::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
