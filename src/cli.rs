@@ -230,8 +230,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         None => run_tui(&db_path, data),
-        Some(Command::Demo) => run_demo(cli.db.clone(), data),
-        Some(cmd) => run_command(cmd, &db_path, &data),
+        Some(cmd) => run_command(cmd, &db_path, cli.db.clone(), &data),
     }
 }
 
@@ -351,9 +350,11 @@ fn open_store(db: &Path) -> Result<Store, ExitCode> {
     Store::open(db).map_err(|e| fail(EXIT_BAD_INPUT, format!("{}: {e}", db.display())))
 }
 
-fn run_command(cmd: Command, db: &Path, data: &DataSet) -> ExitCode {
+/// `explicit_db` is `--db`/`KOFU_DB` as given: without it, `kofu demo` makes a fresh demo
+/// database instead of using the default one.
+fn run_command(cmd: Command, db: &Path, explicit_db: Option<PathBuf>, data: &DataSet) -> ExitCode {
     match cmd {
-        Command::Demo => run_demo(Some(db.to_path_buf()), data.clone()),
+        Command::Demo => run_demo(explicit_db, data.clone()),
         Command::Import(a) => cmd_import(a, db, data),
         Command::Cards(a) => cmd_cards(a, db),
         Command::Rules(r) => cmd_rules(r, data),
