@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
+use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::CardState;
-use crate::domain::date::today_jst;
 use crate::domain::record::CardRecord;
 use crate::store::import::{ImportError, ImportOptions};
 use crate::store::{CardQuery, Store};
@@ -213,6 +213,11 @@ pub fn main() -> ExitCode {
         libc::umask(0o077);
     }
     let cli = Cli::parse();
+    // The one clock of the program (KOFU_NOW fixes it for tests and training).
+    let clock = match Clock::from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(EXIT_BAD_INPUT, e),
+    };
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
     let _log_guard = db_path
         .parent()
@@ -223,23 +228,23 @@ pub fn main() -> ExitCode {
                 d
             }
         })
-        .and_then(|d| crate::logging::init(&d.join("logs")));
+        .and_then(|d| crate::logging::init(&d.join("logs"), &clock));
     let data = match DataSet::load(cli.data_dir.as_deref()) {
         Ok(d) => d,
         Err(e) => return fail(EXIT_BAD_INPUT, e),
     };
     match cli.command {
-        None => run_tui(&db_path, data),
-        Some(cmd) => run_command(cmd, &db_path, cli.db.clone(), &data),
+        None => run_tui(&db_path, data, &clock),
+        Some(cmd) => run_command(cmd, &db_path, cli.db.clone(), &data, &clock),
     }
 }
 
 /// The demo shipping list, compiled in so `kofu demo` works from the executable alone.
 pub const DEMO_MANIFEST: &[u8] = include_bytes!("../data/demo/manifest.csv");
 
-fn run_tui(db: &Path, data: DataSet) -> ExitCode {
+fn run_tui(db: &Path, data: DataSet, clock: &Clock) -> ExitCode {
     // The first start of each day makes a backup (VACUUM INTO backups/kofu-YYYYMMDD.db).
-    match Store::open(db) {
+    match Store::open(db, clock) {
         Ok(store) => {
             let dir = crate::store::backoffice::backups::backups_dir(db);
             if let Err(e) = store.auto_backup(&dir, data.desk.backups_keep) {
@@ -250,15 +255,16 @@ fn run_tui(db: &Path, data: DataSet) -> ExitCode {
         }
         Err(e) => return fail(EXIT_BAD_INPUT, format!("{}: {e}", db.display())),
     }
-    tui(db.to_path_buf(), data, false)
+    tui(db.to_path_buf(), data, false, clock)
 }
 
-fn tui(db: PathBuf, data: DataSet, demo: bool) -> ExitCode {
+fn tui(db: PathBuf, data: DataSet, demo: bool, clock: &Clock) -> ExitCode {
     let opts = crate::runtime::TuiOptions {
         db,
         data,
         demo,
         glyphs: None,
+        clock: clock.clone(),
     };
     match crate::runtime::run_tui(opts) {
         Ok(()) => ExitCode::SUCCESS,
@@ -279,7 +285,7 @@ pub fn default_demo_db() -> PathBuf {
 /// Without `--db`, a fresh demo database is made at every start. With `--db`, that file is used
 /// and the demo shipment imported when it holds no cards; a database holding any other shipment
 /// is refused, so demo handovers can never land in a real desk's records.
-fn run_demo(explicit_db: Option<PathBuf>, data: DataSet) -> ExitCode {
+fn run_demo(explicit_db: Option<PathBuf>, data: DataSet, clock: &Clock) -> ExitCode {
     let db = match explicit_db {
         Some(p) => p,
         None => {
@@ -296,7 +302,7 @@ fn run_demo(explicit_db: Option<PathBuf>, data: DataSet) -> ExitCode {
             p
         }
     };
-    let mut store = match open_store(&db) {
+    let mut store = match open_store(&db, clock) {
         Ok(s) => s,
         Err(c) => return c,
     };
@@ -330,7 +336,7 @@ fn run_demo(explicit_db: Option<PathBuf>, data: DataSet) -> ExitCode {
             profile,
             dry_run: false,
             officer_id: None,
-            arrived_on: today_jst(),
+            arrived_on: clock.today(),
             expected_expiry: &expected,
         };
         if let Err(e) = crate::store::import::import_bytes(
@@ -343,37 +349,43 @@ fn run_demo(explicit_db: Option<PathBuf>, data: DataSet) -> ExitCode {
         }
     }
     drop(store);
-    tui(db, data, true)
+    tui(db, data, true, clock)
 }
 
-fn open_store(db: &Path) -> Result<Store, ExitCode> {
-    Store::open(db).map_err(|e| fail(EXIT_BAD_INPUT, format!("{}: {e}", db.display())))
+fn open_store(db: &Path, clock: &Clock) -> Result<Store, ExitCode> {
+    Store::open(db, clock).map_err(|e| fail(EXIT_BAD_INPUT, format!("{}: {e}", db.display())))
 }
 
 /// `explicit_db` is `--db`/`KOFU_DB` as given: without it, `kofu demo` makes a fresh demo
 /// database instead of using the default one.
-fn run_command(cmd: Command, db: &Path, explicit_db: Option<PathBuf>, data: &DataSet) -> ExitCode {
+fn run_command(
+    cmd: Command,
+    db: &Path,
+    explicit_db: Option<PathBuf>,
+    data: &DataSet,
+    clock: &Clock,
+) -> ExitCode {
     match cmd {
-        Command::Demo => run_demo(explicit_db, data.clone()),
-        Command::Import(a) => cmd_import(a, db, data),
-        Command::Cards(a) => cmd_cards(a, db),
-        Command::Rules(r) => cmd_rules(r, data),
+        Command::Demo => run_demo(explicit_db, data.clone(), clock),
+        Command::Import(a) => cmd_import(a, db, data, clock),
+        Command::Cards(a) => cmd_cards(a, db, clock),
+        Command::Rules(r) => cmd_rules(r, data, clock),
         Command::Audit(AuditCommand::Verify { expect_head, json }) => {
-            cmd_audit_verify(db, expect_head.as_deref(), json)
+            cmd_audit_verify(db, expect_head.as_deref(), json, clock)
         }
-        Command::Db(DbCommand::Check { json }) => cmd_db_check(db, json),
-        Command::Backup(a) => cmd_backup(db, &a.dest, a.json),
-        Command::Reader(r) => cmd_reader(r, db, data),
-        Command::Office(c) => crate::office_cli::run(c, db, data),
+        Command::Db(DbCommand::Check { json }) => cmd_db_check(db, json, clock),
+        Command::Backup(a) => cmd_backup(db, &a.dest, a.json, clock),
+        Command::Reader(r) => cmd_reader(r, db, data, clock),
+        Command::Office(c) => crate::office_cli::run(c, db, data, clock),
     }
 }
 
-fn cmd_import(a: ImportArgs, db: &Path, data: &DataSet) -> ExitCode {
+fn cmd_import(a: ImportArgs, db: &Path, data: &DataSet, clock: &Clock) -> ExitCode {
     let profile = match data.profile(&a.profile) {
         Ok(p) => p,
         Err(e) => return fail(EXIT_BAD_INPUT, e),
     };
-    let mut store = match open_store(db) {
+    let mut store = match open_store(db, clock) {
         Ok(s) => s,
         Err(c) => return c,
     };
@@ -382,7 +394,7 @@ fn cmd_import(a: ImportArgs, db: &Path, data: &DataSet) -> ExitCode {
         profile,
         dry_run: a.dry_run,
         officer_id: None,
-        arrived_on: today_jst(),
+        arrived_on: clock.today(),
         expected_expiry: &expected,
     };
     match crate::store::import::import_file(&mut store, &a.file, &opts) {
@@ -494,7 +506,7 @@ fn parse_date_arg(what: &str, s: &str) -> Result<chrono::NaiveDate, ExitCode> {
     crate::domain::date::parse_date(s).map_err(|e| fail(EXIT_BAD_INPUT, format!("{what}: {e}")))
 }
 
-fn cmd_rules(r: RulesCommand, data: &DataSet) -> ExitCode {
+fn cmd_rules(r: RulesCommand, data: &DataSet, clock: &Clock) -> ExitCode {
     use crate::domain::date::{format_both, parse_year};
     match r {
         RulesCommand::Expiry { issued, born, json } => {
@@ -559,7 +571,7 @@ fn cmd_rules(r: RulesCommand, data: &DataSet) -> ExitCode {
                 Err(c) => return c,
             };
             let on = match on.as_deref().map(|p| parse_date_arg("--on", p)).transpose() {
-                Ok(o) => o.or(postmark).unwrap_or_else(today_jst),
+                Ok(o) => o.or(postmark).unwrap_or_else(|| clock.today()),
                 Err(c) => return c,
             };
             let case = crate::domain::fees::FeeCase {
@@ -621,7 +633,7 @@ pub fn card_json(c: &CardRecord) -> serde_json::Value {
     })
 }
 
-fn cmd_cards(a: CardsArgs, db: &Path) -> ExitCode {
+fn cmd_cards(a: CardsArgs, db: &Path, clock: &Clock) -> ExitCode {
     let state = match a.state.as_deref() {
         None => None,
         Some(s) => match CardState::parse(s) {
@@ -636,7 +648,7 @@ fn cmd_cards(a: CardsArgs, db: &Path) -> ExitCode {
             }
         },
     };
-    let store = match open_store(db) {
+    let store = match open_store(db, clock) {
         Ok(s) => s,
         Err(c) => return c,
     };
@@ -676,14 +688,14 @@ fn cmd_cards(a: CardsArgs, db: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn cmd_audit_verify(db: &Path, expect_head: Option<&str>, json: bool) -> ExitCode {
+fn cmd_audit_verify(db: &Path, expect_head: Option<&str>, json: bool, clock: &Clock) -> ExitCode {
     if !db.is_file() {
         return fail(
             EXIT_BAD_INPUT,
             format!("データベースがありません: {}", db.display()),
         );
     }
-    let store = match open_store(db) {
+    let store = match open_store(db, clock) {
         Ok(s) => s,
         Err(c) => return c,
     };
@@ -728,14 +740,14 @@ fn cmd_audit_verify(db: &Path, expect_head: Option<&str>, json: bool) -> ExitCod
     }
 }
 
-fn cmd_db_check(db: &Path, json: bool) -> ExitCode {
+fn cmd_db_check(db: &Path, json: bool, clock: &Clock) -> ExitCode {
     if !db.is_file() {
         return fail(
             EXIT_BAD_INPUT,
             format!("データベースがありません: {}", db.display()),
         );
     }
-    let store = match open_store(db) {
+    let store = match open_store(db, clock) {
         Ok(s) => s,
         Err(c) => return c,
     };
@@ -772,14 +784,14 @@ fn cmd_db_check(db: &Path, json: bool) -> ExitCode {
     }
 }
 
-fn cmd_backup(db: &Path, dest: &Path, json: bool) -> ExitCode {
+fn cmd_backup(db: &Path, dest: &Path, json: bool, clock: &Clock) -> ExitCode {
     if !db.is_file() {
         return fail(
             EXIT_BAD_INPUT,
             format!("データベースがありません: {}", db.display()),
         );
     }
-    let store = match open_store(db) {
+    let store = match open_store(db, clock) {
         Ok(s) => s,
         Err(c) => return c,
     };
@@ -838,7 +850,7 @@ pub fn describe_card_event(e: &crate::card::CardEvent) -> String {
     }
 }
 
-fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet) -> ExitCode {
+fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet, clock: &Clock) -> ExitCode {
     use crate::card::{CardError, WatcherConfig, diag};
     match cmd {
         ReaderCommand::List { json } => match diag::list_readers_with(data.desk.reader_prefix()) {
@@ -881,7 +893,7 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet) -> ExitCode {
             diag::watch(config, |e| {
                 println!(
                     "{} {}",
-                    crate::domain::date::now_jst().format("%H:%M:%S"),
+                    clock.now().format("%H:%M:%S"),
                     describe_card_event(e)
                 );
                 true
@@ -898,7 +910,7 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet) -> ExitCode {
             let record = match match_card.as_deref() {
                 None => None,
                 Some(id) => {
-                    let store = match open_store(db) {
+                    let store = match open_store(db, clock) {
                         Ok(s) => s,
                         Err(c) => return c,
                     };
@@ -931,7 +943,7 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet) -> ExitCode {
                 };
             let outcome = record
                 .as_ref()
-                .map(|r| data.match_card(r, &reading, today_jst()));
+                .map(|r| data.match_card(r, &reading, clock.today()));
             if json {
                 let mut v = diag::reading_to_json(&reading);
                 if let (Some(o), Some(obj)) = (&outcome, v.as_object_mut()) {

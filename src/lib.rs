@@ -12,6 +12,7 @@
 pub mod app;
 pub mod card;
 pub mod cli;
+pub mod clock;
 pub mod console;
 pub mod data;
 pub mod domain;

@@ -14,8 +14,9 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
+use crate::clock::Clock;
 use crate::data::DataSet;
-use crate::domain::date::{format_both, parse_date, today_jst};
+use crate::domain::date::{format_both, parse_date};
 use crate::export::{self, CsvEncoding, ExportError};
 use crate::store::backoffice::appointments::parse_appointment_time;
 use crate::store::backoffice::returns::{BatchKind, ReturnBatch};
@@ -521,12 +522,12 @@ impl OfficeCommand {
 }
 
 /// Run a back-office subcommand.
-pub fn run(cmd: OfficeCommand, db: &Path, data: &DataSet) -> ExitCode {
+pub fn run(cmd: OfficeCommand, db: &Path, data: &DataSet, clock: &Clock) -> ExitCode {
     let json = cmd.wants_json();
     let result = match cmd {
-        OfficeCommand::Restore(a) => cmd_restore(db, &a),
-        OfficeCommand::AutoBackup { json } => cmd_auto_backup(db, data, json),
-        other => open(db).and_then(|mut store| dispatch(other, &mut store, data)),
+        OfficeCommand::Restore(a) => cmd_restore(db, &a, clock),
+        OfficeCommand::AutoBackup { json } => cmd_auto_backup(db, data, json, clock),
+        other => open(db, clock).and_then(|mut store| dispatch(other, &mut store, data)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -540,8 +541,8 @@ pub fn run(cmd: OfficeCommand, db: &Path, data: &DataSet) -> ExitCode {
     }
 }
 
-fn open(db: &Path) -> Result<Store, Fail> {
-    Store::open(db).map_err(|e| bad(format!("{}: {e}", db.display())))
+fn open(db: &Path, clock: &Clock) -> Result<Store, Fail> {
+    Store::open(db, clock).map_err(|e| bad(format!("{}: {e}", db.display())))
 }
 
 fn dispatch(cmd: OfficeCommand, store: &mut Store, data: &DataSet) -> Res {
@@ -563,9 +564,10 @@ pub fn uncollected_rules(data: &DataSet) -> Result<UncollectedRules, String> {
     UncollectedRules::load(&data.source)
 }
 
-fn date_arg(what: &str, s: Option<&str>) -> Result<NaiveDate, Fail> {
+/// A `--date` argument, today (JST, from the store's clock) when absent.
+fn date_arg(what: &str, s: Option<&str>, clock: &Clock) -> Result<NaiveDate, Fail> {
     match s {
-        None => Ok(today_jst()),
+        None => Ok(clock.today()),
         Some(s) => parse_date(s).map_err(|e| bad(format!("{what}: {e}"))),
     }
 }
@@ -752,7 +754,7 @@ fn cmd_appointment(c: AppointmentCommand, store: &mut Store, data: &DataSet) -> 
             Ok(())
         }
         AppointmentCommand::List { date, html, json } => {
-            let day = date_arg("--date", date.as_deref())?;
+            let day = date_arg("--date", date.as_deref(), store.clock())?;
             let list = store.appointments_on(day)?;
             if let Some(path) = &html {
                 export::write_html(
@@ -898,7 +900,7 @@ fn cmd_receipts(c: ReceiptsCommand, store: &mut Store, data: &DataSet) -> Res {
                 json,
             } => {
                 let officer = who.resolve(store)?;
-                let on = date_arg("--date", date.as_deref())?;
+                let on = date_arg("--date", date.as_deref(), store.clock())?;
                 let rows = cards.as_deref().map(|c| card_rows(store, c)).transpose()?;
                 let b = store.create_receipt_batch(
                     rows.as_deref(),
@@ -981,7 +983,7 @@ fn batch_sent(
 ) -> Res {
     let officer = who.resolve(store)?;
     check_kind(store, number, kind)?;
-    let on = date_arg("--date", date.as_deref())?;
+    let on = date_arg("--date", date.as_deref(), store.clock())?;
     let b = store.mark_batch_sent(number, on, tracking.as_deref(), officer)?;
     if json {
         print_json(&batch_json(&b));
@@ -1068,7 +1070,7 @@ fn cmd_mail(c: MailCommand, store: &mut Store) -> Res {
             json,
         } => {
             let officer = who.resolve(store)?;
-            let on = date_arg("--date", date.as_deref())?;
+            let on = date_arg("--date", date.as_deref(), store.clock())?;
             let card = store.require_card_id(&card_id)?;
             let c = store.record_mail_delivered(card.id, on, officer)?;
             if json {
@@ -1086,7 +1088,7 @@ fn cmd_mail(c: MailCommand, store: &mut Store) -> Res {
             json,
         } => {
             let officer = who.resolve(store)?;
-            let on = date_arg("--date", date.as_deref())?;
+            let on = date_arg("--date", date.as_deref(), store.clock())?;
             let card = store.require_card_id(&card_id)?;
             let c = store.record_mail_returned(card.id, on, &reason, officer)?;
             if json {
@@ -1121,7 +1123,7 @@ fn cmd_uncollected(c: UncollectedCommand, store: &mut Store, data: &DataSet) -> 
     let rules = || uncollected_rules(data).map_err(bad);
     match c {
         UncollectedCommand::List { due, date, json } => {
-            let today = date_arg("--date", date.as_deref())?;
+            let today = date_arg("--date", date.as_deref(), store.clock())?;
             let rules = rules()?;
             let list = if due {
                 store.uncollected_due(&rules, today)?
@@ -1181,7 +1183,7 @@ fn cmd_uncollected(c: UncollectedCommand, store: &mut Store, data: &DataSet) -> 
             let officer = who.resolve(store)?;
             let method = ContactMethod::parse(&by)
                 .ok_or_else(|| bad(format!("--by「{by}」は使えません（phone, letter, mail）")))?;
-            let on = date_arg("--date", date.as_deref())?;
+            let on = date_arg("--date", date.as_deref(), store.clock())?;
             let card = store.require_card_id(&card_id)?;
             let c = store.record_contact(card.id, method, on, note.as_deref(), officer)?;
             if json {
@@ -1233,7 +1235,7 @@ fn cmd_uncollected(c: UncollectedCommand, store: &mut Store, data: &DataSet) -> 
                 json,
             } => {
                 let officer = who.resolve(store)?;
-                let on = date_arg("--date", date.as_deref())?;
+                let on = date_arg("--date", date.as_deref(), store.clock())?;
                 let rows = match (cards, due) {
                     (Some(c), false) => card_rows(store, &c)?,
                     (None, true) => store
@@ -1291,7 +1293,7 @@ fn cmd_uncollected(c: UncollectedCommand, store: &mut Store, data: &DataSet) -> 
 fn cmd_report(c: ReportCommand, store: &mut Store, data: &DataSet) -> Res {
     match c {
         ReportCommand::Daily { date, html, json } => {
-            let day = date_arg("--date", date.as_deref())?;
+            let day = date_arg("--date", date.as_deref(), store.clock())?;
             let r = store.daily_report(day)?;
             if let Some(p) = &html {
                 export::write_html(p, &export::daily_html(&r, &data.desk.desk_name))?;
@@ -1389,8 +1391,8 @@ fn cmd_export(c: ExportCommand, store: &mut Store) -> Res {
     Ok(())
 }
 
-fn cmd_restore(db: &Path, a: &RestoreArgs) -> Res {
-    match backups::restore(db, &a.src) {
+fn cmd_restore(db: &Path, a: &RestoreArgs, clock: &Clock) -> Res {
+    match backups::restore(db, &a.src, clock) {
         Ok(r) => {
             if a.json {
                 print_json(
@@ -1422,11 +1424,11 @@ fn cmd_restore(db: &Path, a: &RestoreArgs) -> Res {
     }
 }
 
-fn cmd_auto_backup(db: &Path, data: &DataSet, json: bool) -> Res {
+fn cmd_auto_backup(db: &Path, data: &DataSet, json: bool, clock: &Clock) -> Res {
     if !db.is_file() {
         return Err(bad(format!("データベースがありません: {}", db.display())));
     }
-    let store = open(db)?;
+    let store = open(db, clock)?;
     let dir = backups::backups_dir(db);
     let made = store.auto_backup(&dir, data.desk.backups_keep)?;
     if json {

@@ -27,9 +27,9 @@ use crate::app::{
 use crate::card::{
     CardEvent, EventSink, SimCard, SimulatedReader, WatcherConfig, WatcherHandle, spawn_watcher,
 };
+use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::card_facts::{CertificateFacts, HpkiApplication};
-use crate::domain::date::today_jst;
 use crate::domain::handover::HandoverCommit;
 use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
 use crate::store::{CardQuery, Store, StoreError};
@@ -45,6 +45,8 @@ pub struct TuiOptions {
     /// Force a glyph set ("ascii" or "unicode"); `None` follows `desk.toml` ("auto": Unicode
     /// only inside Windows Terminal).
     pub glyphs: Option<String>,
+    /// The program's clock (the runtime's ticks read the date from it).
+    pub clock: Clock,
 }
 
 /// Why the desk screen could not run. Display is Japanese.
@@ -329,15 +331,15 @@ fn input_thread(tx: Sender<Event>, stop: Arc<AtomicBool>) {
 }
 
 /// Ticks, and the date when it changes (JST midnight).
-fn clock_thread(tx: Sender<Event>, stop: Arc<AtomicBool>) {
+fn clock_thread(clock: Clock, tx: Sender<Event>, stop: Arc<AtomicBool>) {
     thread::spawn(move || {
-        let mut today = today_jst();
+        let mut today = clock.today();
         while !stop.load(Ordering::SeqCst) {
             thread::sleep(Duration::from_millis(TICK_MS));
             if tx.send(Event::Tick).is_err() {
                 break;
             }
-            let now = today_jst();
+            let now = clock.today();
             if now != today {
                 today = now;
                 if tx.send(Event::Today(now)).is_err() {
@@ -356,6 +358,7 @@ struct Runner {
     cards: Cards,
     data: DataSet,
     issuers: KnownIssuers,
+    clock: Clock,
 }
 
 impl Runner {
@@ -380,7 +383,7 @@ impl Runner {
             Effect::Office(req) => Job::Office(req),
             Effect::Match { record, reading } => {
                 let ctx = MatchContext {
-                    today: today_jst(),
+                    today: self.clock.today(),
                     computed_expiry: self
                         .data
                         .expiry
@@ -431,7 +434,7 @@ fn known_issuers(data: &DataSet) -> KnownIssuers {
 
 /// Open the desk screen and run it until the officer quits.
 pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
-    let mut store = Store::open(&opts.db)?;
+    let mut store = Store::open(&opts.db, &opts.clock)?;
     if opts.demo && store.officers(false)?.is_empty() {
         store.add_officer("デモ担当者")?;
     }
@@ -441,9 +444,10 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         ascii: ascii_glyphs(opts.glyphs.as_deref(), &opts.data.desk.glyphs, wt),
         demo: opts.demo,
         idle_lock_minutes: opts.data.desk.idle_lock_minutes,
+        fixed_clock: opts.clock.is_fixed(),
     };
     let rules = Arc::new(ReferenceRules::from_data(&opts.data));
-    let mut app = App::new(desk, today_jst(), opts.data.id_docs.clone(), rules);
+    let mut app = App::new(desk, opts.clock.today(), opts.data.id_docs.clone(), rules);
 
     let (tx, rx) = mpsc::channel::<Event>();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
@@ -460,6 +464,7 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         jobs: jobs_tx,
         cards,
         issuers: known_issuers(&opts.data),
+        clock: opts.clock.clone(),
         data: opts.data,
     };
 
@@ -468,7 +473,7 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     let mut guard = TerminalGuard::new()?;
     let stop = Arc::new(AtomicBool::new(false));
     input_thread(tx.clone(), stop.clone());
-    clock_thread(tx.clone(), stop.clone());
+    clock_thread(opts.clock.clone(), tx.clone(), stop.clone());
     drop(tx);
 
     let size = guard.terminal.size()?;
@@ -512,6 +517,34 @@ fn event_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_desk_date_changes_at_midnight_jst() {
+        // 23:59:59 JST is 14:59:59 UTC: a UTC-based date would only change nine hours later.
+        let clock = Clock::at_jst("2026-12-31 23:59:59");
+        let (tx, rx) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        clock_thread(clock.clone(), tx, stop.clone());
+        assert!(matches!(
+            rx.recv_timeout(Duration::from_secs(5)),
+            Ok(Event::Tick)
+        ));
+        clock.advance(chrono::TimeDelta::seconds(1));
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        let mut seen = None;
+        while std::time::Instant::now() < deadline {
+            match rx.recv_timeout(Duration::from_secs(1)) {
+                Ok(Event::Today(d)) => {
+                    seen = Some(d);
+                    break;
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        stop.store(true, Ordering::SeqCst);
+        assert_eq!(seen, chrono::NaiveDate::from_ymd_opt(2027, 1, 1));
+    }
 
     #[test]
     fn glyph_choice() {

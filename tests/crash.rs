@@ -20,7 +20,7 @@ impl Lcg {
 }
 
 fn card_count(db: &std::path::Path) -> i64 {
-    let s = kofu::store::Store::open(db).unwrap();
+    let s = kofu::store::Store::open(db, &common::clock()).unwrap();
     s.conn()
         .query_row("SELECT count(*) FROM cards", [], |r| r.get(0))
         .unwrap()

@@ -24,7 +24,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("kofu.db")).unwrap();
+    let store = Store::open(&dir.path().join("kofu.db"), &common::clock()).unwrap();
     let data = DataSet::load(Some(&dir.path().join("no-data"))).unwrap();
     Fixture {
         _dir: dir,

@@ -675,7 +675,13 @@ fn daily_backup_once_a_day_keeps_the_newest() {
     );
     #[cfg(unix)]
     assert_eq!(mode(&made), 0o600);
-    assert!(Store::open_readonly(&made).unwrap().check().unwrap().ok());
+    assert!(
+        Store::open_readonly(&made, &clock())
+            .unwrap()
+            .check()
+            .unwrap()
+            .ok()
+    );
     assert!(
         s.auto_backup(&bdir, 2).unwrap().is_none(),
         "second start: nothing new"
@@ -719,7 +725,9 @@ fn restore_refuses_garbage_and_tampered_files_and_keeps_the_replaced_one() {
 
     let garbage = dir.path().join("garbage.db");
     std::fs::write(&garbage, vec![0x5au8; 64 * 1024]).unwrap();
-    let e = backups::restore(&db, &garbage).unwrap_err().to_string();
+    let e = backups::restore(&db, &garbage, &clock())
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("使えません") && e.contains("変更していません"),
         "{e}"
@@ -736,16 +744,18 @@ fn restore_refuses_garbage_and_tampered_files_and_keeps_the_replaced_one() {
         )
         .unwrap();
     }
-    let e = backups::restore(&db, &tampered).unwrap_err().to_string();
+    let e = backups::restore(&db, &tampered, &clock())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("改ざん"), "{e}");
     assert_eq!(sha(&db), before, "original untouched");
-    let missing = backups::restore(&db, &dir.path().join("nope.db"))
+    let missing = backups::restore(&db, &dir.path().join("nope.db"), &clock())
         .unwrap_err()
         .to_string();
     assert!(missing.contains("使えません"), "{missing}");
     assert_eq!(sha(&db), before);
 
-    let r = backups::restore(&db, &good).unwrap();
+    let r = backups::restore(&db, &good, &clock()).unwrap();
     let kept = std::path::PathBuf::from(r.replaced.unwrap());
     assert!(
         kept.file_name()
@@ -759,7 +769,7 @@ fn restore_refuses_garbage_and_tampered_files_and_keeps_the_replaced_one() {
         before,
         "the replaced database is kept as it was"
     );
-    let s = Store::open(&db).unwrap();
+    let s = Store::open(&db, &clock()).unwrap();
     assert_eq!(
         s.card(c0.id).unwrap().unwrap().state,
         CardState::Awaiting,
@@ -856,4 +866,168 @@ fn arrival_check_compares_the_rules_expiry_with_the_card() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+// ---- The calendar day is the JST day, whatever the machine's zone (the clock is an input). ----
+
+/// Move the store's (shared, fixed) clock to an RFC 3339 instant.
+fn at(store: &Store, instant: &str) {
+    store
+        .clock()
+        .set(chrono::DateTime::parse_from_rfc3339(instant).unwrap());
+}
+
+#[test]
+fn a_handover_after_midnight_jst_is_on_the_new_days_and_months_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path(), 2, d(2026, 12, 20));
+    let (a, b) = (card(&store, 0), card(&store, 1));
+    // 2026-12-31 15:30 UTC is 2027-01-01 00:30 in Japan.
+    at(&store, "2026-12-31T15:30:00Z");
+    store
+        .commit_handover(&commit(a.id, HandoverRoute::CounterWithReceipt), None)
+        .unwrap();
+    at(&store, "2026-12-31T23:59:59+09:00");
+    store
+        .commit_handover(&commit(b.id, HandoverRoute::CounterWithReceipt), None)
+        .unwrap();
+
+    let jan1 = store.daily_report(d(2027, 1, 1)).unwrap();
+    assert_eq!(jan1.counter_receipt, 1);
+    assert_eq!(jan1.lines.len(), 1);
+    assert_eq!(
+        (jan1.lines[0].card_id.as_str(), jan1.lines[0].time.as_str()),
+        (a.card_id.as_str(), "00:30")
+    );
+    let dec31 = store.daily_report(d(2026, 12, 31)).unwrap();
+    assert_eq!(dec31.counter_receipt, 1);
+    assert_eq!(
+        (
+            dec31.lines[0].card_id.as_str(),
+            dec31.lines[0].time.as_str()
+        ),
+        (b.card_id.as_str(), "23:59")
+    );
+    assert_eq!(store.monthly_report("2027-01").unwrap().handed_over, 1);
+    assert_eq!(store.monthly_report("2026-12").unwrap().handed_over, 1);
+    // The audit trail carries the JST instants, in the order the events were written.
+    let times: Vec<String> = kofu::store::audit::events(store.conn(), None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "handed_over")
+        .map(|e| e.at)
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2027-01-01T00:30:00.000+09:00",
+            "2026-12-31T23:59:59.000+09:00"
+        ]
+    );
+}
+
+#[test]
+fn days_since_arrival_and_due_actions_flip_at_midnight_jst() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path(), 1, d(2026, 12, 2));
+    let rules = UncollectedRules::default(); // first notice 30 days after arrival
+    let due_now = |store: &Store| {
+        let v = store.uncollected(&rules, store.clock().today()).unwrap();
+        (v[0].days, v[0].due)
+    };
+    at(&store, "2026-12-31T23:59:59+09:00");
+    assert_eq!(due_now(&store), (29, None));
+    // One second later it is 2027-01-01 in Japan (still 2026-12-31 14:59:59 UTC, hours before
+    // a UTC date would change at 09:00 JST).
+    store.clock().advance(Duration::seconds(1));
+    assert_eq!(store.clock().now_utc().day(), 31);
+    assert_eq!(due_now(&store), (30, Some(DueAction::Notice)));
+    at(&store, "2027-01-01T08:59:59+09:00");
+    assert_eq!(due_now(&store), (30, Some(DueAction::Notice)));
+}
+
+#[test]
+fn the_daily_backup_is_named_by_the_jst_date_half_an_hour_after_midnight() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path(), 1, d(2026, 12, 2));
+    at(&store, "2026-12-31T15:30:00Z");
+    let bdir = dir.path().join("backups");
+    let made = store.auto_backup(&bdir, 5).unwrap().expect("a new backup");
+    assert_eq!(
+        made.file_name().unwrap().to_string_lossy(),
+        "kofu-20270101.db"
+    );
+    // The same JST day makes no second backup; the next JST day does.
+    at(&store, "2027-01-01T23:59:59+09:00");
+    assert!(store.auto_backup(&bdir, 5).unwrap().is_none());
+    store.clock().advance(Duration::seconds(1));
+    let next = store
+        .auto_backup(&bdir, 5)
+        .unwrap()
+        .expect("next day's backup");
+    assert!(next.ends_with("kofu-20270102.db"), "{}", next.display());
+}
+
+#[test]
+fn leap_day_through_every_route_and_the_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path(), 4, d(2028, 2, 28));
+    at(&store, "2028-02-29T10:15:00+09:00");
+    let leap = d(2028, 2, 29);
+    assert_eq!(store.clock().today(), leap);
+    let cards: Vec<_> = (0..3).map(|i| card(&store, i)).collect();
+    store
+        .commit_handover(
+            &commit(cards[0].id, HandoverRoute::CounterWithReceipt),
+            None,
+        )
+        .unwrap();
+    store
+        .commit_handover(
+            &commit(cards[1].id, HandoverRoute::CounterWithPostcard),
+            None,
+        )
+        .unwrap();
+    let by_mail = HandoverRoute::Mail {
+        dispatch_date: leap,
+        tracking_no: "1234-5678-9012".into(),
+    };
+    store
+        .commit_handover(&commit(cards[2].id, by_mail), None)
+        .unwrap();
+    let day = store.daily_report(leap).unwrap();
+    assert_eq!(
+        (
+            day.counter_receipt,
+            day.counter_postcard,
+            day.mail_dispatched
+        ),
+        (1, 1, 1)
+    );
+    assert!(
+        day.lines.iter().all(|l| l.time == "10:15"),
+        "{:?}",
+        day.lines
+    );
+    let next = store.daily_report(d(2028, 3, 1)).unwrap();
+    assert_eq!(next.lines.len(), 0);
+    let feb = store.monthly_report("2028-02").unwrap();
+    assert_eq!((feb.received, feb.handed_over, feb.mailed), (4, 2, 1));
+    assert_eq!(feb.last_day, leap);
+    assert_eq!(feb.uncollected_at_end, 1);
+    // The card still waiting counts Feb 29 as a day of its own.
+    at(&store, "2028-03-01T00:00:00+09:00");
+    let left = store
+        .uncollected(&UncollectedRules::default(), store.clock().today())
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].days, 2);
+    assert_eq!(
+        store
+            .card_by_card_id(&cards[2].card_id)
+            .unwrap()
+            .unwrap()
+            .state,
+        CardState::Mailed
+    );
 }

@@ -106,7 +106,7 @@ fn receipt_batch_workflow_with_cover_list_and_refusals() {
         .assert()
         .success();
     let page = std::fs::read_to_string(&html).unwrap();
-    let s = Store::open(&db).unwrap();
+    let s = Store::open(&db, &clock()).unwrap();
     for i in 0..2 {
         let c = card(&s, i);
         assert!(
@@ -231,7 +231,7 @@ fn exports_write_bom_utf8_or_cp932_and_refuse_unmappable_characters_with_the_row
     }
 
     // Add the 𠮷田 row (data row 10 → line 11 of the file).
-    let mut s = Store::open(&db).unwrap();
+    let mut s = Store::open(&db, &clock()).unwrap();
     let mut csv = String::from(office_support::common::HEADER);
     csv.push('\n');
     csv.push_str(&office_support::common::row(9));
@@ -362,7 +362,7 @@ fn officers_with_passphrases_and_disabled_officers_on_the_command_line() {
 #[test]
 fn appointments_mail_uncollected_and_reports_on_the_command_line() {
     let (dir, db) = setup(6, 1);
-    let mut s = Store::open(&db).unwrap();
+    let mut s = Store::open(&db, &clock()).unwrap();
     let c1 = card(&s, 1);
     let c2 = card(&s, 2);
     s.commit_handover(&commit(c1.id, mail("1234-5678-9012")), None)
@@ -570,7 +570,7 @@ fn appointments_mail_uncollected_and_reports_on_the_command_line() {
 #[test]
 fn arrival_status_fails_while_a_problem_is_open_and_resolve_clears_it() {
     let (_dir, db) = setup(3, 0);
-    let mut s = Store::open(&db).unwrap();
+    let mut s = Store::open(&db, &clock()).unwrap();
     let c = card(&s, 0);
     let mut f = facts_for(&c);
     f.name_kanji = Some("別人　次郎".into());
@@ -611,4 +611,41 @@ fn auto_backup_cli_once_a_day() {
     assert!(f.is_file());
     #[cfg(unix)]
     assert_eq!(mode(&f), 0o600);
+}
+
+#[test]
+fn backup_and_log_file_are_named_by_the_jst_date_at_half_past_midnight() {
+    let (dir, db) = setup(2, 0);
+    // 00:30 JST on New Year's Day is still 2026-12-31 in UTC (and 10:30 on 12-31 in New York).
+    for tz in ["UTC", "America/New_York"] {
+        kofu(&db)
+            .env(kofu::clock::NOW_ENV, "2027-01-01T00:30:00+09:00")
+            .env("TZ", tz)
+            .args(["auto-backup"])
+            .assert()
+            .success();
+    }
+    let backups: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        backups.contains(&"kofu-20270101.db".to_string()),
+        "{backups:?}"
+    );
+    assert!(
+        !backups.iter().any(|n| n.contains("20261231")),
+        "{backups:?}"
+    );
+    let logs: Vec<String> = std::fs::read_dir(dir.path().join("logs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        logs.contains(&"kofu.2027-01-01.log".to_string()),
+        "{logs:?}"
+    );
+    assert!(!logs.iter().any(|n| n.contains("2026-12-31")), "{logs:?}");
+    let text = std::fs::read_to_string(dir.path().join("logs/kofu.2027-01-01.log")).unwrap();
+    assert!(text.contains("2027-01-01T00:30:00.000+09:00"), "{text}");
 }

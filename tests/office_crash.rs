@@ -125,7 +125,7 @@ fn sigkill_during_batch_create_and_backup_leaves_no_half_made_batch() {
             String::from_utf8_lossy(&check.stdout),
             String::from_utf8_lossy(&check.stderr)
         );
-        let s = Store::open(&db).unwrap();
+        let s = Store::open(&db, &clock()).unwrap();
         let batches = s.return_batches(None).unwrap();
         match batches.as_slice() {
             [] => {

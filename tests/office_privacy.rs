@@ -35,7 +35,7 @@ fn logs_carry_no_personal_data_and_every_file_is_owner_only() {
     let csv = common::write(dir.path(), "m.csv", &manifest);
     kofu(&db).arg("import").arg(&csv).assert().success();
 
-    let mut s = Store::open(&db).unwrap();
+    let mut s = Store::open(&db, &clock()).unwrap();
     for i in 0..3 {
         let c = card(&s, i);
         s.commit_handover(&commit(c.id, HandoverRoute::CounterWithReceipt), None)

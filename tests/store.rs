@@ -14,7 +14,7 @@ use rusqlite::Connection;
 
 fn store_with(n: usize, qr: bool) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("kofu.db")).unwrap();
+    let mut store = Store::open(&dir.path().join("kofu.db"), &common::clock()).unwrap();
     let data = kofu::data::DataSet::load(Some(&dir.path().join("none"))).unwrap();
     let mut csv = common::manifest(n, 0);
     if qr {
@@ -72,7 +72,7 @@ fn every_migration_applies_to_an_empty_file() {
         // And the migrator brings a partly migrated file to the latest version.
         assert_eq!(migrations::migrate(&mut c).unwrap(), migrations::latest());
     }
-    let s = Store::open(&path).unwrap();
+    let s = Store::open(&path, &common::clock()).unwrap();
     assert_eq!(s.schema_version().unwrap(), migrations::latest());
     let mode: String = s
         .conn()
@@ -98,7 +98,7 @@ fn a_database_from_a_newer_kofu_is_refused() {
     let c = Connection::open(&path).unwrap();
     c.pragma_update(None, "user_version", 999).unwrap();
     drop(c);
-    match Store::open(&path) {
+    match Store::open(&path, &common::clock()) {
         Err(e @ StoreError::TooNew { .. }) => assert!(e.to_string().contains("新しい版")),
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("opened a newer schema"),
@@ -111,7 +111,7 @@ fn database_is_created_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub").join("kofu.db");
-    let _s = Store::open(&path).unwrap();
+    let _s = Store::open(&path, &common::clock()).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
@@ -342,7 +342,7 @@ fn search_by_card_id_birth_date_and_state() {
 #[test]
 fn search_folds_kana_width_variant_kanji_and_romaji_order() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("kofu.db")).unwrap();
+    let mut store = Store::open(&dir.path().join("kofu.db"), &common::clock()).unwrap();
     let data = kofu::data::DataSet::load(Some(&dir.path().join("none"))).unwrap();
     let csv = format!(
         "{}\nV0000001,髙橋　花子,ﾀｶﾊｼ ﾊﾅｺ,1980-05-05,2025-01-10,2030-05-05,Hanako Takahashi,,,,,\nV0000002,𠮷田　太郎,よしだ たろう,1975-07-07,2025-01-10,2030-07-07,,,,,,\nV0000003,神楽坂　三十四,カグラザカ サンジュウシ,1970-03-04,2025-01-10,2030-03-04,Sanjushi Kagurazaka,,,,,\n",
@@ -478,7 +478,7 @@ fn search_keys_are_rebuilt_when_the_key_rules_change() {
     )
     .unwrap();
     drop(c);
-    let s = Store::open(&path).unwrap();
+    let s = Store::open(&path, &common::clock()).unwrap();
     let q = CardQuery {
         text: "高橋".into(),
         state: None,
@@ -492,7 +492,7 @@ fn search_keys_are_rebuilt_when_the_key_rules_change() {
     assert!(s.audit_verify().unwrap().ok());
     drop(s);
     // Opening again changes nothing more.
-    let s = Store::open(&path).unwrap();
+    let s = Store::open(&path, &common::clock()).unwrap();
     assert_eq!(
         kofu::store::audit::events(s.conn(), None).unwrap().len(),
         events.len()

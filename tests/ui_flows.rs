@@ -765,6 +765,7 @@ fn officer_must_be_chosen_outside_demo() {
         ascii: true,
         demo: false,
         idle_lock_minutes: 1,
+        fixed_clock: false,
     };
     let mut app = App::new(
         desk,
@@ -914,6 +915,7 @@ fn quit_works_from_the_officer_picker_at_start() {
         ascii: true,
         demo: false,
         idle_lock_minutes: 0,
+        fixed_clock: false,
     };
     let mut app = App::new(
         desk,
@@ -952,5 +954,18 @@ fn a_locked_desk_shows_no_personal_data() {
                 rec.card_id
             );
         }
+    }
+}
+
+#[test]
+fn a_fixed_clock_is_said_in_the_header() {
+    let mut app = kofu::ui::scenes::sample_app(false);
+    let plain = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(!plain.contains("時計固定"));
+    app.desk.fixed_clock = true;
+    for (w, h) in [(120, 40), (80, 24)] {
+        let text = kofu::ui::render_to_text(&app, w, h);
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.contains("[時計固定]"), "{header}");
     }
 }

@@ -1256,3 +1256,20 @@ fn runtime_reports_carry_the_store_audit_head_and_export_html() {
     };
     assert!(e.contains("読み取れません"), "{e}");
 }
+
+#[test]
+fn the_appointment_band_moves_with_the_desk_date() {
+    // The runtime sends the JST date when the clock passes 00:00 JST (runtime unit test); the
+    // desk then asks for today's and tomorrow's appointments of the new day.
+    let mut app = sample_app(false);
+    let new_year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    let fx = app.handle(Event::Today(new_year));
+    assert_eq!(app.today, new_year);
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::LoadUpcoming {
+            from: new_year,
+            to: chrono::NaiveDate::from_ymd_opt(2027, 1, 3).unwrap(),
+        }]
+    );
+}

@@ -54,6 +54,9 @@ pub struct DeskInfo {
     pub demo: bool,
     /// Minutes without a key before the desk locks (0 = never).
     pub idle_lock_minutes: u32,
+    /// The clock is fixed (`KOFU_NOW`): the header says so, so records are never stamped with
+    /// a fixed time unnoticed.
+    pub fixed_clock: bool,
 }
 
 /// An officer who can be on duty.

@@ -29,16 +29,6 @@ pub fn jst() -> FixedOffset {
     JST
 }
 
-/// The current time in JST.
-pub fn now_jst() -> DateTime<FixedOffset> {
-    Utc::now().with_timezone(&JST)
-}
-
-/// Today's date in JST (the desk's calendar day, whatever the machine's time zone).
-pub fn today_jst() -> NaiveDate {
-    now_jst().date_naive()
-}
-
 /// The JST calendar date of an instant, e.g. a certificate's `notAfter`
 /// (`2029-04-02T14:59:59Z` is 2029-04-02 23:59:59 JST → 2029-04-02).
 pub fn to_jst_date(t: DateTime<Utc>) -> NaiveDate {
@@ -602,8 +592,6 @@ mod tests {
         // 15:00 UTC is already the next day in Japan.
         let next = Utc.with_ymd_and_hms(2029, 4, 2, 15, 0, 0).unwrap();
         assert_eq!(to_jst_date(next), d(2029, 4, 3));
-        assert_eq!(now_jst().offset().local_minus_utc(), 9 * 3600);
-        assert_eq!(today_jst(), now_jst().date_naive());
     }
 
     #[derive(Deserialize)]

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::StoreError;
-use crate::domain::date::now_jst;
+use crate::clock::Clock;
 
 /// The `prev_hash` of the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -54,7 +54,7 @@ fn event_hash(
 }
 
 /// Append one event in the given transaction; returns its hash.
-pub fn append(tx: &Transaction<'_>, ev: NewEvent<'_>) -> Result<String, StoreError> {
+pub fn append(tx: &Transaction<'_>, clock: &Clock, ev: NewEvent<'_>) -> Result<String, StoreError> {
     let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
@@ -66,7 +66,7 @@ pub fn append(tx: &Transaction<'_>, ev: NewEvent<'_>) -> Result<String, StoreErr
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
     };
-    let at = now_jst().to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
+    let at = clock.stamp();
     let detail = ev.detail.to_string();
     let hash = event_hash(
         seq,

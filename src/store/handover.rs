@@ -4,7 +4,6 @@ use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError, audit};
-use crate::domain::date::now_jst;
 use crate::domain::handover::{HandoverCommit, HandoverRoute};
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
@@ -88,8 +87,8 @@ impl Store {
             }
         };
         let next = card.state.apply(action)?;
-        let now = now_jst().to_rfc3339();
-        let tx = self.conn_mut().transaction()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
         let qr: Option<String> = tx
             .query_row(
                 "SELECT registration_qr FROM cards WHERE id = ?1",
@@ -130,6 +129,7 @@ impl Store {
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: if action == CardAction::DispatchMail {
                     "mail_dispatched"
@@ -174,8 +174,8 @@ impl Store {
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
         let next = card.state.apply(CardAction::CancelHandover)?;
-        let now = now_jst().to_rfc3339();
-        let tx = self.conn_mut().transaction()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
         let handover_id: Option<i64> = tx
             .query_row(
                 "SELECT h.id FROM handovers h
@@ -224,6 +224,7 @@ impl Store {
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "handover_cancelled",
                 officer_id,

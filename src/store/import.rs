@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Store, StoreError, audit, card_search_key, normalise_serial};
-use crate::domain::date::{now_jst, parse_date};
+use crate::domain::date::parse_date;
 use crate::domain::{Membership, Route};
 
 /// The fields a manifest row can carry.
@@ -706,7 +706,8 @@ fn write(
     rows: &[Row],
     opts: &ImportOptions<'_>,
 ) -> Result<i64, StoreError> {
-    let now = now_jst().to_rfc3339();
+    let clock = store.clock().clone();
+    let now = clock.stamp();
     let arrived = opts.arrived_on.to_string();
     let file_name = Path::new(file)
         .file_name()
@@ -759,6 +760,7 @@ fn write(
     }
     audit::append(
         &tx,
+        &clock,
         audit::NewEvent {
             kind: "shipment_imported",
             officer_id: opts.officer_id,

@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 use serde::Serialize;
 
+use crate::clock::Clock;
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::record::CardRecord;
 use crate::domain::{CardState, Membership, ReceiptStatus, Route, TransitionError, search};
@@ -88,6 +89,8 @@ pub fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The program's clock: every stored timestamp and audit time comes from it.
+    clock: Clock,
     search: std::cell::RefCell<search_index::SearchIndex>,
 }
 
@@ -191,8 +194,9 @@ impl CheckReport {
 }
 
 impl Store {
-    /// Open (creating owner-only if missing) and migrate the database at `path`.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    /// Open (creating owner-only if missing) and migrate the database at `path`. Every
+    /// timestamp the store writes is read from `clock`.
+    pub fn open(path: &Path, clock: &Clock) -> Result<Store, StoreError> {
         if !path.exists() {
             create_private_file(path)?;
         }
@@ -212,6 +216,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            clock: clock.clone(),
             search: Default::default(),
         };
         store.rekey_if_needed()?;
@@ -219,7 +224,7 @@ impl Store {
     }
 
     /// Open an existing file read-only, without migrating (for checks of backups).
-    pub fn open_readonly(path: &Path) -> Result<Store, StoreError> {
+    pub fn open_readonly(path: &Path, clock: &Clock) -> Result<Store, StoreError> {
         if !path.is_file() {
             return Err(StoreError::io(
                 path,
@@ -233,12 +238,18 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            clock: clock.clone(),
             search: Default::default(),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The clock the store stamps its changes with.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub fn conn(&self) -> &Connection {
@@ -471,7 +482,7 @@ impl Store {
             let _ = std::fs::remove_file(&tmp);
             return Err(e.into());
         }
-        let report = match Store::open_readonly(&tmp).and_then(|copy| copy.check()) {
+        let report = match Store::open_readonly(&tmp, &self.clock).and_then(|copy| copy.check()) {
             Ok(r) if r.ok() => r,
             Ok(_) | Err(_) => {
                 let _ = std::fs::remove_file(&tmp);
@@ -556,6 +567,7 @@ impl Store {
         if total > 0 {
             audit::append(
                 &tx,
+                &self.clock,
                 audit::NewEvent {
                     kind: "search_keys_rebuilt",
                     officer_id: None,

@@ -4,7 +4,6 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, StoreError, audit};
-use crate::domain::date::now_jst;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Officer {
@@ -49,14 +48,15 @@ impl Store {
                 "担当者「{name}」は既に登録されています"
             )));
         }
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO officers (name, created_at) VALUES (?1, ?2)",
-            params![name, now_jst().to_rfc3339()],
+            params![name, self.clock.stamp()],
         )?;
         let id = tx.last_insert_rowid();
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "officer_added",
                 officer_id: Some(id),
@@ -97,7 +97,7 @@ impl Store {
         kind: &str,
         detail: serde_json::Value,
     ) -> Result<(), StoreError> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         let n = tx.execute(sql, params![id, value])?;
         if n == 0 {
             return Err(StoreError::Refused(format!(
@@ -106,6 +106,7 @@ impl Store {
         }
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind,
                 officer_id: Some(id),

@@ -124,7 +124,12 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         text::wareki(app.today),
         text::weekday(app.today)
     );
-    let demo = if app.desk.demo { " [デモ]" } else { "" };
+    let demo = match (app.desk.demo, app.desk.fixed_clock) {
+        (true, true) => " [デモ] [時計固定]",
+        (true, false) => " [デモ]",
+        (false, true) => " [時計固定]",
+        (false, false) => "",
+    };
     let w = usize::from(area.width);
     let room = w.saturating_sub(date.width() + 2);
     // The officer on duty always shows; the desk name gets what is left.

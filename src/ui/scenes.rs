@@ -200,6 +200,7 @@ pub fn sample_app(ascii: bool) -> App {
         ascii,
         demo: true,
         idle_lock_minutes: 0,
+        fixed_clock: false,
     };
     let mut app = App::new(desk, today(), sample_id_docs(), sample_rules());
     let fx = app.start();

@@ -49,7 +49,7 @@ fn main() {
         peak_rss_children_mb()
     );
 
-    let store = Store::open(&db).expect("open");
+    let store = Store::open(&db, &common::clock()).expect("open");
     // The desk warms the page cache once at start (Store::warm_up); measure warm searches.
     let t = Instant::now();
     store.warm_up().expect("warm up");

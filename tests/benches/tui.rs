@@ -73,28 +73,24 @@ fn main() {
         .expect("import");
     assert!(st.status.success());
     {
-        let mut s = Store::open(&db).expect("open");
+        let mut s = Store::open(&db, &common::clock()).expect("open");
         s.add_officer("ベンチ担当").expect("officer");
     }
     let data = kofu::data::DataSet::load(Some(&dir.path().join("none"))).expect("data");
 
     // Cold start → first frame with cards.
     let t = Instant::now();
-    let mut store = Store::open(&db).expect("open");
+    let mut store = Store::open(&db, &common::clock()).expect("open");
     store.warm_up().expect("warm up"); // as the runtime's store thread does first
     let desk = DeskInfo {
         desk_name: data.desk.desk_name.clone(),
         ascii: true,
         demo: false,
         idle_lock_minutes: 0,
+        fixed_clock: false,
     };
     let rules = std::sync::Arc::new(kofu::app::ReferenceRules::from_data(&data));
-    let mut app = App::new(
-        desk,
-        kofu::domain::date::today_jst(),
-        data.id_docs.clone(),
-        rules,
-    );
+    let mut app = App::new(desk, common::clock().today(), data.id_docs.clone(), rules);
     let mut fx = app.handle(Event::Resize(120, 40));
     fx.extend(app.start());
     run(&mut app, &mut store, fx);

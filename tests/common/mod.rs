@@ -3,6 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
+/// The fixed instant every test runs at unless it sets its own (the UI scenes' "today").
+/// Tests never read the real clock: the suite also runs under libfaketime in CI.
+pub const NOW: &str = "2026-11-25T10:00:00+09:00";
+
+/// A fixed clock at [`NOW`].
+pub fn clock() -> kofu::clock::Clock {
+    kofu::clock::Clock::fixed(chrono::DateTime::parse_from_rfc3339(NOW).unwrap())
+}
+
 pub const HEADER: &str = "カードID,氏名,フリガナ,生年月日,発行日,有効期限,ローマ字氏名,会員区分,交付方法,証明書シリアル,備考,初期登録QR";
 
 const FAMILY: &[(&str, &str, &str)] = &[
@@ -94,6 +103,8 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
 /// The kofu binary, with a private database and no inherited data-dir.
 pub fn kofu(db: &Path) -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("kofu").unwrap();
-    c.env_remove("KOFU_DATA_DIR").env("KOFU_DB", db);
+    c.env_remove("KOFU_DATA_DIR")
+        .env("KOFU_DB", db)
+        .env(kofu::clock::NOW_ENV, NOW);
     c
 }

@@ -34,7 +34,7 @@ pub fn manifest_with_serials(n: usize) -> String {
 
 /// A store at `dir/kofu.db` with `n` cards arrived on `arrived_on`.
 pub fn store_in(dir: &std::path::Path, n: usize, arrived_on: NaiveDate) -> Store {
-    let mut store = Store::open(&dir.join("kofu.db")).unwrap();
+    let mut store = Store::open(&dir.join("kofu.db"), &clock()).unwrap();
     import_into(&mut store, &manifest_with_serials(n), arrived_on);
     store
 }
@@ -58,8 +58,11 @@ pub fn import_into(store: &mut Store, csv: &str, arrived_on: NaiveDate) {
     .unwrap();
 }
 
+pub use common::clock;
+
+/// The JST date of the tests' fixed clock.
 pub fn today() -> NaiveDate {
-    kofu::domain::date::today_jst()
+    clock().today()
 }
 
 pub fn commit(card: i64, route: HandoverRoute) -> HandoverCommit {

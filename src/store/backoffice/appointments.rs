@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{check_officer, now_text};
+use super::check_officer;
 use crate::domain::record::CardRecord;
 use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
@@ -61,7 +61,7 @@ impl Store {
         }
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         let at_text = at.format(AT_FORMAT).to_string();
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         let previous: Option<String> = tx
             .query_row(
@@ -74,10 +74,11 @@ impl Store {
             "INSERT INTO appointments (card_row, at, note, set_at, officer_id) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(card_row) DO UPDATE SET at = excluded.at, note = excluded.note,
                 set_at = excluded.set_at, officer_id = excluded.officer_id",
-            params![card_row, at_text, note, now_text(), officer_id],
+            params![card_row, at_text, note, self.clock.stamp(), officer_id],
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "appointment_set",
                 officer_id,
@@ -107,7 +108,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         let previous: Option<String> = tx
             .query_row(
@@ -125,6 +126,7 @@ impl Store {
         tx.execute("DELETE FROM appointments WHERE card_row = ?1", [card_row])?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "appointment_cleared",
                 officer_id,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{check_officer, now_text, required_text};
+use super::{check_officer, required_text};
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::matching::{MatchContext, MatchOutcome, MatchResult, match_identity};
 use crate::store::{Store, StoreError, audit, normalise_serial};
@@ -168,14 +168,14 @@ impl Store {
         };
         let reasons: Vec<String> = outcome.reasons.iter().map(|r| r.message.clone()).collect();
         let serial = normalise_serial(&cert.serial_hex);
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_checks (card_row, at, officer_id, result, match_result, reasons, cert_serial_read)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 card_row,
-                now_text(),
+                self.clock.stamp(),
                 officer_id,
                 result.as_str(),
                 outcome.result.as_str(),
@@ -186,6 +186,7 @@ impl Store {
         let id = tx.last_insert_rowid();
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "arrival_checked",
                 officer_id,
@@ -238,14 +239,14 @@ impl Store {
             return Ok(ArrivalRead::Checked { check, outcome });
         }
         let serial = normalise_serial(&cert.serial_hex);
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_strays (shipment_id, at, officer_id, cert_serial, subject_cn, name_kanji)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 shipment_id,
-                now_text(),
+                self.clock.stamp(),
                 officer_id,
                 serial,
                 cert.subject_cn,
@@ -255,6 +256,7 @@ impl Store {
         let id = tx.last_insert_rowid();
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "arrival_not_in_list",
                 officer_id,
@@ -326,14 +328,15 @@ impl Store {
                 "カード {card_id} には未解決の入荷確認の問題がありません"
             )));
         };
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_resolutions (check_id, at, officer_id, note) VALUES (?1, ?2, ?3, ?4)",
-            params![check.id, now_text(), officer_id, note],
+            params![check.id, self.clock.stamp(), officer_id, note],
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "arrival_problem_resolved",
                 officer_id,

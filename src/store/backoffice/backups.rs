@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use crate::domain::date::{now_jst, today_jst};
+use crate::clock::Clock;
 use crate::store::{
     Store, StoreError, audit, create_private_file, migrations, restrict_permissions,
 };
@@ -70,7 +70,7 @@ impl Store {
     /// then keep only the newest `keep` automatic backups. Returns the new file, or None when
     /// today's backup already exists.
     pub fn auto_backup(&self, dir: &Path, keep: u32) -> Result<Option<PathBuf>, StoreError> {
-        let dest = dir.join(format!("kofu-{}.db", today_jst().format("%Y%m%d")));
+        let dest = dir.join(format!("kofu-{}.db", self.clock.today().format("%Y%m%d")));
         let made = if dest.exists() {
             None
         } else {
@@ -119,8 +119,8 @@ fn refuse_source(src: &Path, why: impl std::fmt::Display) -> StoreError {
 
 /// Check a candidate file: a readable SQLite database of a known schema whose integrity check
 /// and audit chain pass.
-fn check_source(src: &Path) -> Result<Store, StoreError> {
-    let s = Store::open_readonly(src).map_err(|e| refuse_source(src, e))?;
+fn check_source(src: &Path, clock: &Clock) -> Result<Store, StoreError> {
+    let s = Store::open_readonly(src, clock).map_err(|e| refuse_source(src, e))?;
     let version = s
         .schema_version()
         .map_err(|e| refuse_source(src, format!("データベースとして読めません（{e}）")))?;
@@ -158,15 +158,15 @@ fn check_source(src: &Path) -> Result<Store, StoreError> {
 /// chain). A corrupt or tampered source is refused with `db` untouched. The replaced database
 /// is kept as `kofu.db.replaced-<timestamp>`; every file is owner-only. A `database_restored`
 /// event is appended to the restored chain.
-pub fn restore(db: &Path, src: &Path) -> Result<RestoreReport, StoreError> {
-    let source = check_source(src)?;
+pub fn restore(db: &Path, src: &Path, clock: &Clock) -> Result<RestoreReport, StoreError> {
+    let source = check_source(src, clock)?;
     let dir = db
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
     std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
-    let stamp = now_jst().format("%Y%m%d-%H%M%S").to_string();
+    let stamp = clock.now().format("%Y%m%d-%H%M%S").to_string();
     let file_name = db
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -181,7 +181,7 @@ pub fn restore(db: &Path, src: &Path) -> Result<RestoreReport, StoreError> {
         return Err(refuse_source(src, e));
     }
     drop(source);
-    if let Err(e) = check_source(&tmp) {
+    if let Err(e) = check_source(&tmp, clock) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
@@ -227,7 +227,7 @@ pub fn restore(db: &Path, src: &Path) -> Result<RestoreReport, StoreError> {
         }
     };
     restrict_permissions(db)?;
-    let mut store = Store::open(db)?;
+    let mut store = Store::open(db, clock)?;
     let sha = {
         use sha2::{Digest, Sha256};
         std::fs::read(src)
@@ -237,6 +237,7 @@ pub fn restore(db: &Path, src: &Path) -> Result<RestoreReport, StoreError> {
     let tx = store.conn_mut().transaction()?;
     audit::append(
         &tx,
+        clock,
         audit::NewEvent {
             kind: "database_restored",
             officer_id: None,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{check_officer, now_text, required_text};
+use super::{check_officer, required_text};
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
 use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
@@ -98,8 +98,8 @@ impl Store {
             ),
         };
         let next = item.card.state.apply(action)?;
-        let now = now_text();
-        let tx = self.conn_mut().transaction()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         let already: Option<String> = tx
             .query_row(
@@ -136,6 +136,7 @@ impl Store {
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind,
                 officer_id,

@@ -108,10 +108,6 @@ pub(crate) fn required_text(s: &str, what: &str) -> Result<String, StoreError> {
     }
 }
 
-pub(crate) fn now_text() -> String {
-    crate::domain::date::now_jst().to_rfc3339()
-}
-
 impl Store {
     /// The record for a JMACA card ID, or a Japanese refusal naming it.
     pub fn require_card_id(

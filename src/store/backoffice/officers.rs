@@ -5,7 +5,6 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{OptionalExtension, params};
 
-use crate::domain::date::now_jst;
 use crate::store::{Officer, Store, StoreError, audit};
 
 /// Shortest passphrase accepted (in characters).
@@ -50,14 +49,15 @@ impl Store {
             )));
         }
         let hash = passphrase.map(hash_passphrase).transpose()?;
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO officers (name, created_at, passphrase_hash) VALUES (?1, ?2, ?3)",
-            params![name, now_jst().to_rfc3339(), hash],
+            params![name, self.clock.stamp(), hash],
         )?;
         let id = tx.last_insert_rowid();
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "officer_added",
                 officer_id: Some(id),

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::{check_officer, now_text, required_text};
+use super::{check_officer, required_text};
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::record::CardRecord;
 use crate::domain::search::search_key;
@@ -250,7 +250,7 @@ impl Store {
             ));
         }
         let tracking_no = tracking(tracking_no)?;
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         for &row in rows {
             if let Some(number) = live_batch_of(&tx, kind, row)? {
@@ -275,7 +275,7 @@ impl Store {
             params![
                 kind.as_str(),
                 number,
-                now_text(),
+                self.clock.stamp(),
                 on.to_string(),
                 officer_id,
                 tracking_no
@@ -292,6 +292,7 @@ impl Store {
         }
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "return_batch_created",
                 officer_id,
@@ -328,8 +329,8 @@ impl Store {
             )));
         }
         let tracking_no = tracking(tracking_no)?.or(batch.tracking_no.clone());
-        let now = now_text();
-        let tx = self.conn_mut().transaction()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         for item in batch.live_items() {
             // Re-read inside the transaction: the card may have changed since the batch was made.
@@ -372,6 +373,7 @@ impl Store {
             };
             audit::append(
                 &tx,
+                &self.clock,
                 audit::NewEvent {
                     kind,
                     officer_id,
@@ -386,6 +388,7 @@ impl Store {
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "return_batch_sent",
                 officer_id,
@@ -431,8 +434,8 @@ impl Store {
             }
             _ => {}
         }
-        let now = now_text();
-        let tx = self.conn_mut().transaction()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         if batch.kind == BatchKind::Receipts && batch.status == BatchStatus::Sent {
             for item in batch.live_items() {
@@ -459,6 +462,7 @@ impl Store {
                 )?;
                 audit::append(
                     &tx,
+                    &self.clock,
                     audit::NewEvent {
                         kind: "receipt_return_reopened",
                         officer_id,
@@ -478,6 +482,7 @@ impl Store {
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "return_batch_reopened",
                 officer_id,
@@ -535,14 +540,15 @@ impl Store {
             )));
         };
         let card = item.card.clone();
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         tx.execute(
             "UPDATE return_batch_items SET verified_at = ?3 WHERE batch_id = ?1 AND card_row = ?2",
-            params![batch.id, card.id, now_text()],
+            params![batch.id, card.id, self.clock.stamp()],
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "return_card_verified",
                 officer_id,

@@ -12,7 +12,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{UncollectedRules, check_officer, now_text, required_text};
+use super::{UncollectedRules, check_officer, required_text};
 use crate::domain::record::CardRecord;
 use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
@@ -232,7 +232,7 @@ impl Store {
             )));
         }
         let note = note.map(str::trim).filter(|n| !n.is_empty());
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         tx.execute(
             "INSERT INTO uncollected_contacts (card_row, on_date, method, note, at, officer_id)
@@ -242,13 +242,14 @@ impl Store {
                 on.to_string(),
                 method.as_str(),
                 note,
-                now_text(),
+                self.clock.stamp(),
                 officer_id
             ],
         )?;
         let id = tx.last_insert_rowid();
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "uncollected_contact",
                 officer_id,
@@ -302,8 +303,8 @@ impl Store {
                 card.state.label()
             )));
         }
-        let now = now_text();
-        let tx = self.conn_mut().transaction()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         // A new reason replaces the hold in force (which is kept, lifted).
         let previous: Option<i64> = tx
@@ -326,6 +327,7 @@ impl Store {
         let hold_id = tx.last_insert_rowid();
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "uncollected_hold_set",
                 officer_id,
@@ -348,7 +350,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
         let hold_id: Option<i64> = tx
             .query_row(
@@ -365,10 +367,11 @@ impl Store {
         };
         tx.execute(
             "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
-            params![hold_id, now_text(), officer_id],
+            params![hold_id, self.clock.stamp(), officer_id],
         )?;
         audit::append(
             &tx,
+            &self.clock,
             audit::NewEvent {
                 kind: "uncollected_hold_cleared",
                 officer_id,
