@@ -6,5 +6,5 @@ cd "$(dirname "$0")"
 . ./scripts-common.sh
 ensure_packages librsvg2-bin fonts-ipafont-gothic pkg-config libpcsclite-dev
 ensure_rust
-KOFU_SCREENSHOTS="$PWD/screenshots" cargo test --test screenshots -- --nocapture
+KOFU_SCREENSHOTS="$PWD/screenshots" cargo test --test integration screenshots:: -- --nocapture
 ls -1 screenshots/*.png

@@ -2,7 +2,7 @@
 //! - import of a 100 000-row shipment through the real binary: wall time and peak memory;
 //! - search over 100 000 cards for 1-, 2- and 5-character queries: median and worst.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 //! - key press → frame drawn: `App::handle(key)`, the search it asks for, the result fed back,
 //!   and the frame drawn — the whole path the event loop takes for one keystroke.
 
-#[path = "../common/mod.rs"]
+#[path = "../support/common.rs"]
 mod common;
 
 use std::time::{Duration, Instant};
