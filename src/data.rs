@@ -13,9 +13,9 @@ use serde::Deserialize;
 use crate::domain::expiry::ExpiryRules;
 use crate::domain::fees::FeeTable;
 use crate::domain::iddocs::IdDocuments;
+use crate::domain::manifest::ManifestProfile;
 use crate::domain::matching::KnownIssuers;
 use crate::domain::reference::CounterReference;
-use crate::store::import::ManifestProfile;
 
 /// The built-in copy of each data file, by its path under `data/`.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -295,6 +295,15 @@ impl DataSet {
             .iter()
             .find(|p| p.name == name)
             .ok_or_else(|| DataError::NoProfile(name.to_string()))
+    }
+}
+
+impl crate::domain::office::UncollectedRules {
+    /// Load from `rules.toml` of the data source (the override folder, else the built-in copy).
+    /// The error names the file.
+    pub fn load(source: &DataSource) -> Result<Self, String> {
+        let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
+        Self::from_rules_toml(&text).map_err(|e| format!("{origin}: {e}"))
     }
 }
 

@@ -9,6 +9,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use crate::domain::office::reports::{daily_summary_lines, monthly_summary_lines, route_label};
+
 use crate::domain::date::format_both;
 use crate::store::backoffice::appointments::Appointment;
 use crate::store::backoffice::reports::{DailyReport, MonthlyReport};
@@ -497,29 +499,6 @@ pub fn appointments_html(day: chrono::NaiveDate, list: &[Appointment], desk_name
     html_page(&format!("来庁予約一覧 {day}"), &body)
 }
 
-pub fn route_label(route: &str) -> &'static str {
-    match route {
-        "counter_receipt" => "窓口交付（受領書あり）",
-        "counter_postcard" => "窓口交付（はがき提出）",
-        "mail" => "本人限定受取郵便で発送",
-        "return" => "JMACAへ返却（未交付）",
-        _ => "不明",
-    }
-}
-
-/// 日報 as text lines (shared by the terminal output and the HTML).
-pub fn daily_summary_lines(r: &DailyReport) -> Vec<(String, u64)> {
-    vec![
-        ("窓口交付（受領書あり）".into(), r.counter_receipt),
-        ("窓口交付（はがき提出）".into(), r.counter_postcard),
-        ("本人限定受取郵便で発送".into(), r.mail_dispatched),
-        ("郵送 配達済の記録".into(), r.mail_delivered),
-        ("郵送 不達（返送）の記録".into(), r.mail_returned),
-        ("未交付カードの返却（JMACAへ送付）".into(), r.cards_returned),
-        ("受領書の返送（JMACAへ送付）".into(), r.receipts_returned),
-    ]
-}
-
 pub fn daily_html(r: &DailyReport, desk_name: &str) -> String {
     let mut body = format!(
         "<h1>日 報</h1>\n<div class=\"meta\"><div>{}</div><div>{}</div></div>\n<h2>件数</h2>\n",
@@ -571,18 +550,6 @@ pub fn daily_html(r: &DailyReport, desk_name: &str) -> String {
     body.push_str("</tbody>\n</table>\n");
     body.push_str(&audit_foot(r.audit_events, r.audit_head.as_deref()));
     html_page(&format!("日報 {}", r.date), &body)
-}
-
-pub fn monthly_summary_lines(r: &MonthlyReport) -> Vec<(String, u64)> {
-    vec![
-        ("受入（到着したカード）".into(), r.received),
-        ("交付（窓口）".into(), r.handed_over),
-        ("郵送（本人限定受取郵便で発送）".into(), r.mailed),
-        ("郵送 配達済".into(), r.mail_delivered),
-        ("返却（JMACAへ）".into(), r.returned),
-        ("受領書返送".into(), r.receipts_returned),
-        ("未交付（月末時点）".into(), r.uncollected_at_end),
-    ]
 }
 
 pub fn monthly_html(r: &MonthlyReport, desk_name: &str) -> String {

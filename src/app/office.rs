@@ -9,13 +9,13 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::{Action, App, CardSignal, Context, Effect, LineEdit, Loaded, Modal, Screen};
 use crate::domain::card_facts::CertificateFacts;
-use crate::store::backoffice::{BatchKind, ContactMethod, UncollectedCard};
+use crate::domain::office::{BatchKind, ContactMethod, UncollectedCard};
 
 pub mod arrival;
 pub mod report;
 pub mod uncollected;
+use crate::domain::office::{Appointment, MailItem, ReturnBatch};
 use crate::domain::record::CardRecord;
-use crate::store::backoffice::{Appointment, MailItem, ReturnBatch};
 pub use arrival::{ArrivalView, ShipmentInfo};
 pub use uncollected::UncollectedView;
 
@@ -240,17 +240,17 @@ pub enum OfficeLoaded {
     Shipments(Result<Vec<ShipmentInfo>, String>),
     Arrival {
         shipment: i64,
-        result: Result<crate::store::backoffice::ArrivalSummary, String>,
+        result: Result<crate::domain::office::ArrivalSummary, String>,
     },
-    ArrivalRead(Result<crate::store::backoffice::arrival::ArrivalRead, String>),
-    ArrivalResolved(Result<crate::store::backoffice::ArrivalCheck, String>),
+    ArrivalRead(Result<crate::domain::office::arrival::ArrivalRead, String>),
+    ArrivalResolved(Result<crate::domain::office::ArrivalCheck, String>),
     Daily {
         day: NaiveDate,
-        result: Result<crate::store::backoffice::reports::DailyReport, String>,
+        result: Result<crate::domain::office::reports::DailyReport, String>,
     },
     Monthly {
         month: String,
-        result: Result<crate::store::backoffice::reports::MonthlyReport, String>,
+        result: Result<crate::domain::office::reports::MonthlyReport, String>,
     },
     AppointmentSaved {
         /// The physician's name (for the message).
@@ -686,7 +686,7 @@ impl App {
     }
 
     pub(super) fn batch_action(&mut self, action: Action, b: ReturnBatch) -> Vec<Effect> {
-        use crate::store::backoffice::BatchStatus;
+        use crate::domain::office::BatchStatus;
         match action {
             Action::MarkSent => {
                 if b.status != BatchStatus::Open {

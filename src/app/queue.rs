@@ -29,7 +29,7 @@ pub struct QueueState {
     pub loading: bool,
     pub error: Option<String>,
     /// Today's and tomorrow's appointments (the band above the list).
-    pub appointments: Vec<crate::store::backoffice::Appointment>,
+    pub appointments: Vec<crate::domain::office::Appointment>,
 }
 
 impl Default for QueueState {

@@ -17,9 +17,9 @@ use crate::app::office::{
     AppointmentsView, MailView, Office, OfficeConfirmPurpose, OfficeInputPurpose, OfficeItem,
     OfficeModal, ReceiptPane, ReceiptsView,
 };
-use crate::store::backoffice::ArrivalOutcome;
-use crate::store::backoffice::arrival::ArrivalRead;
-use crate::store::backoffice::{BatchKind, BatchStatus, DueAction};
+use crate::domain::office::ArrivalOutcome;
+use crate::domain::office::arrival::ArrivalRead;
+use crate::domain::office::{BatchKind, BatchStatus, DueAction};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -736,14 +736,14 @@ fn draw_report(
     let (summary, audit) = match v.kind {
         ReportKind::Daily => match &v.daily {
             Some(r) if r.date == v.day => (
-                Some(crate::export::daily_summary_lines(r)),
+                Some(crate::domain::office::reports::daily_summary_lines(r)),
                 Some((r.audit_events, r.audit_head.clone())),
             ),
             _ => (None, None),
         },
         ReportKind::Monthly => match &v.monthly {
             Some(r) if r.month == crate::app::office::report::month_of(v.day) => (
-                Some(crate::export::monthly_summary_lines(r)),
+                Some(crate::domain::office::reports::monthly_summary_lines(r)),
                 Some((r.audit_events, r.audit_head.clone())),
             ),
             _ => (None, None),
@@ -780,7 +780,7 @@ fn draw_report(
                     l.time,
                     l.card_id,
                     display(&l.name),
-                    crate::export::route_label(&l.route),
+                    crate::domain::office::reports::route_label(&l.route),
                     display(l.officer.as_deref().unwrap_or(""))
                 )));
             }
@@ -1033,9 +1033,9 @@ pub fn draw_modal(
             .areas(inner);
             let mut methods = vec![Span::raw(" 方法: ")];
             for m in [
-                crate::store::backoffice::ContactMethod::Phone,
-                crate::store::backoffice::ContactMethod::Letter,
-                crate::store::backoffice::ContactMethod::Mail,
+                crate::domain::office::ContactMethod::Phone,
+                crate::domain::office::ContactMethod::Letter,
+                crate::domain::office::ContactMethod::Mail,
             ] {
                 let on = m == *method;
                 methods.push(Span::styled(

@@ -78,3 +78,215 @@ fn only_the_clock_reads_the_wall_clock() {
         .expect("src/clock.rs");
     assert!(clock.1.contains("Utc::now()"));
 }
+
+/// The top-level module of `src/` a file belongs to (`store/backoffice/returns.rs` → `store`).
+fn top_module(rel: &str) -> &str {
+    let first = rel.split('/').next().unwrap_or(rel);
+    first.strip_suffix(".rs").unwrap_or(first)
+}
+
+/// The crate modules a file imports: `crate::store::…`, `crate::{store, domain::x}`, and
+/// `super::` paths that climb out of the top module are not used in kofu (checked below).
+fn crate_imports(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for (_, line) in code_lines(text) {
+        let mut rest = line;
+        while let Some(i) = rest.find("crate::") {
+            rest = &rest[i + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let inner = group.split('}').next().unwrap_or("");
+                for item in inner.split(',') {
+                    let name = item.trim().split("::").next().unwrap_or("").trim();
+                    if !name.is_empty() {
+                        out.insert(name.to_string());
+                    }
+                }
+            } else {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.insert(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Which of kofu's own modules each layer may use. `domain` is pure; `store` and `card` sit on
+/// it; `app` is the pure state machine; `ui` renders `app`. Only the shell — `cli`, `runtime`,
+/// `console`, `logging` — wires everything together, so it is not listed. `data` is the config
+/// reader (data/ → domain rules), `clock` the one clock, `export` writes files from store rows.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("domain", &[]),
+    ("clock", &["domain"]),
+    ("card", &["domain"]),
+    ("data", &["domain"]),
+    ("store", &["domain", "clock", "data"]),
+    ("app", &["domain", "data"]),
+    ("ui", &["domain", "app"]),
+    ("export", &["domain", "store"]),
+];
+
+#[test]
+fn layers_import_only_what_the_house_plan_allows() {
+    let files = src_files();
+    let mut bad = Vec::new();
+    for (rel, text) in &files {
+        let top = top_module(rel);
+        let Some((_, allowed)) = LAYERS.iter().find(|(m, _)| *m == top) else {
+            continue;
+        };
+        for dep in crate_imports(text) {
+            if dep != top && !allowed.contains(&dep.as_str()) {
+                bad.push(format!("src/{rel}: {top} → {dep}"));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "imports the layer rule forbids (see LAYERS and lib.rs):\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn domain_does_no_io_and_uses_only_pure_crates() {
+    let pure = [
+        "std",
+        "core",
+        "chrono",
+        "serde",
+        "serde_json",
+        "toml",
+        "thiserror",
+        "unicode_normalization",
+        "unicode_width",
+        "regex_lite",
+        "sha2",
+        "hex",
+        "crate",
+        "super",
+        "self",
+    ];
+    let io = [
+        "std::fs",
+        "std::net",
+        "std::process",
+        "std::thread",
+        "std::env",
+        "std::io",
+        "std::time::SystemTime",
+    ];
+    let mut bad = Vec::new();
+    for (rel, text) in src_files()
+        .iter()
+        .filter(|(r, _)| top_module(r) == "domain")
+    {
+        // A module's own children (`pub mod state;` … `pub use state::CardState;`).
+        let children: Vec<&str> = code_lines(text)
+            .filter_map(|(_, l)| {
+                let l = l
+                    .trim_start()
+                    .strip_prefix("pub ")
+                    .unwrap_or(l.trim_start());
+                l.strip_prefix("mod ")?.strip_suffix(';')
+            })
+            .collect();
+        for (n, line) in code_lines(text) {
+            // Top-level imports only: indented ones are in test modules (proptest) or bring a
+            // local enum's variants into scope.
+            if let Some(path) = line.strip_prefix("use ").or(line.strip_prefix("pub use ")) {
+                let root = path.split("::").next().unwrap_or("").trim_end_matches(';');
+                if !pure.contains(&root) && !children.contains(&root) {
+                    bad.push(format!("src/{rel}:{n}: uses crate {root}"));
+                }
+            }
+            for f in io {
+                if line.contains(f) {
+                    bad.push(format!("src/{rel}:{n}: {f}"));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "domain must stay pure:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn no_cycle_between_top_level_modules() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, text) in src_files() {
+        let top = top_module(&rel).to_string();
+        let deps = crate_imports(&text);
+        let entry = graph.entry(top.clone()).or_default();
+        entry.extend(deps.into_iter().filter(|d| *d != top));
+    }
+    // Depth-first search for a back edge.
+    fn visit(
+        n: &str,
+        g: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == n) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(n.to_string());
+            return Some(cycle);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        path.push(n.to_string());
+        for d in g.get(n).into_iter().flatten() {
+            if let Some(c) = visit(d, g, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(n.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for n in graph.keys() {
+        if let Some(c) = visit(n, &graph, &mut Vec::new(), &mut done) {
+            panic!("modules import each other: {}", c.join(" → "));
+        }
+    }
+}
+
+/// Offline by design: nothing in `src/` can open a network connection.
+#[test]
+fn nothing_opens_a_network_connection() {
+    let mut bad = Vec::new();
+    for (rel, text) in src_files() {
+        for (n, line) in code_lines(&text) {
+            for f in [
+                "std::net",
+                "TcpStream",
+                "UdpSocket",
+                "TcpListener",
+                "ToSocketAddrs",
+            ] {
+                if line.contains(f) {
+                    bad.push(format!("src/{rel}:{n}: {}", line.trim()));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "network code in src/:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn the_layer_checks_see_real_imports() {
+    // The parser behind the checks above, on the shapes kofu writes.
+    let deps = crate_imports(
+        "use crate::store::Store;\nuse crate::{app::App, domain};\nlet x = crate::ui::draw;\n// crate::cli in a comment\n",
+    );
+    let got: Vec<&str> = deps.iter().map(String::as_str).collect();
+    assert_eq!(got, ["app", "domain", "store", "ui"]);
+    assert_eq!(top_module("store/backoffice/returns.rs"), "store");
+    assert_eq!(top_module("clock.rs"), "clock");
+}

@@ -6,8 +6,8 @@ use super::{
     move_sel,
 };
 use crate::app::{Action, App, CardSignal, Effect, LineEdit, Modal};
-use crate::store::backoffice::ArrivalSummary;
-use crate::store::backoffice::arrival::ArrivalRead;
+use crate::domain::office::ArrivalSummary;
+use crate::domain::office::arrival::ArrivalRead;
 
 /// An imported shipment (発送リスト).
 #[derive(Debug, Clone, PartialEq, Eq)]

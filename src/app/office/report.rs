@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{Office, OfficeInputPurpose, OfficeItem, OfficeLoaded, OfficeModal, OfficeRequest};
 use crate::app::{Action, App, Effect, LineEdit};
-use crate::store::backoffice::reports::{DailyReport, MonthlyReport};
+use crate::domain::office::reports::{DailyReport, MonthlyReport};
 
 /// Which report is on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

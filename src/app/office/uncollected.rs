@@ -6,9 +6,7 @@ use super::{
     OfficeModal, OfficeRequest, UncollectedChange, move_sel,
 };
 use crate::app::{Action, App, CardSignal, Effect, LineEdit, Modal};
-use crate::store::backoffice::{
-    BatchStatus, ContactMethod, DueAction, ReturnBatch, UncollectedCard,
-};
+use crate::domain::office::{BatchStatus, ContactMethod, DueAction, ReturnBatch, UncollectedCard};
 
 /// Which list has the cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

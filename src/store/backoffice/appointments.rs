@@ -2,10 +2,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 
 use super::check_officer;
-use crate::domain::record::CardRecord;
+pub use crate::domain::office::appointments::Appointment;
 use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
 /// Stored format of an appointment time (JST, sortable as text).
@@ -23,15 +22,6 @@ pub fn parse_appointment_time(s: &str) -> Result<NaiveDateTime, StoreError> {
     Err(StoreError::Refused(format!(
         "予約日時「{s}」を読み取れません（例: 2026-11-25 10:30）"
     )))
-}
-
-/// A card's appointment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Appointment {
-    /// JST date and time.
-    pub at: NaiveDateTime,
-    pub note: Option<String>,
-    pub card: CardRecord,
 }
 
 fn parse_at(s: &str) -> rusqlite::Result<NaiveDateTime> {

@@ -5,22 +5,12 @@
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 
 use super::{check_officer, required_text};
+pub use crate::domain::office::mail::MailItem;
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
 use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
-
-/// A card out by restricted-delivery mail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MailItem {
-    pub card: CardRecord,
-    pub handover_id: i64,
-    pub dispatch_date: Option<String>,
-    /// お問い合わせ番号 (digits).
-    pub tracking_no: Option<String>,
-}
 
 impl Store {
     /// Cards now 郵送中, with the dispatch that sent them, oldest dispatch first.

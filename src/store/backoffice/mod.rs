@@ -15,7 +15,6 @@ pub mod returns;
 pub mod uncollected;
 
 use rusqlite::{OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
 
@@ -25,59 +24,7 @@ pub use mail::MailItem;
 pub use returns::{BatchKind, BatchStatus, ReturnBatch};
 pub use uncollected::{Contact, ContactMethod, DueAction, UncollectedCard};
 
-/// Deadlines for uncollected cards, from the `[uncollected]` table of `data/rules.toml`.
-/// UNVERIFIED: no JMACA rule is known; the defaults follow My Number card desks (DOMAIN.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UncollectedRules {
-    /// Days after arrival when the first notice (連絡) is due.
-    pub notice_days: u32,
-    /// Days after arrival when a re-notice (再連絡) is due.
-    pub renotice_days: u32,
-    /// Days after arrival when the card is to go back to JMACA.
-    pub return_days: u32,
-}
-
-impl Default for UncollectedRules {
-    fn default() -> Self {
-        UncollectedRules {
-            notice_days: 30,
-            renotice_days: 90,
-            return_days: 180,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct RulesFileUncollected {
-    uncollected: Option<UncollectedRules>,
-}
-
-impl UncollectedRules {
-    /// Parse the `[uncollected]` table from the text of `rules.toml` (other tables are ignored).
-    /// A file without the table gives the defaults; deadlines must grow notice < re-notice < return.
-    pub fn from_rules_toml(text: &str) -> Result<UncollectedRules, String> {
-        let f: RulesFileUncollected =
-            toml::from_str(text).map_err(|e| format!("[uncollected]: {}", e.message()))?;
-        let r = f.uncollected.unwrap_or_default();
-        if !(r.notice_days < r.renotice_days && r.renotice_days < r.return_days) {
-            return Err(format!(
-                "[uncollected]: 日数は notice_days < renotice_days < return_days にしてください（{} / {} / {}）",
-                r.notice_days, r.renotice_days, r.return_days
-            ));
-        }
-        Ok(r)
-    }
-}
-
-impl UncollectedRules {
-    /// Load from `rules.toml` of the data source (the override folder, else the built-in copy).
-    /// The error names the file.
-    pub fn load(source: &crate::data::DataSource) -> Result<UncollectedRules, String> {
-        let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
-        Self::from_rules_toml(&text).map_err(|e| format!("{origin}: {e}"))
-    }
-}
+pub use crate::domain::office::UncollectedRules;
 
 /// Refuse an officer that does not exist or is disabled (disabled officers cannot be chosen).
 pub(crate) fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), StoreError> {

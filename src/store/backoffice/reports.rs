@@ -2,77 +2,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::params;
-use serde::Serialize;
 
+pub use crate::domain::office::reports::{DailyReport, MonthlyReport, ReportLine, SentBatch};
 use crate::store::{Store, StoreError};
-
-/// One handover or dispatch on the daily report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReportLine {
-    /// JST time HH:MM.
-    pub time: String,
-    pub card_id: String,
-    pub name: String,
-    /// `counter_receipt` / `counter_postcard` / `mail`, or `return` (sent back to JMACA).
-    pub route: String,
-    pub officer: Option<String>,
-    /// Cancelled later by a correction (取消): listed, not counted.
-    pub cancelled: bool,
-}
-
-/// A return batch sent that day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SentBatch {
-    pub number: String,
-    /// `receipts` / `cards`.
-    pub kind: String,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DailyReport {
-    pub date: NaiveDate,
-    /// 窓口交付・受領書あり
-    pub counter_receipt: u64,
-    /// 窓口交付・はがき提出
-    pub counter_postcard: u64,
-    /// 本人限定受取郵便で発送
-    pub mail_dispatched: u64,
-    pub mail_delivered: u64,
-    pub mail_returned: u64,
-    /// Cards returned to JMACA (card batches sent that day).
-    pub cards_returned: u64,
-    /// Receipts sent back (receipt batches sent that day).
-    pub receipts_returned: u64,
-    pub batches_sent: Vec<SentBatch>,
-    pub lines: Vec<ReportLine>,
-    pub audit_events: u64,
-    pub audit_head: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MonthlyReport {
-    /// "2026-11"
-    pub month: String,
-    pub first_day: NaiveDate,
-    pub last_day: NaiveDate,
-    /// 受入: cards that arrived in the month.
-    pub received: u64,
-    /// 交付: counter handovers (both routes), not cancelled.
-    pub handed_over: u64,
-    /// 郵送: restricted-delivery dispatches, not cancelled.
-    pub mailed: u64,
-    /// 郵送配達済 recorded in the month.
-    pub mail_delivered: u64,
-    /// 返却: cards sent back to JMACA in the month.
-    pub returned: u64,
-    /// 受領書返送 in the month.
-    pub receipts_returned: u64,
-    /// 未交付 at the end of the month: arrived by then, not handed over, out by mail or returned by then.
-    pub uncollected_at_end: u64,
-    pub audit_events: u64,
-    pub audit_head: Option<String>,
-}
 
 /// Parse "2026-11" (or "2026/11", "202611").
 pub fn parse_month(s: &str) -> Result<(NaiveDate, NaiveDate), StoreError> {

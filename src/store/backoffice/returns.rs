@@ -7,120 +7,16 @@
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};
-use serde::Serialize;
 
 use super::{check_officer, required_text};
 use crate::domain::card_facts::CertificateFacts;
+pub use crate::domain::office::returns::{BatchItem, BatchKind, BatchStatus, ReturnBatch};
 use crate::domain::record::CardRecord;
 use crate::domain::search::search_key;
 use crate::domain::state::{CardAction, ReceiptAction};
 use crate::domain::{CardState, ReceiptStatus};
 use crate::store::handover::normalise_tracking_no;
 use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row, normalise_serial};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BatchKind {
-    /// 受領書返送: batch numbers R2026-0001, …
-    Receipts,
-    /// 未交付カードの返却: batch numbers C2026-0001, …
-    Cards,
-}
-
-impl BatchKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BatchKind::Receipts => "receipts",
-            BatchKind::Cards => "cards",
-        }
-    }
-    fn prefix(self) -> char {
-        match self {
-            BatchKind::Receipts => 'R',
-            BatchKind::Cards => 'C',
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            BatchKind::Receipts => "対面交付用受領書の返送",
-            BatchKind::Cards => "未交付カードの返却",
-        }
-    }
-    fn parse(s: &str) -> BatchKind {
-        if s == "cards" {
-            BatchKind::Cards
-        } else {
-            BatchKind::Receipts
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BatchStatus {
-    /// Made up, not yet sent.
-    Open,
-    Sent,
-    /// Cancelled or corrected: its items are free again.
-    Reopened,
-}
-
-impl BatchStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BatchStatus::Open => "open",
-            BatchStatus::Sent => "sent",
-            BatchStatus::Reopened => "reopened",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            BatchStatus::Open => "未送付",
-            BatchStatus::Sent => "送付済",
-            BatchStatus::Reopened => "取消（訂正）",
-        }
-    }
-    fn parse(s: &str) -> BatchStatus {
-        match s {
-            "sent" => BatchStatus::Sent,
-            "reopened" => BatchStatus::Reopened,
-            _ => BatchStatus::Open,
-        }
-    }
-}
-
-/// One card (or its receipt) in a batch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BatchItem {
-    pub card: CardRecord,
-    /// False once the batch was reopened.
-    pub active: bool,
-    /// When the card was read and matched before going into the envelope (card batches).
-    pub verified_at: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReturnBatch {
-    pub id: i64,
-    pub kind: BatchKind,
-    pub number: String,
-    pub created_on: NaiveDate,
-    pub created_at: String,
-    pub officer_id: Option<i64>,
-    pub tracking_no: Option<String>,
-    pub status: BatchStatus,
-    pub sent_on: Option<NaiveDate>,
-    pub reopen_reason: Option<String>,
-    /// Items in card-ID order.
-    pub items: Vec<BatchItem>,
-}
-
-impl ReturnBatch {
-    /// The items that belong to the batch now (all of them unless it was reopened).
-    pub fn live_items(&self) -> impl Iterator<Item = &BatchItem> {
-        self.items.iter().filter(|i| i.active)
-    }
-}
 
 fn tracking(t: Option<&str>) -> Result<Option<String>, StoreError> {
     t.map(str::trim)
