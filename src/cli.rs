@@ -933,7 +933,7 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet) -> ExitCode {
                 .as_ref()
                 .map(|r| data.match_card(r, &reading, today_jst()));
             if json {
-                let mut v = diag::reading_to_json(&reading);
+                let mut v = diag::reading_to_json(&reading, &data.issuers);
                 if let (Some(o), Some(obj)) = (&outcome, v.as_object_mut()) {
                     obj.insert(
                         "match".into(),
@@ -967,6 +967,17 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet) -> ExitCode {
                 println!("有効期間: {} 〜 {}", c.not_before, c.not_after);
                 println!("証明書シリアル: {}", c.serial_hex);
                 println!("発行者: {}", c.issuer);
+                match data.issuers.find(&c.issuer) {
+                    Some(e) => println!("  既知の発行者: {}", e.display()),
+                    None if data.issuers.contains(&c.issuer) => println!("  既知の発行者"),
+                    None => println!(
+                        "  {}",
+                        crate::domain::issuers::unknown_issuer_message(&c.issuer)
+                    ),
+                }
+                for p in &c.policies {
+                    println!("証明書ポリシー: {}", data.issuers.policy_text(p));
+                }
                 match (reading.pin.blocked, reading.pin.tries_left) {
                     (true, _) => println!("暗証番号: ロックされています"),
                     (false, Some(n)) => println!("暗証番号: 残り {n} 回"),

@@ -6,6 +6,7 @@ pub mod expiry;
 pub mod fees;
 pub mod handover;
 pub mod iddocs;
+pub mod issuers;
 pub mod matching;
 pub mod record;
 pub mod reference;

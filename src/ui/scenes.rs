@@ -164,6 +164,7 @@ pub fn reading_for(rec: &CardRecord, name_kanji: &str, pin: PinStatus) -> CardRe
             role: Some("Medical Doctor".into()),
             not_before: rec.issue_date,
             not_after: rec.expiry_date,
+            policies: Vec::new(),
         },
         pin,
     }

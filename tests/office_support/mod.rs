@@ -103,6 +103,7 @@ pub fn facts_for(record: &CardRecord) -> CertificateFacts {
         role: Some("Medical Doctor".into()),
         not_before: record.issue_date,
         not_after: record.expiry_date,
+        policies: Vec::new(),
     }
 }
 
