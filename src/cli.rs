@@ -124,6 +124,12 @@ pub enum RulesCommand {
         /// 生年月日
         #[arg(long)]
         born: String,
+        /// 更新で発行されたカード（旧有効期限まで3か月未満なら6回目の誕生日: data/rules.toml [renewal]、未確認）
+        #[arg(long)]
+        renewal: bool,
+        /// 旧カードの有効期限（--renewal と併用）
+        #[arg(long, requires = "renewal")]
+        previous_expiry: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -325,7 +331,7 @@ fn run_demo(explicit_db: Option<PathBuf>, data: DataSet) -> ExitCode {
             Ok(p) => p,
             Err(e) => return fail(EXIT_BAD_INPUT, e),
         };
-        let expected = |issued, born| data_expiry(&data, issued, born);
+        let expected = |issued, born, ctx: &_| data_expiry(&data, issued, born, ctx);
         let opts = ImportOptions {
             profile,
             dry_run: false,
@@ -377,7 +383,7 @@ fn cmd_import(a: ImportArgs, db: &Path, data: &DataSet) -> ExitCode {
         Ok(s) => s,
         Err(c) => return c,
     };
-    let expected = |issued, born| data_expiry(data, issued, born);
+    let expected = |issued, born, ctx: &_| data_expiry(data, issued, born, ctx);
     let opts = ImportOptions {
         profile,
         dry_run: a.dry_run,
@@ -486,8 +492,12 @@ pub fn data_expiry(
     data: &DataSet,
     issued: chrono::NaiveDate,
     born: chrono::NaiveDate,
+    ctx: &crate::domain::expiry::IssueContext,
 ) -> Option<chrono::NaiveDate> {
-    data.expiry.compute(issued, born).ok().map(|c| c.date)
+    data.expiry
+        .compute_with(issued, born, ctx)
+        .ok()
+        .map(|c| c.date)
 }
 
 fn parse_date_arg(what: &str, s: &str) -> Result<chrono::NaiveDate, ExitCode> {
@@ -497,7 +507,13 @@ fn parse_date_arg(what: &str, s: &str) -> Result<chrono::NaiveDate, ExitCode> {
 fn cmd_rules(r: RulesCommand, data: &DataSet) -> ExitCode {
     use crate::domain::date::{format_both, parse_year};
     match r {
-        RulesCommand::Expiry { issued, born, json } => {
+        RulesCommand::Expiry {
+            issued,
+            born,
+            renewal,
+            previous_expiry,
+            json,
+        } => {
             let (issued, born) = match (
                 parse_date_arg("--issued", &issued),
                 parse_date_arg("--born", &born),
@@ -505,19 +521,37 @@ fn cmd_rules(r: RulesCommand, data: &DataSet) -> ExitCode {
                 (Ok(i), Ok(b)) => (i, b),
                 (Err(c), _) | (_, Err(c)) => return c,
             };
-            match data.expiry.compute(issued, born) {
+            let previous_expiry = match previous_expiry
+                .as_deref()
+                .map(|p| parse_date_arg("--previous-expiry", p))
+                .transpose()
+            {
+                Ok(p) => p,
+                Err(c) => return c,
+            };
+            let ctx = crate::domain::expiry::IssueContext {
+                issue_type: renewal.then_some(crate::domain::expiry::IssueType::Renewal),
+                previous_expiry,
+            };
+            match data.expiry.compute_with(issued, born, &ctx) {
                 Ok(c) => {
                     if json {
                         print_json(&json!({
                             "issued": issued.to_string(),
                             "born": born.to_string(),
+                            "issue_type": ctx.issue_type.map(|t| t.as_str()),
+                            "previous_expiry": previous_expiry.map(|d| d.to_string()),
                             "expiry": c.date.to_string(),
                             "rule_id": c.rule_id,
                             "rule_label": c.rule_label,
+                            "detail": c.detail,
                         }));
                     } else {
                         println!("有効期限: {}", format_both(c.date));
                         println!("適用した規則: {}（{}）", c.rule_label, c.rule_id);
+                        if let Some(d) = &c.detail {
+                            println!("  {d}");
+                        }
                         println!(
                             "発行日: {} ／ 生年月日: {}",
                             format_both(issued),

@@ -274,7 +274,11 @@ impl DataSet {
     ) -> crate::domain::matching::MatchOutcome {
         let computed = self
             .expiry
-            .compute(record.issue_date, record.birth_date)
+            .compute_with(
+                record.issue_date,
+                record.birth_date,
+                &record.issue_context(),
+            )
             .ok()
             .map(|c| c.date);
         let ctx = crate::domain::matching::MatchContext {

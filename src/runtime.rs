@@ -384,7 +384,11 @@ impl Runner {
                     computed_expiry: self
                         .data
                         .expiry
-                        .compute(record.issue_date, record.birth_date)
+                        .compute_with(
+                            record.issue_date,
+                            record.birth_date,
+                            &record.issue_context(),
+                        )
                         .ok()
                         .map(|c| c.date),
                     known_issuers: &self.issuers,

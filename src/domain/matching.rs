@@ -25,8 +25,6 @@ use super::card_facts::{CertificateFacts, PinStatus};
 use super::record::CardRecord;
 use super::search::{romaji_key, search_key, strict_key, variant_differences};
 
-/// The known-issuer list as shipped, embedded at build time (the app may load an edited copy instead).
-
 /// The role text every physician certificate carries in hcRole.
 const MEDICAL_DOCTOR: &str = "Medical Doctor";
 
@@ -485,6 +483,8 @@ mod tests {
             receipt: None,
             arrived_on: d(2026, 11, 20),
             shipment_id: 1,
+            issue_type: None,
+            previous_expiry: None,
         }
     }
 

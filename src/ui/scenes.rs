@@ -87,6 +87,8 @@ fn record(
         receipt: None,
         arrived_on: arrived,
         shipment_id: 1,
+        issue_type: None,
+        previous_expiry: None,
     }
 }
 

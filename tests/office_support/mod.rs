@@ -42,7 +42,7 @@ pub fn store_in(dir: &std::path::Path, n: usize, arrived_on: NaiveDate) -> Store
 pub fn import_into(store: &mut Store, csv: &str, arrived_on: NaiveDate) {
     let data =
         kofu::data::DataSet::load(Some(std::path::Path::new("/nonexistent-kofu-data"))).unwrap();
-    let none = |_: NaiveDate, _: NaiveDate| None;
+    let none = |_: NaiveDate, _: NaiveDate, _: &kofu::domain::expiry::IssueContext| None;
     import_bytes(
         store,
         "m.csv",

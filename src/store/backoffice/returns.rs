@@ -16,7 +16,9 @@ use crate::domain::search::search_key;
 use crate::domain::state::{CardAction, ReceiptAction};
 use crate::domain::{CardState, ReceiptStatus};
 use crate::store::handover::normalise_tracking_no;
-use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row, normalise_serial};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, normalise_serial,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -581,8 +583,8 @@ impl Store {
             .query_map([b.id], |r| {
                 Ok(BatchItem {
                     card: card_from_row(r)?,
-                    active: r.get(17)?,
-                    verified_at: r.get(18)?,
+                    active: r.get(CARD_COLUMN_COUNT)?,
+                    verified_at: r.get(CARD_COLUMN_COUNT + 1)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{UncollectedRules, check_officer, now_text, required_text};
 use crate::domain::record::CardRecord;
-use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -141,9 +141,9 @@ impl Store {
             .query_map([], |r| {
                 Ok((
                     card_from_row(r)?,
-                    r.get::<_, Option<String>>(17)?,
-                    r.get::<_, Option<String>>(18)?,
-                    r.get::<_, Option<String>>(19)?,
+                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT)?,
+                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 1)?,
+                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 2)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
