@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::calendar::DeskCalendar;
 use crate::domain::expiry::ExpiryRules;
 use crate::domain::fees::FeeTable;
 use crate::domain::iddocs::IdDocuments;
@@ -27,6 +28,7 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../data/id-documents.toml"),
     ),
     ("issuers.toml", include_str!("../data/issuers.toml")),
+    ("calendar.toml", include_str!("../data/calendar.toml")),
     (
         "counter-reference.toml",
         include_str!("../data/counter-reference.toml"),
@@ -235,6 +237,7 @@ pub struct DataSet {
     pub id_docs: IdDocuments,
     pub issuers: KnownIssuers,
     pub reference: CounterReference,
+    pub calendar: DeskCalendar,
 }
 
 impl DataSet {
@@ -252,7 +255,9 @@ impl DataSet {
             "counter-reference.toml",
             CounterReference::from_toml,
         )?;
+        let calendar = load_with(&source, "calendar.toml", DeskCalendar::from_toml)?;
         Ok(DataSet {
+            calendar,
             source,
             desk,
             profiles,
@@ -320,6 +325,21 @@ mod tests {
         std::fs::write(dir.path().join("rules.toml"), "[[expiry]]\nid = 1\n").unwrap();
         let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
         assert!(err.contains("rules.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_broken_calendar_names_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("calendar.toml"),
+            "holidays_from_year = 2026\nholidays_until_year = \"x\"\n",
+        )
+        .unwrap();
+        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(
+            err.contains("calendar.toml") && err.contains("2行"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -721,8 +721,14 @@ fn cmd_appointment(c: AppointmentCommand, store: &mut Store, data: &DataSet) -> 
         } => {
             let officer = who.resolve(store)?;
             let at = parse_appointment_time(&at)?;
+            if let Some(refusal) = data.calendar.refusal(at.date()) {
+                return Err(bad(refusal));
+            }
             let card = store.require_card_id(&card_id)?;
             let a = store.set_appointment(card.id, at, note.as_deref(), officer)?;
+            if let Some(w) = data.calendar.holiday_warning(at.date()) {
+                eprintln!("注意: {w}");
+            }
             if json {
                 print_json(&json!({
                     "ok": true,
@@ -1124,9 +1130,9 @@ fn cmd_uncollected(c: UncollectedCommand, store: &mut Store, data: &DataSet) -> 
             let today = date_arg("--date", date.as_deref())?;
             let rules = rules()?;
             let list = if due {
-                store.uncollected_due(&rules, today)?
+                store.uncollected_due_counted(&rules, today, Some(&data.calendar))?
             } else {
-                store.uncollected(&rules, today)?
+                store.uncollected_counted(&rules, today, Some(&data.calendar))?
             };
             if json {
                 print_json(&json!({
@@ -1237,7 +1243,7 @@ fn cmd_uncollected(c: UncollectedCommand, store: &mut Store, data: &DataSet) -> 
                 let rows = match (cards, due) {
                     (Some(c), false) => card_rows(store, &c)?,
                     (None, true) => store
-                        .uncollected_due(&rules()?, on)?
+                        .uncollected_due_counted(&rules()?, on, Some(&data.calendar))?
                         .into_iter()
                         .filter(|u| u.due == Some(crate::store::backoffice::DueAction::Return))
                         .map(|u| u.card.id)

@@ -456,6 +456,7 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     office_env.rules = crate::store::backoffice::UncollectedRules::load(&opts.data.source);
     office_env.issuers = known_issuers(&opts.data);
     office_env.expiry = Some(opts.data.expiry.clone());
+    office_env.calendar = Some(opts.data.calendar.clone());
     let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
     let prefix = opts.data.desk.reader_prefix().map(String::from);
     let cards = Cards::start(opts.demo, prefix, tx.clone());

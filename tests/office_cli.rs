@@ -389,6 +389,18 @@ fn appointments_mail_uncollected_and_reports_on_the_command_line() {
         .args(["appointment", "set", &id(4), "--at", "あした"])
         .assert()
         .code(2);
+    // A closed day of data/calendar.toml is refused with its name; nothing is booked.
+    for (at, name) in [
+        ("2027-01-01 10:00", "年末年始休業"),
+        ("2026-11-23 10:00", "祝日（勤労感謝の日）"),
+        ("2026-11-29 10:00", "日曜日"),
+    ] {
+        kofu(&db)
+            .args(["appointment", "set", &id(4), "--at", at])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("は休業日です（{name}）")));
+    }
     let html = dir.path().join("appt.html");
     let out = kofu(&db)
         .args(["appointment", "list", "--json", "--html"])

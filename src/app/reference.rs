@@ -12,6 +12,7 @@ use super::keymap::{Action, Binding, Context};
 use super::{App, Effect, Modal, Screen};
 use crate::data::DataSet;
 use crate::domain::Membership;
+use crate::domain::calendar::DeskCalendar;
 use crate::domain::date::{parse_date, parse_year};
 use crate::domain::expiry::{ComputedExpiry, ExpiryRules, IssueContext, IssueType};
 use crate::domain::fees::{FeeCase, FeeDecision, FeeTable, IssueKind};
@@ -24,6 +25,8 @@ pub struct ReferenceRules {
     pub expiry: ExpiryRules,
     pub fees: FeeTable,
     pub reference: CounterReference,
+    /// The desk calendar (data/calendar.toml): appointments and the queue's 「本日休業日」.
+    pub calendar: DeskCalendar,
 }
 
 impl ReferenceRules {
@@ -33,6 +36,7 @@ impl ReferenceRules {
             expiry: data.expiry.clone(),
             fees: data.fees.clone(),
             reference: data.reference.clone(),
+            calendar: data.calendar.clone(),
         }
     }
 
@@ -46,6 +50,7 @@ impl ReferenceRules {
             reference: CounterReference::from_toml(include_str!(
                 "../../data/counter-reference.toml"
             ))?,
+            calendar: DeskCalendar::shipped().map_err(|e| e.to_string())?,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Pure domain types and rules. No I/O here: no rusqlite, pcsc or ratatui.
 
+pub mod calendar;
 pub mod card_facts;
 pub mod date;
 pub mod expiry;

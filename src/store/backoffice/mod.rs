@@ -23,6 +23,8 @@ pub use appointments::Appointment;
 pub use arrival::{ArrivalCheck, ArrivalOutcome, ArrivalSummary};
 pub use mail::MailItem;
 pub use returns::{BatchKind, BatchStatus, ReturnBatch};
+
+use crate::domain::calendar::DayCount;
 pub use uncollected::{Contact, ContactMethod, DueAction, UncollectedCard};
 
 /// Deadlines for uncollected cards, from the `[uncollected]` table of `data/rules.toml`.
@@ -36,6 +38,10 @@ pub struct UncollectedRules {
     pub renotice_days: u32,
     /// Days after arrival when the card is to go back to JMACA.
     pub return_days: u32,
+    /// How the days are counted: "calendar_days" (default) or "open_days" (days the desk is
+    /// open, from data/calendar.toml).
+    #[serde(default)]
+    pub count: DayCount,
 }
 
 impl Default for UncollectedRules {
@@ -44,6 +50,7 @@ impl Default for UncollectedRules {
             notice_days: 30,
             renotice_days: 90,
             return_days: 180,
+            count: DayCount::CalendarDays,
         }
     }
 }
