@@ -84,6 +84,14 @@ pub enum ReaderCommand {
         #[arg(long)]
         json: bool,
     },
+    /// サポート用の診断（サービス・リーダ・ATR・HPKIアプリ・暗証番号の残り回数・証明書の発行者など。氏名・生年月日は含みません）
+    Diagnose {
+        /// 優先するリーダ名（前方一致）
+        #[arg(long)]
+        reader: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -907,6 +915,20 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet) -> ExitCode {
             }
             Err(e) => fail(EXIT_BAD_INPUT, e),
         },
+        ReaderCommand::Diagnose { reader, json } => {
+            let prefix = reader_prefix(reader, data);
+            let d = crate::card::diagnose::diagnose(
+                prefix.as_deref(),
+                &data.issuers,
+                &data.reader_hints,
+            );
+            if json {
+                print_json(&serde_json::to_value(&d).unwrap_or_default());
+            } else {
+                print!("{}", d.to_text());
+            }
+            ExitCode::SUCCESS
+        }
         ReaderCommand::Watch => {
             let config = WatcherConfig {
                 preferred_reader: data.desk.reader_prefix().map(str::to_string),

@@ -29,6 +29,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("issuers.toml", include_str!("../data/issuers.toml")),
     ("calendar.toml", include_str!("../data/calendar.toml")),
+    ("readers.toml", include_str!("../data/readers.toml")),
     (
         "counter-reference.toml",
         include_str!("../data/counter-reference.toml"),
@@ -238,6 +239,7 @@ pub struct DataSet {
     pub issuers: KnownIssuers,
     pub reference: CounterReference,
     pub calendar: DeskCalendar,
+    pub reader_hints: crate::card::diagnose::ReaderHints,
 }
 
 impl DataSet {
@@ -256,7 +258,13 @@ impl DataSet {
             CounterReference::from_toml,
         )?;
         let calendar = load_with(&source, "calendar.toml", DeskCalendar::from_toml)?;
+        let reader_hints = load_with(
+            &source,
+            "readers.toml",
+            crate::card::diagnose::ReaderHints::from_toml,
+        )?;
         Ok(DataSet {
+            reader_hints,
             calendar,
             source,
             desk,

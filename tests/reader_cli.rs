@@ -243,3 +243,89 @@ fn jma_shaped_certificate_and_issuer_known() {
         )));
     card.remove();
 }
+
+/// `kofu reader diagnose` through the real pcscd with an emulated card: service, reader, ATR,
+/// the HPKI applications, the PIN counter (empty VERIFY only) and the certificate's issuer,
+/// validity, serial — and no name (romaji or kanji), no subject serialNumber, no UID. With the
+/// service stopped it says so.
+#[test]
+fn reader_diagnose_has_no_personal_data() {
+    let lock = pcscd::exclusive();
+    let mut daemon = Pcscd::start(&lock);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kofu.db");
+
+    let mut card = VpcdCard::new(HpkiApplet::new(certs::doctor_cert()).with_pin(SimPin::Tries(9)));
+    card.insert();
+    // Wait until pcscd reports the card (presence polling).
+    let (code, _) = read_json(&db, &[]);
+    assert_eq!(code, 0);
+    card.clear_log();
+
+    let out = common::kofu(&db)
+        .args(["reader", "diagnose", "--reader", READER_0])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "PC/SC サービス: 動作中",
+        READER_0,
+        "カード: あり  ATR: ",
+        "HPKI 認証用アプリケーション: 応答あり（SW 9000）",
+        "暗証番号: 残り 9 回（照合はしていません）",
+        certs::CA_NAME,
+        "既知の発行者: kofu テスト用CA",
+        "有効期間: 2025-04-01 〜 2030-03-31",
+        "シリアル: 0a1b2c3d4e",
+        "種別: vsmartcard の仮想リーダ",
+    ] {
+        assert!(text.contains(expected), "missing {expected}:\n{text}");
+    }
+    let json_out = common::kofu(&db)
+        .args(["reader", "diagnose", "--reader", READER_0, "--json"])
+        .output()
+        .unwrap();
+    assert!(json_out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert_eq!(v["service"]["state"], "running");
+    let r = v["readers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == READER_0)
+        .unwrap();
+    assert_eq!(r["card"]["pin"]["tries_left"], 9);
+    assert_eq!(r["card"]["certificates"][0]["serial"], "0a1b2c3d4e");
+    assert_eq!(r["card"]["certificates"][0]["issuer_known"], true);
+    let json_text = String::from_utf8(json_out.stdout).unwrap();
+    for output in [&text, &json_text] {
+        for personal in [
+            "Sanjushi",
+            "Kagurazaka",
+            "神楽坂",
+            "三十四",
+            "MD0001234",
+            "Medical Doctor",
+            "subject",
+            "uid",
+        ] {
+            assert!(!output.contains(personal), "{personal} in:\n{output}");
+        }
+    }
+    for apdu in card.apdu_log() {
+        if apdu.get(1) == Some(&0x20) {
+            assert_eq!(apdu.len(), 4, "VERIFY with data: {apdu:02X?}");
+        }
+        assert_ne!(apdu.get(..2), Some(&[0xFF, 0xCA][..]), "UID asked for");
+    }
+    card.remove();
+
+    // The service stopped: said so, exit 0 (a report, not a check).
+    daemon.stop();
+    common::kofu(&db)
+        .args(["reader", "diagnose"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("PC/SC サービス: 停止中"));
+}
