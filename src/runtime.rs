@@ -219,6 +219,10 @@ struct Cards {
 }
 
 impl Cards {
+    fn is_demo(&self) -> bool {
+        self.sim.is_some()
+    }
+
     fn start(demo: bool, prefix: Option<String>, tx: Sender<Event>) -> Cards {
         let sink: EventSink = Box::new(move |ev| {
             let _ = tx.send(Event::Card(translate(ev)));
@@ -417,6 +421,37 @@ impl Runner {
             }
             Effect::DemoLift => {
                 self.cards.lift();
+                return;
+            }
+            Effect::DiagnoseReader => {
+                let tx = self.tx.clone();
+                let issuers = self.issuers.clone();
+                let hints = self.data.reader_hints.clone();
+                let prefix = self.data.desk.reader_prefix().map(str::to_string);
+                let demo = self.cards.is_demo();
+                // PC/SC calls take milliseconds; a thread keeps the loop free all the same.
+                let _ = thread::Builder::new()
+                    .name("kofu-diagnose".into())
+                    .spawn(move || {
+                        let mut lines: Vec<String> = if demo {
+                            vec![
+                                "デモモードのため、実際のリーダは診断しません。".into(),
+                                "（kofu reader diagnose で同じ診断を行えます）".into(),
+                            ]
+                        } else {
+                            crate::card::diagnose::diagnose(prefix.as_deref(), &issuers, &hints)
+                                .to_text()
+                                .lines()
+                                .map(str::to_string)
+                                .collect()
+                        };
+                        lines.push(String::new());
+                        lines.push(
+                            "同じ内容は kofu reader diagnose で出力できます（メールに貼り付けられます）。"
+                                .into(),
+                        );
+                        let _ = tx.send(Event::Loaded(Loaded::Diagnosis(lines)));
+                    });
                 return;
             }
             Effect::Quit => return,

@@ -954,3 +954,31 @@ fn a_locked_desk_shows_no_personal_data() {
         }
     }
 }
+
+/// Ctrl+R in the queue opens the reader diagnostics: the dialog asks the runtime for the report
+/// (no store, no personal data) and shows the lines it gets back; Esc closes it.
+#[test]
+fn ctrl_r_in_the_queue_shows_the_reader_diagnostics() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut app = sample_app(false);
+    let fx = app.handle(Event::Key(KeyEvent::new(
+        KeyCode::Char('r'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(fx, vec![Effect::DiagnoseReader]);
+    assert!(matches!(app.modals.last(), Some(Modal::Message { .. })));
+    assert!(kofu::ui::render_to_text(&app, 80, 24).contains("診断しています"));
+    app.handle(Event::Loaded(Loaded::Diagnosis(vec![
+        "PC/SC サービス: 動作中".into(),
+        "リーダ 1: SONY FeliCa Port/PaSoRi 4.0 (RC-S300) 00 00".into(),
+    ])));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("リーダ診断"), "{text}");
+    assert!(text.contains("PC/SC サービス: 動作中"), "{text}");
+    assert!(!text.contains("診断しています"), "{text}");
+    app.handle(press(KeyCode::Esc));
+    assert!(app.modals.is_empty());
+    // A late answer after the dialog closed changes nothing.
+    app.handle(Event::Loaded(Loaded::Diagnosis(vec!["x".into()])));
+    assert!(app.modals.is_empty());
+}

@@ -306,6 +306,8 @@ pub enum Action {
     ShowSummary,
     ToggleReport,
     EnterDate,
+    /// Reader diagnostics for a support mail (no personal data).
+    ReaderDiagnose,
 }
 
 /// One row of the table.
@@ -509,6 +511,12 @@ pub static KEYMAP: &[Binding] = &[
     // 業務メニュー (app/office.rs)
     b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
     b(C::Queue, f(9), A::Appointment, "予約"),
+    b(
+        C::Queue,
+        KeySpec::ctrl('r'),
+        A::ReaderDiagnose,
+        "リーダ診断",
+    ),
     b(C::OfficeMenu, ENTER, A::Open, "開く"),
     quiet(C::OfficeMenu, UP, A::Up, "前の項目"),
     quiet(C::OfficeMenu, DOWN, A::Down, "次の項目"),
