@@ -260,6 +260,8 @@ pub enum Action {
     Next,
     Back,
     ToggleDoc(u8),
+    /// The first required document (医師免許証（原本）).
+    ToggleRequired,
     ToggleCursor,
     TogglePhoto,
     ToggleDetails,
@@ -403,6 +405,7 @@ pub static KEYMAP: &[Binding] = &[
     demo(C::Queue, f(6), A::DemoTray, "デモカード"),
     // 1 本人確認
     b(C::Identity, KeySpec::DocKeys, A::ToggleDoc(0), "書類を選ぶ"),
+    b(C::Identity, ch('m'), A::ToggleRequired, "医師免許証"),
     b(C::Identity, ch('p'), A::TogglePhoto, "写真照合"),
     b(C::Identity, ch('d'), A::ToggleDetails, "記載確認"),
     b(C::Identity, ENTER, A::Next, "次へ"),

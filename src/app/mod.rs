@@ -1099,7 +1099,8 @@ impl App {
             Some(crate::domain::Route::Mail) => Flow::Mail,
             _ => Flow::Counter,
         });
-        let mut h = Handover::new(record, flow, self.id_docs.all().len(), self.today);
+        let counts = (self.id_docs.all().len(), self.id_docs.required().len());
+        let mut h = Handover::new(record, flow, counts, self.today);
         let fx = match flow {
             Flow::Counter => Vec::new(),
             Flow::Mail => h.enter_card_step(None, &self.reader.card),

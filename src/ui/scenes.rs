@@ -288,6 +288,7 @@ fn to_card_step(app: &mut App, idx: usize) -> Vec<Effect> {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
