@@ -624,3 +624,45 @@ fn auto_backup_cli_once_a_day() {
     #[cfg(unix)]
     assert_eq!(mode(&f), 0o600);
 }
+
+/// `kofu receipts pending`: each receipt with its handover day and the return reminder of
+/// data/rules.toml [receipts] (10 open days of data/calendar.toml by default); `--date` past it
+/// marks it overdue. (The handover day comes from the store's clock, so the expected day is
+/// derived from the reported one, not from today.)
+#[test]
+fn receipts_pending_shows_the_return_reminder_in_open_days() {
+    let (_dir, db) = setup(2, 1);
+    let out = kofu(&db)
+        .args(["receipts", "pending", "--json", "--date", "2099-01-01"])
+        .assert()
+        .success();
+    let v = json_of(&out.get_output().stdout);
+    let r = &v[0];
+    let handed =
+        chrono::NaiveDate::parse_from_str(r["handed_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let calendar = kofu::domain::calendar::DeskCalendar::shipped().unwrap();
+    let due = calendar
+        .add_days(handed, 10, kofu::domain::calendar::DayCount::OpenDays)
+        .unwrap();
+    assert_eq!(r["return_due"], due.to_string());
+    assert!(
+        due > handed + chrono::Duration::days(10),
+        "weekends skipped"
+    );
+    assert_eq!(r["overdue"], true);
+    let out = kofu(&db)
+        .args(["receipts", "pending", "--json", "--date"])
+        .arg(handed.to_string())
+        .assert()
+        .success();
+    assert_eq!(json_of(&out.get_output().stdout)[0]["overdue"], false);
+    kofu(&db)
+        .args(["receipts", "pending", "--date", "2099-01-01"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("（過ぎています）"))
+        .stdout(predicate::str::contains("交付から開庁日で10日"))
+        .stdout(predicate::str::contains(
+            "2099年の祝日は data/calendar.toml にまだありません",
+        ));
+}

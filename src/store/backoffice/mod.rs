@@ -24,6 +24,8 @@ pub use arrival::{ArrivalCheck, ArrivalOutcome, ArrivalSummary};
 pub use mail::MailItem;
 pub use returns::{BatchKind, BatchStatus, ReturnBatch};
 
+use chrono::NaiveDate;
+
 use crate::domain::calendar::DayCount;
 pub use uncollected::{Contact, ContactMethod, DueAction, UncollectedCard};
 
@@ -86,6 +88,60 @@ impl UncollectedRules {
     }
 }
 
+/// When signed receipts should go back to JMACA (`[receipts]` of `data/rules.toml`).
+/// UNVERIFIED: no JMACA deadline is known; this is a desk reminder, never a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRules {
+    /// Days after the handover by which the receipt should be in a return batch.
+    pub return_within_days: u32,
+    /// "calendar_days" or "open_days" (data/calendar.toml).
+    #[serde(default)]
+    pub count: DayCount,
+}
+
+impl Default for ReceiptRules {
+    fn default() -> Self {
+        ReceiptRules {
+            return_within_days: 14,
+            count: DayCount::CalendarDays,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RulesFileReceipts {
+    receipts: Option<ReceiptRules>,
+}
+
+impl ReceiptRules {
+    /// Parse the `[receipts]` table from the text of `rules.toml` (defaults when absent).
+    pub fn from_rules_toml(text: &str) -> Result<ReceiptRules, String> {
+        let f: RulesFileReceipts =
+            toml::from_str(text).map_err(|e| format!("[receipts]: {}", e.message()))?;
+        let r = f.receipts.unwrap_or_default();
+        if r.return_within_days == 0 {
+            return Err("[receipts]: return_within_days は1以上にしてください".into());
+        }
+        Ok(r)
+    }
+
+    /// Load from `rules.toml` of the data source; the error names the file.
+    pub fn load(source: &crate::data::DataSource) -> Result<ReceiptRules, String> {
+        let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
+        Self::from_rules_toml(&text).map_err(|e| format!("{origin}: {e}"))
+    }
+
+    /// The day the receipt of a card handed over on `handed_on` should be sent by.
+    pub fn due(
+        &self,
+        handed_on: NaiveDate,
+        calendar: &crate::domain::calendar::DeskCalendar,
+    ) -> Option<NaiveDate> {
+        calendar.add_days(handed_on, self.return_within_days, self.count)
+    }
+}
+
 /// Refuse an officer that does not exist or is disabled (disabled officers cannot be chosen).
 pub(crate) fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), StoreError> {
     let Some(id) = officer else { return Ok(()) };
@@ -136,6 +192,30 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn receipt_reminder_counts_open_days_over_the_new_year() {
+        let cal = crate::domain::calendar::DeskCalendar::shipped().unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let r = ReceiptRules::from_rules_toml(include_str!("../../../data/rules.toml")).unwrap();
+        assert_eq!((r.return_within_days, r.count), (10, DayCount::OpenDays));
+        // Handed over Fri 2026-12-25: open days 12-28, 01-04..08, 01-12..15 → the 10th is 01-15.
+        assert_eq!(r.due(d(2026, 12, 25), &cal), Some(d(2027, 1, 15)));
+        let calendar_days = ReceiptRules {
+            count: DayCount::CalendarDays,
+            ..r
+        };
+        assert_eq!(
+            calendar_days.due(d(2026, 12, 25), &cal),
+            Some(d(2027, 1, 4))
+        );
+        assert!(ReceiptRules::from_rules_toml("[receipts]\nreturn_within_days = 0\n").is_err());
+        assert_eq!(
+            ReceiptRules::from_rules_toml("").unwrap(),
+            ReceiptRules::default()
+        );
+    }
+
     use super::*;
 
     #[test]

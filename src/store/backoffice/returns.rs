@@ -173,6 +173,33 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// [`pending_receipts`](Self::pending_receipts) with the JST day of each card's (live)
+    /// handover, for the return reminder.
+    pub fn pending_receipts_handed(&self) -> Result<Vec<(CardRecord, NaiveDate)>, StoreError> {
+        let mut out = Vec::new();
+        for card in self.pending_receipts()? {
+            let at: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT h.at FROM handovers h WHERE h.card_row = ?1
+                       AND NOT EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
+                     ORDER BY h.id DESC LIMIT 1",
+                    [card.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // `at` is RFC 3339 in JST (+09:00): its first ten characters are the JST day.
+            let day = at
+                .as_deref()
+                .and_then(|a| a.get(..10))
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            if let Some(day) = day {
+                out.push((card, day));
+            }
+        }
+        Ok(out)
+    }
+
     /// Make a receipt return batch of `cards` (rows), or of every pending receipt when None.
     pub fn create_receipt_batch(
         &mut self,
