@@ -42,7 +42,7 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
             Some(c0.shipment_id),
             &facts_for(&c0),
             &ctx(&known),
-            &|_, _| None,
+            &|_, _, _| None,
             None,
         )
         .unwrap()
@@ -58,7 +58,7 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
             Some(c1.shipment_id),
             &wrong,
             &ctx(&known),
-            &|_, _| None,
+            &|_, _, _| None,
             None,
         )
         .unwrap()
@@ -83,7 +83,7 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
             Some(c0.shipment_id),
             &stray,
             &ctx(&known),
-            &|_, _| None,
+            &|_, _, _| None,
             None
         )
         .unwrap(),
@@ -883,7 +883,7 @@ fn arrival_check_compares_the_rules_expiry_with_the_card() {
             Some(c2.shipment_id),
             &facts_for(&c2),
             &ctx(&known),
-            &|_, _| Some(other_day),
+            &|_, _, _| Some(other_day),
             None,
         )
         .unwrap()

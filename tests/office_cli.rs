@@ -587,7 +587,7 @@ fn arrival_status_fails_while_a_problem_is_open_and_resolve_clears_it() {
     let mut f = facts_for(&c);
     f.name_kanji = Some("別人　次郎".into());
     let known = issuers();
-    s.arrival_read(None, &f, &ctx(&known), &|_, _| None, None)
+    s.arrival_read(None, &f, &ctx(&known), &|_, _, _| None, None)
         .unwrap();
     drop(s);
     kofu(&db)

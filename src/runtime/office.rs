@@ -221,10 +221,10 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                         Some(shipment),
                         &certificate,
                         &ctx,
-                        &|issued, born| {
+                        &|issued, born, issue| {
                             env.expiry
                                 .as_ref()
-                                .and_then(|r| r.compute(issued, born).ok())
+                                .and_then(|r| r.compute_with(issued, born, issue).ok())
                                 .map(|c| c.date)
                         },
                         Some(officer_id),
