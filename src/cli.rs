@@ -84,6 +84,14 @@ pub enum ReaderCommand {
         #[arg(long)]
         json: bool,
     },
+    /// サポート用の診断（サービス・リーダ・ATR・HPKIアプリ・暗証番号の残り回数・証明書の発行者など。氏名・生年月日は含みません）
+    Diagnose {
+        /// 優先するリーダ名（前方一致）
+        #[arg(long)]
+        reader: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -124,6 +132,12 @@ pub enum RulesCommand {
         /// 生年月日
         #[arg(long)]
         born: String,
+        /// 更新で発行されたカード（旧有効期限まで3か月未満なら6回目の誕生日: data/rules.toml [renewal]、未確認）
+        #[arg(long)]
+        renewal: bool,
+        /// 旧カードの有効期限（--renewal と併用）
+        #[arg(long, requires = "renewal")]
+        previous_expiry: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -331,7 +345,7 @@ fn run_demo(explicit_db: Option<PathBuf>, data: DataSet, clock: &Clock) -> ExitC
             Ok(p) => p,
             Err(e) => return fail(EXIT_BAD_INPUT, e),
         };
-        let expected = |issued, born| data_expiry(&data, issued, born);
+        let expected = |issued, born, ctx: &_| data_expiry(&data, issued, born, ctx);
         let opts = ImportOptions {
             profile,
             dry_run: false,
@@ -389,7 +403,7 @@ fn cmd_import(a: ImportArgs, db: &Path, data: &DataSet, clock: &Clock) -> ExitCo
         Ok(s) => s,
         Err(c) => return c,
     };
-    let expected = |issued, born| data_expiry(data, issued, born);
+    let expected = |issued, born, ctx: &_| data_expiry(data, issued, born, ctx);
     let opts = ImportOptions {
         profile,
         dry_run: a.dry_run,
@@ -498,8 +512,12 @@ pub fn data_expiry(
     data: &DataSet,
     issued: chrono::NaiveDate,
     born: chrono::NaiveDate,
+    ctx: &crate::domain::expiry::IssueContext,
 ) -> Option<chrono::NaiveDate> {
-    data.expiry.compute(issued, born).ok().map(|c| c.date)
+    data.expiry
+        .compute_with(issued, born, ctx)
+        .ok()
+        .map(|c| c.date)
 }
 
 fn parse_date_arg(what: &str, s: &str) -> Result<chrono::NaiveDate, ExitCode> {
@@ -509,7 +527,13 @@ fn parse_date_arg(what: &str, s: &str) -> Result<chrono::NaiveDate, ExitCode> {
 fn cmd_rules(r: RulesCommand, data: &DataSet, clock: &Clock) -> ExitCode {
     use crate::domain::date::{format_both, parse_year};
     match r {
-        RulesCommand::Expiry { issued, born, json } => {
+        RulesCommand::Expiry {
+            issued,
+            born,
+            renewal,
+            previous_expiry,
+            json,
+        } => {
             let (issued, born) = match (
                 parse_date_arg("--issued", &issued),
                 parse_date_arg("--born", &born),
@@ -517,19 +541,37 @@ fn cmd_rules(r: RulesCommand, data: &DataSet, clock: &Clock) -> ExitCode {
                 (Ok(i), Ok(b)) => (i, b),
                 (Err(c), _) | (_, Err(c)) => return c,
             };
-            match data.expiry.compute(issued, born) {
+            let previous_expiry = match previous_expiry
+                .as_deref()
+                .map(|p| parse_date_arg("--previous-expiry", p))
+                .transpose()
+            {
+                Ok(p) => p,
+                Err(c) => return c,
+            };
+            let ctx = crate::domain::expiry::IssueContext {
+                issue_type: renewal.then_some(crate::domain::expiry::IssueType::Renewal),
+                previous_expiry,
+            };
+            match data.expiry.compute_with(issued, born, &ctx) {
                 Ok(c) => {
                     if json {
                         print_json(&json!({
                             "issued": issued.to_string(),
                             "born": born.to_string(),
+                            "issue_type": ctx.issue_type.map(|t| t.as_str()),
+                            "previous_expiry": previous_expiry.map(|d| d.to_string()),
                             "expiry": c.date.to_string(),
                             "rule_id": c.rule_id,
                             "rule_label": c.rule_label,
+                            "detail": c.detail,
                         }));
                     } else {
                         println!("有効期限: {}", format_both(c.date));
                         println!("適用した規則: {}（{}）", c.rule_label, c.rule_id);
+                        if let Some(d) = &c.detail {
+                            println!("  {d}");
+                        }
                         println!(
                             "発行日: {} ／ 生年月日: {}",
                             format_both(issued),
@@ -885,6 +927,20 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet, clock: &Clock) -> E
             }
             Err(e) => fail(EXIT_BAD_INPUT, e),
         },
+        ReaderCommand::Diagnose { reader, json } => {
+            let prefix = reader_prefix(reader, data);
+            let d = crate::card::diagnose::diagnose(
+                prefix.as_deref(),
+                &data.issuers,
+                &data.reader_hints,
+            );
+            if json {
+                print_json(&serde_json::to_value(&d).unwrap_or_default());
+            } else {
+                print!("{}", d.to_text());
+            }
+            ExitCode::SUCCESS
+        }
         ReaderCommand::Watch => {
             let config = WatcherConfig {
                 preferred_reader: data.desk.reader_prefix().map(str::to_string),
@@ -945,7 +1001,7 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet, clock: &Clock) -> E
                 .as_ref()
                 .map(|r| data.match_card(r, &reading, clock.today()));
             if json {
-                let mut v = diag::reading_to_json(&reading);
+                let mut v = diag::reading_to_json(&reading, &data.issuers);
                 if let (Some(o), Some(obj)) = (&outcome, v.as_object_mut()) {
                     obj.insert(
                         "match".into(),
@@ -979,6 +1035,17 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet, clock: &Clock) -> E
                 println!("有効期間: {} 〜 {}", c.not_before, c.not_after);
                 println!("証明書シリアル: {}", c.serial_hex);
                 println!("発行者: {}", c.issuer);
+                match data.issuers.find(&c.issuer) {
+                    Some(e) => println!("  既知の発行者: {}", e.display()),
+                    None if data.issuers.contains(&c.issuer) => println!("  既知の発行者"),
+                    None => println!(
+                        "  {}",
+                        crate::domain::issuers::unknown_issuer_message(&c.issuer)
+                    ),
+                }
+                for p in &c.policies {
+                    println!("証明書ポリシー: {}", data.issuers.policy_text(p));
+                }
                 match (reading.pin.blocked, reading.pin.tries_left) {
                     (true, _) => println!("暗証番号: ロックされています"),
                     (false, Some(n)) => println!("暗証番号: 残り {n} 回"),

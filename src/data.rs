@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::calendar::DeskCalendar;
 use crate::domain::expiry::ExpiryRules;
 use crate::domain::fees::FeeTable;
 use crate::domain::iddocs::IdDocuments;
@@ -27,6 +28,8 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../data/id-documents.toml"),
     ),
     ("issuers.toml", include_str!("../data/issuers.toml")),
+    ("calendar.toml", include_str!("../data/calendar.toml")),
+    ("readers.toml", include_str!("../data/readers.toml")),
     (
         "counter-reference.toml",
         include_str!("../data/counter-reference.toml"),
@@ -235,6 +238,8 @@ pub struct DataSet {
     pub id_docs: IdDocuments,
     pub issuers: KnownIssuers,
     pub reference: CounterReference,
+    pub calendar: DeskCalendar,
+    pub reader_hints: crate::domain::readers::ReaderHints,
 }
 
 impl DataSet {
@@ -252,7 +257,15 @@ impl DataSet {
             "counter-reference.toml",
             CounterReference::from_toml,
         )?;
+        let calendar = load_with(&source, "calendar.toml", DeskCalendar::from_toml)?;
+        let reader_hints = load_with(
+            &source,
+            "readers.toml",
+            crate::domain::readers::ReaderHints::from_toml,
+        )?;
         Ok(DataSet {
+            reader_hints,
+            calendar,
             source,
             desk,
             profiles,
@@ -274,7 +287,11 @@ impl DataSet {
     ) -> crate::domain::matching::MatchOutcome {
         let computed = self
             .expiry
-            .compute(record.issue_date, record.birth_date)
+            .compute_with(
+                record.issue_date,
+                record.birth_date,
+                &record.issue_context(),
+            )
             .ok()
             .map(|c| c.date);
         let ctx = crate::domain::matching::MatchContext {
@@ -307,6 +324,14 @@ impl crate::domain::office::UncollectedRules {
     }
 }
 
+impl crate::domain::office::ReceiptRules {
+    /// Load from `rules.toml` of the data source; the error names the file.
+    pub fn load(source: &DataSource) -> Result<Self, String> {
+        let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
+        Self::from_rules_toml(&text).map_err(|e| format!("{origin}: {e}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +350,21 @@ mod tests {
         std::fs::write(dir.path().join("rules.toml"), "[[expiry]]\nid = 1\n").unwrap();
         let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
         assert!(err.contains("rules.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_broken_calendar_names_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("calendar.toml"),
+            "holidays_from_year = 2026\nholidays_until_year = \"x\"\n",
+        )
+        .unwrap();
+        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(
+            err.contains("calendar.toml") && err.contains("2行"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -133,8 +133,11 @@ pub enum AppointmentCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ReceiptsCommand {
-    /// 返送待ちの受領書（回収済・バッチ未作成）
+    /// 返送待ちの受領書（回収済・バッチ未作成）と返送の目安日（data/rules.toml [receipts]）
     Pending {
+        /// この日を基準に目安を過ぎたか判断する（既定: 今日）
+        #[arg(long)]
+        date: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -472,7 +475,7 @@ impl OfficeCommand {
             | OfficeCommand::Appointment(Ap::Set { json, .. })
             | OfficeCommand::Appointment(Ap::Clear { json, .. })
             | OfficeCommand::Appointment(Ap::List { json, .. })
-            | OfficeCommand::Receipts(ReceiptsCommand::Pending { json })
+            | OfficeCommand::Receipts(ReceiptsCommand::Pending { json, .. })
             | OfficeCommand::Receipts(ReceiptsCommand::Batch(BatchCommand::Create {
                 json, ..
             }))
@@ -723,8 +726,14 @@ fn cmd_appointment(c: AppointmentCommand, store: &mut Store, data: &DataSet) -> 
         } => {
             let officer = who.resolve(store)?;
             let at = parse_appointment_time(&at)?;
+            if let Some(refusal) = data.calendar.refusal(at.date()) {
+                return Err(bad(refusal));
+            }
             let card = store.require_card_id(&card_id)?;
             let a = store.set_appointment(card.id, at, note.as_deref(), officer)?;
+            if let Some(w) = data.calendar.holiday_warning(at.date()) {
+                eprintln!("注意: {w}");
+            }
             if json {
                 print_json(&json!({
                     "ok": true,
@@ -873,21 +882,51 @@ fn cover(
 
 fn cmd_receipts(c: ReceiptsCommand, store: &mut Store, data: &DataSet) -> Res {
     match c {
-        ReceiptsCommand::Pending { json } => {
-            let list = store.pending_receipts()?;
+        ReceiptsCommand::Pending { date, json } => {
+            let today = date_arg("--date", date.as_deref(), store.clock())?;
+            let rules = crate::store::backoffice::ReceiptRules::load(&data.source).map_err(bad)?;
+            let list = store.pending_receipts_handed()?;
+            let due = |handed: NaiveDate| rules.due(handed, &data.calendar);
             if json {
                 print_json(&json!(
                     list.iter()
-                        .map(|c| json!({
+                        .map(|(c, handed)| json!({
                             "card_id": c.card_id, "name": c.name, "kana": c.kana,
+                            "handed_on": handed.to_string(),
+                            "return_due": due(*handed).map(|d| d.to_string()),
+                            "overdue": due(*handed).is_some_and(|d| today > d),
                         }))
                         .collect::<Vec<_>>()
                 ));
             } else {
-                for c in &list {
-                    println!("{}\t{}\t{}", c.card_id, pad(&c.name, 14), c.kana);
+                for (c, handed) in &list {
+                    let d = due(*handed);
+                    println!(
+                        "{}\t{}\t{}\t交付 {}\t返送の目安 {}{}",
+                        c.card_id,
+                        pad(&c.name, 14),
+                        c.kana,
+                        handed,
+                        d.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                        if d.is_some_and(|d| today > d) {
+                            "（過ぎています）"
+                        } else {
+                            ""
+                        }
+                    );
                 }
-                println!("返送待ちの受領書: {} 通", list.len());
+                println!(
+                    "返送待ちの受領書: {} 通（目安: 交付から{}{}日、data/rules.toml [receipts]）",
+                    list.len(),
+                    match rules.count {
+                        crate::domain::calendar::DayCount::OpenDays => "開庁日で",
+                        crate::domain::calendar::DayCount::CalendarDays => "",
+                    },
+                    rules.return_within_days
+                );
+                if let Some(w) = data.calendar.holiday_warning(today) {
+                    println!("注意: {w}");
+                }
             }
             Ok(())
         }
@@ -1126,9 +1165,9 @@ fn cmd_uncollected(c: UncollectedCommand, store: &mut Store, data: &DataSet) -> 
             let today = date_arg("--date", date.as_deref(), store.clock())?;
             let rules = rules()?;
             let list = if due {
-                store.uncollected_due(&rules, today)?
+                store.uncollected_due_counted(&rules, today, Some(&data.calendar))?
             } else {
-                store.uncollected(&rules, today)?
+                store.uncollected_counted(&rules, today, Some(&data.calendar))?
             };
             if json {
                 print_json(&json!({
@@ -1239,7 +1278,7 @@ fn cmd_uncollected(c: UncollectedCommand, store: &mut Store, data: &DataSet) -> 
                 let rows = match (cards, due) {
                     (Some(c), false) => card_rows(store, &c)?,
                     (None, true) => store
-                        .uncollected_due(&rules()?, on)?
+                        .uncollected_due_counted(&rules()?, on, Some(&data.calendar))?
                         .into_iter()
                         .filter(|u| u.due == Some(crate::store::backoffice::DueAction::Return))
                         .map(|u| u.card.id)

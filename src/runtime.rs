@@ -221,6 +221,10 @@ struct Cards {
 }
 
 impl Cards {
+    fn is_demo(&self) -> bool {
+        self.sim.is_some()
+    }
+
     fn start(demo: bool, prefix: Option<String>, tx: Sender<Event>) -> Cards {
         let sink: EventSink = Box::new(move |ev| {
             let _ = tx.send(Event::Card(translate(ev)));
@@ -387,7 +391,11 @@ impl Runner {
                     computed_expiry: self
                         .data
                         .expiry
-                        .compute(record.issue_date, record.birth_date)
+                        .compute_with(
+                            record.issue_date,
+                            record.birth_date,
+                            &record.issue_context(),
+                        )
                         .ok()
                         .map(|c| c.date),
                     known_issuers: &self.issuers,
@@ -416,6 +424,37 @@ impl Runner {
             }
             Effect::DemoLift => {
                 self.cards.lift();
+                return;
+            }
+            Effect::DiagnoseReader => {
+                let tx = self.tx.clone();
+                let issuers = self.issuers.clone();
+                let hints = self.data.reader_hints.clone();
+                let prefix = self.data.desk.reader_prefix().map(str::to_string);
+                let demo = self.cards.is_demo();
+                // PC/SC calls take milliseconds; a thread keeps the loop free all the same.
+                let _ = thread::Builder::new()
+                    .name("kofu-diagnose".into())
+                    .spawn(move || {
+                        let mut lines: Vec<String> = if demo {
+                            vec![
+                                "デモモードのため、実際のリーダは診断しません。".into(),
+                                "（kofu reader diagnose で同じ診断を行えます）".into(),
+                            ]
+                        } else {
+                            crate::card::diagnose::diagnose(prefix.as_deref(), &issuers, &hints)
+                                .to_text()
+                                .lines()
+                                .map(str::to_string)
+                                .collect()
+                        };
+                        lines.push(String::new());
+                        lines.push(
+                            "同じ内容は kofu reader diagnose で出力できます（メールに貼り付けられます）。"
+                                .into(),
+                        );
+                        let _ = tx.send(Event::Loaded(Loaded::Diagnosis(lines)));
+                    });
                 return;
             }
             Effect::Quit => return,
@@ -456,6 +495,7 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     office_env.rules = crate::store::backoffice::UncollectedRules::load(&opts.data.source);
     office_env.issuers = known_issuers(&opts.data);
     office_env.expiry = Some(opts.data.expiry.clone());
+    office_env.calendar = Some(opts.data.calendar.clone());
     let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
     let prefix = opts.data.desk.reader_prefix().map(String::from);
     let cards = Cards::start(opts.demo, prefix, tx.clone());

@@ -43,8 +43,7 @@ pub struct DemoCardSpec {
 }
 
 /// Issuer used for demo certificates (the runtime may substitute a known issuer from data/).
-pub const DEMO_ISSUER: &str =
-    "CN=HPKI-01-MedicalDoctor-forAuthentication,O=Japan Medical Association,C=JP";
+pub const DEMO_ISSUER: &str = "CN=HPKI-01-HPKI_JV2-forNonRepudiation,OU=Digital Certificate Center,O=Japan Medical Association,C=JP";
 
 /// Pairs (usual form, variant form) used to make a variant-kanji card.
 const VARIANTS: &[(char, char)] = &[
@@ -113,6 +112,7 @@ pub fn card_for(kind: DemoCardKind, record: &CardRecord) -> DemoCardSpec {
         role: Some("Medical Doctor".to_string()),
         not_before: record.issue_date,
         not_after: record.expiry_date,
+        policies: Vec::new(),
     };
     let (facts, pin) = match kind {
         DemoCardKind::Matching => (Some(own), full_pin),
@@ -137,6 +137,7 @@ pub fn card_for(kind: DemoCardKind, record: &CardRecord) -> DemoCardSpec {
                 role: Some("Medical Doctor".to_string()),
                 not_before: record.issue_date,
                 not_after: record.expiry_date,
+                policies: Vec::new(),
             }),
             full_pin,
         ),

@@ -260,6 +260,8 @@ pub enum Action {
     Next,
     Back,
     ToggleDoc(u8),
+    /// The first required document (医師免許証（原本）).
+    ToggleRequired,
     ToggleCursor,
     TogglePhoto,
     ToggleDetails,
@@ -306,6 +308,8 @@ pub enum Action {
     ShowSummary,
     ToggleReport,
     EnterDate,
+    /// Reader diagnostics for a support mail (no personal data).
+    ReaderDiagnose,
 }
 
 /// One row of the table.
@@ -401,6 +405,7 @@ pub static KEYMAP: &[Binding] = &[
     demo(C::Queue, f(6), A::DemoTray, "デモカード"),
     // 1 本人確認
     b(C::Identity, KeySpec::DocKeys, A::ToggleDoc(0), "書類を選ぶ"),
+    b(C::Identity, ch('m'), A::ToggleRequired, "医師免許証"),
     b(C::Identity, ch('p'), A::TogglePhoto, "写真照合"),
     b(C::Identity, ch('d'), A::ToggleDetails, "記載確認"),
     b(C::Identity, ENTER, A::Next, "次へ"),
@@ -509,6 +514,12 @@ pub static KEYMAP: &[Binding] = &[
     // 業務メニュー (app/office.rs)
     b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
     b(C::Queue, f(9), A::Appointment, "予約"),
+    b(
+        C::Queue,
+        KeySpec::ctrl('r'),
+        A::ReaderDiagnose,
+        "リーダ診断",
+    ),
     b(C::OfficeMenu, ENTER, A::Open, "開く"),
     quiet(C::OfficeMenu, UP, A::Up, "前の項目"),
     quiet(C::OfficeMenu, DOWN, A::Down, "次の項目"),

@@ -169,6 +169,8 @@ pub enum Effect {
     },
     /// Back-office store work (業務メニュー).
     Office(OfficeRequest),
+    /// Reader diagnostics (answer: `Loaded::Diagnosis`).
+    DiagnoseReader,
     Quit,
 }
 
@@ -202,6 +204,8 @@ pub enum Loaded {
         result: Result<bool, String>,
     },
     Office(OfficeLoaded),
+    /// The reader diagnostics as text lines (no personal data; card/diagnose.rs).
+    Diagnosis(Vec<String>),
 }
 
 /// Everything that can happen to the app.
@@ -216,6 +220,9 @@ pub enum Event {
     Card(CardSignal),
     Loaded(Loaded),
 }
+
+/// Title of the reader-diagnostics dialog (Ctrl+R in the queue).
+pub const DIAGNOSIS_TITLE: &str = "リーダ診断（サポートへの連絡用・氏名や生年月日は含みません）";
 
 /// A dialog on top of the screen. The top one gets every key first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1039,6 +1046,16 @@ impl App {
                 self.passphrase_checked(officer_id, result)
             }
             Loaded::Office(l) => self.office_loaded(l),
+            Loaded::Diagnosis(lines) => {
+                if let Some(Modal::Message {
+                    title, lines: l, ..
+                }) = self.modals.last_mut()
+                    && title == DIAGNOSIS_TITLE
+                {
+                    *l = lines;
+                }
+                Vec::new()
+            }
             Loaded::Cancelled(result) => {
                 match result {
                     Ok(rec) => self.flash(
@@ -1085,7 +1102,8 @@ impl App {
             Some(crate::domain::Route::Mail) => Flow::Mail,
             _ => Flow::Counter,
         });
-        let mut h = Handover::new(record, flow, self.id_docs.all().len(), self.today);
+        let counts = (self.id_docs.all().len(), self.id_docs.required().len());
+        let mut h = Handover::new(record, flow, counts, self.today);
         let fx = match flow {
             Flow::Counter => Vec::new(),
             Flow::Mail => h.enter_card_step(None, &self.reader.card),

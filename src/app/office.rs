@@ -1192,6 +1192,7 @@ impl App {
                     return Vec::new();
                 };
                 let card_id = card.id;
+                let mut holiday_warning = None;
                 let req = if action == Action::ClearAppointment {
                     OfficeRequest::ClearAppointment {
                         card: card_id,
@@ -1211,6 +1212,12 @@ impl App {
                         *time_focus = false;
                         return Vec::new();
                     }
+                    if let Some(refusal) = self.rules.calendar.refusal(d) {
+                        *error = Some(refusal);
+                        *time_focus = false;
+                        return Vec::new();
+                    }
+                    holiday_warning = self.rules.calendar.holiday_warning(d);
                     let t = match parse_time(time.value()) {
                         Ok(t) => t,
                         Err(e) => {
@@ -1226,7 +1233,10 @@ impl App {
                     }
                 };
                 self.modals.pop();
-                self.flash("予約を記録しています…", false);
+                match holiday_warning {
+                    Some(w) => self.flash(format!("予約を記録しています…（注意: {w}）"), true),
+                    None => self.flash("予約を記録しています…", false),
+                }
                 vec![Effect::Office(req)]
             }
             _ => Vec::new(),

@@ -141,6 +141,14 @@ impl App {
             }
             Action::OfficeMenu => return self.open_office_menu(),
             Action::Appointment => return self.open_appointment(),
+            Action::ReaderDiagnose => {
+                self.modals.push(super::Modal::Message {
+                    title: super::DIAGNOSIS_TITLE.into(),
+                    lines: vec!["診断しています…".into()],
+                    error: false,
+                });
+                return vec![Effect::DiagnoseReader];
+            }
             Action::SwitchOfficer => {
                 self.modals.push(Modal::OfficerPicker {
                     selected: 0,

@@ -12,8 +12,9 @@ use super::keymap::{Action, Binding, Context};
 use super::{App, Effect, Modal, Screen};
 use crate::data::DataSet;
 use crate::domain::Membership;
+use crate::domain::calendar::DeskCalendar;
 use crate::domain::date::{parse_date, parse_year};
-use crate::domain::expiry::{ComputedExpiry, ExpiryRules};
+use crate::domain::expiry::{ComputedExpiry, ExpiryRules, IssueContext, IssueType};
 use crate::domain::fees::{FeeCase, FeeDecision, FeeTable, IssueKind};
 use crate::domain::record::CardRecord;
 use crate::domain::reference::CounterReference;
@@ -24,6 +25,8 @@ pub struct ReferenceRules {
     pub expiry: ExpiryRules,
     pub fees: FeeTable,
     pub reference: CounterReference,
+    /// The desk calendar (data/calendar.toml): appointments and the queue's 「本日休業日」.
+    pub calendar: DeskCalendar,
 }
 
 impl ReferenceRules {
@@ -33,6 +36,7 @@ impl ReferenceRules {
             expiry: data.expiry.clone(),
             fees: data.fees.clone(),
             reference: data.reference.clone(),
+            calendar: data.calendar.clone(),
         }
     }
 
@@ -46,6 +50,7 @@ impl ReferenceRules {
             reference: CounterReference::from_toml(include_str!(
                 "../../data/counter-reference.toml"
             ))?,
+            calendar: DeskCalendar::shipped().map_err(|e| e.to_string())?,
         })
     }
 }
@@ -152,7 +157,10 @@ pub struct ReferenceState {
     pub section: RefSection,
     pub issued: LineEdit,
     pub born: LineEdit,
-    /// 0 = 発行日, 1 = 生年月日.
+    /// 旧有効期限 (optional): when given, the card is taken as a 更新 and the renewal rule
+    /// (data/rules.toml [renewal]) is checked.
+    pub previous: LineEdit,
+    /// 0 = 発行日, 1 = 生年月日, 2 = 旧有効期限.
     pub expiry_focus: usize,
     pub prefill: Option<Prefill>,
     pub fee_kind: IssueKind,
@@ -175,6 +183,7 @@ impl ReferenceState {
             section: RefSection::Expiry,
             issued: LineEdit::new(DATE_CHARS),
             born: LineEdit::new(DATE_CHARS),
+            previous: LineEdit::new(DATE_CHARS),
             expiry_focus: 0,
             prefill: None,
             fee_kind: IssueKind::Initial,
@@ -189,6 +198,9 @@ impl ReferenceState {
             s.issued =
                 LineEdit::with_text(DATE_CHARS, &r.issue_date.format("%Y-%m-%d").to_string());
             s.born = LineEdit::with_text(DATE_CHARS, &r.birth_date.format("%Y-%m-%d").to_string());
+            if let (Some(IssueType::Renewal), Some(p)) = (r.issue_type, r.previous_expiry) {
+                s.previous = LineEdit::with_text(DATE_CHARS, &p.format("%Y-%m-%d").to_string());
+            }
             if let Some(m) = r.membership {
                 s.membership = m;
             }
@@ -211,10 +223,10 @@ impl ReferenceState {
 
     pub fn focused_field(&self) -> Option<&LineEdit> {
         match self.section {
-            RefSection::Expiry => Some(if self.expiry_focus == 0 {
-                &self.issued
-            } else {
-                &self.born
+            RefSection::Expiry => Some(match self.expiry_focus {
+                0 => &self.issued,
+                1 => &self.born,
+                _ => &self.previous,
             }),
             RefSection::Fee => match self.fee_row {
                 FeeRow::ExamYear => Some(&self.exam_year),
@@ -227,10 +239,10 @@ impl ReferenceState {
 
     pub fn focused_field_mut(&mut self) -> Option<&mut LineEdit> {
         match self.section {
-            RefSection::Expiry => Some(if self.expiry_focus == 0 {
-                &mut self.issued
-            } else {
-                &mut self.born
+            RefSection::Expiry => Some(match self.expiry_focus {
+                0 => &mut self.issued,
+                1 => &mut self.born,
+                _ => &mut self.previous,
             }),
             RefSection::Fee => match self.fee_row {
                 FeeRow::ExamYear => Some(&mut self.exam_year),
@@ -298,7 +310,13 @@ impl ReferenceState {
             Action::Up | Action::Down => {
                 let down = action == Action::Down;
                 match self.section {
-                    RefSection::Expiry => self.expiry_focus = usize::from(down),
+                    RefSection::Expiry => {
+                        self.expiry_focus = if down {
+                            (self.expiry_focus + 1).min(2)
+                        } else {
+                            self.expiry_focus.saturating_sub(1)
+                        }
+                    }
                     RefSection::Fee => {
                         let rows = FeeRow::ALL;
                         let i = rows.iter().position(|r| *r == self.fee_row).unwrap_or(0);
@@ -359,7 +377,18 @@ impl ReferenceState {
             Ok(d) => d,
             Err(e) => return ExpiryAnswer::Error(format!("生年月日: {e}")),
         };
-        match rules.compute(issued, born) {
+        let ctx = if self.previous.is_blank() {
+            IssueContext::default()
+        } else {
+            match parse_date(self.previous.value()) {
+                Ok(d) => IssueContext {
+                    issue_type: Some(IssueType::Renewal),
+                    previous_expiry: Some(d),
+                },
+                Err(e) => return ExpiryAnswer::Error(format!("旧有効期限: {e}")),
+            }
+        };
+        match rules.compute_with(issued, born, &ctx) {
             Ok(c) => ExpiryAnswer::Computed(c),
             Err(e) => ExpiryAnswer::Error(e.to_string()),
         }

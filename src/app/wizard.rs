@@ -24,11 +24,13 @@ pub enum Flow {
 pub struct IdentityDraft {
     /// One flag per `App::id_docs` entry.
     pub checked: Vec<bool>,
+    /// One flag per required document (医師免許証（原本）, `[[required]]`).
+    pub required: Vec<bool>,
     /// 写真と本人を照合した.
     pub photo: bool,
     /// The physician confirmed the printed details.
     pub details: bool,
-    /// Highlighted item: documents first, then photo, then details.
+    /// Highlighted item: documents first, then photo, then details, then the required documents.
     pub cursor: usize,
     pub error: Option<String>,
 }
@@ -36,7 +38,10 @@ pub struct IdentityDraft {
 /// Step 1 passed: which document types were checked (ids, never numbers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentityChecked {
+    /// Required documents first (e.g. `medical_license`), then the identity documents.
     pub documents: Vec<String>,
+    /// The photo was compared (false when no document with a photo was used).
+    pub photo_checked: bool,
 }
 
 /// What the officer decided about a near match or a mismatch.
@@ -203,7 +208,13 @@ pub fn validate_tracking(s: &str) -> Result<String, String> {
 }
 
 impl Handover {
-    pub fn new(record: CardRecord, flow: Flow, doc_count: usize, today: NaiveDate) -> Self {
+    /// `doc_count` identity documents and `required_count` required ones (`data/id-documents.toml`).
+    pub fn new(
+        record: CardRecord,
+        flow: Flow,
+        (doc_count, required_count): (usize, usize),
+        today: NaiveDate,
+    ) -> Self {
         let step = match flow {
             Flow::Counter => Step::Identity,
             Flow::Mail => Step::Card {
@@ -217,6 +228,7 @@ impl Handover {
             step,
             identity_draft: IdentityDraft {
                 checked: vec![false; doc_count],
+                required: vec![false; required_count],
                 photo: false,
                 details: false,
                 cursor: 0,
@@ -372,6 +384,7 @@ impl App {
         match &mut h.step {
             Step::Identity => {
                 let n = id_docs.all().len();
+                let r = id_docs.required().len();
                 let d = &mut h.identity_draft;
                 d.error = None;
                 match action {
@@ -383,9 +396,14 @@ impl App {
                         }
                     }
                     Action::TogglePhoto => d.photo = !d.photo,
+                    Action::ToggleRequired => {
+                        if let Some(c) = d.required.first_mut() {
+                            *c = !*c;
+                        }
+                    }
                     Action::ToggleDetails => d.details = !d.details,
                     Action::Up => d.cursor = d.cursor.saturating_sub(1),
-                    Action::Down => d.cursor = (d.cursor + 1).min(n + 1),
+                    Action::Down => d.cursor = (d.cursor + 1).min(n + 1 + r),
                     Action::ToggleCursor => {
                         if d.cursor < n {
                             if let Some(c) = d.checked.get_mut(d.cursor) {
@@ -393,8 +411,10 @@ impl App {
                             }
                         } else if d.cursor == n {
                             d.photo = !d.photo;
-                        } else {
+                        } else if d.cursor == n + 1 {
                             d.details = !d.details;
+                        } else if let Some(c) = d.required.get_mut(d.cursor - n - 2) {
+                            *c = !*c;
                         }
                     }
                     Action::Next => {
@@ -405,9 +425,12 @@ impl App {
                             .filter(|(_, c)| **c)
                             .map(|(o, _)| o.id.as_str())
                             .collect();
-                        let err = if let Err(e) = id_docs.check(&chosen) {
+                        let needs_photo = id_docs.needs_photo(&chosen);
+                        let err = if let Err(e) = id_docs.missing_required(&d.required) {
+                            Some(format!("{e}（m）。"))
+                        } else if let Err(e) = id_docs.check(&chosen) {
                             Some(format!("本人確認書類が足りません: {e}"))
-                        } else if !d.photo {
+                        } else if needs_photo && !d.photo {
                             Some("写真と本人の照合を確認してください（p）。".to_string())
                         } else if !d.details {
                             Some(
@@ -422,7 +445,13 @@ impl App {
                             return Vec::new();
                         }
                         let identity = IdentityChecked {
-                            documents: chosen.iter().map(|s| s.to_string()).collect(),
+                            documents: id_docs
+                                .required()
+                                .iter()
+                                .map(|r| r.id.clone())
+                                .chain(chosen.iter().map(|s| s.to_string()))
+                                .collect(),
+                            photo_checked: needs_photo && d.photo,
                         };
                         return h.enter_card_step(Some(identity), &slot);
                     }
@@ -612,7 +641,7 @@ impl App {
                             card: h.record.id,
                             route,
                             id_documents: identity.documents.clone(),
-                            photo_checked: true,
+                            photo_checked: identity.photo_checked,
                             details_confirmed: true,
                             match_result: card.result.as_str().into(),
                             match_reasons: card.reasons.clone(),

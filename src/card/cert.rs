@@ -4,8 +4,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use der::Decode;
 use der::oid::ObjectIdentifier;
 use x509_cert::Certificate;
-use x509_cert::ext::pkix::SubjectAltName;
 use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{CertificatePolicies, SubjectAltName};
 use x509_cert::time::Time;
 
 use super::CardError;
@@ -15,6 +15,8 @@ use crate::domain::card_facts::CertificateFacts;
 const OID_SAN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 /// subjectDirectoryAttributes.
 const OID_SDA: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.9");
+/// certificatePolicies.
+const OID_POLICIES: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32");
 /// ISO 17090 hcRole attribute.
 pub const OID_HC_ROLE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.0.17090.0.1");
 
@@ -77,12 +79,21 @@ pub fn parse_certificate(der_bytes: &[u8]) -> Result<CertificateFacts, CardError
 
     let mut name_kanji = None;
     let mut role = None;
+    let mut policies = Vec::new();
     if let Some(exts) = tbs.extensions() {
         for ext in exts {
             if ext.extn_id == OID_SAN && name_kanji.is_none() {
                 name_kanji = san_directory_cn(ext.extn_value.as_bytes());
             } else if ext.extn_id == OID_SDA && role.is_none() {
                 role = hc_role(ext.extn_value.as_bytes());
+            } else if ext.extn_id == OID_POLICIES && policies.is_empty() {
+                // An unparsable policies extension is not a reason to refuse the card.
+                if let Ok(p) = CertificatePolicies::from_der(ext.extn_value.as_bytes()) {
+                    policies =
+                        p.0.iter()
+                            .map(|i| i.policy_identifier.to_string())
+                            .collect();
+                }
             }
         }
     }
@@ -96,6 +107,7 @@ pub fn parse_certificate(der_bytes: &[u8]) -> Result<CertificateFacts, CardError
         role,
         not_before: jst_date(&validity.not_before)?,
         not_after: jst_date(&validity.not_after)?,
+        policies,
     })
 }
 

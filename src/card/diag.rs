@@ -11,6 +11,7 @@ use serde_json::json;
 use super::pcsc_reader::{Pcsc, Shared};
 use super::rank::rank_readers;
 use super::{CardError, CardEvent, CardReading, WatcherConfig, spawn_watcher};
+use crate::domain::issuers::KnownIssuers;
 
 /// One reader as PC/SC reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -157,8 +158,9 @@ pub fn read_once_with(
     }
 }
 
-/// The JSON shape of `kofu reader read`.
-pub fn reading_to_json(r: &CardReading) -> serde_json::Value {
+/// The JSON shape of `kofu reader read`; `known` decides `certificate.issuer_known`.
+pub fn reading_to_json(r: &CardReading, known: &KnownIssuers) -> serde_json::Value {
+    let entry = known.find(&r.certificate.issuer);
     json!({
         "reader": r.reader,
         "atr": r.atr,
@@ -170,6 +172,9 @@ pub fn reading_to_json(r: &CardReading) -> serde_json::Value {
         "certificate": {
             "serial": r.certificate.serial_hex,
             "issuer": r.certificate.issuer,
+            "issuer_known": entry.is_some() || known.contains(&r.certificate.issuer),
+            "issuer_id": entry.map(|e| e.id.clone()),
+            "policies": r.certificate.policies,
             "subject_cn": r.certificate.subject_cn,
             "name_kanji": r.certificate.name_kanji,
             "role": r.certificate.role,
@@ -204,13 +209,20 @@ mod tests {
                 role: Some("Medical Doctor".into()),
                 not_before: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
                 not_after: NaiveDate::from_ymd_opt(2030, 3, 31).unwrap(),
+                policies: Vec::new(),
             },
             pin: PinStatus {
                 tries_left: Some(15),
                 blocked: false,
             },
         };
-        let v = reading_to_json(&r);
+        let v = reading_to_json(&r, &KnownIssuers::builtin());
+        assert_eq!(v["certificate"]["issuer_known"], true);
+        assert_eq!(v["certificate"]["issuer_id"], "kofu_test");
+        assert_eq!(v["certificate"]["policies"], json!([]));
+        let unknown = reading_to_json(&r, &KnownIssuers::default());
+        assert_eq!(unknown["certificate"]["issuer_known"], false);
+        assert_eq!(unknown["certificate"]["issuer_id"], serde_json::Value::Null);
         assert_eq!(v["application"], "auth");
         assert_eq!(v["certificate"]["serial"], "0a1b");
         assert_eq!(v["certificate"]["name_kanji"], "神楽坂　三十四");

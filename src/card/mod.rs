@@ -26,6 +26,7 @@
 pub mod apdu;
 pub mod cert;
 pub mod diag;
+pub mod diagnose;
 mod error;
 pub mod hpki;
 pub mod pcsc_reader;

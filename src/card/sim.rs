@@ -514,6 +514,7 @@ mod tests {
             role: Some("Medical Doctor".into()),
             not_before: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
             not_after: NaiveDate::from_ymd_opt(2030, 3, 31).unwrap(),
+            policies: Vec::new(),
         }
     }
 

@@ -19,6 +19,9 @@ pub struct CertificateFacts {
     /// Validity as JST dates.
     pub not_before: NaiveDate,
     pub not_after: NaiveDate,
+    /// certificatePolicies OIDs (dotted), in certificate order.
+    #[serde(default)]
+    pub policies: Vec<String>,
 }
 
 /// Result of the PIN retry-counter probe (empty VERIFY; never a PIN).

@@ -6,7 +6,7 @@
 //! in JST — with [`compare_expiry`]; a difference is a warning, never a silent fix.
 
 use crate::domain::date::{de_date, de_opt_date, format_both, format_iso};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Deserialize;
 
 /// Where a Feb 29 anniversary or birthday falls in a common year.
@@ -91,10 +91,91 @@ impl ExpiryRule {
     }
 }
 
+/// 発行区分 of a card (the shipping list's optional column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueType {
+    /// 新規
+    New,
+    /// 更新
+    Renewal,
+    /// 再発行
+    Reissue,
+}
+
+impl IssueType {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "新規" | "初回" | "new" => Some(IssueType::New),
+            "更新" | "renewal" => Some(IssueType::Renewal),
+            "再発行" | "reissue" => Some(IssueType::Reissue),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueType::New => "new",
+            IssueType::Renewal => "renewal",
+            IssueType::Reissue => "reissue",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            IssueType::New => "新規",
+            IssueType::Renewal => "更新",
+            IssueType::Reissue => "再発行",
+        }
+    }
+}
+
+/// What is known of a card's issue besides its dates: the 発行区分 and the previous card's
+/// 有効期限 (both optional on the shipping list).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IssueContext {
+    pub issue_type: Option<IssueType>,
+    pub previous_expiry: Option<NaiveDate>,
+}
+
+/// The renewal rule (`[renewal]` in rules.toml): a card of one of `issue_types`, issued less
+/// than `window_months` months before the previous card's expiry, runs to the `n`th birthday
+/// after issue instead (the JPKI analogue: 5回目, 3月未満なら6回目). Needs the previous expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenewalRule {
+    pub id: String,
+    pub label: String,
+    /// The base rules (ids) it modifies.
+    pub applies_to: Vec<String>,
+    pub issue_types: Vec<IssueType>,
+    pub window_months: u32,
+    pub n: u32,
+    pub feb29: Feb29,
+    pub source: String,
+    pub note: String,
+}
+
+impl RenewalRule {
+    /// Whether a card issued on `issued` with `ctx` falls under the rule (base rule `base_id`).
+    fn applies(&self, base_id: &str, issued: NaiveDate, ctx: &IssueContext) -> bool {
+        let (Some(kind), Some(previous)) = (ctx.issue_type, ctx.previous_expiry) else {
+            return false;
+        };
+        // "有効期間が満了する日までの期間が3月未満": issued on or before the previous expiry,
+        // and issue + window months lies after it. A card issued after the previous one expired
+        // is not a renewal of a valid card (未確認).
+        self.applies_to.iter().any(|id| id == base_id)
+            && self.issue_types.contains(&kind)
+            && issued <= previous
+            && issued
+                .checked_add_months(Months::new(self.window_months))
+                .is_some_and(|end| end > previous)
+    }
+}
+
 /// The loaded rule set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpiryRules {
     rules: Vec<ExpiryRule>,
+    renewal: Option<RenewalRule>,
 }
 
 /// A computed expiry and the rule that produced it.
@@ -103,6 +184,9 @@ pub struct ComputedExpiry {
     pub date: NaiveDate,
     pub rule_id: String,
     pub rule_label: String,
+    /// Why the renewal rule did or did not apply, when the 発行区分 made it a question
+    /// (e.g. 「更新ですが旧有効期限が不明のため…」). `None` for a plain computation.
+    pub detail: Option<String>,
 }
 
 /// A problem in `data/rules.toml`. Display is Japanese, shown at start-up.
@@ -147,6 +231,89 @@ pub enum ExpiryError {
 struct RulesFile {
     #[serde(default)]
     expiry: Vec<RawRule>,
+    renewal: Option<RawRenewal>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRenewal {
+    id: String,
+    label: String,
+    kind: String,
+    applies_to: Vec<String>,
+    issue_types: Vec<String>,
+    window_months: u32,
+    n: u32,
+    needs: String,
+    feb29: Option<String>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl RawRenewal {
+    fn validate(self, base: &[ExpiryRule]) -> Result<RenewalRule, RulesError> {
+        let id = self.id.trim().to_string();
+        let bad = |field: &'static str, value: String| RulesError::BadValue {
+            id: id.clone(),
+            field,
+            value,
+        };
+        if self.kind.trim() != "nth_birthday_after" {
+            return Err(RulesError::UnknownKind {
+                id,
+                kind: self.kind,
+            });
+        }
+        if self.needs.trim() != "previous_expiry" {
+            return Err(bad(
+                "needs",
+                format!("「{}」（previous_expiry）", self.needs),
+            ));
+        }
+        if self.n == 0 {
+            return Err(bad("n", "0".into()));
+        }
+        if self.window_months == 0 {
+            return Err(bad("window_months", "0".into()));
+        }
+        let issue_types = self
+            .issue_types
+            .iter()
+            .map(|t| {
+                IssueType::parse(t)
+                    .ok_or_else(|| bad("issue_types", format!("「{t}」（新規・更新・再発行）")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for a in &self.applies_to {
+            if !base.iter().any(|r| &r.id == a) {
+                return Err(bad(
+                    "applies_to",
+                    format!("「{a}」という [[expiry]] はありません"),
+                ));
+            }
+        }
+        let feb29 = match self.feb29.as_deref() {
+            None => Feb29::Feb28,
+            Some(s) => Feb29::parse(s)
+                .ok_or_else(|| bad("feb29", format!("「{s}」（feb28 または mar1）")))?,
+        };
+        let _ = self.status;
+        Ok(RenewalRule {
+            id,
+            label: self.label.trim().to_string(),
+            applies_to: self.applies_to,
+            issue_types,
+            window_months: self.window_months,
+            n: self.n,
+            feb29,
+            source: self.source,
+            note: self.note,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -236,12 +403,21 @@ impl ExpiryRules {
     /// (e.g. `[uncollected]`) are ignored here.
     pub fn from_toml(s: &str) -> Result<ExpiryRules, RulesError> {
         let file: RulesFile = toml::from_str(s).map_err(|e| RulesError::Toml(e.to_string()))?;
-        Self::from_rules(
+        let mut rules = Self::from_rules(
             file.expiry
                 .into_iter()
                 .map(RawRule::validate)
                 .collect::<Result<Vec<_>, _>>()?,
-        )
+        )?;
+        if let Some(raw) = file.renewal {
+            rules.renewal = Some(raw.validate(&rules.rules)?);
+        }
+        Ok(rules)
+    }
+
+    /// The renewal rule (`[renewal]`), if the file has one.
+    pub fn renewal(&self) -> Option<&RenewalRule> {
+        self.renewal.as_ref()
     }
 
     /// Build a rule set, checking ids are unique and ranges do not overlap.
@@ -264,7 +440,10 @@ impl ExpiryRules {
                 });
             }
         }
-        Ok(ExpiryRules { rules })
+        Ok(ExpiryRules {
+            rules,
+            renewal: None,
+        })
     }
 
     /// All rules, oldest first.
@@ -277,8 +456,81 @@ impl ExpiryRules {
         self.rules.iter().find(|rule| rule.covers(issued))
     }
 
-    /// The expiry of a card issued on `issued` to someone born on `born`.
+    /// The expiry of a card issued on `issued` to someone born on `born` (no 発行区分 known).
     pub fn compute(
+        &self,
+        issued: NaiveDate,
+        born: NaiveDate,
+    ) -> Result<ComputedExpiry, ExpiryError> {
+        self.compute_with(issued, born, &IssueContext::default())
+    }
+
+    /// [`compute`](Self::compute) with the 発行区分 and the previous card's expiry: the renewal
+    /// rule replaces the base rule when it applies, and `detail` says why it did or did not.
+    pub fn compute_with(
+        &self,
+        issued: NaiveDate,
+        born: NaiveDate,
+        ctx: &IssueContext,
+    ) -> Result<ComputedExpiry, ExpiryError> {
+        let base = self.compute_base(issued, born)?;
+        let Some(renewal) = &self.renewal else {
+            return Ok(base);
+        };
+        let relevant = renewal.applies_to.contains(&base.rule_id)
+            && ctx
+                .issue_type
+                .is_some_and(|t| renewal.issue_types.contains(&t));
+        if !relevant {
+            return Ok(base);
+        }
+        let kind = ctx.issue_type.map(IssueType::label).unwrap_or_default();
+        let Some(previous) = ctx.previous_expiry else {
+            return Ok(ComputedExpiry {
+                detail: Some(format!(
+                    "{kind}ですが旧有効期限が分からないため、{}で計算しました（旧有効期限まで{}か月未満の{kind}なら{}回目の誕生日まで）",
+                    base.rule_label, renewal.window_months, renewal.n
+                )),
+                ..base
+            });
+        };
+        if !renewal.applies(&base.rule_id, issued, ctx) {
+            return Ok(ComputedExpiry {
+                detail: Some(format!(
+                    "旧有効期限 {} まで{}か月未満の{kind}ではないため、{}",
+                    format_both(previous),
+                    renewal.window_months,
+                    base.rule_label
+                )),
+                ..base
+            });
+        }
+        let special = ExpiryRule {
+            id: renewal.id.clone(),
+            label: renewal.label.clone(),
+            from: issued,
+            until: None,
+            kind: ExpiryKind::NthBirthdayAfter { n: renewal.n },
+            feb29: renewal.feb29,
+            source: renewal.source.clone(),
+            note: renewal.note.clone(),
+        };
+        let date = special
+            .apply(issued, born)
+            .ok_or_else(|| ExpiryError::OutOfRange(format_iso(issued)))?;
+        Ok(ComputedExpiry {
+            date,
+            rule_id: renewal.id.clone(),
+            rule_label: renewal.label.clone(),
+            detail: Some(format!(
+                "旧有効期限 {} まで{}か月未満の{kind}のため（未確認）",
+                format_both(previous),
+                renewal.window_months,
+            )),
+        })
+    }
+
+    fn compute_base(
         &self,
         issued: NaiveDate,
         born: NaiveDate,
@@ -299,6 +551,7 @@ impl ExpiryRules {
             date,
             rule_id: rule.id.clone(),
             rule_label: rule.label.clone(),
+            detail: None,
         })
     }
 }
@@ -551,6 +804,119 @@ n = 5
             ExpiryRules::from_toml("[[expiry]]\nid = 1"),
             Err(RulesError::Toml(_))
         ));
+    }
+
+    fn renewal(issued: NaiveDate, born: NaiveDate, previous: Option<NaiveDate>) -> ComputedExpiry {
+        let ctx = IssueContext {
+            issue_type: Some(IssueType::Renewal),
+            previous_expiry: previous,
+        };
+        shipped().compute_with(issued, born, &ctx).unwrap()
+    }
+
+    #[test]
+    fn sixth_birthday_renewal_vectors() {
+        let born = d(1990, 4, 2);
+        // Previous card expires 2029-04-02. Renewal issued 2029-01-03: less than 3 months left
+        // → the 6th birthday after issue (2029-04-02 is the 1st) = 2034-04-02.
+        let c = renewal(d(2029, 1, 3), born, Some(d(2029, 4, 2)));
+        assert_eq!(c.date, d(2034, 4, 2));
+        assert_eq!(c.rule_id, "sixth_birthday_renewal");
+        assert!(c.rule_label.contains("6回目"), "{c:?}");
+        assert!(
+            c.detail
+                .as_deref()
+                .unwrap()
+                .contains("3か月未満の更新のため"),
+            "{c:?}"
+        );
+        // Issued on the previous expiry day itself: still within the window.
+        assert_eq!(
+            renewal(d(2029, 4, 2), born, Some(d(2029, 4, 2))).date,
+            d(2035, 4, 2)
+        );
+        // Exactly 3 months before (01-02 → 04-02 is 3 months, not less): the 5th birthday.
+        let c = renewal(d(2029, 1, 2), born, Some(d(2029, 4, 2)));
+        assert_eq!(c.date, d(2033, 4, 2));
+        assert_eq!(c.rule_id, "fifth_birthday_2021");
+        assert!(
+            c.detail.as_deref().unwrap().contains("ではないため"),
+            "{c:?}"
+        );
+        // Issued after the previous card expired: not a renewal of a valid card → 5th.
+        assert_eq!(
+            renewal(d(2029, 5, 1), born, Some(d(2029, 4, 2))).date,
+            d(2034, 4, 2)
+        );
+        assert_eq!(
+            renewal(d(2029, 5, 1), born, Some(d(2029, 4, 2))).rule_id,
+            "fifth_birthday_2021"
+        );
+        // Renewal without the previous expiry: the 5th birthday, and the officer is told why.
+        let c = renewal(d(2029, 1, 3), born, None);
+        assert_eq!(c.date, d(2033, 4, 2));
+        assert!(
+            c.detail
+                .as_deref()
+                .unwrap()
+                .contains("旧有効期限が分からない"),
+            "{c:?}"
+        );
+        // A new issue or a reissue with a previous expiry: the renewal rule does not apply.
+        for t in [IssueType::New, IssueType::Reissue] {
+            let ctx = IssueContext {
+                issue_type: Some(t),
+                previous_expiry: Some(d(2029, 4, 2)),
+            };
+            let c = shipped().compute_with(d(2029, 1, 3), born, &ctx).unwrap();
+            assert_eq!((c.date, c.detail), (d(2033, 4, 2), None));
+        }
+        // Feb 29 birthday under the renewal rule (feb28 in common years).
+        assert_eq!(
+            renewal(d(2028, 1, 10), d(1992, 2, 29), Some(d(2028, 2, 29))).date,
+            d(2033, 2, 28)
+        );
+        // The "years" rules of 2014–2021 are never changed by it.
+        let ctx = IssueContext {
+            issue_type: Some(IssueType::Renewal),
+            previous_expiry: Some(d(2016, 5, 1)),
+        };
+        let c = shipped().compute_with(d(2016, 4, 1), born, &ctx).unwrap();
+        assert_eq!(
+            (c.date, c.rule_id.as_str()),
+            (d(2021, 3, 31), "five_years_2016")
+        );
+        // Every DOMAIN.md vector still holds without a context.
+        domain_md_vectors();
+    }
+
+    #[test]
+    fn renewal_table_is_validated() {
+        let base = format!(
+            "{RULE_2021}[renewal]\nid = \"r\"\nlabel = \"6\"\nkind = \"nth_birthday_after\"\napplies_to = [\"b\"]\nissue_types = [\"更新\"]\nwindow_months = 3\nn = 6\nneeds = \"previous_expiry\"\n"
+        );
+        let rules = ExpiryRules::from_toml(&base).unwrap();
+        assert_eq!(rules.renewal().unwrap().issue_types, [IssueType::Renewal]);
+        let bad = base.replace("applies_to = [\"b\"]", "applies_to = [\"zz\"]");
+        assert!(matches!(
+            ExpiryRules::from_toml(&bad),
+            Err(RulesError::BadValue {
+                field: "applies_to",
+                ..
+            })
+        ));
+        let bad = base.replace("[\"更新\"]", "[\"延長\"]");
+        assert!(matches!(
+            ExpiryRules::from_toml(&bad),
+            Err(RulesError::BadValue {
+                field: "issue_types",
+                ..
+            })
+        ));
+        let bad = base.replace("window_months = 3", "window_months = 0");
+        assert!(ExpiryRules::from_toml(&bad).is_err());
+        let bad = base.replace("needs = \"previous_expiry\"", "needs = \"nothing\"");
+        assert!(ExpiryRules::from_toml(&bad).is_err());
     }
 
     #[test]

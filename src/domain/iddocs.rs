@@ -36,6 +36,16 @@ pub struct IdDocument {
     pub list: IdList,
     /// The document has an expiry date: the officer must check it is unexpired.
     pub has_expiry: bool,
+    /// The document carries a photo: the photo is compared with the person when it is used.
+    pub photo: bool,
+}
+
+/// A document that must always be seen, besides the identity documents (e.g. 医師免許証（原本）).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequiredDocument {
+    /// Stable identifier, recorded with the identity documents (never a number).
+    pub id: String,
+    pub label: String,
 }
 
 /// The loaded list of accepted documents.
@@ -44,6 +54,7 @@ pub struct IdDocuments {
     rule: String,
     note: String,
     documents: Vec<IdDocument>,
+    required: Vec<RequiredDocument>,
 }
 
 /// A problem in `data/id-documents.toml`. Display is Japanese.
@@ -53,7 +64,7 @@ pub enum IdDocsError {
     Toml(String),
     #[error("本人確認書類の一覧: A欄の書類が1件もありません")]
     NoListA,
-    #[error("本人確認書類の一覧: B欄の書類が2件未満です")]
+    #[error("本人確認書類の一覧: B欄の書類が1件だけです（B欄は2点で確認するため2件以上必要です）")]
     TooFewListB,
     #[error("本人確認書類「{id}」: 欄（list）は A または B です: 「{value}」")]
     BadList { id: String, value: String },
@@ -70,6 +81,8 @@ pub enum IdCheckError {
     NotEnough,
     #[error("不明な本人確認書類です: 「{0}」")]
     Unknown(String),
+    #[error("{0}を確認してください")]
+    MissingRequired(String),
 }
 
 #[derive(Deserialize)]
@@ -80,6 +93,15 @@ struct IdDocsFile {
     note: String,
     #[serde(default)]
     document: Vec<RawDocument>,
+    #[serde(default)]
+    required: Vec<RawRequired>,
+}
+
+#[derive(Deserialize)]
+struct RawRequired {
+    id: String,
+    #[serde(default)]
+    label: String,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +112,8 @@ struct RawDocument {
     list: String,
     #[serde(default)]
     has_expiry: bool,
+    /// Default: true on list A (photo ID), false on list B.
+    photo: Option<bool>,
 }
 
 const DEFAULT_RULE: &str = "A欄の書類1点、またはB欄の書類2点を確認してください";
@@ -128,12 +152,33 @@ impl IdDocuments {
                 label: raw.label.trim().to_string(),
                 list,
                 has_expiry: raw.has_expiry,
+                photo: raw.photo.unwrap_or(list == IdList::A),
+            });
+        }
+        let mut required: Vec<RequiredDocument> = Vec::with_capacity(file.required.len());
+        for raw in file.required {
+            let id = raw.id.trim().to_string();
+            if id.is_empty() {
+                return Err(IdDocsError::MissingField {
+                    id: "（IDなし）".into(),
+                    field: "id",
+                });
+            }
+            if raw.label.trim().is_empty() {
+                return Err(IdDocsError::MissingField { id, field: "label" });
+            }
+            if documents.iter().any(|d| d.id == id) || required.iter().any(|d| d.id == id) {
+                return Err(IdDocsError::DuplicateId(id));
+            }
+            required.push(RequiredDocument {
+                id,
+                label: raw.label.trim().to_string(),
             });
         }
         if !documents.iter().any(|d| d.list == IdList::A) {
             return Err(IdDocsError::NoListA);
         }
-        if documents.iter().filter(|d| d.list == IdList::B).count() < 2 {
+        if documents.iter().filter(|d| d.list == IdList::B).count() == 1 {
             return Err(IdDocsError::TooFewListB);
         }
         let rule = match file.rule.trim() {
@@ -144,6 +189,7 @@ impl IdDocuments {
             rule,
             note: file.note.trim().to_string(),
             documents,
+            required,
         })
     }
 
@@ -157,6 +203,31 @@ impl IdDocuments {
         &self.note
     }
 
+    /// The documents that must always be seen (e.g. 医師免許証（原本）), in file order.
+    pub fn required(&self) -> &[RequiredDocument] {
+        &self.required
+    }
+
+    /// Whether the photo check applies: a document with a photo is among the selection.
+    pub fn needs_photo(&self, selected_ids: &[&str]) -> bool {
+        selected_ids
+            .iter()
+            .any(|id| self.find(id).is_some_and(|d| d.photo))
+    }
+
+    /// The required documents not seen, given a flag per [`required`](Self::required) entry.
+    pub fn missing_required(&self, seen: &[bool]) -> Result<(), IdCheckError> {
+        match self
+            .required
+            .iter()
+            .enumerate()
+            .find(|(i, _)| !seen.get(*i).copied().unwrap_or(false))
+        {
+            Some((_, r)) => Err(IdCheckError::MissingRequired(r.label.clone())),
+            None => Ok(()),
+        }
+    }
+
     /// All documents in file order.
     pub fn all(&self) -> &[IdDocument] {
         &self.documents
@@ -165,6 +236,16 @@ impl IdDocuments {
     /// The documents of one list, in file order.
     pub fn in_list(&self, list: IdList) -> impl Iterator<Item = &IdDocument> {
         self.documents.iter().filter(move |d| d.list == list)
+    }
+
+    /// The label of a document or required document id (for summaries), if known.
+    pub fn label_of(&self, id: &str) -> Option<&str> {
+        self.find(id).map(|d| d.label.as_str()).or_else(|| {
+            self.required
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.label.as_str())
+        })
     }
 
     /// The document with this id.
@@ -246,7 +327,19 @@ mod tests {
             Some(IdList::B)
         );
         assert!(docs.find("運転免許証").is_none());
-        assert!(docs.rule().starts_with("A欄の書類1点、またはB欄の書類2点"));
+        assert!(
+            docs.rule()
+                .starts_with("医師免許証（原本）と、本人確認書類"),
+            "{}",
+            docs.rule()
+        );
+        assert_eq!(docs.required().len(), 1);
+        assert_eq!(docs.required()[0].id, "medical_license");
+        assert_eq!(docs.required()[0].label, "医師免許証（原本）");
+        // Photo flags: every list-A document has a photo; 健康保険証 and 年金手帳 have none.
+        assert!(docs.in_list(IdList::A).all(|d| d.photo));
+        assert!(!docs.find("health_insurance").unwrap().photo);
+        assert!(docs.find("employee_id").unwrap().photo);
         assert!(
             docs.note().contains("番号は記録しません"),
             "{}",
@@ -281,6 +374,29 @@ mod tests {
         let err = docs.check(&["driver_license", "library_card"]).unwrap_err();
         assert_eq!(err, IdCheckError::Unknown("library_card".into()));
         assert_eq!(err.to_string(), "不明な本人確認書類です: 「library_card」");
+    }
+
+    #[test]
+    fn the_licence_is_required_and_the_photo_check_follows_the_documents() {
+        let docs = docs();
+        assert_eq!(docs.missing_required(&[true]), Ok(()));
+        let err = docs.missing_required(&[false]).unwrap_err();
+        assert_eq!(err.to_string(), "医師免許証（原本）を確認してください");
+        assert!(docs.missing_required(&[]).is_err());
+        assert!(docs.needs_photo(&["driver_license"]));
+        assert!(docs.needs_photo(&["health_insurance", "employee_id"]));
+        assert!(!docs.needs_photo(&["health_insurance", "pension_handbook"]));
+        assert!(!docs.needs_photo(&[]));
+        // A file without [[required]] requires nothing; B may be empty; one B alone is refused.
+        let only_a = "[[document]]\nid = \"a\"\nlabel = \"免許\"\nlist = \"A\"\nphoto = false\n";
+        let d = IdDocuments::from_toml(only_a).unwrap();
+        assert_eq!(d.missing_required(&[]), Ok(()));
+        assert!(!d.needs_photo(&["a"]));
+        let dup = format!("{only_a}[[required]]\nid = \"a\"\nlabel = \"x\"\n");
+        assert_eq!(
+            IdDocuments::from_toml(&dup),
+            Err(IdDocsError::DuplicateId("a".into()))
+        );
     }
 
     const MINIMAL: &str = "[[document]]\nid = \"a\"\nlabel = \"免許\"\nlist = \"A\"\n\

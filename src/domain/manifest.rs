@@ -22,10 +22,12 @@ pub enum Field {
     CertSerial,
     Note,
     RegistrationQr,
+    IssueType,
+    PreviousExpiry,
 }
 
 impl Field {
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 14] = [
         Field::CardId,
         Field::Name,
         Field::Kana,
@@ -38,6 +40,8 @@ impl Field {
         Field::CertSerial,
         Field::Note,
         Field::RegistrationQr,
+        Field::IssueType,
+        Field::PreviousExpiry,
     ];
     pub fn required(self) -> bool {
         matches!(
@@ -64,6 +68,8 @@ impl Field {
             Field::CertSerial => "cert_serial",
             Field::Note => "note",
             Field::RegistrationQr => "registration_qr",
+            Field::IssueType => "issue_type",
+            Field::PreviousExpiry => "previous_expiry",
         }
     }
     pub fn label(self) -> &'static str {
@@ -80,6 +86,8 @@ impl Field {
             Field::CertSerial => "証明書シリアル",
             Field::Note => "備考",
             Field::RegistrationQr => "初期登録QR",
+            Field::IssueType => "発行区分",
+            Field::PreviousExpiry => "旧有効期限",
         }
     }
 }

@@ -25,9 +25,6 @@ use super::card_facts::{CertificateFacts, PinStatus};
 use super::record::CardRecord;
 use super::search::{romaji_key, search_key, strict_key, variant_differences};
 
-/// The known-issuer list as shipped, embedded at build time (the app may load an edited copy instead).
-const ISSUERS_TOML: &str = include_str!("../../data/issuers.toml");
-
 /// The role text every physician certificate carries in hcRole.
 const MEDICAL_DOCTOR: &str = "Medical Doctor";
 
@@ -176,34 +173,7 @@ impl MatchOutcome {
     }
 }
 
-/// Issuer names considered known (data/issuers.toml).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KnownIssuers {
-    #[serde(default)]
-    pub names: Vec<String>,
-}
-
-impl KnownIssuers {
-    /// Parse `names = ["…", …]`.
-    pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
-        toml::from_str(text)
-    }
-
-    /// The list shipped in `data/issuers.toml` (empty if that file were malformed; a test guards it).
-    pub fn builtin() -> Self {
-        Self::from_toml(ISSUERS_TOML).unwrap_or_default()
-    }
-
-    /// Whether an issuer (a DN string or a bare name) contains one of the known names, compared through
-    /// [`search_key`] (NFKC, case and whitespace ignored). Blank names never match.
-    pub fn contains(&self, issuer: &str) -> bool {
-        let issuer = search_key(issuer);
-        self.names
-            .iter()
-            .map(|n| search_key(n))
-            .any(|n| !n.is_empty() && issuer.contains(&n))
-    }
-}
+pub use super::issuers::KnownIssuers;
 
 /// What the match needs besides the record and the card.
 #[derive(Debug, Clone, Copy)]
@@ -368,18 +338,23 @@ pub fn match_identity(
     });
 
     // 発行者: an unknown issuer is a notice only.
-    let verdict = if ctx.known_issuers.contains(&cert.issuer) {
+    let known = ctx.known_issuers.find(&cert.issuer);
+    let verdict = if known.is_some() || ctx.known_issuers.contains(&cert.issuer) {
         Verdict::Same
     } else {
         reason(
             Severity::Notice,
-            format!("発行者が既知の発行者一覧にありません（{}）", cert.issuer),
+            super::issuers::unknown_issuer_message(&cert.issuer),
         );
         Verdict::NotChecked
     };
     lines.push(FieldLine {
         field: FIELD_ISSUER,
-        record: String::new(),
+        record: match known {
+            Some(entry) => entry.display(),
+            None if verdict == Verdict::Same => "既知の発行者".to_string(),
+            None => "未登録の発行者".to_string(),
+        },
         card: cert.issuer.clone(),
         verdict,
     });
@@ -508,6 +483,8 @@ mod tests {
             receipt: None,
             arrived_on: d(2026, 11, 20),
             shipment_id: 1,
+            issue_type: None,
+            previous_expiry: None,
         }
     }
 
@@ -520,6 +497,7 @@ mod tests {
             role: Some("Medical Doctor".to_string()),
             not_before: d(2025, 4, 1),
             not_after: d(2030, 4, 2),
+            policies: Vec::new(),
         }
     }
 
@@ -789,8 +767,30 @@ mod tests {
         assert!(has_reason(
             &o,
             Severity::Notice,
-            "既知の発行者一覧にありません"
+            "未登録の発行者 — data/issuers.toml に追加できます（dn = \"CN=Someone Else CA,C=JP\"）"
         ));
+        assert_eq!(o.line(FIELD_ISSUER).unwrap().record, "未登録の発行者");
+    }
+
+    #[test]
+    fn a_known_issuer_is_named() {
+        let mut c = cert();
+        c.issuer = "CN=HPKI-01-HPKI_JV2-forNonRepudiation,OU=Digital Certificate Center,O=Japan Medical Association,C=JP".to_string();
+        let o = run(&record(), &c, full_pin());
+        assert_eq!(verdict(&o, FIELD_ISSUER), Verdict::Same);
+        assert_eq!(
+            o.line(FIELD_ISSUER).unwrap().record,
+            "日本医師会 電子認証センター 署名用CA（HPKI_JV2）"
+        );
+        assert!(o.reasons.is_empty(), "{:?}", o.reasons);
+    }
+
+    #[test]
+    fn a_card_without_kanji_is_never_blocked_for_it() {
+        let mut c = cert();
+        c.name_kanji = None;
+        let o = run(&record(), &c, full_pin());
+        assert_ne!(o.result, MatchResult::Mismatch);
     }
 
     #[test]
@@ -851,34 +851,6 @@ mod tests {
         assert_eq!(
             severities,
             [Severity::Block, Severity::Warning, Severity::Notice]
-        );
-    }
-
-    #[test]
-    fn known_issuers_match_by_normalised_substring() {
-        let k = KnownIssuers::builtin();
-        assert!(k.names.len() >= 4, "{k:?}");
-        assert!(k.contains("CN=kofu Test HPKI CA,O=kofu,C=JP"));
-        assert!(k.contains("C=JP, O=Japan Medical Association, CN=HPKI-01-MEDICALDOCTOR-FORSIGN"));
-        assert!(k.contains("ＪＭＡ　ＨＰＫＩ　ＣＡ"));
-        assert!(!k.contains("CN=HPKI-01-MedisSignCA2-forNonRepudiation,O=MEDIS,C=JP"));
-        let blank = KnownIssuers {
-            names: vec!["  ".to_string()],
-        };
-        assert!(
-            !blank.contains("anything"),
-            "a blank name must not match every issuer"
-        );
-    }
-
-    #[test]
-    fn known_issuers_from_toml() {
-        let k = KnownIssuers::from_toml("names = [\"A CA\", \"B CA\"]\n").expect("parses");
-        assert_eq!(k.names, ["A CA", "B CA"]);
-        assert!(KnownIssuers::from_toml("names = 3").is_err());
-        assert_eq!(
-            KnownIssuers::from_toml("").expect("empty ok").names.len(),
-            0
         );
     }
 

@@ -1,14 +1,17 @@
 //! Pure domain types and rules. No I/O here: no rusqlite, pcsc or ratatui.
 
+pub mod calendar;
 pub mod card_facts;
 pub mod date;
 pub mod expiry;
 pub mod fees;
 pub mod handover;
 pub mod iddocs;
+pub mod issuers;
 pub mod manifest;
 pub mod matching;
 pub mod office;
+pub mod readers;
 pub mod record;
 pub mod reference;
 pub mod search;

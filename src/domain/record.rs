@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::expiry::{IssueContext, IssueType};
 use super::{CardState, Membership, ReceiptStatus, Route};
 
 /// One card at (or once at) the desk. Never holds a registration-QR payload: only whether one exists.
@@ -33,4 +34,20 @@ pub struct CardRecord {
     /// Date the shipment was imported (到着日), JST.
     pub arrived_on: NaiveDate,
     pub shipment_id: i64,
+    /// 発行区分 from the shipping list, when given.
+    #[serde(default)]
+    pub issue_type: Option<IssueType>,
+    /// 旧有効期限 (the previous card's expiry) from the shipping list, when given.
+    #[serde(default)]
+    pub previous_expiry: Option<NaiveDate>,
+}
+
+impl CardRecord {
+    /// What the expiry rules need besides the dates.
+    pub fn issue_context(&self) -> IssueContext {
+        IssueContext {
+            issue_type: self.issue_type,
+            previous_expiry: self.previous_expiry,
+        }
+    }
 }

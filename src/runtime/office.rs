@@ -25,6 +25,8 @@ pub struct OfficeEnv {
     pub issuers: KnownIssuers,
     /// Expiry rules, to compare the rule's expiry with the card's on arrival.
     pub expiry: Option<crate::domain::expiry::ExpiryRules>,
+    /// The desk calendar, for deadlines that count open days.
+    pub calendar: Option<crate::domain::calendar::DeskCalendar>,
 }
 
 impl OfficeEnv {
@@ -40,6 +42,7 @@ impl OfficeEnv {
             rules: Ok(UncollectedRules::default()),
             issuers: KnownIssuers::builtin(),
             expiry: None,
+            calendar: None,
         }
     }
 }
@@ -150,7 +153,9 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .clone()
                 .map_err(|e| format!("未交付カードの期限を読み込めません: {e}"))
                 .and_then(|rules| {
-                    let list = store.uncollected(&rules, today).map_err(err)?;
+                    let list = store
+                        .uncollected_counted(&rules, today, env.calendar.as_ref())
+                        .map_err(err)?;
                     let batches = store.return_batches(Some(BatchKind::Cards)).map_err(err)?;
                     Ok((list, batches))
                 }),
@@ -216,10 +221,10 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                         Some(shipment),
                         &certificate,
                         &ctx,
-                        &|issued, born| {
+                        &|issued, born, issue| {
                             env.expiry
                                 .as_ref()
-                                .and_then(|r| r.compute(issued, born).ok())
+                                .and_then(|r| r.compute_with(issued, born, issue).ok())
                                 .map(|c| c.date)
                         },
                         Some(officer_id),

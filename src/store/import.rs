@@ -15,6 +15,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{Store, StoreError, audit, card_search_key, normalise_serial};
 use crate::domain::date::parse_date;
+use crate::domain::expiry::{IssueContext, IssueType};
 use crate::domain::{Membership, Route};
 
 use crate::domain::manifest::header_key;
@@ -92,7 +93,8 @@ pub struct ImportOptions<'a> {
     /// 到着日 recorded for the cards.
     pub arrived_on: NaiveDate,
     /// The expiry the rules give for (issue date, birth date), to warn on a printed expiry that differs.
-    pub expected_expiry: &'a dyn Fn(NaiveDate, NaiveDate) -> Option<NaiveDate>,
+    /// Takes the 発行区分 and 旧有効期限 too (the renewal rule).
+    pub expected_expiry: &'a dyn Fn(NaiveDate, NaiveDate, &IssueContext) -> Option<NaiveDate>,
 }
 
 /// Decode CSV bytes: UTF-8 (BOM optional) or CP932/Shift_JIS.
@@ -141,6 +143,7 @@ struct Row {
     cert_serial: Option<String>,
     note: Option<String>,
     qr: Option<String>,
+    ctx: IssueContext,
 }
 
 fn issue(
@@ -440,6 +443,43 @@ fn validate(store: &Store, text: &str, opts: &ImportOptions<'_>) -> Result<Valid
                 format!("birth date {b} is not before issue date {i}"),
             ));
         }
+        let optional = |f: Field| get(f).map(|(_, v)| v).filter(|v| !v.is_empty());
+        let issue_type = match optional(Field::IssueType) {
+            None => None,
+            Some(v) => {
+                let t = IssueType::parse(v);
+                if t.is_none() {
+                    errors.push(issue(
+                        line,
+                        place(Field::IssueType),
+                        "bad_issue_type",
+                        format!("発行区分は「新規」「更新」「再発行」のどれかです: 「{v}」"),
+                        format!("issue type must be 新規, 更新 or 再発行: {v}"),
+                    ));
+                }
+                t
+            }
+        };
+        let previous_expiry = match optional(Field::PreviousExpiry) {
+            None => None,
+            Some(v) => match parse_date(v) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    errors.push(issue(
+                        line,
+                        place(Field::PreviousExpiry),
+                        "bad_date",
+                        e.to_string(),
+                        format!("previous_expiry: not a valid date: {v}"),
+                    ));
+                    None
+                }
+            },
+        };
+        let ctx = IssueContext {
+            issue_type,
+            previous_expiry,
+        };
         if let (Some(i), Some(x)) = (issue_d, expiry) {
             if i >= x {
                 errors.push(issue(
@@ -450,7 +490,7 @@ fn validate(store: &Store, text: &str, opts: &ImportOptions<'_>) -> Result<Valid
                     format!("issue date {i} is not before expiry {x}"),
                 ));
             } else if let Some(b) = birth
-                && let Some(rule) = (opts.expected_expiry)(i, b)
+                && let Some(rule) = (opts.expected_expiry)(i, b, &ctx)
                 && rule != x
             {
                 warnings.push(issue(
@@ -464,7 +504,6 @@ fn validate(store: &Store, text: &str, opts: &ImportOptions<'_>) -> Result<Valid
                 ));
             }
         }
-        let optional = |f: Field| get(f).map(|(_, v)| v).filter(|v| !v.is_empty());
         let membership = match optional(Field::Membership) {
             None => None,
             Some(v) => {
@@ -535,6 +574,7 @@ fn validate(store: &Store, text: &str, opts: &ImportOptions<'_>) -> Result<Valid
                 cert_serial,
                 note: optional(Field::Note).map(str::to_string),
                 qr: optional(Field::RegistrationQr).map(str::to_string),
+                ctx,
             });
         }
     }
@@ -586,8 +626,8 @@ fn write(
         let mut ins = tx.prepare(
             "INSERT INTO cards (card_id, shipment_id, line_no, name, kana, romaji, birth_date,
                 issue_date, expiry_date, membership, route, cert_serial, note, registration_qr,
-                registration_qr_sha256, arrived_on, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                registration_qr_sha256, arrived_on, updated_at, issue_type, previous_expiry)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         )?;
         let mut key = tx.prepare("INSERT INTO card_search (card_row, key) VALUES (?1, ?2)")?;
         for r in rows {
@@ -612,6 +652,8 @@ fn write(
                 qr_hash,
                 arrived,
                 now,
+                r.ctx.issue_type.map(IssueType::as_str),
+                r.ctx.previous_expiry.map(|d| d.to_string()),
             ])?;
             let row_id = tx.last_insert_rowid();
             key.execute(params![

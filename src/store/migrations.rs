@@ -224,6 +224,11 @@ CREATE TABLE meta (
     value TEXT NOT NULL
 );
 "#,
+    // v4: the shipping list's optional 発行区分 and 旧有効期限 (the 6th-birthday renewal rule needs them).
+    r#"
+ALTER TABLE cards ADD COLUMN issue_type TEXT CHECK (issue_type IN ('new', 'renewal', 'reissue'));
+ALTER TABLE cards ADD COLUMN previous_expiry TEXT;
+"#,
 ];
 
 /// The schema version this build writes.

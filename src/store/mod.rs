@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::domain::card_facts::CertificateFacts;
+use crate::domain::expiry::IssueType;
 use crate::domain::record::CardRecord;
 use crate::domain::{CardState, Membership, ReceiptStatus, Route, TransitionError, search};
 
@@ -106,7 +107,11 @@ pub struct CardQuery {
 
 const CARD_COLUMNS: &str = "c.id, c.card_id, c.name, c.kana, c.romaji, c.birth_date, c.issue_date, \
      c.expiry_date, c.membership, c.route, c.cert_serial, c.note, c.registration_qr IS NOT NULL, \
-     c.state, c.receipt, c.arrived_on, c.shipment_id";
+     c.state, c.receipt, c.arrived_on, c.shipment_id, c.issue_type, c.previous_expiry";
+
+/// How many columns [`CARD_COLUMNS`] selects: a query appending its own columns reads them from
+/// this index on.
+pub(crate) const CARD_COLUMN_COUNT: usize = 19;
 
 fn parse_iso(s: &str, idx: usize) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
@@ -154,6 +159,14 @@ pub(crate) fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CardRecord> {
         },
         arrived_on: parse_iso(&r.get::<_, String>(15)?, 15)?,
         shipment_id: r.get(16)?,
+        issue_type: match r.get::<_, Option<String>>(17)?.as_deref() {
+            None => None,
+            Some(t) => Some(IssueType::parse(t).ok_or_else(|| bad_enum(17, t))?),
+        },
+        previous_expiry: match r.get::<_, Option<String>>(18)? {
+            None => None,
+            Some(d) => Some(parse_iso(&d, 18)?),
+        },
     })
 }
 

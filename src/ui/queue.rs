@@ -19,13 +19,28 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Posi
     } else {
         u16::try_from(band.len()).unwrap_or(3).min(3) + 2
     };
-    let [search, counts, appts, table] = Layout::vertical([
+    // 本日休業日 (data/calendar.toml), or a warning when today's holidays are not listed.
+    let calendar = &app.rules.calendar;
+    let day_note = match calendar.closure(app.today) {
+        Some(c) => Some(Line::styled(
+            format!(" 本日休業日（{}）", c.label()),
+            theme::warn(),
+        )),
+        None => calendar
+            .holiday_warning(app.today)
+            .map(|w| Line::styled(format!(" {w}"), theme::warn())),
+    };
+    let [closed, search, counts, appts, table] = Layout::vertical([
+        Constraint::Length(u16::from(day_note.is_some())),
         Constraint::Length(3),
         Constraint::Length(1),
         Constraint::Length(band_h),
         Constraint::Min(3),
     ])
     .areas(area);
+    if let Some(line) = day_note {
+        frame.render_widget(Paragraph::new(line), closed);
+    }
     if !band.is_empty() {
         let title = format!("本日・明日の予約 {}件", band.len());
         let block = boxed(&title, g);

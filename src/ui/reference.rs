@@ -229,7 +229,7 @@ fn draw_expiry(
 ) -> Option<Position> {
     let [intro, fields, result] = Layout::vertical([
         Constraint::Length(3),
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Min(1),
     ])
     .areas(area);
@@ -264,7 +264,16 @@ fn draw_expiry(
         hint,
         g,
     );
-    if let (Some(p), Some(a)) = (&r.prefill, row(fields, 2)) {
+    let c3 = field_row(
+        frame,
+        row(fields, 2),
+        "旧有効期限",
+        &r.previous,
+        r.expiry_focus == 2,
+        "更新のときだけ（任意）",
+        g,
+    );
+    if let (Some(p), Some(a)) = (&r.prefill, row(fields, 3)) {
         para(
             frame,
             app.desk.ascii,
@@ -290,6 +299,9 @@ fn draw_expiry(
                 Span::raw(pad("ルール", LABEL_W + 2)),
                 Span::raw(c.rule_label),
             ]));
+            if let Some(d) = c.detail {
+                lines.push(Line::styled(d, theme::warn()));
+            }
             lines.push(Line::from(""));
             lines.push(Line::styled(
                 "カードの印字や証明書の期限と違うときは、電子認証センターに確認してください。",
@@ -299,7 +311,7 @@ fn draw_expiry(
         ExpiryAnswer::Error(e) => lines.push(Line::styled(e, theme::error())),
     }
     para(frame, app.desk.ascii, result, lines);
-    c1.or(c2)
+    c1.or(c2).or(c3)
 }
 
 fn draw_fee(

@@ -87,6 +87,8 @@ fn record(
         receipt: None,
         arrived_on: arrived,
         shipment_id: 1,
+        issue_type: None,
+        previous_expiry: None,
     }
 }
 
@@ -164,6 +166,7 @@ pub fn reading_for(rec: &CardRecord, name_kanji: &str, pin: PinStatus) -> CardRe
             role: Some("Medical Doctor".into()),
             not_before: rec.issue_date,
             not_after: rec.expiry_date,
+            policies: Vec::new(),
         },
         pin,
     }
@@ -286,6 +289,7 @@ fn to_card_step(app: &mut App, idx: usize) -> Vec<Effect> {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),

@@ -127,18 +127,32 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
     let rule = if inner.width >= 110 {
         app.id_docs.rule().to_string()
     } else {
-        "A欄の書類1点、またはB欄の書類2点（原本。期限のあるものは期限内）".to_string()
+        "医師免許証と、A欄1点またはB欄2点（原本。期限のあるものは期限内）".to_string()
     };
     // List A on the left, list B on the right.
     let a: Vec<usize> = (0..n).filter(|&i| docs[i].list == IdList::A).collect();
     let b: Vec<usize> = (0..n).filter(|&i| docs[i].list == IdList::B).collect();
     // A long document list first gives up the rule line, then the column headings, so that
     // the photo/details checks and the message stay on screen.
-    let rows = a.len().max(b.len());
+    let required = app.id_docs.required();
+    let rows = a.len().max(b.len()) + required.len();
     let spare = usize::from(inner.height).saturating_sub(rows + 3);
     let mut lines = Vec::new();
     if spare >= 2 {
         lines.push(Line::styled(rule, theme::dim()));
+    }
+    let on_style = |on: bool| if on { theme::ok() } else { Style::new() };
+    // 医師免許証（原本）: always seen (key m for the first; Space on the cursor for others).
+    for (j, r) in required.iter().enumerate() {
+        let on = d.required.get(j).copied().unwrap_or(false);
+        let key = if j == 0 { "m" } else { " " };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{}{key} ", mark(n + 2 + j))),
+            Span::styled(
+                format!("{} {}を確認した（必須）", g.check(on), r.label),
+                on_style(on),
+            ),
+        ]));
     }
     if spare >= 1 {
         lines.push(Line::from(vec![
@@ -162,13 +176,24 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
         }
         lines.push(Line::from(spans));
     }
-    let on_style = |on: bool| if on { theme::ok() } else { Style::new() };
+    let chosen: Vec<&str> = docs
+        .iter()
+        .zip(&d.checked)
+        .filter(|(_, c)| **c)
+        .map(|(o, _)| o.id.as_str())
+        .collect();
+    let photo_note = if chosen.is_empty() || app.id_docs.needs_photo(&chosen) {
+        ""
+    } else {
+        "（写真のない書類のため不要）"
+    };
     lines.push(Line::from(vec![
         Span::raw(format!("{}p ", mark(n))),
         Span::styled(
             format!("{} 写真と本人を照合した", g.check(d.photo)),
             on_style(d.photo),
         ),
+        Span::styled(photo_note, theme::dim()),
     ]));
     lines.push(Line::from(vec![
         Span::raw(format!("{}d ", mark(n + 1))),
@@ -184,7 +209,7 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
         lines.push(Line::styled(e.clone(), theme::error()));
     } else {
         lines.push(Line::styled(
-            "書類のキー・p・d で切り替え、Enter で次へ（カード読取）。",
+            "書類のキー・m・p・d で切り替え、Enter で次へ（カード読取）。",
             theme::dim(),
         ));
     }
@@ -526,8 +551,8 @@ fn draw_confirm(
         .iter()
         .map(|id| {
             app.id_docs
-                .find(id)
-                .map(|d| d.label.clone())
+                .label_of(id)
+                .map(str::to_string)
                 .unwrap_or_else(|| id.clone())
         })
         .collect();

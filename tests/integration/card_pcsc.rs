@@ -107,7 +107,7 @@ fn good_card_is_read_through_pcscd() {
     assert_no_verify_with_data(&card);
 
     // The JSON of `kofu reader read`.
-    let json = diag::reading_to_json(&r);
+    let json = diag::reading_to_json(&r, &kofu::domain::issuers::KnownIssuers::builtin());
     assert_eq!(json["certificate"]["name_kanji"], "神楽坂　三十四");
     assert_eq!(json["pin"]["tries_left"], 15);
 

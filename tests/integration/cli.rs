@@ -458,3 +458,73 @@ fn names_outside_the_bmp_and_with_ivs_come_out_of_cards_json_unchanged() {
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v[0]["name"], ivs);
 }
+
+/// `kofu rules expiry --renewal --previous-expiry`: the 6th-birthday renewal rule and which rule applied.
+#[test]
+fn rules_expiry_for_a_renewal_names_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kofu.db");
+    let out = common::kofu(&db)
+        .args([
+            "rules",
+            "expiry",
+            "--issued",
+            "2029-01-03",
+            "--born",
+            "1990-04-02",
+            "--renewal",
+            "--previous-expiry",
+            "R11.4.2",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["expiry"], "2034-04-02");
+    assert_eq!(v["rule_id"], "sixth_birthday_renewal");
+    assert_eq!(v["issue_type"], "renewal");
+    assert_eq!(v["previous_expiry"], "2029-04-02");
+    assert!(v["rule_label"].as_str().unwrap().contains("6回目"), "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("3か月未満"), "{v}");
+    // Without --renewal the plain rule; --previous-expiry alone is a usage error.
+    common::kofu(&db)
+        .args([
+            "rules",
+            "expiry",
+            "--issued",
+            "2029-01-03",
+            "--born",
+            "1990-04-02",
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("2033-04-02"))
+        .stdout(predicates::str::contains("fifth_birthday_2021"));
+    common::kofu(&db)
+        .args([
+            "rules",
+            "expiry",
+            "--issued",
+            "2029-01-03",
+            "--born",
+            "1990-04-02",
+            "--previous-expiry",
+            "2029-04-02",
+        ])
+        .assert()
+        .code(2);
+    common::kofu(&db)
+        .args([
+            "rules",
+            "expiry",
+            "--issued",
+            "2029-01-03",
+            "--born",
+            "1990-04-02",
+            "--renewal",
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("旧有効期限が分からない"));
+}

@@ -45,7 +45,7 @@ fn import(
         dry_run,
         officer_id: None,
         arrived_on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-        expected_expiry: expected,
+        expected_expiry: &|i, b, _| expected(i, b),
     };
     import_bytes(&mut f.store, "m.csv", bytes, &opts)
 }
@@ -306,4 +306,59 @@ fn undecodable_bytes_are_refused_with_a_line() {
         other => panic!("{other:?}"),
     }
     assert_eq!(counts(&f.store), (0, 0, 0, 0));
+}
+
+/// 発行区分 and 旧有効期限 feed the renewal rule: a 更新 issued less than 3 months before the old
+/// card's expiry runs to the 6th birthday (data/rules.toml [renewal], 未確認), so a printed 6th
+/// birthday is no warning there, while the same date on a 新規 card is; bad values are errors
+/// naming the column, and nothing is written.
+#[test]
+fn issue_type_and_previous_expiry_feed_the_renewal_rule() {
+    let mut f = fixture();
+    let header = format!("{},発行区分,旧有効期限", common::HEADER);
+    let csv = format!(
+        "{header}\nR0000001,山田　太郎,ヤマダ タロウ,1990-04-02,2029-01-03,2034-04-02,,,,,,,更新,2029-04-02\n\
+         R0000002,山田　花子,ヤマダ ハナコ,1990-04-02,2029-01-03,2034-04-02,,,,,,,新規,\n\
+         R0000003,山田　次郎,ヤマダ ジロウ,1990-04-02,2029-01-03,2033-04-02,,,,,,,,\n"
+    );
+    let data = f.data.clone();
+    let profile = data.profile("default").unwrap().clone();
+    let expected = |i, b, ctx: &_| kofu::cli::data_expiry(&data, i, b, ctx);
+    let opts = ImportOptions {
+        profile: &profile,
+        dry_run: false,
+        officer_id: None,
+        arrived_on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        expected_expiry: &expected,
+    };
+    let r = import_bytes(&mut f.store, "m.csv", csv.as_bytes(), &opts).unwrap();
+    assert_eq!(r.rows, 3);
+    let lines: Vec<u64> = r.warnings.iter().map(|w| w.line).collect();
+    assert_eq!(lines, [3], "{:?}", r.warnings);
+    let card = f.store.card_by_card_id("R0000001").unwrap().unwrap();
+    assert_eq!(
+        card.issue_type,
+        Some(kofu::domain::expiry::IssueType::Renewal)
+    );
+    assert_eq!(card.previous_expiry, NaiveDate::from_ymd_opt(2029, 4, 2));
+    let plain = f.store.card_by_card_id("R0000003").unwrap().unwrap();
+    assert_eq!((plain.issue_type, plain.previous_expiry), (None, None));
+
+    let bad = format!(
+        "{header}\nR0000004,山田　三郎,ヤマダ サブロウ,1990-04-02,2029-01-03,2034-04-02,,,,,,,延長,2029-13-01\n"
+    );
+    let errs = errors_of(import_bytes(&mut f.store, "bad.csv", bad.as_bytes(), &opts));
+    let codes: Vec<(&str, Option<String>)> = errs
+        .iter()
+        .map(|e| (e.code, e.column_name.clone()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("bad_issue_type", Some("発行区分".to_string())),
+            ("bad_date", Some("旧有効期限".to_string()))
+        ]
+    );
+    assert!(errs[0].message.contains("「延長」"), "{:?}", errs[0]);
+    assert!(f.store.card_by_card_id("R0000004").unwrap().is_none());
 }

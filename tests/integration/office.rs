@@ -42,7 +42,7 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
             Some(c0.shipment_id),
             &facts_for(&c0),
             &ctx(&known),
-            &|_, _| None,
+            &|_, _, _| None,
             None,
         )
         .unwrap()
@@ -58,7 +58,7 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
             Some(c1.shipment_id),
             &wrong,
             &ctx(&known),
-            &|_, _| None,
+            &|_, _, _| None,
             None,
         )
         .unwrap()
@@ -83,7 +83,7 @@ fn a_failed_arrival_check_blocks_the_handover_until_resolved() {
             Some(c0.shipment_id),
             &stray,
             &ctx(&known),
-            &|_, _| None,
+            &|_, _, _| None,
             None
         )
         .unwrap(),
@@ -453,6 +453,55 @@ fn mail_outcomes_deliver_or_bring_the_card_back_with_its_history() {
     let kinds = audit_kinds(&s);
     assert!(kinds.iter().any(|k| k == "mail_delivered"));
     assert!(kinds.iter().any(|k| k == "mail_returned_undelivered"));
+}
+
+/// `[uncollected] count = "open_days"`: the days since arrival skip the closed days of
+/// data/calendar.toml, so a card that arrived before 年末年始 is due later than by calendar days.
+#[test]
+fn uncollected_deadlines_can_count_open_days_across_the_new_year() {
+    let dir = tempfile::tempdir().unwrap();
+    // Fri 2026-12-18; open days after it: 12-21..25 (5), 12-28 (6), 01-04..08 (11), 01-12 (12)
+    // (01-11 is 成人の日, 12-29..01-03 年末年始, weekends closed).
+    let arrived = d(2026, 12, 18);
+    let s = store_in(dir.path(), 1, arrived);
+    let calendar = kofu::domain::calendar::DeskCalendar::shipped().unwrap();
+    let rules = UncollectedRules {
+        notice_days: 12,
+        renotice_days: 40,
+        return_days: 80,
+        count: kofu::domain::calendar::DayCount::OpenDays,
+    };
+    let on = |day| {
+        s.uncollected_due_counted(&rules, day, Some(&calendar))
+            .unwrap()
+    };
+    assert!(on(d(2027, 1, 11)).is_empty(), "11 open days only");
+    let due = on(d(2027, 1, 12));
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].days, due[0].due), (12, Some(DueAction::Notice)));
+    // The same rule by calendar days was due on 2026-12-30, in the middle of the closure.
+    let calendar_days = UncollectedRules {
+        count: kofu::domain::calendar::DayCount::CalendarDays,
+        ..rules
+    };
+    let due = s
+        .uncollected_due_counted(&calendar_days, d(2026, 12, 30), Some(&calendar))
+        .unwrap();
+    assert_eq!(due[0].days, 12);
+    // Without a calendar the count is calendar days whatever the rule says.
+    assert_eq!(s.uncollected(&rules, d(2027, 1, 12)).unwrap()[0].days, 25);
+    // The rules file accepts the key and refuses a wrong value.
+    let r = UncollectedRules::from_rules_toml(
+        "[uncollected]\nnotice_days = 30\nrenotice_days = 90\nreturn_days = 180\ncount = \"open_days\"\n",
+    )
+    .unwrap();
+    assert_eq!(r.count, kofu::domain::calendar::DayCount::OpenDays);
+    assert!(
+        UncollectedRules::from_rules_toml(
+            "[uncollected]\nnotice_days = 30\nrenotice_days = 90\nreturn_days = 180\ncount = \"weeks\"\n",
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -844,7 +893,7 @@ fn arrival_check_compares_the_rules_expiry_with_the_card() {
             Some(c2.shipment_id),
             &facts_for(&c2),
             &ctx(&known),
-            &|_, _| Some(other_day),
+            &|_, _, _| Some(other_day),
             None,
         )
         .unwrap()

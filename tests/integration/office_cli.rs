@@ -389,6 +389,18 @@ fn appointments_mail_uncollected_and_reports_on_the_command_line() {
         .args(["appointment", "set", &id(4), "--at", "あした"])
         .assert()
         .code(2);
+    // A closed day of data/calendar.toml is refused with its name; nothing is booked.
+    for (at, name) in [
+        ("2027-01-01 10:00", "年末年始休業"),
+        ("2026-11-23 10:00", "祝日（勤労感謝の日）"),
+        ("2026-11-29 10:00", "日曜日"),
+    ] {
+        kofu(&db)
+            .args(["appointment", "set", &id(4), "--at", at])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("は休業日です（{name}）")));
+    }
     let html = dir.path().join("appt.html");
     let out = kofu(&db)
         .args(["appointment", "list", "--json", "--html"])
@@ -575,7 +587,7 @@ fn arrival_status_fails_while_a_problem_is_open_and_resolve_clears_it() {
     let mut f = facts_for(&c);
     f.name_kanji = Some("別人　次郎".into());
     let known = issuers();
-    s.arrival_read(None, &f, &ctx(&known), &|_, _| None, None)
+    s.arrival_read(None, &f, &ctx(&known), &|_, _, _| None, None)
         .unwrap();
     drop(s);
     kofu(&db)
@@ -648,4 +660,46 @@ fn backup_and_log_file_are_named_by_the_jst_date_at_half_past_midnight() {
     assert!(!logs.iter().any(|n| n.contains("2026-12-31")), "{logs:?}");
     let text = std::fs::read_to_string(dir.path().join("logs/kofu.2027-01-01.log")).unwrap();
     assert!(text.contains("2027-01-01T00:30:00.000+09:00"), "{text}");
+}
+
+/// `kofu receipts pending`: each receipt with its handover day and the return reminder of
+/// data/rules.toml [receipts] (10 open days of data/calendar.toml by default); `--date` past it
+/// marks it overdue. (The handover day comes from the store's clock, so the expected day is
+/// derived from the reported one, not from today.)
+#[test]
+fn receipts_pending_shows_the_return_reminder_in_open_days() {
+    let (_dir, db) = setup(2, 1);
+    let out = kofu(&db)
+        .args(["receipts", "pending", "--json", "--date", "2099-01-01"])
+        .assert()
+        .success();
+    let v = json_of(&out.get_output().stdout);
+    let r = &v[0];
+    let handed =
+        chrono::NaiveDate::parse_from_str(r["handed_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let calendar = kofu::domain::calendar::DeskCalendar::shipped().unwrap();
+    let due = calendar
+        .add_days(handed, 10, kofu::domain::calendar::DayCount::OpenDays)
+        .unwrap();
+    assert_eq!(r["return_due"], due.to_string());
+    assert!(
+        due > handed + chrono::Duration::days(10),
+        "weekends skipped"
+    );
+    assert_eq!(r["overdue"], true);
+    let out = kofu(&db)
+        .args(["receipts", "pending", "--json", "--date"])
+        .arg(handed.to_string())
+        .assert()
+        .success();
+    assert_eq!(json_of(&out.get_output().stdout)[0]["overdue"], false);
+    kofu(&db)
+        .args(["receipts", "pending", "--date", "2099-01-01"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("（過ぎています）"))
+        .stdout(predicate::str::contains("交付から開庁日で10日"))
+        .stdout(predicate::str::contains(
+            "2099年の祝日は data/calendar.toml にまだありません",
+        ));
 }

@@ -78,7 +78,7 @@ fn logs_carry_no_personal_data_and_every_file_is_owner_only() {
         "set",
         "T00000000004",
         "--at",
-        "2030-01-01 10:00",
+        "2030-01-08 10:00",
         "--note",
         "電話予約",
     ]);
@@ -101,7 +101,7 @@ fn logs_carry_no_personal_data_and_every_file_is_owner_only() {
         "appointment",
         "list",
         "--date",
-        "2030-01-01",
+        "2030-01-08",
         "--html",
         &p("appt.html"),
     ]);

@@ -130,7 +130,7 @@ fn demo_handover_end_to_end() {
     tui.wait_for("カード一覧 1件");
     tui.send(ENTER);
     tui.wait_for("1 本人確認");
-    for k in ["1", "p", "d"] {
+    for k in ["1", "m", "p", "d"] {
         tui.send(k);
     }
     tui.send(ENTER);

@@ -20,7 +20,7 @@ fn store_with(n: usize, qr: bool) -> (tempfile::TempDir, Store) {
     if qr {
         csv.push_str("Q0000001,山田　太郎,ヤマダ タロウ,1990-04-02,2024-04-01,2028-04-02,,,,,,KOFU-DEMO-QR-SECRET\n");
     }
-    let none = |_: NaiveDate, _: NaiveDate| None;
+    let none = |_: NaiveDate, _: NaiveDate, _: &kofu::domain::expiry::IssueContext| None;
     import_bytes(
         &mut store,
         "m.csv",
@@ -348,7 +348,7 @@ fn search_folds_kana_width_variant_kanji_and_romaji_order() {
         "{}\nV0000001,髙橋　花子,ﾀｶﾊｼ ﾊﾅｺ,1980-05-05,2025-01-10,2030-05-05,Hanako Takahashi,,,,,\nV0000002,𠮷田　太郎,よしだ たろう,1975-07-07,2025-01-10,2030-07-07,,,,,,\nV0000003,神楽坂　三十四,カグラザカ サンジュウシ,1970-03-04,2025-01-10,2030-03-04,Sanjushi Kagurazaka,,,,,\n",
         common::HEADER
     );
-    let none = |_: NaiveDate, _: NaiveDate| None;
+    let none = |_: NaiveDate, _: NaiveDate, _: &kofu::domain::expiry::IssueContext| None;
     import_bytes(
         &mut store,
         "v.csv",
@@ -444,7 +444,7 @@ fn search_with_a_rare_state_walks_every_chunk_and_keeps_row_order() {
     };
     assert_eq!(find(&s), 0);
     let data = kofu::data::DataSet::load(Some(std::path::Path::new("/nonexistent"))).unwrap();
-    let none = |_: NaiveDate, _: NaiveDate| None;
+    let none = |_: NaiveDate, _: NaiveDate, _: &kofu::domain::expiry::IssueContext| None;
     let csv = format!(
         "{}\nG0000001,大地　太郎,グランド タロウ,1990-04-02,2024-04-01,2028-04-02,,,,,,\n",
         common::HEADER

@@ -61,6 +61,7 @@ fn drive_to_commit(app: &mut App) -> Vec<Effect> {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -126,6 +127,7 @@ fn happy_path_counter_with_receipt_card_already_on_reader() {
         effects: Vec::new(),
     };
     o.key(ch('1')); // 運転免許証
+    o.key(ch('m')); // 医師免許証（原本）
     o.key(ch('p'));
     o.key(ch('d'));
     o.key(press(KeyCode::Enter));
@@ -146,7 +148,10 @@ fn happy_path_counter_with_receipt_card_already_on_reader() {
     let commit = commit_of(&fx).expect("committed");
     assert_eq!(commit.card, 1);
     assert_eq!(commit.route, HandoverRoute::CounterWithReceipt);
-    assert_eq!(commit.id_documents, vec!["driver_license".to_string()]);
+    assert_eq!(
+        commit.id_documents,
+        vec!["medical_license".to_string(), "driver_license".to_string()]
+    );
     assert!(commit.photo_checked && commit.details_confirmed);
     assert_eq!(commit.match_result, "match");
     assert_eq!(commit.qr, QrHandover::PrintedSheet);
@@ -162,11 +167,12 @@ fn happy_path_counter_with_receipt_card_already_on_reader() {
     let text = kofu::ui::render_to_text(&app, 80, 24);
     assert!(text.contains("JMACA返送"), "{text}");
     assert!(keys <= 12, "{keys} keystrokes");
-    assert_eq!(keys, 10);
+    // 11 since the 医師免許証（原本） check (m) joined the identity step.
+    assert_eq!(keys, 11);
 }
 
 #[test]
-fn happy_path_from_queue_enter_is_eleven_keys() {
+fn happy_path_from_queue_enter_is_twelve_keys() {
     let mut app = sample_app(false);
     let recs = sample_records();
     let mut o = Officer {
@@ -175,7 +181,7 @@ fn happy_path_from_queue_enter_is_eleven_keys() {
         effects: Vec::new(),
     };
     o.key(press(KeyCode::Enter));
-    for e in [ch('1'), ch('p'), ch('d'), press(KeyCode::Enter)] {
+    for e in [ch('1'), ch('m'), ch('p'), ch('d'), press(KeyCode::Enter)] {
         o.key(e);
     }
     // Card on the reader now (placing it is not a keystroke).
@@ -193,7 +199,7 @@ fn happy_path_from_queue_enter_is_eleven_keys() {
     o.wait();
     o.key(ch('y'));
     assert!(commit_of(&o.effects).is_some());
-    assert_eq!(o.keys, 11);
+    assert_eq!(o.keys, 12);
 }
 
 #[test]
@@ -203,7 +209,7 @@ fn postcard_route_with_qr_shown_on_screen() {
     feed(&mut app, [press(KeyCode::Down), press(KeyCode::Enter)]);
     feed(
         &mut app,
-        [ch('a'), ch('c'), ch('p'), ch('d'), press(KeyCode::Enter)],
+        [ch('a'), ch('c'), ch('m'), ch('d'), press(KeyCode::Enter)],
     );
     let fx = place(
         &mut app,
@@ -228,7 +234,12 @@ fn postcard_route_with_qr_shown_on_screen() {
     let c = commit_of(&fx).expect("commit");
     assert_eq!(c.route, HandoverRoute::CounterWithPostcard);
     assert_eq!(c.qr, QrHandover::ShownOnScreen);
-    assert_eq!(c.id_documents, vec!["health_insurance", "pension_handbook"]);
+    assert_eq!(
+        c.id_documents,
+        vec!["medical_license", "health_insurance", "pension_handbook"]
+    );
+    // Two documents without a photo: no photo check was asked for, none is recorded.
+    assert!(!c.photo_checked && c.details_confirmed);
     committed(&mut app, &fx, CardState::HandedOver);
     let text = kofu::ui::render_to_text(&app, 80, 24);
     assert!(
@@ -245,6 +256,7 @@ fn one_list_b_document_is_not_enough() {
         [
             press(KeyCode::Enter),
             ch('a'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -324,6 +336,7 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -368,6 +381,7 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -390,6 +404,7 @@ fn near_match_needs_explicit_confirmation_with_reason() {
             press(KeyCode::Down),
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -447,6 +462,7 @@ fn card_lifted_mid_read_asks_to_place_it_again() {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -497,6 +513,7 @@ fn stale_match_for_a_lifted_card_is_ignored() {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -528,6 +545,7 @@ fn esc_goes_back_a_step_without_losing_input() {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -813,6 +831,7 @@ fn reread_asks_to_lift_and_place_the_card_again() {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),
@@ -873,6 +892,7 @@ fn qr_too_big_for_the_terminal_says_so_instead_of_drawing() {
                 press(KeyCode::Down),
                 press(KeyCode::Enter),
                 ch('1'),
+                ch('m'),
                 ch('p'),
                 ch('d'),
                 press(KeyCode::Enter),
@@ -968,4 +988,58 @@ fn a_fixed_clock_is_said_in_the_header() {
         let header = text.lines().next().unwrap_or_default();
         assert!(header.contains("[時計固定]"), "{header}");
     }
+}
+
+/// Ctrl+R in the queue opens the reader diagnostics: the dialog asks the runtime for the report
+/// (no store, no personal data) and shows the lines it gets back; Esc closes it.
+#[test]
+fn ctrl_r_in_the_queue_shows_the_reader_diagnostics() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut app = sample_app(false);
+    let fx = app.handle(Event::Key(KeyEvent::new(
+        KeyCode::Char('r'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(fx, vec![Effect::DiagnoseReader]);
+    assert!(matches!(app.modals.last(), Some(Modal::Message { .. })));
+    assert!(kofu::ui::render_to_text(&app, 80, 24).contains("診断しています"));
+    app.handle(Event::Loaded(Loaded::Diagnosis(vec![
+        "PC/SC サービス: 動作中".into(),
+        "リーダ 1: SONY FeliCa Port/PaSoRi 4.0 (RC-S300) 00 00".into(),
+    ])));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("リーダ診断"), "{text}");
+    assert!(text.contains("PC/SC サービス: 動作中"), "{text}");
+    assert!(!text.contains("診断しています"), "{text}");
+    app.handle(press(KeyCode::Esc));
+    assert!(app.modals.is_empty());
+    // A late answer after the dialog closed changes nothing.
+    app.handle(Event::Loaded(Loaded::Diagnosis(vec!["x".into()])));
+    assert!(app.modals.is_empty());
+}
+
+/// JMA's pickup list: the 医師免許証（原本） must be seen (m), besides the identity documents;
+/// the photo check (p) is asked for only when a document with a photo was used.
+#[test]
+fn the_medical_licence_is_required_and_the_photo_check_follows_the_document() {
+    let mut app = sample_app(false);
+    feed(&mut app, [press(KeyCode::Enter), ch('1'), ch('p'), ch('d')]);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "identity");
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("医師免許証（原本）を確認してください（m）"),
+        "{text}"
+    );
+    // The licence seen, the photo of the 運転免許証 not compared: refused.
+    feed(&mut app, [ch('m'), ch('p')]);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "identity");
+    assert!(kofu::ui::render_to_text(&app, 80, 24).contains("写真と本人の照合を確認してください"));
+    // Two documents without a photo instead: no photo check needed.
+    feed(&mut app, [ch('1'), ch('a'), ch('c')]);
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("写真のない書類のため不要"), "{text}");
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "card");
 }

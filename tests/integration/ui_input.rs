@@ -67,6 +67,7 @@ fn at_confirm() -> kofu::app::App {
         [
             press(KeyCode::Enter),
             ch('1'),
+            ch('m'),
             ch('p'),
             ch('d'),
             press(KeyCode::Enter),

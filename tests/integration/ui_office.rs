@@ -549,6 +549,67 @@ fn f9_sets_an_appointment_for_the_selected_card_in_any_date_form() {
     ));
 }
 
+/// data/calendar.toml: a closed day is refused with its name (a holiday, the year-end closure, a
+/// closed weekday); a day past the last listed holiday year is booked with a warning, not a guess.
+#[test]
+fn an_appointment_on_a_closed_day_is_refused_with_its_name() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::Down));
+    app.handle(press(KeyCode::F(9)));
+    let try_date = |app: &mut App, date: &str| {
+        // Clear the date field (the dialog keeps the text on a refusal).
+        for _ in 0..30 {
+            app.handle(press(KeyCode::Backspace));
+        }
+        typed(app, date);
+        app.handle(press(KeyCode::Tab));
+        for _ in 0..10 {
+            app.handle(press(KeyCode::Backspace));
+        }
+        typed(app, "10:30");
+        app.handle(press(KeyCode::Tab));
+        office_requests(&app.handle(press(KeyCode::Enter)))
+    };
+    for (date, name) in [
+        ("2027-01-11", "祝日（成人の日）"),
+        ("2026-12-29", "年末年始休業"),
+        ("R9.1.3", "年末年始休業"),
+        ("2026-11-28", "土曜日"),
+        ("2027-03-22", "休日（振替休日）"),
+    ] {
+        assert!(try_date(&mut app, date).is_empty(), "{date} was booked");
+        let text = render_to_text(&app, 120, 40);
+        assert!(
+            text.contains(&format!("は休業日です（{name}）")),
+            "{date}: {text}"
+        );
+    }
+    // 2028-01-05 (a Wednesday) lies past the holiday list: booked, with a warning.
+    let fx = try_date(&mut app, "2028-01-05");
+    assert!(
+        matches!(fx[..], [OfficeRequest::SetAppointment { .. }]),
+        "{fx:?}"
+    );
+    let text = render_to_text(&app, 120, 40);
+    assert!(
+        text.contains("2028年の祝日は data/calendar.toml にまだありません"),
+        "{text}"
+    );
+}
+
+/// On a closed day the queue says 「本日休業日」 with the reason; on an open day it says nothing.
+#[test]
+fn the_queue_shows_a_closed_day() {
+    let mut app = sample_app(false);
+    assert!(!render_to_text(&app, 80, 24).contains("本日休業日"));
+    app.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+    assert!(render_to_text(&app, 80, 24).contains("本日休業日（日曜日）"));
+    app.today = chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
+    assert!(render_to_text(&app, 80, 24).contains("本日休業日（年末年始休業）"));
+    app.today = chrono::NaiveDate::from_ymd_opt(2028, 1, 5).unwrap();
+    assert!(render_to_text(&app, 120, 40).contains("2028年の祝日は"));
+}
+
 #[test]
 fn f8_in_the_dialog_clears_and_a_card_not_awaiting_cannot_be_booked() {
     let mut app = sample_app(false);

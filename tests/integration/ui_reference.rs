@@ -197,6 +197,54 @@ fn expiry_of_the_domain_test_vector_in_any_date_form() {
     assert!(matches!(expiry(&app), ExpiryAnswer::Error(e) if e.starts_with("生年月日: ")));
 }
 
+/// The 旧有効期限 field makes the card a 更新: less than 3 months before the old expiry, the
+/// renewal rule (6th birthday, 未確認) applies, and the screen says which rule and why.
+#[test]
+fn expiry_of_a_renewal_shows_which_rule_applied() {
+    let mut app = empty_queue();
+    typed(&mut app, "2029-01-03");
+    feed(&mut app, [press(KeyCode::Enter)]);
+    typed(&mut app, "1990-04-02");
+    match expiry(&app) {
+        ExpiryAnswer::Computed(c) => assert_eq!(c.date, date(2033, 4, 2)),
+        other => panic!("{other:?}"),
+    }
+    feed(&mut app, [press(KeyCode::Enter)]);
+    assert_eq!(app.reference().unwrap().expiry_focus, 2);
+    typed(&mut app, "令和11年4月2日");
+    match expiry(&app) {
+        ExpiryAnswer::Computed(c) => {
+            assert_eq!(c.date, date(2034, 4, 2));
+            assert_eq!(c.rule_id, "sixth_birthday_renewal");
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("令和16年4月2日（2034-04-02）"), "{text}");
+    assert!(text.contains("6回目の誕生日"), "{text}");
+    assert!(text.contains("未確認"), "{text}");
+    // Exactly 3 months before: the 5th birthday, and the reason is shown.
+    feed(
+        &mut app,
+        [press(KeyCode::Up), press(KeyCode::Up), ctrl('u')],
+    );
+    typed(&mut app, "2029-01-02");
+    match expiry(&app) {
+        ExpiryAnswer::Computed(c) => {
+            assert_eq!(c.date, date(2033, 4, 2));
+            assert!(c.detail.unwrap().contains("ではないため"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // An unreadable old expiry names the field.
+    feed(
+        &mut app,
+        [press(KeyCode::Down), press(KeyCode::Down), ctrl('u')],
+    );
+    typed(&mut app, "そのうち");
+    assert!(matches!(expiry(&app), ExpiryAnswer::Error(e) if e.starts_with("旧有効期限: ")));
+}
+
 #[test]
 fn fee_for_a_non_member_initial_issue_and_its_exemptions() {
     let mut app = empty_queue();

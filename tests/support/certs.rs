@@ -15,6 +15,18 @@ use rcgen::{
 
 pub const CA_NAME: &str = "kofu Test HPKI CA";
 
+/// The published JMA signing CA DN (data/issuers.toml `jma_sign_v2`); a test CA with this name
+/// (and a throw-away key) makes a certificate shaped like JMA's own test certificates.
+pub const JMA_SIGN_CA: &[(DnType, &str)] = &[
+    (DnType::CountryName, "JP"),
+    (DnType::OrganizationName, "Japan Medical Association"),
+    (DnType::OrganizationalUnitName, "Digital Certificate Center"),
+    (DnType::CommonName, "HPKI-01-HPKI_JV2-forNonRepudiation"),
+];
+
+/// Policy OID of HPKI signing end-entity certificates.
+pub const POLICY_HPKI_SIGN: &str = "1.2.392.100495.1.5.1.1.0.1";
+
 /// How the kanji name is encoded in the SAN directoryName.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KanjiEncoding {
@@ -35,6 +47,30 @@ pub struct TestDoctor {
     /// Pad the certificate with a filler extension to about this many bytes (real cards
     /// carry RSA-2048 certificates of 1.5–2 KB; our ECDSA ones are smaller).
     pub pad_to: Option<usize>,
+    /// Issuer DN; `None` = `C=JP, O=kofu test, CN=kofu Test HPKI CA`.
+    pub issuer: Option<Vec<(DnType, String)>>,
+    /// certificatePolicies OIDs (none by default).
+    pub policies: Vec<String>,
+}
+
+impl TestDoctor {
+    /// A certificate shaped like JMA's own test certificates: subject `C=JP, CN=<romaji>,
+    /// serialNumber=…` only (no O), no kanji subjectAltName, issued by a CA named like the JMA
+    /// signing CA, with the HPKI signing policy.
+    pub fn jma_shaped() -> TestDoctor {
+        TestDoctor {
+            romaji: "Taro Nichii".into(),
+            kanji: None,
+            issuer: Some(
+                JMA_SIGN_CA
+                    .iter()
+                    .map(|(t, v)| (t.clone(), (*v).to_string()))
+                    .collect(),
+            ),
+            policies: vec![POLICY_HPKI_SIGN.to_string()],
+            ..TestDoctor::default()
+        }
+    }
 }
 
 impl Default for TestDoctor {
@@ -48,6 +84,8 @@ impl Default for TestDoctor {
             last_day: (2030, 3, 31),
             serial: vec![0x0A, 0x1B, 0x2C, 0x3D, 0x4E],
             pad_to: None,
+            issuer: None,
+            policies: Vec::new(),
         }
     }
 }
@@ -99,15 +137,31 @@ pub fn sda_hc_role(role: &str) -> Vec<u8> {
     tlv(0x30, &attr)
 }
 
-fn ca() -> (CertificateParams, KeyPair) {
+fn ca(name: Option<&[(DnType, String)]>) -> (CertificateParams, KeyPair) {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
-    dn.push(
-        DnType::CountryName,
-        DnValue::PrintableString("JP".try_into().unwrap()),
-    );
-    dn.push(DnType::OrganizationName, "kofu test");
-    dn.push(DnType::CommonName, CA_NAME);
+    match name {
+        None => {
+            dn.push(
+                DnType::CountryName,
+                DnValue::PrintableString("JP".try_into().unwrap()),
+            );
+            dn.push(DnType::OrganizationName, "kofu test");
+            dn.push(DnType::CommonName, CA_NAME);
+        }
+        Some(attrs) => {
+            for (t, v) in attrs {
+                if *t == DnType::CountryName {
+                    dn.push(
+                        t.clone(),
+                        DnValue::PrintableString(v.as_str().try_into().unwrap()),
+                    );
+                } else {
+                    dn.push(t.clone(), v.as_str());
+                }
+            }
+        }
+    }
     params.distinguished_name = dn;
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.not_before = date_time_ymd(2020, 1, 1);
@@ -117,7 +171,7 @@ fn ca() -> (CertificateParams, KeyPair) {
 
 /// Issue a certificate for `d`; returns its DER.
 pub fn issue(d: &TestDoctor) -> Vec<u8> {
-    let (ca_params, ca_key) = ca();
+    let (ca_params, ca_key) = ca(d.issuer.as_deref());
     let issuer = Issuer::new(ca_params, ca_key);
     let build = |pad: usize| {
         let mut p = CertificateParams::default();
@@ -152,6 +206,14 @@ pub fn issue(d: &TestDoctor) -> Vec<u8> {
             p.custom_extensions.push(CustomExtension::from_oid_content(
                 &[2, 5, 29, 9],
                 sda_hc_role(r),
+            ));
+        }
+        if !d.policies.is_empty() {
+            // certificatePolicies: SEQUENCE OF PolicyInformation { policyIdentifier }.
+            let infos: Vec<u8> = d.policies.iter().flat_map(|p| tlv(0x30, &oid(p))).collect();
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[2, 5, 29, 32],
+                tlv(0x30, &infos),
             ));
         }
         if pad > 0 {

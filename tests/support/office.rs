@@ -41,7 +41,7 @@ pub fn store_in(dir: &std::path::Path, n: usize, arrived_on: NaiveDate) -> Store
 pub fn import_into(store: &mut Store, csv: &str, arrived_on: NaiveDate) {
     let data =
         kofu::data::DataSet::load(Some(std::path::Path::new("/nonexistent-kofu-data"))).unwrap();
-    let none = |_: NaiveDate, _: NaiveDate| None;
+    let none = |_: NaiveDate, _: NaiveDate, _: &kofu::domain::expiry::IssueContext| None;
     import_bytes(
         store,
         "m.csv",
@@ -105,6 +105,7 @@ pub fn facts_for(record: &CardRecord) -> CertificateFacts {
         role: Some("Medical Doctor".into()),
         not_before: record.issue_date,
         not_after: record.expiry_date,
+        policies: Vec::new(),
     }
 }
 

@@ -9,7 +9,10 @@ pub mod reports;
 pub mod returns;
 pub mod uncollected;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::domain::calendar::DayCount;
 
 pub use appointments::Appointment;
 pub use arrival::{ArrivalCheck, ArrivalOutcome, ArrivalRead, ArrivalSummary, CardBrief, Stray};
@@ -29,6 +32,10 @@ pub struct UncollectedRules {
     pub renotice_days: u32,
     /// Days after arrival when the card is to go back to JMACA.
     pub return_days: u32,
+    /// How the days are counted: "calendar_days" (default) or "open_days" (days the desk is
+    /// open, from data/calendar.toml).
+    #[serde(default)]
+    pub count: DayCount,
 }
 
 impl Default for UncollectedRules {
@@ -37,6 +44,7 @@ impl Default for UncollectedRules {
             notice_days: 30,
             renotice_days: 90,
             return_days: 180,
+            count: DayCount::CalendarDays,
         }
     }
 }
@@ -60,5 +68,53 @@ impl UncollectedRules {
             ));
         }
         Ok(r)
+    }
+}
+
+/// When signed receipts should go back to JMACA (`[receipts]` of `data/rules.toml`).
+/// UNVERIFIED: no JMACA deadline is known; this is a desk reminder, never a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRules {
+    /// Days after the handover by which the receipt should be in a return batch.
+    pub return_within_days: u32,
+    /// "calendar_days" or "open_days" (data/calendar.toml).
+    #[serde(default)]
+    pub count: DayCount,
+}
+
+impl Default for ReceiptRules {
+    fn default() -> Self {
+        ReceiptRules {
+            return_within_days: 14,
+            count: DayCount::CalendarDays,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RulesFileReceipts {
+    receipts: Option<ReceiptRules>,
+}
+
+impl ReceiptRules {
+    /// Parse the `[receipts]` table from the text of `rules.toml` (defaults when absent).
+    pub fn from_rules_toml(text: &str) -> Result<ReceiptRules, String> {
+        let f: RulesFileReceipts =
+            toml::from_str(text).map_err(|e| format!("[receipts]: {}", e.message()))?;
+        let r = f.receipts.unwrap_or_default();
+        if r.return_within_days == 0 {
+            return Err("[receipts]: return_within_days は1以上にしてください".into());
+        }
+        Ok(r)
+    }
+
+    /// The day the receipt of a card handed over on `handed_on` should be sent by.
+    pub fn due(
+        &self,
+        handed_on: NaiveDate,
+        calendar: &crate::domain::calendar::DeskCalendar,
+    ) -> Option<NaiveDate> {
+        calendar.add_days(handed_on, self.return_within_days, self.count)
     }
 }

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::check_officer;
 pub use crate::domain::office::appointments::Appointment;
-use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
 /// Stored format of an appointment time (JST, sortable as text).
 const AT_FORMAT: &str = "%Y-%m-%d %H:%M";
@@ -173,10 +173,10 @@ impl Store {
 }
 
 fn appointment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
-    let at: String = r.get(17)?;
+    let at: String = r.get(CARD_COLUMN_COUNT)?;
     Ok(Appointment {
         at: parse_at(&at)?,
-        note: r.get(18)?,
+        note: r.get(CARD_COLUMN_COUNT + 1)?,
         card: card_from_row(r)?,
     })
 }

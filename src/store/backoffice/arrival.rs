@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{check_officer, required_text};
 use crate::domain::card_facts::CertificateFacts;
+use crate::domain::expiry::IssueContext;
 use crate::domain::matching::{MatchContext, MatchOutcome, MatchResult, match_identity};
 pub use crate::domain::office::arrival::{
     ArrivalCheck, ArrivalOutcome, ArrivalRead, ArrivalSummary, CardBrief, Stray,
@@ -111,13 +112,14 @@ impl Store {
     /// Read one card on arrival: find its list row (by certificate serial, else the kanji name
     /// among cards at the desk), compare, and record the check; a card with no list row is
     /// recorded as a stray of `shipment_id`. `expected_expiry` gives the rule's expiry for
-    /// (issue date, birth date), compared with the printed and the certificate's expiry.
+    /// (issue date, birth date, 発行区分 and 旧有効期限), compared with the printed and the
+    /// certificate's expiry.
     pub fn arrival_read(
         &mut self,
         shipment_id: Option<i64>,
         cert: &CertificateFacts,
         ctx: &MatchContext<'_>,
-        expected_expiry: &dyn Fn(NaiveDate, NaiveDate) -> Option<NaiveDate>,
+        expected_expiry: &dyn Fn(NaiveDate, NaiveDate, &IssueContext) -> Option<NaiveDate>,
         officer_id: Option<i64>,
     ) -> Result<ArrivalRead, StoreError> {
         let record = self
@@ -126,9 +128,13 @@ impl Store {
         if let Some(record) = record {
             let ctx = MatchContext {
                 today: ctx.today,
-                computed_expiry: ctx
-                    .computed_expiry
-                    .or_else(|| expected_expiry(record.issue_date, record.birth_date)),
+                computed_expiry: ctx.computed_expiry.or_else(|| {
+                    expected_expiry(
+                        record.issue_date,
+                        record.birth_date,
+                        &record.issue_context(),
+                    )
+                }),
                 known_issuers: ctx.known_issuers,
             };
             let outcome = match_identity(&record, cert, None, &ctx);

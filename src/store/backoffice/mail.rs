@@ -10,7 +10,7 @@ use super::{check_officer, required_text};
 pub use crate::domain::office::mail::MailItem;
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
-use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
 impl Store {
     /// Cards now 郵送中, with the dispatch that sent them, oldest dispatch first.
@@ -25,9 +25,9 @@ impl Store {
             .query_map([], |r| {
                 Ok(MailItem {
                     card: card_from_row(r)?,
-                    handover_id: r.get(17)?,
-                    dispatch_date: r.get(18)?,
-                    tracking_no: r.get(19)?,
+                    handover_id: r.get(CARD_COLUMN_COUNT)?,
+                    dispatch_date: r.get(CARD_COLUMN_COUNT + 1)?,
+                    tracking_no: r.get(CARD_COLUMN_COUNT + 2)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?)

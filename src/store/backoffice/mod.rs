@@ -22,9 +22,12 @@ pub use appointments::Appointment;
 pub use arrival::{ArrivalCheck, ArrivalOutcome, ArrivalSummary};
 pub use mail::MailItem;
 pub use returns::{BatchKind, BatchStatus, ReturnBatch};
+
 pub use uncollected::{Contact, ContactMethod, DueAction, UncollectedCard};
 
 pub use crate::domain::office::UncollectedRules;
+
+pub use crate::domain::office::ReceiptRules;
 
 /// Refuse an officer that does not exist or is disabled (disabled officers cannot be chosen).
 pub(crate) fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), StoreError> {
@@ -72,7 +75,33 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn receipt_reminder_counts_open_days_over_the_new_year() {
+        let cal = crate::domain::calendar::DeskCalendar::shipped().unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let r = ReceiptRules::from_rules_toml(include_str!("../../../data/rules.toml")).unwrap();
+        assert_eq!((r.return_within_days, r.count), (10, DayCount::OpenDays));
+        // Handed over Fri 2026-12-25: open days 12-28, 01-04..08, 01-12..15 → the 10th is 01-15.
+        assert_eq!(r.due(d(2026, 12, 25), &cal), Some(d(2027, 1, 15)));
+        let calendar_days = ReceiptRules {
+            count: DayCount::CalendarDays,
+            ..r
+        };
+        assert_eq!(
+            calendar_days.due(d(2026, 12, 25), &cal),
+            Some(d(2027, 1, 4))
+        );
+        assert!(ReceiptRules::from_rules_toml("[receipts]\nreturn_within_days = 0\n").is_err());
+        assert_eq!(
+            ReceiptRules::from_rules_toml("").unwrap(),
+            ReceiptRules::default()
+        );
+    }
+
     use super::*;
+    use crate::domain::calendar::DayCount;
+    use chrono::NaiveDate;
 
     #[test]
     fn shipped_rules_carry_the_uncollected_table() {

@@ -16,7 +16,9 @@ use crate::domain::search::search_key;
 use crate::domain::state::{CardAction, ReceiptAction};
 use crate::domain::{CardState, ReceiptStatus};
 use crate::store::handover::normalise_tracking_no;
-use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row, normalise_serial};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, normalise_serial,
+};
 
 fn tracking(t: Option<&str>) -> Result<Option<String>, StoreError> {
     t.map(str::trim)
@@ -65,6 +67,33 @@ impl Store {
         Ok(stmt
             .query_map([], card_from_row)?
             .collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// [`pending_receipts`](Self::pending_receipts) with the JST day of each card's (live)
+    /// handover, for the return reminder.
+    pub fn pending_receipts_handed(&self) -> Result<Vec<(CardRecord, NaiveDate)>, StoreError> {
+        let mut out = Vec::new();
+        for card in self.pending_receipts()? {
+            let at: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT h.at FROM handovers h WHERE h.card_row = ?1
+                       AND NOT EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
+                     ORDER BY h.id DESC LIMIT 1",
+                    [card.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // `at` is RFC 3339 in JST (+09:00): its first ten characters are the JST day.
+            let day = at
+                .as_deref()
+                .and_then(|a| a.get(..10))
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            if let Some(day) = day {
+                out.push((card, day));
+            }
+        }
+        Ok(out)
     }
 
     /// Make a receipt return batch of `cards` (rows), or of every pending receipt when None.
@@ -483,8 +512,8 @@ impl Store {
             .query_map([b.id], |r| {
                 Ok(BatchItem {
                     card: card_from_row(r)?,
-                    active: r.get(17)?,
-                    verified_at: r.get(18)?,
+                    active: r.get(CARD_COLUMN_COUNT)?,
+                    verified_at: r.get(CARD_COLUMN_COUNT + 1)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

@@ -12,18 +12,35 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
 use super::{UncollectedRules, check_officer, required_text};
+use crate::domain::calendar::DeskCalendar;
 pub use crate::domain::office::uncollected::{
     Contact, ContactMethod, DueAction, UncollectedCard, due_action,
 };
-use crate::store::{CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
 impl Store {
     /// Every card at the desk (交付待ち), oldest arrival first, with what is due on `today`.
+    /// Days are calendar days here; see [`uncollected_counted`](Self::uncollected_counted).
     pub fn uncollected(
         &self,
         rules: &UncollectedRules,
         today: NaiveDate,
     ) -> Result<Vec<UncollectedCard>, StoreError> {
+        self.uncollected_counted(rules, today, None)
+    }
+
+    /// [`uncollected`](Self::uncollected) with the desk calendar: when `rules.count` is
+    /// `open_days`, days since arrival and since the last contact count only open days.
+    pub fn uncollected_counted(
+        &self,
+        rules: &UncollectedRules,
+        today: NaiveDate,
+        calendar: Option<&DeskCalendar>,
+    ) -> Result<Vec<UncollectedCard>, StoreError> {
+        let between = |from: NaiveDate| match calendar {
+            Some(c) => c.days_between(from, today, rules.count),
+            None => (today - from).num_days(),
+        };
         let sql = format!(
             "SELECT {CARD_COLUMNS}, h.reason, a.at,
                 (SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
@@ -38,17 +55,17 @@ impl Store {
             .query_map([], |r| {
                 Ok((
                     card_from_row(r)?,
-                    r.get::<_, Option<String>>(17)?,
-                    r.get::<_, Option<String>>(18)?,
-                    r.get::<_, Option<String>>(19)?,
+                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT)?,
+                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 1)?,
+                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 2)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut out = Vec::with_capacity(rows.len());
         for (card, hold, appt, in_batch) in rows {
             let contacts = self.contacts(card.id)?;
-            let days = (today - card.arrived_on).num_days();
-            let last_age = contacts.last().map(|c| (today - c.on).num_days());
+            let days = between(card.arrived_on);
+            let last_age = contacts.last().map(|c| between(c.on));
             let due = if hold.is_some() || in_batch.is_some() {
                 None
             } else {
@@ -74,7 +91,17 @@ impl Store {
         rules: &UncollectedRules,
         today: NaiveDate,
     ) -> Result<Vec<UncollectedCard>, StoreError> {
-        let mut v = self.uncollected(rules, today)?;
+        self.uncollected_due_counted(rules, today, None)
+    }
+
+    /// [`uncollected_due`](Self::uncollected_due) counting days with the desk calendar.
+    pub fn uncollected_due_counted(
+        &self,
+        rules: &UncollectedRules,
+        today: NaiveDate,
+        calendar: Option<&DeskCalendar>,
+    ) -> Result<Vec<UncollectedCard>, StoreError> {
+        let mut v = self.uncollected_counted(rules, today, calendar)?;
         v.retain(|u| u.due.is_some());
         Ok(v)
     }
