@@ -123,49 +123,40 @@ pub fn cards_table(store: &Store) -> Result<Table, StoreError> {
 
 /// Every handover and dispatch, with corrections.
 pub fn handovers_table(store: &Store) -> Result<Table, StoreError> {
-    let mut stmt = store.conn().prepare(
-        "SELECT h.id, c.card_id, c.name, h.at, h.route, o.name, h.match_result, h.exception,
-                h.qr, h.dispatch_date, h.tracking_no, x.at, x.reason, m.outcome, m.on_date
-         FROM handovers h JOIN cards c ON c.id = h.card_row
-         LEFT JOIN officers o ON o.id = h.officer_id
-         LEFT JOIN handover_corrections x ON x.handover_id = h.id
-         LEFT JOIN mail_outcomes m ON m.handover_id = h.id
-         ORDER BY h.id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            let route: String = r.get(4)?;
-            let route_label = match route.as_str() {
+    let rows = store
+        .handover_ledger()?
+        .into_iter()
+        .map(|h| {
+            let route_label = match h.route.as_str() {
                 "counter_receipt" => "窓口交付（受領書あり）",
                 "counter_postcard" => "窓口交付（はがき提出）",
                 "mail" => "本人限定受取郵便",
                 _ => "",
             };
-            let outcome: Option<String> = r.get(13)?;
-            Ok(vec![
-                r.get::<_, i64>(0)?.to_string(),
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
+            vec![
+                h.id.to_string(),
+                h.card_id,
+                h.name,
+                h.at,
                 route_label.to_string(),
-                r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                r.get(6)?,
-                if r.get::<_, bool>(7)? { "例外" } else { "" }.to_string(),
-                r.get(8)?,
-                r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-                r.get::<_, Option<String>>(10)?.unwrap_or_default(),
-                r.get::<_, Option<String>>(11)?.unwrap_or_default(),
-                r.get::<_, Option<String>>(12)?.unwrap_or_default(),
-                match outcome.as_deref() {
+                h.officer.unwrap_or_default(),
+                h.match_result,
+                if h.exception { "例外" } else { "" }.to_string(),
+                h.qr,
+                h.dispatch_date.unwrap_or_default(),
+                h.tracking_no.unwrap_or_default(),
+                h.cancelled_at.unwrap_or_default(),
+                h.cancel_reason.unwrap_or_default(),
+                match h.mail_outcome.as_deref() {
                     Some("delivered") => "配達済",
                     Some("returned") => "不達（返送）",
                     _ => "",
                 }
                 .to_string(),
-                r.get::<_, Option<String>>(14)?.unwrap_or_default(),
-            ])
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+                h.mail_outcome_on.unwrap_or_default(),
+            ]
+        })
+        .collect();
     Ok(Table {
         headers: strings(&[
             "交付番号",

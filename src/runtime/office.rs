@@ -4,9 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::app::office::{
-    BatchChange, OfficeLoaded, OfficeRequest, ShipmentInfo, UncollectedChange,
-};
+use crate::app::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
 use crate::domain::matching::{KnownIssuers, MatchContext};
 use crate::export::{self, CsvEncoding};
 use crate::store::backoffice::{BatchKind, UncollectedRules};
@@ -199,7 +197,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .create_card_return_batch(&cards, on, tracking_no.as_deref(), Some(officer_id))
                 .map_err(err),
         },
-        OfficeRequest::LoadShipments => OfficeLoaded::Shipments(shipments(store).map_err(err)),
+        OfficeRequest::LoadShipments => OfficeLoaded::Shipments(store.shipments(100).map_err(err)),
         OfficeRequest::LoadArrival { shipment } => OfficeLoaded::Arrival {
             shipment,
             result: store.arrival_summary(Some(shipment)).map_err(err),
@@ -277,24 +275,6 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .map_err(err),
         ),
     }
-}
-
-/// Imported shipments, newest first.
-fn shipments(store: &Store) -> Result<Vec<ShipmentInfo>, StoreError> {
-    let mut stmt = store.conn().prepare(
-        "SELECT id, arrived_on, file_name, row_count FROM shipments ORDER BY id DESC LIMIT 100",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(ShipmentInfo {
-                id: r.get(0)?,
-                arrived_on: r.get(1)?,
-                file_name: r.get(2)?,
-                row_count: r.get(3)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
 }
 
 fn midnight(d: chrono::NaiveDate) -> chrono::NaiveDateTime {

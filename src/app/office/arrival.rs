@@ -9,14 +9,7 @@ use crate::app::{Action, App, CardSignal, Effect, LineEdit, Modal};
 use crate::domain::office::ArrivalSummary;
 use crate::domain::office::arrival::ArrivalRead;
 
-/// An imported shipment (発送リスト).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShipmentInfo {
-    pub id: i64,
-    pub arrived_on: String,
-    pub file_name: String,
-    pub row_count: i64,
-}
+pub use crate::domain::office::arrival::ShipmentInfo;
 
 /// One row of the progress list.
 #[derive(Debug, Clone, PartialEq, Eq)]

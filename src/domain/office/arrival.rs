@@ -108,3 +108,12 @@ pub struct ArrivalSummary {
     /// Cards read that are not in the list.
     pub strays: Vec<Stray>,
 }
+
+/// An imported shipment (発送リスト).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipmentInfo {
+    pub id: i64,
+    pub arrived_on: String,
+    pub file_name: String,
+    pub row_count: i64,
+}

@@ -107,3 +107,24 @@ pub fn monthly_summary_lines(r: &MonthlyReport) -> Vec<(String, u64)> {
         ("未交付（月末時点）".into(), r.uncollected_at_end),
     ]
 }
+
+/// One handover or dispatch with its correction and mail outcome, for the handover export.
+/// Codes as stored (`route`, `match_result`, `qr`, `mail_outcome`); times as stored (JST).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandoverLedgerRow {
+    pub id: i64,
+    pub card_id: String,
+    pub name: String,
+    pub at: String,
+    pub route: String,
+    pub officer: Option<String>,
+    pub match_result: String,
+    pub exception: bool,
+    pub qr: String,
+    pub dispatch_date: Option<String>,
+    pub tracking_no: Option<String>,
+    pub cancelled_at: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub mail_outcome: Option<String>,
+    pub mail_outcome_on: Option<String>,
+}

@@ -11,7 +11,7 @@ use crate::domain::card_facts::CertificateFacts;
 use crate::domain::expiry::IssueContext;
 use crate::domain::matching::{MatchContext, MatchOutcome, MatchResult, match_identity};
 pub use crate::domain::office::arrival::{
-    ArrivalCheck, ArrivalOutcome, ArrivalRead, ArrivalSummary, CardBrief, Stray,
+    ArrivalCheck, ArrivalOutcome, ArrivalRead, ArrivalSummary, CardBrief, ShipmentInfo, Stray,
 };
 use crate::store::{Store, StoreError, audit, normalise_serial};
 
@@ -46,6 +46,24 @@ fn stray_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stray> {
 }
 
 impl Store {
+    /// Imported shipments, newest first (at most `limit`).
+    pub fn shipments(&self, limit: u32) -> Result<Vec<ShipmentInfo>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, arrived_on, file_name, row_count FROM shipments ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok(ShipmentInfo {
+                    id: r.get(0)?,
+                    arrived_on: r.get(1)?,
+                    file_name: r.get(2)?,
+                    row_count: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Record the arrival check of the card in `card_row` against the certificate read from it.
     /// A mismatch is `Failed` (handover blocked until resolved); a match or a near match is
     /// `Verified`, with the reasons kept. One transaction with its audit event.

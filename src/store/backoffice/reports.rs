@@ -3,7 +3,9 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::params;
 
-pub use crate::domain::office::reports::{DailyReport, MonthlyReport, ReportLine, SentBatch};
+pub use crate::domain::office::reports::{
+    DailyReport, HandoverLedgerRow, MonthlyReport, ReportLine, SentBatch,
+};
 use crate::store::{Store, StoreError};
 
 /// Parse "2026-11" (or "2026/11", "202611").
@@ -27,6 +29,41 @@ pub fn parse_month(s: &str) -> Result<(NaiveDate, NaiveDate), StoreError> {
 }
 
 impl Store {
+    /// Every handover and dispatch, oldest first, with its correction and mail outcome.
+    pub fn handover_ledger(&self) -> Result<Vec<HandoverLedgerRow>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT h.id, c.card_id, c.name, h.at, h.route, o.name, h.match_result, h.exception,
+                    h.qr, h.dispatch_date, h.tracking_no, x.at, x.reason, m.outcome, m.on_date
+             FROM handovers h JOIN cards c ON c.id = h.card_row
+             LEFT JOIN officers o ON o.id = h.officer_id
+             LEFT JOIN handover_corrections x ON x.handover_id = h.id
+             LEFT JOIN mail_outcomes m ON m.handover_id = h.id
+             ORDER BY h.id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(HandoverLedgerRow {
+                    id: r.get(0)?,
+                    card_id: r.get(1)?,
+                    name: r.get(2)?,
+                    at: r.get(3)?,
+                    route: r.get(4)?,
+                    officer: r.get(5)?,
+                    match_result: r.get(6)?,
+                    exception: r.get(7)?,
+                    qr: r.get(8)?,
+                    dispatch_date: r.get(9)?,
+                    tracking_no: r.get(10)?,
+                    cancelled_at: r.get(11)?,
+                    cancel_reason: r.get(12)?,
+                    mail_outcome: r.get(13)?,
+                    mail_outcome_on: r.get(14)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     fn count(&self, sql: &str, a: &str, b: &str) -> Result<u64, StoreError> {
         Ok(self
             .conn()
