@@ -22,16 +22,14 @@ use ratatui::DefaultTerminal;
 
 use crate::app::{
     App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo, ReferenceRules,
-    SearchRequest, Secret,
 };
 use crate::card::{
     CardEvent, EventSink, SimCard, SimulatedReader, WatcherConfig, WatcherHandle, spawn_watcher,
 };
 use crate::clock::Clock;
 use crate::data::DataSet;
-use crate::domain::card_facts::{CertificateFacts, HpkiApplication};
-use crate::domain::handover::HandoverCommit;
-use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
+use crate::domain::card_facts::HpkiApplication;
+use crate::domain::matching::KnownIssuers;
 use crate::store::{CardQuery, Store, StoreError};
 
 pub mod office;
@@ -101,27 +99,44 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Work for the store thread.
-enum Job {
-    Search(SearchRequest),
-    Counts,
-    Officers,
-    AddOfficer(String),
-    Find(CertificateFacts),
-    Qr(i64),
-    Commit(Box<HandoverCommit>, i64),
-    Cancel(i64, String, i64),
-    /// Never logged; dropped right after the check.
-    VerifyPassphrase(i64, Secret),
-    Office(crate::app::OfficeRequest),
-}
-
 fn err(e: StoreError) -> String {
     e.to_string()
 }
 
-/// Owns the database; answers jobs in order, keeping only the newest of queued searches.
-fn store_worker(mut store: Store, env: office::OfficeEnv, jobs: Receiver<Job>, tx: Sender<Event>) {
+/// The app's view of an officer.
+fn officer_info(o: crate::store::Officer) -> OfficerInfo {
+    OfficerInfo {
+        id: o.id,
+        name: o.name,
+        has_passphrase: o.has_passphrase,
+    }
+}
+
+/// True for the effects the store thread runs (the others go to the card side).
+fn for_store(e: &Effect) -> bool {
+    matches!(
+        e,
+        Effect::Search(_)
+            | Effect::LoadCounts
+            | Effect::LoadOfficers
+            | Effect::AddOfficer(_)
+            | Effect::FindByCertificate(_)
+            | Effect::LoadQr(_)
+            | Effect::CommitHandover { .. }
+            | Effect::CancelHandover { .. }
+            | Effect::VerifyPassphrase { .. }
+            | Effect::Office(_)
+    )
+}
+
+/// Owns the database; runs the app's store effects in order, keeping only the newest of queued
+/// searches, and answers each with an [`Event::Loaded`].
+fn store_worker(
+    mut store: Store,
+    env: office::OfficeEnv,
+    jobs: Receiver<Effect>,
+    tx: Sender<Event>,
+) {
     // Read the search table once so the first searches at the counter do not wait for the disk.
     if let Err(e) = store.warm_up() {
         tracing::warn!("search warm-up failed: {e}");
@@ -129,10 +144,10 @@ fn store_worker(mut store: Store, env: office::OfficeEnv, jobs: Receiver<Job>, t
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter());
-        let last_search = batch.iter().rposition(|j| matches!(j, Job::Search(_)));
-        for (i, job) in batch.into_iter().enumerate() {
-            let loaded = match job {
-                Job::Search(req) => {
+        let last_search = batch.iter().rposition(|j| matches!(j, Effect::Search(_)));
+        for (i, effect) in batch.into_iter().enumerate() {
+            let loaded = match effect {
+                Effect::Search(req) => {
                     if Some(i) != last_search {
                         continue;
                     }
@@ -146,63 +161,61 @@ fn store_worker(mut store: Store, env: office::OfficeEnv, jobs: Receiver<Job>, t
                         result: store.search_cards(&q).map_err(err),
                     }
                 }
-                Job::Counts => Loaded::Counts(store.state_counts().map_err(err)),
-                Job::Officers => Loaded::Officers(
+                Effect::LoadCounts => Loaded::Counts(store.state_counts().map_err(err)),
+                Effect::LoadOfficers => Loaded::Officers(
                     store
                         .officers(false)
-                        .map(|v| {
-                            v.into_iter()
-                                .map(|o| OfficerInfo {
-                                    id: o.id,
-                                    name: o.name,
-                                    has_passphrase: o.has_passphrase,
-                                })
-                                .collect()
-                        })
+                        .map(|v| v.into_iter().map(officer_info).collect())
                         .map_err(err),
                 ),
-                Job::AddOfficer(name) => Loaded::OfficerAdded(
-                    store
-                        .add_officer(&name)
-                        .map(|o| OfficerInfo {
-                            id: o.id,
-                            name: o.name,
-                            has_passphrase: o.has_passphrase,
-                        })
-                        .map_err(err),
-                ),
-                Job::Find(facts) => Loaded::FoundByCertificate {
+                Effect::AddOfficer(name) => {
+                    Loaded::OfficerAdded(store.add_officer(&name).map(officer_info).map_err(err))
+                }
+                Effect::FindByCertificate(facts) => Loaded::FoundByCertificate {
                     serial: facts.serial_hex.clone(),
                     result: store.find_by_certificate(&facts).map_err(err),
                 },
-                Job::Qr(id) => Loaded::Qr {
+                Effect::LoadQr(id) => Loaded::Qr {
                     record_id: id,
                     result: store.registration_qr(id).map_err(err),
                 },
-                Job::Commit(commit, officer) => {
+                Effect::CommitHandover { commit, officer_id } => {
                     // The store logs a committed handover; a refusal is logged here.
-                    let r = store.commit_handover(&commit, Some(officer));
+                    let r = store.commit_handover(&commit, Some(officer_id));
                     if let Err(e) = &r {
                         tracing::warn!(card = commit.card, "handover refused: {e}");
                     }
                     Loaded::Committed(r.map_err(err))
                 }
-                Job::VerifyPassphrase(id, secret) => {
-                    let ok = store.verify_officer_passphrase(id, secret.expose());
-                    drop(secret);
+                Effect::VerifyPassphrase {
+                    officer_id,
+                    passphrase,
+                } => {
+                    let ok = store.verify_officer_passphrase(officer_id, passphrase.expose());
+                    drop(passphrase);
                     if !ok {
-                        tracing::info!(officer = id, "officer passphrase refused");
+                        tracing::info!(officer = officer_id, "officer passphrase refused");
                     }
                     Loaded::PassphraseChecked {
-                        officer_id: id,
+                        officer_id,
                         result: Ok(ok),
                     }
                 }
-                Job::Cancel(id, reason, officer) => {
-                    let r = store.cancel_handover(id, &reason, Some(officer));
-                    Loaded::Cancelled(r.map_err(err))
+                Effect::CancelHandover {
+                    card,
+                    reason,
+                    officer_id,
+                } => Loaded::Cancelled(
+                    store
+                        .cancel_handover(card, &reason, Some(officer_id))
+                        .map_err(err),
+                ),
+                Effect::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
+                other => {
+                    // Runner::run sends only store effects here.
+                    tracing::error!("store thread got a card effect: {other:?}");
+                    continue;
                 }
-                Job::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
             };
             if tx.send(Event::Loaded(loaded)).is_err() {
                 return;
@@ -358,7 +371,7 @@ fn clock_thread(clock: Clock, tx: Sender<Event>, stop: Arc<AtomicBool>) {
 /// quick), card work goes to the reader.
 struct Runner {
     tx: Sender<Event>,
-    jobs: Sender<Job>,
+    jobs: Sender<Effect>,
     cards: Cards,
     data: DataSet,
     issuers: KnownIssuers,
@@ -367,41 +380,13 @@ struct Runner {
 
 impl Runner {
     fn run(&self, effect: Effect) {
-        let job = match effect {
-            Effect::Search(r) => Job::Search(r),
-            Effect::LoadCounts => Job::Counts,
-            Effect::LoadOfficers => Job::Officers,
-            Effect::AddOfficer(n) => Job::AddOfficer(n),
-            Effect::FindByCertificate(f) => Job::Find(f),
-            Effect::LoadQr(id) => Job::Qr(id),
-            Effect::CommitHandover { commit, officer_id } => Job::Commit(commit, officer_id),
-            Effect::CancelHandover {
-                card,
-                reason,
-                officer_id,
-            } => Job::Cancel(card, reason, officer_id),
-            Effect::VerifyPassphrase {
-                officer_id,
-                passphrase,
-            } => Job::VerifyPassphrase(officer_id, passphrase),
-            Effect::Office(req) => Job::Office(req),
+        if for_store(&effect) {
+            let _ = self.jobs.send(effect);
+            return;
+        }
+        match effect {
             Effect::Match { record, reading } => {
-                let ctx = MatchContext {
-                    today: self.clock.today(),
-                    computed_expiry: self
-                        .data
-                        .expiry
-                        .compute_with(
-                            record.issue_date,
-                            record.birth_date,
-                            &record.issue_context(),
-                        )
-                        .ok()
-                        .map(|c| c.date),
-                    known_issuers: &self.issuers,
-                };
-                let outcome =
-                    match_identity(&record, &reading.certificate, Some(reading.pin), &ctx);
+                let outcome = self.data.match_card(&record, &reading, self.clock.today());
                 tracing::info!(
                     card = record.id,
                     result = outcome.result.as_str(),
@@ -412,19 +397,15 @@ impl Runner {
                     serial: reading.certificate.serial_hex.clone(),
                     result: Ok(outcome),
                 }));
-                return;
             }
             Effect::ReadCard => {
                 self.cards.reread();
-                return;
             }
             Effect::DemoPlace(spec) => {
                 self.cards.place(&spec);
-                return;
             }
             Effect::DemoLift => {
                 self.cards.lift();
-                return;
             }
             Effect::DiagnoseReader => {
                 let tx = self.tx.clone();
@@ -455,20 +436,11 @@ impl Runner {
                         );
                         let _ = tx.send(Event::Loaded(Loaded::Diagnosis(lines)));
                     });
-                return;
             }
-            Effect::Quit => return,
-        };
-        let _ = self.jobs.send(job);
+            // Store effects went to the store thread above.
+            _ => {}
+        }
     }
-}
-
-fn known_issuers(data: &DataSet) -> KnownIssuers {
-    data.source
-        .read("issuers.toml")
-        .ok()
-        .and_then(|(text, _)| KnownIssuers::from_toml(&text).ok())
-        .unwrap_or_else(KnownIssuers::builtin)
 }
 
 /// Open the desk screen and run it until the officer quits.
@@ -489,11 +461,11 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     let mut app = App::new(desk, opts.clock.today(), opts.data.id_docs.clone(), rules);
 
     let (tx, rx) = mpsc::channel::<Event>();
-    let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
+    let (jobs_tx, jobs_rx) = mpsc::channel::<Effect>();
     let store_tx = tx.clone();
     let mut office_env = office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name);
     office_env.rules = crate::store::backoffice::UncollectedRules::load(&opts.data.source);
-    office_env.issuers = known_issuers(&opts.data);
+    office_env.issuers = opts.data.issuers.clone();
     office_env.expiry = Some(opts.data.expiry.clone());
     office_env.calendar = Some(opts.data.calendar.clone());
     let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
@@ -503,7 +475,7 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         tx: tx.clone(),
         jobs: jobs_tx,
         cards,
-        issuers: known_issuers(&opts.data),
+        issuers: opts.data.issuers.clone(),
         clock: opts.clock.clone(),
         data: opts.data,
     };
