@@ -130,7 +130,7 @@ pub fn card_for(kind: DemoCardKind, record: &CardRecord) -> DemoCardSpec {
         ),
         DemoCardKind::OtherPerson => (
             Some(CertificateFacts {
-                serial_hex: format!("0f{:014x}", record.id.wrapping_mul(7919)),
+                serial_hex: format!("f{:014x}", record.id.wrapping_mul(7919)),
                 issuer: DEMO_ISSUER.to_string(),
                 subject_cn: "Hanako Betsujin".to_string(),
                 name_kanji: Some("別人\u{3000}花子".to_string()),

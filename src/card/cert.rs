@@ -67,7 +67,8 @@ pub fn parse_certificate(der_bytes: &[u8]) -> Result<CertificateFacts, CardError
         Certificate::from_der(der_bytes).map_err(|e| CardError::Malformed(format!("DER: {e}")))?;
     let tbs = cert.tbs_certificate();
 
-    let serial_hex = hex::encode(tbs.serial_number().as_bytes());
+    let serial_hex =
+        crate::domain::card_facts::canonical_serial(&hex::encode(tbs.serial_number().as_bytes()));
     let issuer = tbs.issuer().to_string();
     let subject_cn = tbs
         .subject()

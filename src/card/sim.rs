@@ -245,7 +245,13 @@ impl SimCard {
                 atr: SIM_ATR.to_string(),
                 uid: None,
                 application: *application,
-                certificate: certificate.clone(),
+                // As a real read gives it (the parser's one serial form).
+                certificate: CertificateFacts {
+                    serial_hex: crate::domain::card_facts::canonical_serial(
+                        &certificate.serial_hex,
+                    ),
+                    ..certificate.clone()
+                },
                 pin: *pin,
             }),
             SimCard::Foreign => Err(CardError::NotHpki),

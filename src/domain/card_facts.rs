@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Facts parsed from the HPKI certificate on a card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateFacts {
-    /// Certificate serial number, lower-case hex without separators.
+    /// Certificate serial number in its one form ([`canonical_serial`]).
     pub serial_hex: String,
     /// Issuer DN as a readable string (RFC 4514 style).
     pub issuer: String,
@@ -51,4 +51,21 @@ pub struct CardReading {
     pub application: HpkiApplication,
     pub certificate: CertificateFacts,
     pub pin: PinStatus,
+}
+
+/// The one form of a certificate serial number, wherever it is stored, compared, shown or
+/// exported: lower-case hex of the number, without separators or leading zeros
+/// (`0F:00:…:1E:EF`, `0f00…1eef` and `f00…1eef` are all `f00…1eef`; zero is `0`).
+pub fn canonical_serial(s: &str) -> String {
+    let hex: String = s
+        .chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() && !hex.is_empty() {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }

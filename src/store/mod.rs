@@ -606,17 +606,4 @@ impl Store {
     }
 }
 
-/// Serial numbers compare as lower-case hex without separators or leading zeros.
-pub fn normalise_serial(s: &str) -> String {
-    let hex: String = s
-        .chars()
-        .filter(|c| c.is_ascii_hexdigit())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    let trimmed = hex.trim_start_matches('0');
-    if trimmed.is_empty() && !hex.is_empty() {
-        "0".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
+pub use crate::domain::card_facts::canonical_serial as normalise_serial;

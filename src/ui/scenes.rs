@@ -181,7 +181,7 @@ pub const FULL_PIN: PinStatus = PinStatus {
 pub fn other_person_reading(rec: &CardRecord) -> CardReading {
     let mut r = reading_for(rec, "別人\u{3000}花子", FULL_PIN);
     r.certificate.subject_cn = "Hanako Betsujin".into();
-    r.certificate.serial_hex = "0f0000000000beef".into();
+    r.certificate.serial_hex = "f0000000000beef".into();
     r
 }
 

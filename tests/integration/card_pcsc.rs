@@ -83,7 +83,7 @@ fn good_card_is_read_through_pcscd() {
     assert_eq!(r.certificate.subject_cn, "Sanjushi Kagurazaka");
     assert_eq!(r.certificate.name_kanji.as_deref(), Some("神楽坂　三十四"));
     assert_eq!(r.certificate.role.as_deref(), Some("Medical Doctor"));
-    assert_eq!(r.certificate.serial_hex, "0a1b2c3d4e");
+    assert_eq!(r.certificate.serial_hex, "a1b2c3d4e");
     assert!(
         r.certificate.issuer.contains("CN=kofu Test HPKI CA"),
         "{}",

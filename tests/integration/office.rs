@@ -1080,3 +1080,42 @@ fn leap_day_through_every_route_and_the_reports() {
         CardState::Mailed
     );
 }
+
+#[test]
+fn a_serial_with_a_leading_zero_is_one_string_from_the_card_to_the_audit_trail() {
+    use crate::support::certs;
+    use kofu::domain::office::ArrivalRead;
+    // The certificate's serial bytes start with 0x0f: hex "0f00000000001eef".
+    let der = certs::issue(&certs::TestDoctor {
+        serial: vec![0x0f, 0, 0, 0, 0, 0, 0x1e, 0xef],
+        ..Default::default()
+    });
+    let facts = kofu::card::cert::parse_certificate(&der).unwrap();
+    assert_eq!(facts.serial_hex, "f00000000001eef");
+    // The shipping list prints it another way again.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("kofu.db"), &clock()).unwrap();
+    let row = common::row(0);
+    let row = row.strip_suffix(",,,").unwrap();
+    let csv = format!("{}\n{row},0F:00:00:00:00:00:1E:EF,,\n", common::HEADER);
+    import_into(&mut store, &csv, today());
+    let record = card(&store, 0);
+    assert_eq!(record.cert_serial.as_deref(), Some("f00000000001eef"));
+    let known = issuers();
+    let none = |_: NaiveDate, _: NaiveDate, _: &kofu::domain::expiry::IssueContext| None;
+    let read = store
+        .arrival_read(None, &facts, &ctx(&known), &none, None)
+        .unwrap();
+    let ArrivalRead::Checked { check, .. } = read else {
+        panic!("the card was not found by its serial: {read:?}")
+    };
+    assert_eq!(check.card_row, record.id);
+    assert_eq!(check.cert_serial_read.as_deref(), Some("f00000000001eef"));
+    let trail: String = kofu::store::audit::events(store.conn(), None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.detail)
+        .collect();
+    assert!(trail.contains("f00000000001eef"), "{trail}");
+    assert!(!trail.contains("0f00000000001eef"), "{trail}");
+}

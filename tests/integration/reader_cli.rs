@@ -98,7 +98,7 @@ fn reader_read_json_for_a_known_card_and_its_match() {
     assert_eq!(cert["name_kanji"], "神楽坂　三十四");
     assert_eq!(cert["subject_cn"], "Sanjushi Kagurazaka");
     assert_eq!(cert["role"], "Medical Doctor");
-    assert_eq!(cert["serial"], "0a1b2c3d4e");
+    assert_eq!(cert["serial"], "a1b2c3d4e");
     assert_eq!(cert["not_before"], "2025-04-01");
     assert_eq!(cert["not_after"], "2030-03-31");
     assert!(cert["issuer"].as_str().unwrap().contains(certs::CA_NAME));
@@ -277,7 +277,7 @@ fn reader_diagnose_has_no_personal_data() {
         certs::CA_NAME,
         "既知の発行者: kofu テスト用CA",
         "有効期間: 2025-04-01 〜 2030-03-31",
-        "シリアル: 0a1b2c3d4e",
+        "シリアル: a1b2c3d4e",
         "種別: vsmartcard の仮想リーダ",
     ] {
         assert!(text.contains(expected), "missing {expected}:\n{text}");
@@ -296,7 +296,7 @@ fn reader_diagnose_has_no_personal_data() {
         .find(|r| r["name"] == READER_0)
         .unwrap();
     assert_eq!(r["card"]["pin"]["tries_left"], 9);
-    assert_eq!(r["card"]["certificates"][0]["serial"], "0a1b2c3d4e");
+    assert_eq!(r["card"]["certificates"][0]["serial"], "a1b2c3d4e");
     assert_eq!(r["card"]["certificates"][0]["issuer_known"], true);
     let json_text = String::from_utf8(json_out.stdout).unwrap();
     for output in [&text, &json_text] {

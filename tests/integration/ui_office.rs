@@ -1143,7 +1143,7 @@ fn runtime_records_arrival_reads_strays_and_resolutions() {
     );
     // A card from nowhere is a stray.
     let mut stray = office_support::facts_for(&c0);
-    stray.serial_hex = "0fbeef".into();
+    stray.serial_hex = "fbeef".into();
     stray.name_kanji = Some("名簿 外子".into());
     assert!(matches!(
         read(&mut store, stray),

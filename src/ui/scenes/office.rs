@@ -264,7 +264,7 @@ pub fn sample_arrival_summary() -> crate::domain::office::ArrivalSummary {
             id: 1,
             shipment_id: Some(2),
             at: "2026-11-25T09:40:00+09:00".into(),
-            cert_serial: "0f0000000000beef".into(),
+            cert_serial: "f0000000000beef".into(),
             subject_cn: "Hanako Betsujin".into(),
             name_kanji: Some("別人 花子".into()),
         }],
