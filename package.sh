@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 . ./scripts-common.sh
 . .ci/windows-toolchain.sh
 
-ensure_packages pkg-config libpcsclite-dev zip
+ensure_packages pkg-config libpcsclite-dev zip python3
 ensure_rust
 version=$(awk -F'"' '/^version *=/ { print $2; exit }' Cargo.toml)
 mkdir -p dist
@@ -58,7 +58,10 @@ TXT
 }
 
 echo "== package: Linux"
-cargo build --release --quiet --bin kofu
+# The host's own toolchain and target dir, even when called from the Windows stage (whose
+# environment points cargo at the private Rust 1.96 and target/windows).
+env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP -u CARGO_TARGET_DIR -u LD_LIBRARY_PATH \
+  cargo build --release --quiet --bin kofu
 lin="kofu-$version-linux-x86_64"
 stage=$(mktemp -d)
 mkdir -p "$stage/$lin"
@@ -72,8 +75,26 @@ echo "dist/$lin.tar.gz"
 
 echo "== package: Windows"
 win_toolchain_setup
-win_cargo build --profile dist --quiet --bin kofu
-exe="$CARGO_TARGET_DIR/$WIN_TARGET/dist/kofu.exe"
+# Built as `cargo test --no-run` does (features unified with the dev-dependencies, std built with
+# `test`), so this is the kofu.exe the Windows tests ran, and no second Windows build happens.
+json=$(mktemp)
+win_cargo test --profile dist --no-run --message-format=json-render-diagnostics >"$json"
+exe=$(python3 - "$json" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    t = m.get("target", {})
+    if (m.get("reason") == "compiler-artifact" and m.get("executable")
+            and t.get("name") == "kofu" and "bin" in t.get("kind", []) and not m["profile"].get("test")):
+        print(m["executable"])
+        break
+PY
+)
+rm -f "$json"
+[ -n "$exe" ] && [ -f "$exe" ] || { echo "package: no kofu.exe was built" >&2; exit 1; }
 win="kofu-$version-windows-x86_64"
 stage=$(mktemp -d)
 mkdir -p "$stage/$win"

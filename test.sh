@@ -2,7 +2,9 @@
 # Runs every kofu test on a fresh Debian/Ubuntu machine: installs what is missing, then
 # formatting, lints and the whole test suite (unit, property, store, CLI, card tests through a
 # real pcscd + vsmartcard-vpcd, UI snapshots, PTY end-to-end, the HTML cover list printed by
-# headless Chromium).
+# headless Chromium), then the Windows stage: kofu.exe and every test built for Windows and run
+# under Wine (card tests through Wine's winscard and the same pcscd), and both packages built
+# (.ci/windows-test.sh, ./package.sh; KOFU_SKIP_WINDOWS=1 skips it outside CI).
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts-common.sh
@@ -22,3 +24,5 @@ echo "== cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
 echo "== cargo test"
 cargo test -- --test-threads=2
+echo "== Windows stage"
+.ci/windows-test.sh

@@ -79,7 +79,8 @@ for exe in "${exes[@]}"; do
   name=$(basename "$exe" .exe)
   log="$logs/$name.log"
   set +e
-  timeout 900 "$WINE" "$exe" --test-threads=2 >"$log" 2>&1
+  # KOFU_UNDER_WINE: the one test assertion Wine cannot show (idle PC/SC cost) reads it.
+  KOFU_UNDER_WINE=1 timeout 900 "$WINE" "$exe" --test-threads=2 >"$log" 2>&1
   rc=$?
   set -e
   # Sum libtest's own result lines ("test result: ok. 12 passed; 0 failed; …").

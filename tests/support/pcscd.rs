@@ -153,8 +153,8 @@ fn clear_stale() {
         }
     }
     if running_pcscds().is_empty() {
-        let _ = fs::remove_file(host::path(&format!("{RUN_DIR}/pcscd.comm")));
-        let _ = fs::remove_file(host::path(&format!("{RUN_DIR}/pcscd.pid")));
+        host::remove_file(&format!("{RUN_DIR}/pcscd.comm"));
+        host::remove_file(&format!("{RUN_DIR}/pcscd.pid"));
     }
 }
 
@@ -464,6 +464,19 @@ pub mod host {
                 true
             }
             Err(_) => false,
+        }
+    }
+
+    /// Remove a host file if it is there. Under Wine through `rm`: Wine cannot delete a Unix
+    /// socket file (pcscd.comm) itself.
+    pub fn remove_file(unix: &str) {
+        #[cfg(not(windows))]
+        {
+            let _ = std::fs::remove_file(unix);
+        }
+        #[cfg(windows)]
+        {
+            let _ = sh(&format!("rm -f {unix}"));
         }
     }
 
