@@ -2,10 +2,11 @@
 # Builds the packages a desk installs, into dist/:
 #   dist/kofu-<version>-windows-x86_64.zip   kofu.exe, data/, 導入手順.txt
 #   dist/kofu-<version>-linux-x86_64.tar.gz  kofu, data/, 導入手順.txt
-# The Windows exe is built with profile.dist for x86_64-pc-windows-gnu (.ci/windows-toolchain.sh:
-# Debian's rustc-web 1.96 + mingw-w64, set up on first use); when the Windows stage of ./test.sh
-# ran first, this is the very kofu.exe its tests ran under Wine. Nothing is downloaded at run time
-# of kofu: rules, fees and settings are in data/ beside the executable.
+# Both executables use profile.dist (release without LTO). The Windows exe is built for
+# x86_64-pc-windows-gnu (.ci/windows-toolchain.sh: Debian's rustc-web 1.96 + mingw-w64, set up
+# on first use); when the Windows stage of ./test.sh ran first, this is the very kofu.exe its
+# tests ran under Wine. Nothing is downloaded at run time of kofu: rules, fees and settings are in
+# data/ beside the executable.
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts-common.sh
@@ -61,11 +62,11 @@ echo "== package: Linux"
 # The host's own toolchain and target dir, even when called from the Windows stage (whose
 # environment points cargo at the private Rust 1.96 and target/windows).
 env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP -u CARGO_TARGET_DIR -u LD_LIBRARY_PATH \
-  cargo build --release --quiet --bin kofu
+  cargo build --profile dist --quiet --bin kofu
 lin="kofu-$version-linux-x86_64"
 stage=$(mktemp -d)
 mkdir -p "$stage/$lin"
-cp target/release/kofu "$stage/$lin/"
+cp target/dist/kofu "$stage/$lin/"
 strip "$stage/$lin/kofu"
 cp -r data "$stage/$lin/data"
 guide "" >"$stage/$lin/導入手順.txt"

@@ -125,7 +125,7 @@ expiry_ok() {
   # Byte-identical to the Linux build's answer, from the data/ shipped beside kofu.exe.
   local got want
   got=$(cd "$pkg" && "$WINE" ./kofu.exe rules expiry --issued R6.4.1 --born 1980-05-05 --json | tr -d '\r')
-  want=$(cd "$pkg" && KOFU_DATA_DIR="$PWD/data" "$repo/target/release/kofu" rules expiry --issued R6.4.1 --born 1980-05-05 --json)
+  want=$(cd "$pkg" && KOFU_DATA_DIR="$PWD/data" "$repo/target/dist/kofu" rules expiry --issued R6.4.1 --born 1980-05-05 --json)
   [ -n "$got" ] && [ "$got" = "$want" ] || { echo "got: $got"; echo "want: $want"; return 1; }
   grep -q '"expiry": "2028-05-05"' <<<"$got"
 }
