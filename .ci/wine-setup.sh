@@ -16,6 +16,7 @@
 #
 # Needs windows-toolchain.sh (KOFU_WIN_CACHE, apt-private.sh) sourced first.
 
+WINE_SETUP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"  # resolved now: callers may cd
 WINE_TREE="$KOFU_WIN_CACHE/wine-tree"
 WINE_PREFIX_DIR="$KOFU_WIN_CACHE/wine-prefix"
 WINE_SYS_LIB=/usr/lib/x86_64-linux-gnu/wine
@@ -71,8 +72,7 @@ wine_setup() {
   ensure_packages wine64 libpcsclite1 || return 1
   wine_build_tree || return 1
   wine_env
-  local shim_src
-  shim_src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/wine"
+  local shim_src="$WINE_SETUP_DIR/wine"
   local stamp="$WINEPREFIX/.kofu-stamp" want
   want="$(cat "$WINE_TREE/.kofu-stamp") $(sha256sum "$shim_src/bcryptprimitives.c" "$shim_src/bcryptprimitives.def" | sha256sum | cut -c1-16)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
