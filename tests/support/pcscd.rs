@@ -1,7 +1,8 @@
 //! A private pcscd for tests: only a vpcd reader, moved to port 35990 (slots 35990/35991).
 //!
 //! One pcscd can run per machine, so every test using it first takes [`exclusive()`]
-//! (a process-wide lock) and starts/stops the daemon on its own thread. The daemon gets
+//! (a process-wide lock, and on Unix a machine-wide flock) and starts/stops the daemon on its own
+//! thread. The daemon gets
 //! `PR_SET_PDEATHSIG`, so a killed test run does not leave it behind. If the daemon cannot be
 //! started the test fails with a clear message (it is never skipped silently).
 //!
@@ -39,11 +40,38 @@ const CONF_PREFIX: &str = "kofu-pcscd-";
 static LOCK: Mutex<()> = Mutex::new(());
 
 /// Held by a test for as long as it uses pcscd.
-pub struct Exclusive(#[allow(dead_code)] MutexGuard<'static, ()>);
+pub struct Exclusive {
+    _guard: MutexGuard<'static, ()>,
+    /// The machine-wide lock file, flock'ed (Unix): several test processes (two worktrees, or
+    /// `cargo test` running two card test binaries) must not share the one daemon.
+    #[cfg(unix)]
+    _machine: Option<fs::File>,
+}
 
-/// Take the process-wide pcscd lock (tolerates a poisoned lock from a failed test).
+/// Take the process-wide pcscd lock (tolerates a poisoned lock from a failed test), then the
+/// machine-wide one (Unix; waits for another process's card test to finish). Under Wine only the
+/// process-wide lock is taken: Wine's file locks do not meet Linux flock, and the Windows stage
+/// runs its test exes one at a time after the Linux stage.
 pub fn exclusive() -> Exclusive {
-    Exclusive(LOCK.lock().unwrap_or_else(|e| e.into_inner()))
+    let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    #[cfg(unix)]
+    let machine = {
+        use std::os::fd::AsRawFd;
+        fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open("/tmp/kofu-pcscd-tests.lock")
+            .ok()
+            .filter(|f| {
+                // SAFETY: flock on a file descriptor we own; blocks until the lock is ours.
+                unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) == 0 }
+            })
+    };
+    Exclusive {
+        _guard: guard,
+        #[cfg(unix)]
+        _machine: machine,
+    }
 }
 
 /// A running pcscd. Dropping it stops the daemon (SIGTERM).
