@@ -2,7 +2,9 @@
 # Runs every kofu test on a fresh Debian/Ubuntu machine: installs what is missing, then
 # formatting, lints and the whole test suite (unit, property, store, CLI, card tests through a
 # real pcscd + vsmartcard-vpcd, UI snapshots, PTY end-to-end, the HTML cover list printed by
-# headless Chromium).
+# headless Chromium), then the Windows stage: kofu.exe and every test built for Windows and run
+# under Wine (card tests through Wine's winscard and the same pcscd), and both packages built
+# (.ci/windows-test.sh, ./package.sh; KOFU_SKIP_WINDOWS=1 skips it outside CI).
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts-common.sh
@@ -50,4 +52,6 @@ for at in "2026-12-31 15:30:00|America/New_York" "$next_year_midnight_jst|UTC"; 
   FAKETIME_DONT_FAKE_MONOTONIC=1 TZ="$zone" faketime -f "@$start" \
     cargo test --lib --bins --tests -- --test-threads=2
 done
+stage "Windows: build for x86_64-pc-windows-gnu, every test under Wine, packages"
+.ci/windows-test.sh
 stage "done"

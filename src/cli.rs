@@ -200,11 +200,24 @@ pub const EXIT_CHECK_FAILED: u8 = 1;
 /// Exit code 2: bad input or usage.
 pub const EXIT_BAD_INPUT: u8 = 2;
 
-/// The default database path in the platform data directory.
+/// The default database path in the platform data directory; logs/ and backups/ go beside it.
+///
+/// On Windows that is `%APPDATA%\kofu\kofu.db` (the roaming AppData folder, which only the
+/// user, SYSTEM and Administrators can read), not the `kofu\kofu\data` that `ProjectDirs`
+/// would give: one short folder the desk's instructions can name.
 pub fn default_db_path() -> PathBuf {
-    directories::ProjectDirs::from("jp", "kofu", "kofu")
-        .map(|d| d.data_dir().join("kofu.db"))
-        .unwrap_or_else(|| PathBuf::from("kofu.db"))
+    #[cfg(windows)]
+    {
+        directories::BaseDirs::new()
+            .map(|d| d.config_dir().join("kofu").join("kofu.db"))
+            .unwrap_or_else(|| PathBuf::from("kofu.db"))
+    }
+    #[cfg(not(windows))]
+    {
+        directories::ProjectDirs::from("jp", "kofu", "kofu")
+            .map(|d| d.data_dir().join("kofu.db"))
+            .unwrap_or_else(|| PathBuf::from("kofu.db"))
+    }
 }
 
 /// Print a Japanese error to stderr and return exit code 2 (or the given code).
@@ -1065,5 +1078,21 @@ fn cmd_reader(cmd: ReaderCommand, db: &Path, data: &DataSet, clock: &Clock) -> E
                 _ => ExitCode::SUCCESS,
             }
         }
+    }
+}
+
+#[cfg(all(test, windows))]
+mod windows_tests {
+    /// The database, logs and backups live in `%APPDATA%\kofu` (run under Wine by the
+    /// Windows stage, where Wine sets APPDATA as Windows does).
+    #[test]
+    fn the_default_database_is_in_appdata_kofu() {
+        let db = super::default_db_path();
+        let appdata = std::path::PathBuf::from(std::env::var_os("APPDATA").expect("APPDATA set"));
+        assert_eq!(db, appdata.join("kofu").join("kofu.db"));
+        assert_eq!(
+            crate::store::backoffice::backups::backups_dir(&db),
+            appdata.join("kofu").join("backups")
+        );
     }
 }

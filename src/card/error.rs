@@ -8,8 +8,20 @@ use thiserror::Error;
 /// [`CardError::user_message`] gives the message alone, for the status line.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CardError {
-    /// The PC/SC service (pcscd / Windows smart card service) is not running.
-    #[error("カードリーダサービス未起動です（自動で再接続します）")]
+    /// The PC/SC service (pcscd / Windows smart card service) is not running
+    /// (`SCARD_E_NO_SERVICE`, `SCARD_E_SERVICE_STOPPED`). Windows starts its service only once a
+    /// reader is (or was) plugged in, and may stop it when the last one is unplugged, so there
+    /// the message says what to do.
+    #[cfg_attr(
+        not(windows),
+        error("カードリーダサービス未起動です（自動で再接続します）")
+    )]
+    #[cfg_attr(
+        windows,
+        error(
+            "カードリーダサービス未起動です（カードリーダをつなぐと起動します。自動で再接続します）"
+        )
+    )]
     NoService,
     /// No usable reader is connected.
     #[error("カードリーダが見つかりません")]
@@ -95,6 +107,16 @@ mod tests {
             CardError::NoService
                 .to_string()
                 .contains("カードリーダサービス未起動")
+        );
+        #[cfg(windows)]
+        assert!(
+            CardError::NoService
+                .to_string()
+                .contains("カードリーダをつなぐと起動します")
+        );
+        assert_eq!(
+            CardError::from_pcsc(pcsc::Error::NoReadersAvailable).to_string(),
+            "カードリーダが見つかりません"
         );
         assert!(
             CardError::Malformed("x".into())

@@ -9,13 +9,18 @@ use std::time::{Duration, Instant};
 
 use kofu::store::{CardQuery, Store};
 
+/// Peak resident memory of the finished child processes, in MB (getrusage is Unix-only: on
+/// Windows the figure is not measured and printed as NaN).
 fn peak_rss_children_mb() -> f64 {
+    #[cfg(unix)]
     // SAFETY: getrusage fills the struct we pass; no other memory is touched.
     unsafe {
         let mut ru: libc::rusage = std::mem::zeroed();
         libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
         ru.ru_maxrss as f64 / 1024.0
     }
+    #[cfg(not(unix))]
+    f64::NAN
 }
 
 fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {

@@ -424,7 +424,14 @@ fn idle_watcher_costs_almost_nothing() {
     std::thread::sleep(idle);
     let calls = watcher.pcsc_calls() - before;
     // A heartbeat every 2 s: about 2 calls in 4 s; allow a few.
-    assert!(calls <= 6, "{calls} PC/SC calls in {idle:?} while idle");
+    // Not under Wine (the Windows stage sets KOFU_UNDER_WINE=1): Wine 10's winscard does not hand
+    // dwCurrentState on to pcsclite, so SCardGetStatusChange returns at once every time (seen with
+    // a plain C probe, no kofu code involved). The idle cost on Windows is checked on a kiosk.
+    if std::env::var_os("KOFU_UNDER_WINE").is_none() {
+        assert!(calls <= 6, "{calls} PC/SC calls in {idle:?} while idle");
+    } else {
+        eprintln!("under Wine: {calls} PC/SC calls in {idle:?} (Wine's winscard, see comment)");
+    }
     assert!(events.drain_for(Duration::ZERO).is_empty());
     watcher.shutdown();
 }

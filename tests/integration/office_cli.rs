@@ -2,7 +2,7 @@
 
 use crate::support::office as office_support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::Datelike;
 use kofu::domain::handover::HandoverRoute;
@@ -32,8 +32,9 @@ fn id(i: usize) -> String {
     format!("T{i:011}")
 }
 
+// File modes exist on Unix only (on Windows the data folder's ACL does that job: see README).
 #[cfg(unix)]
-fn mode(p: &Path) -> u32 {
+fn mode(p: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
