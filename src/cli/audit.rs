@@ -110,20 +110,19 @@ pub fn run_db(c: DbCommand, ctx: &Ctx) -> Result<(), CliError> {
 pub fn run_backup(a: BackupArgs, ctx: &Ctx) -> Result<(), CliError> {
     let store = ctx.open_existing()?;
     let r = store.backup_to(&a.dest)?;
-    if ctx.json {
-        print_json(&json!({
+    ctx.print_result(
+        json!({
             "ok": true,
             "dest": a.dest.display().to_string(),
             "audit_events": r.audit.events,
             "head": r.audit.head,
-        }));
-    } else {
-        println!(
+        }),
+        format!(
             "バックアップを作成し検証しました: {}（監査イベント {} 件、先頭ハッシュ {}）",
             a.dest.display(),
             r.audit.events,
             r.audit.head.as_deref().unwrap_or("なし")
-        );
-    }
+        ),
+    );
     Ok(())
 }

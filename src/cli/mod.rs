@@ -124,6 +124,15 @@ impl Ctx<'_> {
         self.open()
     }
 
+    /// A command's result: `v` under `--json`, else `human` as one line.
+    pub fn print_result(&self, v: serde_json::Value, human: impl std::fmt::Display) {
+        if self.json {
+            print_json(&v);
+        } else {
+            println!("{human}");
+        }
+    }
+
     /// Refuse `--json` for a command that has only human output (the desk screen, a live watch,
     /// files written).
     pub fn human_only(&self) -> Result<(), CliError> {

@@ -54,32 +54,30 @@ pub fn run(c: AppointmentCommand, ctx: &Ctx) -> Result<(), CliError> {
             let at = parse_appointment_time(&at)?;
             let card = store.require_card_id(&card_id)?;
             let a = store.set_appointment(card.id, at, note.as_deref(), officer)?;
-            if ctx.json {
-                print_json(&json!({
+            ctx.print_result(
+                json!({
                     "ok": true,
                     "card_id": a.card.card_id,
                     "at": a.at.format("%Y-%m-%d %H:%M").to_string(),
                     "note": a.note,
-                }));
-            } else {
-                println!(
+                }),
+                format!(
                     "予約を登録しました: {} {} {}",
                     a.card.card_id,
                     format_both(a.at.date()),
                     a.at.format("%H:%M")
-                );
-            }
+                ),
+            );
             Ok(())
         }
         AppointmentCommand::Clear { card_id, who } => {
             let officer = who.resolve(&store)?;
             let card = store.require_card_id(&card_id)?;
             store.clear_appointment(card.id, officer)?;
-            if ctx.json {
-                print_json(&json!({ "ok": true, "card_id": card.card_id }));
-            } else {
-                println!("カード {} の予約を取り消しました。", card.card_id);
-            }
+            ctx.print_result(
+                json!({ "ok": true, "card_id": card.card_id }),
+                format!("カード {} の予約を取り消しました。", card.card_id),
+            );
             Ok(())
         }
         AppointmentCommand::List { date, html } => {

@@ -77,14 +77,13 @@ pub fn run(c: ArrivalCommand, ctx: &Ctx) -> Result<(), CliError> {
             let officer = who.resolve(&store)?;
             let card = store.require_card_id(&card_id)?;
             let check = store.resolve_arrival_problem(card.id, &note, officer)?;
-            if ctx.json {
-                print_json(&json!({ "ok": true, "check": check }));
-            } else {
-                println!(
+            ctx.print_result(
+                json!({ "ok": true, "check": check }),
+                format!(
                     "カード {} の入荷確認の問題を解決済にしました。交付できます。",
                     card.card_id
-                );
-            }
+                ),
+            );
             Ok(())
         }
     }

@@ -42,17 +42,15 @@ pub fn auto_backup(ctx: &Ctx) -> Result<(), CliError> {
     let store = ctx.open_existing()?;
     let dir = backups::backups_dir(ctx.db);
     let made = store.auto_backup(&dir, ctx.data.desk.backups_keep)?;
-    if ctx.json {
-        print_json(&json!({
-            "ok": true,
-            "created": made.as_ref().map(|p| p.display().to_string()),
-            "dir": dir.display().to_string(),
-        }));
-    } else {
-        match made {
-            Some(p) => println!("本日のバックアップを作成し検証しました: {}", p.display()),
-            None => println!("本日のバックアップは作成済みです（{}）", dir.display()),
-        }
-    }
+    let v = json!({
+        "ok": true,
+        "created": made.as_ref().map(|p| p.display().to_string()),
+        "dir": dir.display().to_string(),
+    });
+    let human = match made {
+        Some(p) => format!("本日のバックアップを作成し検証しました: {}", p.display()),
+        None => format!("本日のバックアップは作成済みです（{}）", dir.display()),
+    };
+    ctx.print_result(v, human);
     Ok(())
 }

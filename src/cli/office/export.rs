@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::returns::csv_encoding;
-use crate::cli::{CliError, Ctx, print_json};
+use crate::cli::{CliError, Ctx};
 use crate::export::{self, CsvEncoding};
 
 #[derive(Args, Debug)]
@@ -43,20 +43,19 @@ pub fn run(c: ExportCommand, ctx: &Ctx) -> Result<(), CliError> {
         _ => export::audit_table(&store)?,
     };
     let n = export::write_csv(&a.out, &table, enc)?;
-    if ctx.json {
-        print_json(&json!({
+    ctx.print_result(
+        json!({
             "ok": true,
             "what": what,
             "rows": n,
             "encoding": match enc { CsvEncoding::Utf8Bom => "utf8", CsvEncoding::Cp932 => "cp932" },
             "out": a.out.display().to_string(),
-        }));
-    } else {
-        println!(
+        }),
+        format!(
             "{n} 件を書き出しました（{}）: {}",
             enc.label(),
             a.out.display()
-        );
-    }
+        ),
+    );
     Ok(())
 }

@@ -43,7 +43,7 @@ pub fn run(c: MailCommand, ctx: &Ctx) -> Result<(), CliError> {
             let card = store.require_card_id(&card_id)?;
             let c = store.record_mail_delivered(card.id, on, officer)?;
             let human = format!("カード {} を郵送配達済にしました。", c.card_id);
-            print_changed(ctx, &c, human);
+            ctx.print_result(changed_json(&c), human);
             Ok(())
         }
         MailCommand::Returned {
@@ -60,7 +60,7 @@ pub fn run(c: MailCommand, ctx: &Ctx) -> Result<(), CliError> {
                 "カード {} の不達（返送）を記録しました。カードは交付待ちに戻りました。",
                 c.card_id
             );
-            print_changed(ctx, &c, human);
+            ctx.print_result(changed_json(&c), human);
             Ok(())
         }
     }
@@ -94,11 +94,7 @@ fn list(store: &Store, ctx: &Ctx) -> Result<(), CliError> {
     Ok(())
 }
 
-/// A card whose mail state changed: its new state as JSON, or `human` as the one line.
-fn print_changed(ctx: &Ctx, c: &CardRecord, human: String) {
-    if ctx.json {
-        print_json(&json!({ "ok": true, "card_id": c.card_id, "state": c.state.as_str() }));
-    } else {
-        println!("{human}");
-    }
+/// A card whose mail state changed, as JSON.
+fn changed_json(c: &CardRecord) -> serde_json::Value {
+    json!({ "ok": true, "card_id": c.card_id, "state": c.state.as_str() })
 }

@@ -34,20 +34,17 @@ pub fn run(c: OfficerCommand, ctx: &Ctx) -> Result<(), CliError> {
                 None
             };
             let o = store.add_officer_with_passphrase(&name, pass.as_deref())?;
-            if ctx.json {
-                print_json(&json!({ "ok": true, "officer": o }));
-            } else {
-                println!(
-                    "担当者「{}」を登録しました（番号 {}{}）。",
-                    o.name,
-                    o.id,
-                    if o.has_passphrase {
-                        "、パスフレーズあり"
-                    } else {
-                        ""
-                    }
-                );
-            }
+            let human = format!(
+                "担当者「{}」を登録しました（番号 {}{}）。",
+                o.name,
+                o.id,
+                if o.has_passphrase {
+                    "、パスフレーズあり"
+                } else {
+                    ""
+                }
+            );
+            ctx.print_result(json!({ "ok": true, "officer": o }), human);
         }
         OfficerCommand::List => {
             let list = store.officers(true)?;
@@ -81,11 +78,10 @@ pub fn run(c: OfficerCommand, ctx: &Ctx) -> Result<(), CliError> {
                 )));
             }
             store.set_officer_active(o.id, false)?;
-            if ctx.json {
-                print_json(&json!({ "ok": true, "officer_id": o.id, "active": false }));
-            } else {
-                println!("担当者「{}」を無効にしました（記録には残ります）。", o.name);
-            }
+            ctx.print_result(
+                json!({ "ok": true, "officer_id": o.id, "active": false }),
+                format!("担当者「{}」を無効にしました（記録には残ります）。", o.name),
+            );
         }
     }
     Ok(())

@@ -3,8 +3,8 @@
 use clap::Subcommand;
 use serde_json::json;
 
-use super::returns::{self, CoverArgs, ReopenArgs, SentArgs};
-use super::{OfficerArg, card_rows, pad};
+use super::returns::{self, CoverArgs, CreateArgs, ReopenArgs, SentArgs};
+use super::{card_rows, pad};
 use crate::cli::{CliError, Ctx, date_or_today, print_json};
 use crate::store::backoffice::returns::BatchKind;
 
@@ -20,19 +20,7 @@ pub enum ReceiptsCommand {
 #[derive(Subcommand, Debug)]
 pub enum BatchCommand {
     /// バッチを作る（--cards 省略時は返送待ちの全件）
-    Create {
-        /// カードID（カンマ区切り）
-        #[arg(long, value_delimiter = ',')]
-        cards: Option<Vec<String>>,
-        /// お問い合わせ番号
-        #[arg(long)]
-        tracking: Option<String>,
-        /// 作成日（省略時は今日）
-        #[arg(long)]
-        date: Option<String>,
-        #[command(flatten)]
-        who: OfficerArg,
-    },
+    Create(CreateArgs),
     /// バッチを送付済にする
     Sent(SentArgs),
     /// バッチを取り消す・送付済を訂正する（理由必須）
@@ -65,24 +53,23 @@ pub fn run(c: ReceiptsCommand, ctx: &Ctx) -> Result<(), CliError> {
             }
             Ok(())
         }
-        ReceiptsCommand::Batch(BatchCommand::Create {
-            cards,
-            tracking,
-            date,
-            who,
-        }) => {
-            let officer = who.resolve(&store)?;
-            let on = date_or_today("--date", date.as_deref(), ctx.clock)?;
-            let rows = cards.as_deref().map(|c| card_rows(&store, c)).transpose()?;
+        ReceiptsCommand::Batch(BatchCommand::Create(a)) => {
+            let officer = a.who.resolve(&store)?;
+            let on = date_or_today("--date", a.date.as_deref(), ctx.clock)?;
+            let rows = a
+                .cards
+                .as_deref()
+                .map(|c| card_rows(&store, c))
+                .transpose()?;
             let b =
-                store.create_receipt_batch(rows.as_deref(), on, tracking.as_deref(), officer)?;
+                store.create_receipt_batch(rows.as_deref(), on, a.tracking.as_deref(), officer)?;
             let line = format!(
                 "返送バッチ {} を作成しました（受領書 {} 通）。送付状: kofu receipts batch cover {} --html FILE",
                 b.number,
                 b.live_items().count(),
                 b.number
             );
-            returns::print_batch(ctx, &b, line);
+            ctx.print_result(returns::batch_json(&b), line);
             Ok(())
         }
         ReceiptsCommand::Batch(BatchCommand::Sent(a)) => returns::sent(&mut store, kind, a, ctx),

@@ -13,6 +13,22 @@ use crate::export::{self, CsvEncoding};
 use crate::store::Store;
 use crate::store::backoffice::returns::{BatchKind, ReturnBatch};
 
+/// `… create`: the cards (or receipts) that go in, and when.
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// カードID（カンマ区切り）
+    #[arg(long, value_delimiter = ',')]
+    pub cards: Option<Vec<String>>,
+    /// お問い合わせ番号
+    #[arg(long)]
+    pub tracking: Option<String>,
+    /// 作成日（省略時は今日）
+    #[arg(long)]
+    pub date: Option<String>,
+    #[command(flatten)]
+    pub who: OfficerArg,
+}
+
 /// `… sent NUMBER`
 #[derive(Args, Debug)]
 pub struct SentArgs {
@@ -108,15 +124,6 @@ pub fn csv_encoding(s: &str) -> Result<CsvEncoding, CliError> {
     })
 }
 
-/// A batch just changed: the batch as JSON, or `human` as the one line that says what happened.
-pub fn print_batch(ctx: &Ctx, b: &ReturnBatch, human: String) {
-    if ctx.json {
-        print_json(&batch_json(b));
-    } else {
-        println!("{human}");
-    }
-}
-
 pub fn sent(store: &mut Store, kind: BatchKind, a: SentArgs, ctx: &Ctx) -> Result<(), CliError> {
     let officer = a.who.resolve(store)?;
     require_kind(store, &a.number, kind)?;
@@ -128,7 +135,7 @@ pub fn sent(store: &mut Store, kind: BatchKind, a: SentArgs, ctx: &Ctx) -> Resul
         b.live_items().count(),
         format_both(on)
     );
-    print_batch(ctx, &b, line);
+    ctx.print_result(batch_json(&b), line);
     Ok(())
 }
 
@@ -146,7 +153,7 @@ pub fn reopen(
         b.number,
         b.items.len()
     );
-    print_batch(ctx, &b, line);
+    ctx.print_result(batch_json(&b), line);
     Ok(())
 }
 

@@ -3,10 +3,11 @@
 use clap::Subcommand;
 use serde_json::json;
 
-use super::returns::{self, CoverArgs, ReopenArgs, SentArgs};
+use super::returns::{self, CoverArgs, CreateArgs, ReopenArgs, SentArgs};
 use super::{OfficerArg, card_rows, pad};
 use crate::cli::{CliError, Ctx, date_or_today, print_json};
 use crate::data::DataSet;
+use crate::store::Store;
 use crate::store::backoffice::returns::BatchKind;
 use crate::store::backoffice::uncollected::{ContactMethod, UncollectedCard};
 use crate::store::backoffice::{DueAction, UncollectedRules};
@@ -58,17 +59,11 @@ pub enum UncollectedCommand {
 pub enum ReturnBatchCommand {
     /// 返却バッチを作る（--cards か --due のどちらか）
     Create {
-        #[arg(long, value_delimiter = ',')]
-        cards: Option<Vec<String>>,
+        #[command(flatten)]
+        batch: CreateArgs,
         /// 返却の時期が来たカードをすべて入れる
         #[arg(long)]
         due: bool,
-        #[arg(long)]
-        tracking: Option<String>,
-        #[arg(long)]
-        date: Option<String>,
-        #[command(flatten)]
-        who: OfficerArg,
     },
     /// 送付済にする（カードは返却済になる）
     Sent(SentArgs),
@@ -81,8 +76,8 @@ pub enum ReturnBatchCommand {
 }
 
 /// Load `[uncollected]` from the data set's rules.toml.
-pub fn uncollected_rules(data: &DataSet) -> Result<UncollectedRules, String> {
-    UncollectedRules::load(&data.source)
+pub fn rules(data: &DataSet) -> Result<UncollectedRules, CliError> {
+    UncollectedRules::load(&data.source).map_err(CliError::bad_input)
 }
 
 fn uncollected_json(u: &UncollectedCard) -> serde_json::Value {
@@ -102,11 +97,10 @@ fn uncollected_json(u: &UncollectedCard) -> serde_json::Value {
 
 pub fn run(c: UncollectedCommand, ctx: &Ctx) -> Result<(), CliError> {
     let mut store = ctx.open()?;
-    let rules = || uncollected_rules(ctx.data).map_err(CliError::bad_input);
     match c {
         UncollectedCommand::List { due, date } => {
             let today = date_or_today("--date", date.as_deref(), ctx.clock)?;
-            let rules = rules()?;
+            let rules = rules(ctx.data)?;
             let list = if due {
                 store.uncollected_due(&rules, today)?
             } else {
@@ -137,16 +131,15 @@ pub fn run(c: UncollectedCommand, ctx: &Ctx) -> Result<(), CliError> {
             let on = date_or_today("--date", date.as_deref(), ctx.clock)?;
             let card = store.require_card_id(&card_id)?;
             let c = store.record_contact(card.id, method, on, note.as_deref(), officer)?;
-            if ctx.json {
-                print_json(&json!({ "ok": true, "card_id": card.card_id, "contact": c }));
-            } else {
-                println!(
+            ctx.print_result(
+                json!({ "ok": true, "card_id": card.card_id, "contact": c }),
+                format!(
                     "カード {} への連絡（{}、{}）を記録しました。",
                     card.card_id,
                     method.label(),
                     on
-                );
-            }
+                ),
+            );
             Ok(())
         }
         UncollectedCommand::Hold {
@@ -157,66 +150,60 @@ pub fn run(c: UncollectedCommand, ctx: &Ctx) -> Result<(), CliError> {
             let officer = who.resolve(&store)?;
             let card = store.require_card_id(&card_id)?;
             store.set_hold(card.id, &reason, officer)?;
-            if ctx.json {
-                print_json(&json!({ "ok": true, "card_id": card.card_id, "hold": reason.trim() }));
-            } else {
-                println!("カード {} を保留にしました。", card.card_id);
-            }
+            ctx.print_result(
+                json!({ "ok": true, "card_id": card.card_id, "hold": reason.trim() }),
+                format!("カード {} を保留にしました。", card.card_id),
+            );
             Ok(())
         }
         UncollectedCommand::Unhold { card_id, who } => {
             let officer = who.resolve(&store)?;
             let card = store.require_card_id(&card_id)?;
             store.clear_hold(card.id, officer)?;
-            if ctx.json {
-                print_json(&json!({ "ok": true, "card_id": card.card_id, "hold": null }));
-            } else {
-                println!("カード {} の保留を解除しました。", card.card_id);
-            }
+            ctx.print_result(
+                json!({ "ok": true, "card_id": card.card_id, "hold": null }),
+                format!("カード {} の保留を解除しました。", card.card_id),
+            );
             Ok(())
         }
-        UncollectedCommand::ReturnBatch(r) => {
-            let kind = BatchKind::Cards;
-            match r {
-                ReturnBatchCommand::Create {
-                    cards,
-                    due,
-                    tracking,
-                    date,
-                    who,
-                } => {
-                    let officer = who.resolve(&store)?;
-                    let on = date_or_today("--date", date.as_deref(), ctx.clock)?;
-                    let rows = match (cards, due) {
-                        (Some(c), false) => card_rows(&store, &c)?,
-                        (None, true) => store
-                            .uncollected_due(&rules()?, on)?
-                            .into_iter()
-                            .filter(|u| u.due == Some(DueAction::Return))
-                            .map(|u| u.card.id)
-                            .collect(),
-                        _ => {
-                            return Err(CliError::bad_input(
-                                "--cards か --due のどちらか一方を指定してください",
-                            ));
-                        }
-                    };
-                    let b =
-                        store.create_card_return_batch(&rows, on, tracking.as_deref(), officer)?;
-                    let line = format!(
-                        "返却バッチ {} を作成しました（カード {} 枚）。封入前に各カードを読み取って確認してください。",
-                        b.number,
-                        b.live_items().count()
-                    );
-                    returns::print_batch(ctx, &b, line);
-                    Ok(())
+        UncollectedCommand::ReturnBatch(r) => return_batch(r, &mut store, ctx),
+    }
+}
+
+/// `kofu uncollected return-batch …`: uncollected cards going back to JMACA (`C2026-0001`).
+fn return_batch(r: ReturnBatchCommand, store: &mut Store, ctx: &Ctx) -> Result<(), CliError> {
+    let kind = BatchKind::Cards;
+    match r {
+        ReturnBatchCommand::Create { batch: a, due } => {
+            let officer = a.who.resolve(store)?;
+            let on = date_or_today("--date", a.date.as_deref(), ctx.clock)?;
+            let rows = match (a.cards, due) {
+                (Some(c), false) => card_rows(store, &c)?,
+                (None, true) => store
+                    .uncollected_due(&rules(ctx.data)?, on)?
+                    .into_iter()
+                    .filter(|u| u.due == Some(DueAction::Return))
+                    .map(|u| u.card.id)
+                    .collect(),
+                _ => {
+                    return Err(CliError::bad_input(
+                        "--cards か --due のどちらか一方を指定してください",
+                    ));
                 }
-                ReturnBatchCommand::Sent(a) => returns::sent(&mut store, kind, a, ctx),
-                ReturnBatchCommand::Reopen(a) => returns::reopen(&mut store, kind, a, ctx),
-                ReturnBatchCommand::List => returns::list(&store, kind, ctx),
-                ReturnBatchCommand::Cover(a) => returns::cover(&store, kind, a, ctx),
-            }
+            };
+            let b = store.create_card_return_batch(&rows, on, a.tracking.as_deref(), officer)?;
+            let line = format!(
+                "返却バッチ {} を作成しました（カード {} 枚）。封入前に各カードを読み取って確認してください。",
+                b.number,
+                b.live_items().count()
+            );
+            ctx.print_result(returns::batch_json(&b), line);
+            Ok(())
         }
+        ReturnBatchCommand::Sent(a) => returns::sent(store, kind, a, ctx),
+        ReturnBatchCommand::Reopen(a) => returns::reopen(store, kind, a, ctx),
+        ReturnBatchCommand::List => returns::list(store, kind, ctx),
+        ReturnBatchCommand::Cover(a) => returns::cover(store, kind, a, ctx),
     }
 }
 
