@@ -78,3 +78,28 @@ fn only_the_clock_reads_the_wall_clock() {
         .expect("src/clock.rs");
     assert!(clock.1.contains("Utc::now()"));
 }
+
+/// The CLI parses, calls and prints: every SQL string it needs is a named `Store` method, and
+/// each command group stays a file a newcomer reads at once.
+#[test]
+fn the_cli_holds_no_sql_and_no_large_file() {
+    let mut found = Vec::new();
+    for (rel, text) in src_files().iter().filter(|(r, _)| r.starts_with("cli/")) {
+        for (n, line) in code_lines(text) {
+            let upper = line.to_ascii_uppercase();
+            if ["SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", ".CONN()"]
+                .iter()
+                .any(|k| upper.contains(k))
+            {
+                found.push(format!("src/{rel}:{n}: {}", line.trim()));
+            }
+        }
+        let lines = text.lines().count();
+        if lines > 600 {
+            found.push(format!(
+                "src/{rel}: {lines} lines (split the command group)"
+            ));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

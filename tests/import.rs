@@ -307,3 +307,14 @@ fn undecodable_bytes_are_refused_with_a_line() {
     }
     assert_eq!(counts(&f.store), (0, 0, 0, 0));
 }
+
+#[test]
+fn shipments_other_than_a_given_file_are_counted() {
+    let mut f = fixture();
+    let csv = common::manifest(3, 0);
+    import(&mut f, csv.as_bytes(), false, &no_rule).unwrap();
+    use sha2::Digest;
+    let hash = hex::encode(sha2::Sha256::digest(csv.as_bytes()));
+    assert_eq!(f.store.count_shipments_except(&hash).unwrap(), 0);
+    assert_eq!(f.store.count_shipments_except("demo").unwrap(), 1);
+}

@@ -333,3 +333,34 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Office(c)) => office::run(c, &ctx),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_the_documented_numbers() {
+        assert_eq!(Exit::CheckFailed as u8, 1);
+        assert_eq!(Exit::BadInput as u8, 2);
+        assert_eq!(CliError::bad_input("x").exit(), Exit::BadInput);
+        assert_eq!(CliError::check_failed("x").exit(), Exit::CheckFailed);
+    }
+
+    #[test]
+    fn the_back_office_json_error_never_replaces_an_error_s_own_json() {
+        let plain = CliError::bad_input("だめ").with_json_error();
+        assert_eq!(plain.json, Some(json!({ "ok": false, "error": "だめ" })));
+        let own = CliError::bad_input("だめ")
+            .with_json(json!({ "error": "own" }))
+            .with_json_error();
+        assert_eq!(own.json, Some(json!({ "error": "own" })));
+        let reported = CliError::reported(Exit::CheckFailed).with_json_error();
+        assert!(reported.json.is_none() && reported.messages.is_empty());
+    }
+
+    #[test]
+    fn two_wrong_arguments_give_two_lines() {
+        let e = CliError::bad_input("--issued: x").and(CliError::bad_input("--born: y"));
+        assert_eq!(e.messages, ["--issued: x", "--born: y"]);
+    }
+}
