@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::returns::csv_encoding;
 use crate::cli::{CliError, Ctx};
 use crate::export::{self, CsvEncoding};
 
@@ -27,6 +26,15 @@ pub enum ExportCommand {
     Handovers(ExportArgs),
     /// 監査ログ
     Audit(ExportArgs),
+}
+
+/// A `--encoding` argument for CSV.
+pub fn csv_encoding(s: &str) -> Result<CsvEncoding, CliError> {
+    CsvEncoding::parse(s).ok_or_else(|| {
+        CliError::bad_input(format!(
+            "--encoding「{s}」は使えません（utf8 または cp932）"
+        ))
+    })
 }
 
 pub fn run(c: ExportCommand, ctx: &Ctx) -> Result<(), CliError> {

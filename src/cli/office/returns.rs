@@ -7,9 +7,10 @@ use clap::Args;
 use serde_json::json;
 
 use super::OfficerArg;
+use super::export::csv_encoding;
 use crate::cli::{CliError, Ctx, date_or_today, print_json};
 use crate::domain::date::format_both;
-use crate::export::{self, CsvEncoding};
+use crate::export;
 use crate::store::Store;
 use crate::store::backoffice::returns::{BatchKind, ReturnBatch};
 
@@ -113,15 +114,6 @@ fn require_kind(store: &Store, number: &str, kind: BatchKind) -> Result<ReturnBa
         )));
     }
     Ok(b)
-}
-
-/// A `--encoding` argument for CSV.
-pub fn csv_encoding(s: &str) -> Result<CsvEncoding, CliError> {
-    CsvEncoding::parse(s).ok_or_else(|| {
-        CliError::bad_input(format!(
-            "--encoding「{s}」は使えません（utf8 または cp932）"
-        ))
-    })
 }
 
 pub fn sent(store: &mut Store, kind: BatchKind, a: SentArgs, ctx: &Ctx) -> Result<(), CliError> {
