@@ -181,7 +181,7 @@ pub fn handovers_table(store: &Store) -> Result<Table, StoreError> {
 
 /// The whole audit trail.
 pub fn audit_table(store: &Store) -> Result<Table, StoreError> {
-    let events = crate::store::audit::events(store.conn(), None)?;
+    let events = store.audit_events()?;
     Ok(Table {
         headers: strings(&[
             "番号",

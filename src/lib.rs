@@ -30,7 +30,6 @@ pub mod data;
 pub mod domain;
 pub mod export;
 pub mod logging;
-pub mod office_cli;
 pub mod runtime;
 pub mod store;
 pub mod ui;

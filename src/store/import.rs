@@ -37,6 +37,19 @@ pub struct ImportIssue {
     pub message_en: String,
 }
 
+impl Store {
+    /// How many imported shipping lists are not the file with this SHA-256 (hex): `kofu demo`
+    /// runs only on a database that holds no other shipment than the demo's.
+    pub fn count_shipments_except(&self, file_sha256: &str) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM shipments WHERE file_sha256 != ?1",
+            [file_sha256],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+}
+
 impl ImportIssue {
     /// `file:line:column: 列名: message` — the Japanese line printed for the officer.
     pub fn display(&self, file: &str) -> String {

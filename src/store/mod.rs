@@ -260,6 +260,11 @@ impl Store {
         &self.path
     }
 
+    /// The whole audit trail, oldest event first.
+    pub fn audit_events(&self) -> Result<Vec<audit::AuditEvent>, StoreError> {
+        audit::events(&self.conn, None)
+    }
+
     /// The clock the store stamps its changes with.
     pub fn clock(&self) -> &Clock {
         &self.clock

@@ -528,3 +528,77 @@ fn rules_expiry_for_a_renewal_names_the_rule() {
         .success()
         .stdout(predicates::str::contains("旧有効期限が分からない"));
 }
+
+#[test]
+fn json_is_one_global_flag_before_or_after_the_subcommand() {
+    let (_dir, db) = setup(3);
+    let stdout = |args: &[&str]| common::kofu(&db).args(args).output().unwrap().stdout;
+    let before = stdout(&["--json", "cards"]);
+    assert_eq!(before, stdout(&["cards", "--json"]));
+    let v: serde_json::Value = serde_json::from_slice(&before).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    // Nested back-office subcommands take it in either place too.
+    common::kofu(&db)
+        .args(["--json", "receipts", "batch", "list"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+    // A back-office error under --json is also JSON; elsewhere errors stay on stderr only.
+    let out = common::kofu(&db)
+        .args(["--json", "mail", "delivered", "NOPE"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "エラー: カードID「NOPE」は登録されていません",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["ok"], false);
+    common::kofu(&db)
+        .args(["--json", "cards", "--state", "bogus"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("状態「bogus」はありません"));
+}
+
+#[test]
+fn commands_with_only_human_output_refuse_json_with_exit_2() {
+    let (_dir, db) = setup(1);
+    for args in [
+        &["--json"][..],
+        &["demo", "--json"],
+        &["reader", "watch", "--json"],
+        &[
+            "receipts",
+            "batch",
+            "cover",
+            "R2026-0001",
+            "--html",
+            "x.html",
+            "--json",
+        ],
+    ] {
+        common::kofu(&db)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "--json はこのコマンドでは使えません",
+            ));
+    }
+}
+
+#[test]
+fn demo_refuses_a_database_holding_a_real_shipping_list() {
+    let (_dir, db) = setup(2);
+    common::kofu(&db)
+        .arg("demo")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "デモモードはデモ用のデータベースでだけ起動できます",
+        ));
+}

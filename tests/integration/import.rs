@@ -323,7 +323,7 @@ fn issue_type_and_previous_expiry_feed_the_renewal_rule() {
     );
     let data = f.data.clone();
     let profile = data.profile("default").unwrap().clone();
-    let expected = |i, b, ctx: &_| kofu::cli::data_expiry(&data, i, b, ctx);
+    let expected = |i, b, ctx: &_| kofu::cli::import::data_expiry(&data, i, b, ctx);
     let opts = ImportOptions {
         profile: &profile,
         dry_run: false,
@@ -361,4 +361,15 @@ fn issue_type_and_previous_expiry_feed_the_renewal_rule() {
     );
     assert!(errs[0].message.contains("「延長」"), "{:?}", errs[0]);
     assert!(f.store.card_by_card_id("R0000004").unwrap().is_none());
+}
+
+#[test]
+fn shipments_other_than_a_given_file_are_counted() {
+    let mut f = fixture();
+    let csv = common::manifest(3, 0);
+    import(&mut f, csv.as_bytes(), false, &no_rule).unwrap();
+    use sha2::Digest;
+    let hash = hex::encode(sha2::Sha256::digest(csv.as_bytes()));
+    assert_eq!(f.store.count_shipments_except(&hash).unwrap(), 0);
+    assert_eq!(f.store.count_shipments_except("demo").unwrap(), 1);
 }
