@@ -118,22 +118,28 @@ struct RawDocument {
 
 const DEFAULT_RULE: &str = "A欄の書類1点、またはB欄の書類2点を確認してください";
 
+/// A document entry's trimmed id, refusing an entry without an id or a label.
+fn id_with_label(id: &str, label: &str) -> Result<String, IdDocsError> {
+    let id = id.trim().to_string();
+    if id.is_empty() {
+        return Err(IdDocsError::MissingField {
+            id: "（IDなし）".into(),
+            field: "id",
+        });
+    }
+    if label.trim().is_empty() {
+        return Err(IdDocsError::MissingField { id, field: "label" });
+    }
+    Ok(id)
+}
+
 impl IdDocuments {
     /// Load the list from the text of `id-documents.toml`.
     pub fn from_toml(s: &str) -> Result<IdDocuments, IdDocsError> {
         let file: IdDocsFile = toml::from_str(s).map_err(|e| IdDocsError::Toml(e.to_string()))?;
         let mut documents: Vec<IdDocument> = Vec::with_capacity(file.document.len());
         for raw in file.document {
-            let id = raw.id.trim().to_string();
-            if id.is_empty() {
-                return Err(IdDocsError::MissingField {
-                    id: "（IDなし）".into(),
-                    field: "id",
-                });
-            }
-            if raw.label.trim().is_empty() {
-                return Err(IdDocsError::MissingField { id, field: "label" });
-            }
+            let id = id_with_label(&raw.id, &raw.label)?;
             let list = match raw.list.trim() {
                 "A" | "a" => IdList::A,
                 "B" | "b" => IdList::B,
@@ -157,16 +163,7 @@ impl IdDocuments {
         }
         let mut required: Vec<RequiredDocument> = Vec::with_capacity(file.required.len());
         for raw in file.required {
-            let id = raw.id.trim().to_string();
-            if id.is_empty() {
-                return Err(IdDocsError::MissingField {
-                    id: "（IDなし）".into(),
-                    field: "id",
-                });
-            }
-            if raw.label.trim().is_empty() {
-                return Err(IdDocsError::MissingField { id, field: "label" });
-            }
+            let id = id_with_label(&raw.id, &raw.label)?;
             if documents.iter().any(|d| d.id == id) || required.iter().any(|d| d.id == id) {
                 return Err(IdDocsError::DuplicateId(id));
             }
