@@ -44,8 +44,9 @@ impl Clock {
     }
 
     /// A fixed clock at a JST wall time, e.g. `Clock::at_jst("2027-01-01 00:30:00")`.
-    /// Panics on a malformed literal: for tests and fixtures only.
-    pub fn at_jst(wall: &str) -> Clock {
+    /// Panics on a malformed literal: for unit tests only.
+    #[cfg(test)]
+    pub(crate) fn at_jst(wall: &str) -> Clock {
         let naive = chrono::NaiveDateTime::parse_from_str(wall, "%Y-%m-%d %H:%M:%S")
             .unwrap_or_else(|e| panic!("bad JST wall time {wall:?}: {e}"));
         match naive.and_local_timezone(jst()).single() {
