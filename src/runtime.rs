@@ -112,23 +112,6 @@ fn officer_info(o: crate::store::Officer) -> OfficerInfo {
     }
 }
 
-/// True for the effects the store thread runs (the others go to the card side).
-fn for_store(e: &Effect) -> bool {
-    matches!(
-        e,
-        Effect::Search(_)
-            | Effect::LoadCounts
-            | Effect::LoadOfficers
-            | Effect::AddOfficer(_)
-            | Effect::FindByCertificate(_)
-            | Effect::LoadQr(_)
-            | Effect::CommitHandover { .. }
-            | Effect::CancelHandover { .. }
-            | Effect::VerifyPassphrase { .. }
-            | Effect::Office(_)
-    )
-}
-
 /// Owns the database; runs the app's store effects in order, keeping only the newest of queued
 /// searches, and answers each with an [`Event::Loaded`].
 fn store_worker(
@@ -212,7 +195,7 @@ fn store_worker(
                 ),
                 Effect::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
                 other => {
-                    // Runner::run sends only store effects here.
+                    // Runner::run sends only the store effects here.
                     tracing::error!("store thread got a card effect: {other:?}");
                     continue;
                 }
@@ -379,12 +362,22 @@ struct Runner {
 }
 
 impl Runner {
+    /// Route one effect. The match has no catch-all, so a new effect cannot be added without
+    /// saying where it runs.
     fn run(&self, effect: Effect) {
-        if for_store(&effect) {
-            let _ = self.jobs.send(effect);
-            return;
-        }
         match effect {
+            store @ (Effect::Search(_)
+            | Effect::LoadCounts
+            | Effect::LoadOfficers
+            | Effect::AddOfficer(_)
+            | Effect::FindByCertificate(_)
+            | Effect::LoadQr(_)
+            | Effect::CommitHandover { .. }
+            | Effect::CancelHandover { .. }
+            | Effect::VerifyPassphrase { .. }
+            | Effect::Office(_)) => {
+                let _ = self.jobs.send(store);
+            }
             Effect::Match { record, reading } => {
                 let outcome = self.data.match_card(&record, &reading, self.clock.today());
                 tracing::info!(
@@ -437,8 +430,7 @@ impl Runner {
                         let _ = tx.send(Event::Loaded(Loaded::Diagnosis(lines)));
                     });
             }
-            // Store effects went to the store thread above.
-            _ => {}
+            Effect::Quit => {}
         }
     }
 }
