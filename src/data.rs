@@ -315,20 +315,27 @@ impl DataSet {
     }
 }
 
+/// Parse one table of `rules.toml` from the data source (the override folder, else the built-in
+/// copy); the error names the file.
+fn rules_table<T>(
+    source: &DataSource,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, String> {
+    let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
+    parse(&text).map_err(|e| format!("{origin}: {e}"))
+}
+
 impl crate::domain::office::UncollectedRules {
-    /// Load from `rules.toml` of the data source (the override folder, else the built-in copy).
-    /// The error names the file.
+    /// `[uncollected]` of `rules.toml`.
     pub fn load(source: &DataSource) -> Result<Self, String> {
-        let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
-        Self::from_rules_toml(&text).map_err(|e| format!("{origin}: {e}"))
+        rules_table(source, Self::from_rules_toml)
     }
 }
 
 impl crate::domain::office::ReceiptRules {
-    /// Load from `rules.toml` of the data source; the error names the file.
+    /// `[receipts]` of `rules.toml`.
     pub fn load(source: &DataSource) -> Result<Self, String> {
-        let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
-        Self::from_rules_toml(&text).map_err(|e| format!("{origin}: {e}"))
+        rules_table(source, Self::from_rules_toml)
     }
 }
 
