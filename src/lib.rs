@@ -15,8 +15,9 @@
 //! - [`data`]: reads `data/` into the domain's rule tables (config).
 //! - [`store`]: SQLite persistence, migrations, audit chain, manifest import; every SQL string.
 //! - [`card`]: PC/SC and simulated card readers, HPKI reading, certificate parsing.
-//! - [`app`]: application state machine (Elm style: `App::handle(Event) -> Vec<Effect>`).
-//! - [`ui`]: pure rendering of `&App` with ratatui.
+//! - [`app`]: application state machine (Elm style: `App::handle(Event) -> Vec<Effect>`);
+//!   screens in `app::screens`, dialogs in `app::dialogs`, each owning its state and update.
+//! - [`ui`]: pure rendering with ratatui; `ui::screens` / `ui::dialogs` mirror `app`'s files.
 //! - [`clock`]: the one clock (the only wall-clock read of the program).
 //! - [`cli`], [`runtime`], [`console`], [`logging`]: the shell.
 #![warn(clippy::string_slice)]

@@ -42,7 +42,7 @@ pub enum Context {
     ReferenceField,
     /// Passphrase of the officer taking over the desk.
     Passphrase,
-    // 業務メニュー (app/office.rs)
+    // 業務メニュー (app/screens/office/)
     OfficeMenu,
     OfficeReceipts,
     OfficeMail,
@@ -285,7 +285,7 @@ pub enum Action {
     PrevSection,
     ChoiceNext,
     ChoicePrev,
-    // 業務メニュー (app/office.rs)
+    // 業務メニュー (app/screens/office/)
     OfficeMenu,
     OfficePick(u8),
     MarkAll,
@@ -511,7 +511,7 @@ pub static KEYMAP: &[Binding] = &[
     // Passphrase at the lock / when taking over the desk
     b(C::Passphrase, ENTER, A::Yes, "解除"),
     b(C::Passphrase, ESC, A::No, "担当者の選択へ"),
-    // 業務メニュー (app/office.rs)
+    // 業務メニュー (app/screens/office/)
     b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
     b(C::Queue, f(9), A::Appointment, "予約"),
     b(

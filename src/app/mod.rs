@@ -4,13 +4,15 @@
 //! run; it never does I/O, never waits and never reads the clock. The runtime runs effects on
 //! worker threads and feeds their results back as [`Event::Loaded`]. `ui::draw` renders `&App`.
 
+pub mod cx;
 pub mod demo;
+pub mod dialogs;
 pub mod input;
 pub mod keymap;
 mod lock;
-pub mod office;
 mod queue;
 pub mod reference;
+pub mod screens;
 mod wizard;
 
 use std::sync::Arc;
@@ -28,12 +30,13 @@ pub use crate::domain::matching::{
 use crate::domain::record::CardRecord;
 
 pub use demo::{DemoCardKind, DemoCardSpec};
+pub use dialogs::{AppointmentDialog, Confirm, ContactDialog, Prompt};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
 pub use lock::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
-pub use office::{Office, OfficeLoaded, OfficeModal, OfficeRequest};
 pub use queue::{QueueState, STATE_FILTERS};
 pub use reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
+pub use screens::office::{Office, OfficeLoaded, OfficeRequest};
 pub use wizard::{
     CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
     IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step,
@@ -259,7 +262,12 @@ pub enum Modal {
         error: Option<String>,
         checking: bool,
     },
-    Office(Box<OfficeModal>),
+    /// A one-line question of a back-office screen (reason, tracking number, date).
+    Prompt(Box<Prompt>),
+    /// A yes/no question of a back-office screen.
+    Confirm(Box<Confirm>),
+    Contact(Box<ContactDialog>),
+    Appointment(Box<AppointmentDialog>),
 }
 
 impl Modal {
@@ -274,7 +282,10 @@ impl Modal {
             Modal::QuitConfirm => Context::QuitConfirm,
             Modal::Reference(r) => r.context(),
             Modal::Passphrase { .. } => Context::Passphrase,
-            Modal::Office(m) => m.context(),
+            Modal::Prompt(_) => Context::OfficeInput,
+            Modal::Confirm(_) => Context::OfficeConfirm,
+            Modal::Contact(_) => Context::OfficeContact,
+            Modal::Appointment(_) => Context::OfficeAppointment,
         }
     }
 
@@ -455,7 +466,9 @@ impl App {
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field(),
                 Modal::Passphrase { field, .. } => Some(&field.0),
-                Modal::Office(m) => m.field(),
+                Modal::Prompt(p) => Some(&p.field),
+                Modal::Contact(c) => Some(&c.note),
+                Modal::Appointment(a) => Some(a.field()),
                 _ => None,
             };
         }
@@ -473,7 +486,9 @@ impl App {
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field_mut(),
                 Modal::Passphrase { field, .. } => Some(&mut field.0),
-                Modal::Office(m) => m.field_mut(),
+                Modal::Prompt(p) => Some(&mut p.field),
+                Modal::Contact(c) => Some(&mut c.note),
+                Modal::Appointment(a) => Some(a.field_mut()),
                 _ => None,
             };
         }
@@ -487,6 +502,14 @@ impl App {
     pub fn handover(&self) -> Option<&Handover> {
         match &self.screen {
             Screen::Handover(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    /// The back-office screen, if it is on display.
+    pub fn office(&self) -> Option<&Office> {
+        match &self.screen {
+            Screen::Office(o) => Some(o),
             _ => None,
         }
     }
@@ -599,8 +622,11 @@ impl App {
                 {
                     *error = None;
                 }
-                if let Some(Modal::Office(m)) = self.modals.last_mut() {
-                    m.clear_error();
+                match self.modals.last_mut() {
+                    Some(Modal::Prompt(p)) => p.error = None,
+                    Some(Modal::Contact(c)) => c.error = None,
+                    Some(Modal::Appointment(a)) => a.error = None,
+                    _ => {}
                 }
             }
             // Quitting works from every dialog (the officer picker at start has no other way
@@ -680,13 +706,16 @@ impl App {
                 _ => Vec::new(),
             },
             Screen::Handover(_) => self.wizard_action(action),
-            Screen::Office(_) => self.office_action(action),
+            Screen::Office(_) => self.office_update(|o, cx| o.update(action, cx)),
         }
     }
 
     fn modal_action(&mut self, action: Action) -> Vec<Effect> {
-        if let Some(Modal::Office(_)) = self.modals.last() {
-            return self.office_modal_action(action);
+        if matches!(
+            self.modals.last(),
+            Some(Modal::Prompt(_) | Modal::Confirm(_) | Modal::Contact(_) | Modal::Appointment(_))
+        ) {
+            return self.screen_dialog_action(action);
         }
         let Some(top) = self.modals.last_mut() else {
             return Vec::new();
@@ -694,7 +723,9 @@ impl App {
         match top {
             Modal::Reference(_) => self.reference_action(action),
             Modal::Passphrase { .. } => self.passphrase_action(action),
-            Modal::Office(_) => Vec::new(),
+            Modal::Prompt(_) | Modal::Confirm(_) | Modal::Contact(_) | Modal::Appointment(_) => {
+                Vec::new()
+            }
             Modal::Help { scroll } => {
                 // Headings and blank lines included; the renderer clamps to the window.
                 let lines = KEYMAP.len() + 2 * Context::ALL.len();
@@ -912,7 +943,10 @@ impl App {
         }
         match &mut self.screen {
             Screen::Handover(_) => self.wizard_card(&sig),
-            Screen::Office(_) => self.office_card(&sig),
+            Screen::Office(_) if self.modals.is_empty() => {
+                self.office_update(|o, cx| o.on_card(&sig, cx))
+            }
+            Screen::Office(_) => Vec::new(),
             Screen::Queue => {
                 if let CardSignal::ReadFinished {
                     result: Ok(reading),

@@ -194,3 +194,44 @@ impl App {
         Vec::new()
     }
 }
+
+impl App {
+    /// Today's and tomorrow's appointments for the band above the queue.
+    pub fn upcoming_effect(&self) -> Effect {
+        super::OfficeRequest::LoadUpcoming {
+            from: self.today,
+            to: self.today + chrono::Days::new(2),
+        }
+        .into()
+    }
+
+    /// F9 in the queue: the appointment of the selected card.
+    fn open_appointment(&mut self) -> Vec<Effect> {
+        let Some(card) = self.queue.selected_record().cloned() else {
+            self.flash("一覧で予約するカードを選んでください。", true);
+            return Vec::new();
+        };
+        if card.state != CardState::Awaiting {
+            self.modals.push(Modal::Message {
+                title: "予約".into(),
+                lines: vec![format!(
+                    "{}（カードID {}）は「{}」です。予約できるのは交付待ちのカードだけです。",
+                    card.name,
+                    card.card_id,
+                    card.state.label()
+                )],
+                error: false,
+            });
+            return Vec::new();
+        }
+        let existing = self
+            .queue
+            .appointments
+            .iter()
+            .find(|a| a.card.id == card.id)
+            .map(|a| a.at);
+        let dialog = super::AppointmentDialog::new(card, existing);
+        self.modals.push(Modal::Appointment(Box::new(dialog)));
+        Vec::new()
+    }
+}

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::app::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
+use crate::app::screens::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
 use crate::domain::matching::{KnownIssuers, MatchContext};
 use crate::export::{self, CsvEncoding};
 use crate::store::backoffice::{BatchKind, UncollectedRules};

@@ -6,9 +6,9 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::modal::centered;
 use super::theme::{self, Glyphs};
-use super::{boxed, clear_area, render_para};
+use super::widgets::dialog_box;
+use super::{boxed, render_para};
 use crate::app::{OfficerInfo, SecretField};
 
 #[allow(clippy::too_many_arguments)]
@@ -24,11 +24,14 @@ pub fn draw(
 ) -> Option<Position> {
     // At least as tall as the officer picker underneath, so that it is fully covered.
     let picker_h = u16::try_from(officers_listed).unwrap_or(8).clamp(1, 8) + 10;
-    let r = centered(area, 60, picker_h.max(11));
-    clear_area(frame, r);
-    let block = boxed("パスフレーズ", g).border_style(theme::title());
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let inner = dialog_box(
+        frame,
+        area,
+        (60, picker_h.max(11)),
+        "パスフレーズ",
+        theme::title(),
+        g,
+    );
     let [top, input, bottom] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(3),

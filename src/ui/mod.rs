@@ -5,15 +5,17 @@
 //! test backend and dumps the buffer as text, skipping the trailing cell of wide characters;
 //! snapshot tests and the screenshot generator share it.
 
+mod dialogs;
 mod lock;
 mod modal;
-pub(crate) mod office;
 pub mod qr;
 mod queue;
 mod reference;
 pub mod scenes;
+mod screens;
 pub mod text;
 pub mod theme;
+pub(crate) mod widgets;
 mod wizard;
 
 use ratatui::Frame;
@@ -23,12 +25,13 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::keymap::{self, Context};
-use crate::app::{App, CardSlot, LineEdit, Screen, ServiceState};
+use crate::app::{App, CardSlot, Screen, ServiceState};
 use theme::Glyphs;
+pub(crate) use widgets::{boxed, clear_area, draw_field};
 
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 80;
@@ -98,7 +101,10 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
             wizard::draw_done(frame, app, d, body, &g);
             None
         }
-        Screen::Office(o) => office::draw(frame, app, o, body, &g),
+        Screen::Office(o) => {
+            screens::office::draw(frame, o, app.today, body, &g);
+            None
+        }
     };
     if !app.modals.is_empty() {
         cursor = None;
@@ -252,81 +258,6 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect, _g: &Glyphs) {
         spans.push(Span::raw(format!(" {label}  ")));
     }
     frame.render_widget(Paragraph::new(vec![status, Line::from(spans)]), area);
-}
-
-/// Clear an area for a dialog. A wide character that starts just left of the area would
-/// have its right half covered by the dialog's border: blank it so that the terminal and
-/// the text dump both show the border.
-pub(crate) fn clear_area(frame: &mut Frame, r: Rect) {
-    frame.render_widget(ratatui::widgets::Clear, r);
-    if r.x == 0 {
-        return;
-    }
-    let buf = frame.buffer_mut();
-    for y in r.top()..r.bottom() {
-        let cell = &mut buf[(r.x - 1, y)];
-        if cell.symbol().width() > 1 {
-            cell.set_symbol(" ");
-        }
-    }
-}
-
-/// A bordered box with a title, in the glyph set.
-pub(crate) fn boxed<'a>(title: &'a str, g: &Glyphs) -> Block<'a> {
-    let b = Block::default().borders(Borders::ALL).border_set(g.border);
-    if title.is_empty() {
-        b
-    } else {
-        b.title(Span::styled(format!(" {title} "), theme::title()))
-    }
-}
-
-/// A boxed pane whose border shows whether it has the focus; returns the inner area.
-pub(crate) fn pane(frame: &mut Frame, area: Rect, title: &str, focused: bool, g: &Glyphs) -> Rect {
-    let block = boxed(title, g).border_style(if focused {
-        theme::title()
-    } else {
-        theme::dim()
-    });
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    inner
-}
-
-/// A table that marks its selected row only while its pane has the focus.
-pub(crate) fn focused_table<'a>(
-    t: ratatui::widgets::Table<'a>,
-    focused: bool,
-    g: &Glyphs,
-) -> ratatui::widgets::Table<'a> {
-    t.row_highlight_style(if focused {
-        theme::selected()
-    } else {
-        Style::new()
-    })
-    .highlight_symbol(format!("{} ", if focused { g.pointer } else { " " }))
-}
-
-/// Draw a single-line field in a box and return the caret position.
-pub(crate) fn draw_field(
-    frame: &mut Frame,
-    area: Rect,
-    title: &str,
-    field: &LineEdit,
-    focused: bool,
-    g: &Glyphs,
-) -> Option<Position> {
-    let inner = pane(frame, area, title, focused, g);
-    let (shown, caret) = field.view(usize::from(inner.width));
-    frame.render_widget(Paragraph::new(shown), inner);
-    if !focused || inner.width == 0 || inner.height == 0 {
-        return None;
-    }
-    let x = inner.x
-        + u16::try_from(caret)
-            .unwrap_or(0)
-            .min(inner.width.saturating_sub(1));
-    Some(Position::new(x, inner.y))
 }
 
 /// Wrap lines to `width` cells, breaking between characters (never inside one). ratatui's

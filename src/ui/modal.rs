@@ -8,29 +8,28 @@ use unicode_width::UnicodeWidthStr;
 
 use super::text::{pad, wareki};
 use super::theme::{self, Glyphs};
+use super::widgets::{centered, dialog_box};
 use super::{boxed, clear_area, draw_field, help_entries, render_para};
 use crate::app::{App, CONFIRM_ARM_TICKS, Modal, demo::DemoCardKind};
 
-pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
 pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> Option<Position> {
     match m {
-        Modal::Office(o) => super::office::draw_modal(frame, app, o, area, g),
+        Modal::Prompt(p) => super::dialogs::prompt::draw_prompt(frame, p, area, g),
+        Modal::Confirm(c) => {
+            super::dialogs::prompt::draw_confirm(frame, c, area, g);
+            None
+        }
+        Modal::Contact(d) => super::dialogs::contact::draw(frame, d, area, g),
+        Modal::Appointment(d) => super::dialogs::appointment::draw(frame, d, area, g),
         Modal::Help { scroll } => {
-            let r = centered(area, 76.max(area.width * 2 / 3), area.height);
-            clear_area(frame, r);
-            let block = boxed("ヘルプ（キー一覧）", g);
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
+            let inner = dialog_box(
+                frame,
+                area,
+                (76.max(area.width * 2 / 3), area.height),
+                "ヘルプ（キー一覧）",
+                ratatui::style::Style::new(),
+                g,
+            );
             let mut lines: Vec<Line> = Vec::new();
             let mut last = "";
             for (ctx, key, label) in help_entries(app) {
@@ -92,11 +91,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             None
         }
         Modal::ConfirmCommit { opened_tick } => {
-            let r = centered(area, 60, 9);
-            clear_area(frame, r);
-            let block = boxed("確定の確認", g).border_style(theme::warn());
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
+            let inner = dialog_box(frame, area, (60, 9), "確定の確認", theme::warn(), g);
             let armed = app.ticks >= opened_tick + CONFIRM_ARM_TICKS;
             let what = match app.handover().map(|h| h.flow) {
                 Some(crate::app::Flow::Mail) => "発送",
@@ -137,11 +132,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             reason,
             error,
         } => {
-            let r = centered(area, 70, 12);
-            clear_area(frame, r);
-            let block = boxed("取消/訂正", g).border_style(theme::warn());
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
+            let inner = dialog_box(frame, area, (70, 12), "取消/訂正", theme::warn(), g);
             let [top, field, bottom] = Layout::vertical([
                 Constraint::Length(4),
                 Constraint::Length(3),
@@ -180,11 +171,14 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             error,
         } => {
             let list_h = u16::try_from(app.officers.len()).unwrap_or(10).clamp(1, 8);
-            let r = centered(area, 60, list_h + 10);
-            clear_area(frame, r);
-            let block = boxed("担当者の選択", g);
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
+            let inner = dialog_box(
+                frame,
+                area,
+                (60, list_h + 10),
+                "担当者の選択",
+                ratatui::style::Style::new(),
+                g,
+            );
             let [list, field, bottom] = Layout::vertical([
                 Constraint::Min(list_h + 1),
                 Constraint::Length(3),
@@ -226,11 +220,14 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             c
         }
         Modal::DemoTray => {
-            let r = centered(area, 56, 13);
-            clear_area(frame, r);
-            let block = boxed("デモ用カードトレイ", g);
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
+            let inner = dialog_box(
+                frame,
+                area,
+                (56, 13),
+                "デモ用カードトレイ",
+                ratatui::style::Style::new(),
+                g,
+            );
             let target = match &app.screen {
                 crate::app::Screen::Handover(h) => Some(&h.record),
                 _ => app.queue.selected_record(),
@@ -287,11 +284,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             g,
         ),
         Modal::QuitConfirm => {
-            let r = centered(area, 56, 7);
-            clear_area(frame, r);
-            let block = boxed("終了の確認", g).border_style(theme::warn());
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
+            let inner = dialog_box(frame, area, (56, 7), "終了の確認", theme::warn(), g);
             render_para(
                 frame,
                 inner,

@@ -12,8 +12,8 @@ use crate::app::App;
 use crate::domain::CardState;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Position> {
-    // 予約: today's and tomorrow's appointments in a small band (ui/office.rs).
-    let band = super::office::appointments_band(app);
+    // 予約: today's and tomorrow's appointments in a small band.
+    let band = appointments_band(app);
     let band_h = if band.is_empty() {
         0
     } else {
@@ -155,4 +155,26 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Posi
     state.select(Some(q.selected.min(q.rows.len().saturating_sub(1))));
     frame.render_stateful_widget(table_widget, inner, &mut state);
     cursor
+}
+
+/// The band of today's and tomorrow's appointments above the queue .
+fn appointments_band(app: &App) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for a in &app.queue.appointments {
+        let day = match (a.at.date() - app.today).num_days() {
+            0 => "今日",
+            1 => "明日",
+            _ => continue,
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!(" {day} {}", a.at.format("%H:%M")), theme::title()),
+            Span::raw(format!(
+                "  {}  {}  {}",
+                display(&a.card.name),
+                display(&a.card.kana),
+                display(&a.card.card_id)
+            )),
+        ]));
+    }
+    out
 }

@@ -4,7 +4,7 @@
 use crate::support::office as office_support;
 
 use crossterm::event::KeyCode;
-use kofu::app::office::{BatchChange, Office, OfficeLoaded, OfficeModal, ReceiptPane};
+use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded, ReceiptPane};
 use kofu::app::{App, Context, Effect, Event, Loaded, Modal, OfficeRequest, Screen};
 use kofu::domain::handover::HandoverRoute;
 use kofu::domain::{CardState, ReceiptStatus};
@@ -289,11 +289,8 @@ fn mail_delivered_and_returned_with_a_reason() {
     app.handle(ch('u'));
     assert!(app.handle(press(KeyCode::Enter)).is_empty());
     assert!(matches!(
-        app.modals.last().map(|m| match m {
-            Modal::Office(o) => (**o).clone(),
-            _ => panic!("office modal"),
-        }),
-        Some(OfficeModal::Input { error: Some(_), .. })
+        app.modals.last(),
+        Some(Modal::Prompt(p)) if p.error.is_some()
     ));
     typed(&mut app, "保管期間経過");
     let fx = app.handle(press(KeyCode::Enter));
@@ -817,7 +814,7 @@ fn contact_hold_and_unhold_are_recorded_for_the_selected_card() {
     let fx = loaded(
         &mut app,
         OfficeLoaded::UncollectedChanged {
-            change: kofu::app::office::UncollectedChange::Contact,
+            change: kofu::app::screens::office::UncollectedChange::Contact,
             name: "佐々木 花子".into(),
             result: Err("担当者 1 は無効化されています。別の担当者を選んでください".into()),
         },
@@ -1289,7 +1286,7 @@ fn runtime_reports_carry_the_store_audit_head_and_export_html() {
     };
     let html = std::fs::read_to_string(&files[0]).unwrap();
     assert!(html.contains(&head) && html.contains("テスト医師会"));
-    let month = kofu::app::office::report::month_of(today());
+    let month = kofu::app::screens::office::reports::month_of(today());
     let OfficeLoaded::Monthly { result: Ok(m), .. } = run(
         &mut store,
         &env,

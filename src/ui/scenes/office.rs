@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
 use super::{ch, feed, press, sample_records, today};
-use crate::app::office::OfficeLoaded;
+use crate::app::OfficeLoaded;
 use crate::app::{App, Effect, Event, Loaded, OfficeRequest};
 use crate::domain::office::returns::BatchItem;
 use crate::domain::office::{
@@ -198,15 +198,15 @@ pub fn sample_card_batches() -> Vec<ReturnBatch> {
 }
 
 /// Two imported shipments.
-pub fn sample_shipments() -> Vec<crate::app::office::ShipmentInfo> {
+pub fn sample_shipments() -> Vec<crate::domain::office::arrival::ShipmentInfo> {
     vec![
-        crate::app::office::ShipmentInfo {
+        crate::domain::office::arrival::ShipmentInfo {
             id: 2,
             arrived_on: "2026-11-20".into(),
             file_name: "JMACA発送リスト_20261120.csv".into(),
             row_count: 4,
         },
-        crate::app::office::ShipmentInfo {
+        crate::domain::office::arrival::ShipmentInfo {
             id: 1,
             arrived_on: "2026-10-10".into(),
             file_name: "JMACA発送リスト_20261010.csv".into(),

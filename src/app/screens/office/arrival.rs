@@ -1,11 +1,11 @@
 //! 入荷確認: choose a shipment, read each card that arrived, see the progress, resolve the
 //! cards that failed.
 
-use super::{
-    NO_OFFICER, Office, OfficeInputPurpose, OfficeItem, OfficeLoaded, OfficeModal, OfficeRequest,
-    move_sel,
-};
-use crate::app::{Action, App, CardSignal, Effect, LineEdit, Modal};
+use super::requests::{OfficeLoaded, OfficeRequest};
+use super::{OfficeItem, Purpose, move_sel};
+use crate::app::cx::{Cx, Nav};
+use crate::app::dialogs::{Prompt, PromptText};
+use crate::app::{Action, CardSignal, Effect, Modal};
 use crate::domain::office::ArrivalSummary;
 use crate::domain::office::arrival::ArrivalRead;
 
@@ -50,7 +50,7 @@ pub struct ArrivalView {
 }
 
 impl ArrivalView {
-    pub(super) fn new() -> Self {
+    pub fn new() -> Self {
         ArrivalView {
             shipments: Vec::new(),
             sel_shipment: 0,
@@ -114,159 +114,179 @@ impl ArrivalView {
     }
 }
 
-impl App {
-    pub(super) fn arrival_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(Office::Arrival(v)) = self.office_mut() else {
-            return Vec::new();
-        };
-        match (v.chosen, action) {
-            (_, Action::Back) => self.back_to_menu(OfficeItem::Arrival),
-            (None, Action::Up) => move_sel(&mut v.sel_shipment, v.shipments.len(), -1),
-            (None, Action::Down) => move_sel(&mut v.sel_shipment, v.shipments.len(), 1),
+/// How a failed arrival check was resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptFor {
+    Resolve {
+        card_row: i64,
+        card_id: String,
+        reasons: Vec<String>,
+    },
+}
+
+impl PromptFor {
+    pub fn text(&self) -> PromptText {
+        let PromptFor::Resolve {
+            card_id, reasons, ..
+        } = self;
+        PromptText {
+            title: "入荷確認の不一致の解決",
+            lines: vec![
+                format!("カード {card_id}: {}", reasons.join(" / ")),
+                "確認した内容を記録すると交付できるようになります。".into(),
+            ],
+            label: "解決の内容（必須。例: JMACAに確認済、名簿を訂正）",
+            hint: "Enter で記録、Esc でやめる",
+        }
+    }
+}
+
+impl Default for ArrivalView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ArrivalView {
+    fn load(&mut self, shipment: i64) -> Vec<Effect> {
+        self.loading = true;
+        vec![OfficeRequest::LoadArrival { shipment }.into()]
+    }
+
+    pub fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        match (self.chosen, action) {
+            (_, Action::Back) => cx.nav = Some(Nav::Menu(OfficeItem::Arrival)),
+            (None, Action::Up) => move_sel(&mut self.sel_shipment, self.shipments.len(), -1),
+            (None, Action::Down) => move_sel(&mut self.sel_shipment, self.shipments.len(), 1),
             (None, Action::Refresh) => {
-                v.loading = true;
-                return vec![Effect::Office(OfficeRequest::LoadShipments)];
+                self.loading = true;
+                return vec![OfficeRequest::LoadShipments.into()];
             }
             (None, Action::Open) => {
-                let Some(sh) = v.shipments.get(v.sel_shipment) else {
-                    self.flash("取り込んだ発送リストがありません。", true);
+                let Some(sh) = self.shipments.get(self.sel_shipment) else {
+                    cx.flash("取り込んだ発送リストがありません。", true);
                     return Vec::new();
                 };
                 let id = sh.id;
-                v.chosen = Some(id);
-                v.loading = true;
-                self.flash(
+                self.chosen = Some(id);
+                cx.flash(
                     "カードを1枚ずつリーダに置いてください。読み取ると照合を記録します。",
                     false,
                 );
-                return vec![Effect::Office(OfficeRequest::LoadArrival { shipment: id })];
+                return self.load(id);
             }
-            (Some(id), Action::Refresh) => {
-                v.loading = true;
-                return vec![Effect::Office(OfficeRequest::LoadArrival { shipment: id })];
-            }
+            (Some(id), Action::Refresh) => return self.load(id),
             (Some(_), Action::Up) => {
-                let n = v.rows().len();
-                move_sel(&mut v.sel_row, n, -1)
+                let n = self.rows().len();
+                move_sel(&mut self.sel_row, n, -1)
             }
             (Some(_), Action::Down) => {
-                let n = v.rows().len();
-                move_sel(&mut v.sel_row, n, 1)
+                let n = self.rows().len();
+                move_sel(&mut self.sel_row, n, 1)
             }
             (Some(_), Action::ShowSummary) => {
-                let lines = v.summary_lines();
-                self.modals.push(Modal::Message {
+                let lines = self.summary_lines();
+                cx.push(Modal::Message {
                     title: "入荷確認の集計".into(),
                     lines,
                     error: false,
                 });
             }
-            (Some(_), Action::ResolveProblem) => match v.rows().get(v.sel_row) {
+            (Some(_), Action::ResolveProblem) => match self.rows().get(self.sel_row) {
                 Some(ArrivalRow::Failed {
                     card_row,
                     card_id,
                     reasons,
                 }) => {
-                    let purpose = OfficeInputPurpose::ResolveArrival {
+                    let purpose = Purpose::Arrival(PromptFor::Resolve {
                         card_row: *card_row,
                         card_id: card_id.clone(),
                         reasons: reasons.clone(),
-                    };
-                    self.push_office(OfficeModal::Input {
-                        purpose,
-                        field: LineEdit::new(100),
-                        error: None,
                     });
+                    cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 100))));
                 }
-                _ => self.flash("解決を記録できるのは「不一致」の行だけです。", true),
+                _ => cx.flash("解決を記録できるのは「不一致」の行だけです。", true),
             },
             _ => {}
         }
         Vec::new()
     }
 
-    pub(super) fn arrival_loaded(&mut self, loaded: OfficeLoaded) -> Vec<Effect> {
-        let Some(Office::Arrival(v)) = self.office_mut() else {
-            // A result for a screen that is gone: only errors of recorded work matter.
-            if let OfficeLoaded::ArrivalResolved(Err(e)) | OfficeLoaded::ArrivalRead(Err(e)) =
-                loaded
-            {
-                self.flash(e, true);
+    pub fn on_prompt(
+        &mut self,
+        p: PromptFor,
+        text: String,
+        cx: &mut Cx,
+    ) -> Result<Vec<Effect>, String> {
+        let PromptFor::Resolve { card_row, .. } = p;
+        let officer_id = super::prompt_officer(cx)?;
+        if text.is_empty() {
+            return Err("解決の内容を入力してください（例: JMACAに確認済）。".into());
+        }
+        cx.flash("解決を記録しています…", false);
+        Ok(vec![
+            OfficeRequest::ResolveArrival {
+                card: card_row,
+                note: text,
+                officer_id,
             }
-            return Vec::new();
-        };
+            .into(),
+        ])
+    }
+
+    pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Vec<Effect> {
         match loaded {
             OfficeLoaded::Shipments(result) => {
-                v.loading = false;
-                match result {
-                    Ok(list) => {
-                        v.shipments = list;
-                        v.sel_shipment = v.sel_shipment.min(v.shipments.len().saturating_sub(1));
-                        v.error = None;
-                    }
-                    Err(e) => v.error = Some(e),
+                if let Some(list) = super::take(&mut self.loading, &mut self.error, result) {
+                    self.shipments = list;
+                    self.sel_shipment = self
+                        .sel_shipment
+                        .min(self.shipments.len().saturating_sub(1));
                 }
             }
-            OfficeLoaded::Arrival { shipment, result } if v.chosen == Some(shipment) => {
-                v.loading = false;
-                match result {
-                    Ok(s) => {
-                        v.summary = Some(Box::new(s));
-                        let n = v.rows().len();
-                        v.sel_row = v.sel_row.min(n.saturating_sub(1));
-                        v.error = None;
-                    }
-                    Err(e) => v.error = Some(e),
+            OfficeLoaded::Arrival { shipment, result } if self.chosen == Some(shipment) => {
+                if let Some(s) = super::take(&mut self.loading, &mut self.error, result) {
+                    self.summary = Some(Box::new(s));
+                    let n = self.rows().len();
+                    self.sel_row = self.sel_row.min(n.saturating_sub(1));
                 }
             }
             OfficeLoaded::ArrivalRead(result) => {
-                let shipment = v.chosen;
                 match result {
                     Ok(read) => {
-                        v.last = Some(Box::new(read));
-                        self.flash = None;
+                        self.last = Some(Box::new(read));
+                        cx.clear_flash();
                     }
-                    Err(e) => {
-                        self.flash = None;
-                        self.office_error("照合を記録できませんでした", e);
-                    }
+                    Err(e) => cx.error("照合を記録できませんでした", e),
                 }
-                if let Some(id) = shipment {
-                    return vec![Effect::Office(OfficeRequest::LoadArrival { shipment: id })];
+                if let Some(id) = self.chosen {
+                    return self.load(id);
                 }
             }
             OfficeLoaded::ArrivalResolved(result) => {
-                let shipment = v.chosen;
                 match result {
-                    Ok(c) => self.flash(
+                    Ok(c) => cx.flash(
                         format!(
                             "カード {} の不一致を解決済にしました。交付できます。",
                             c.card_id
                         ),
                         false,
                     ),
-                    Err(e) => {
-                        self.flash = None;
-                        self.office_error("解決を記録できませんでした", e);
-                    }
+                    Err(e) => cx.error("解決を記録できませんでした", e),
                 }
-                if let Some(id) = shipment {
-                    return vec![Effect::Office(OfficeRequest::LoadArrival { shipment: id })];
+                if let Some(id) = self.chosen {
+                    return self.load(id);
                 }
             }
-            _ => {}
+            OfficeLoaded::Arrival { .. } => {}
+            other => super::orphan_loaded(other, cx),
         }
         Vec::new()
     }
 
     /// A card read while a shipment is being checked: match and record it.
-    pub(super) fn arrival_card(&mut self, sig: &CardSignal) -> Vec<Effect> {
-        let today = self.today;
-        let officer = self.officer.as_ref().map(|o| o.id);
-        let Some(Office::Arrival(v)) = self.office() else {
-            return Vec::new();
-        };
-        let Some(shipment) = v.chosen else {
+    pub fn on_card(&mut self, sig: &CardSignal, cx: &mut Cx) -> Vec<Effect> {
+        let Some(shipment) = self.chosen else {
             return Vec::new();
         };
         let CardSignal::ReadFinished { result, .. } = sig else {
@@ -274,20 +294,22 @@ impl App {
         };
         match result {
             Ok(reading) => {
-                let Some(officer_id) = officer else {
-                    self.flash(NO_OFFICER, true);
+                let Some(officer_id) = cx.officer_id() else {
                     return Vec::new();
                 };
-                self.flash("照合しています…", false);
-                vec![Effect::Office(OfficeRequest::ArrivalRead {
-                    shipment,
-                    certificate: Box::new(reading.certificate.clone()),
-                    today,
-                    officer_id,
-                })]
+                cx.flash("照合しています…", false);
+                vec![
+                    OfficeRequest::ArrivalRead {
+                        shipment,
+                        certificate: Box::new(reading.certificate.clone()),
+                        today: cx.today,
+                        officer_id,
+                    }
+                    .into(),
+                ]
             }
             Err(e) => {
-                self.flash(format!("カードを読み取れませんでした: {e}"), true);
+                cx.flash(format!("カードを読み取れませんでした: {e}"), true);
                 Vec::new()
             }
         }

@@ -3,8 +3,11 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Office, OfficeInputPurpose, OfficeItem, OfficeLoaded, OfficeModal, OfficeRequest};
-use crate::app::{Action, App, Effect, LineEdit};
+use super::requests::{OfficeLoaded, OfficeRequest};
+use super::{OfficeItem, Purpose};
+use crate::app::cx::{Cx, Nav};
+use crate::app::dialogs::{Prompt, PromptText};
+use crate::app::{Action, Effect, Modal};
 use crate::domain::office::reports::{DailyReport, MonthlyReport};
 
 /// Which report is on screen.
@@ -41,7 +44,7 @@ fn shift_month(d: NaiveDate, delta: i32) -> NaiveDate {
 }
 
 impl ReportView {
-    pub(super) fn new(day: NaiveDate) -> Self {
+    pub fn new(day: NaiveDate) -> Self {
         ReportView {
             kind: ReportKind::Daily,
             day,
@@ -53,7 +56,7 @@ impl ReportView {
         }
     }
 
-    pub(super) fn load(&mut self) -> Effect {
+    pub fn load(&mut self) -> Effect {
         self.loading = true;
         self.exported.clear();
         Effect::Office(match self.kind {
@@ -65,106 +68,109 @@ impl ReportView {
     }
 }
 
-impl App {
-    pub(super) fn open_reports(&mut self) -> Vec<Effect> {
-        let mut v = ReportView::new(self.today);
-        let fx = v.load();
-        self.screen = crate::app::Screen::Office(Box::new(Office::Report(v)));
-        vec![fx]
-    }
+/// The date of the daily report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptFor {
+    Date,
+}
 
-    pub(super) fn report_action(&mut self, action: Action) -> Vec<Effect> {
-        let today = self.today;
-        let Some(Office::Report(v)) = self.office_mut() else {
-            return Vec::new();
-        };
+impl PromptFor {
+    pub fn text(&self) -> PromptText {
+        PromptText {
+            title: "日報の日付",
+            lines: vec![
+                "表示する日付を入力してください。".into(),
+                "2026-11-25、令和8年11月25日、R8.11.25 などで入力できます。".into(),
+            ],
+            label: "日付",
+            hint: "Enter で表示、Esc でやめる",
+        }
+    }
+}
+
+impl ReportView {
+    pub fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
         match action {
             Action::Back => {
-                self.back_to_menu(OfficeItem::Reports);
+                cx.nav = Some(Nav::Menu(OfficeItem::Reports));
                 return Vec::new();
             }
             Action::PrevDay | Action::NextDay => {
                 let d = if action == Action::PrevDay { -1 } else { 1 };
-                v.day = match v.kind {
+                self.day = match self.kind {
                     ReportKind::Daily => {
                         if d < 0 {
-                            v.day.pred_opt().unwrap_or(v.day)
+                            self.day.pred_opt().unwrap_or(self.day)
                         } else {
-                            v.day.succ_opt().unwrap_or(v.day)
+                            self.day.succ_opt().unwrap_or(self.day)
                         }
                     }
-                    ReportKind::Monthly => shift_month(v.day, d),
+                    ReportKind::Monthly => shift_month(self.day, d),
                 };
             }
-            Action::Today => v.day = today,
+            Action::Today => self.day = cx.today,
             Action::ToggleReport => {
-                v.kind = match v.kind {
+                self.kind = match self.kind {
                     ReportKind::Daily => ReportKind::Monthly,
                     ReportKind::Monthly => ReportKind::Daily,
                 };
             }
             Action::Refresh => {}
             Action::EnterDate => {
-                self.push_office(OfficeModal::Input {
-                    purpose: OfficeInputPurpose::ReportDate,
-                    field: LineEdit::new(30),
-                    error: None,
-                });
+                let purpose = Purpose::Report(PromptFor::Date);
+                cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 30))));
                 return Vec::new();
             }
             Action::ExportDay => {
-                let req = match v.kind {
-                    ReportKind::Daily => OfficeRequest::ExportDaily { day: v.day },
+                let req = match self.kind {
+                    ReportKind::Daily => OfficeRequest::ExportDaily { day: self.day },
                     ReportKind::Monthly => OfficeRequest::ExportMonthly {
-                        month: month_of(v.day),
+                        month: month_of(self.day),
                     },
                 };
-                self.flash("報告書を書き出しています…", false);
-                return vec![Effect::Office(req)];
+                cx.flash("報告書を書き出しています…", false);
+                return vec![req.into()];
             }
             _ => return Vec::new(),
         }
-        vec![v.load()]
+        vec![self.load()]
     }
 
     /// The date typed in the report's date dialog (any form `parse_date` accepts).
-    pub(super) fn report_date_entered(&mut self, text: &str) -> Result<Vec<Effect>, String> {
-        let day = crate::domain::date::parse_date(text).map_err(|e| e.to_string())?;
-        let Some(Office::Report(v)) = self.office_mut() else {
-            return Ok(Vec::new());
-        };
-        v.day = day;
-        Ok(vec![v.load()])
+    pub fn on_prompt(
+        &mut self,
+        p: PromptFor,
+        text: String,
+        _cx: &mut Cx,
+    ) -> Result<Vec<Effect>, String> {
+        let PromptFor::Date = p;
+        self.day = crate::domain::date::parse_date(&text).map_err(|e| e.to_string())?;
+        Ok(vec![self.load()])
     }
 
-    pub(super) fn report_loaded(&mut self, loaded: OfficeLoaded) -> Vec<Effect> {
-        let Some(Office::Report(v)) = self.office_mut() else {
-            return Vec::new();
-        };
+    pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Vec<Effect> {
         match loaded {
-            OfficeLoaded::Daily { day, result } if v.kind == ReportKind::Daily && v.day == day => {
-                v.loading = false;
-                match result {
-                    Ok(r) => {
-                        v.daily = Some(Box::new(r));
-                        v.error = None;
-                    }
-                    Err(e) => v.error = Some(e),
+            OfficeLoaded::Daily { day, result }
+                if self.kind == ReportKind::Daily && self.day == day =>
+            {
+                if let Some(r) = super::take(&mut self.loading, &mut self.error, result) {
+                    self.daily = Some(Box::new(r));
                 }
             }
             OfficeLoaded::Monthly { month, result }
-                if v.kind == ReportKind::Monthly && month_of(v.day) == month =>
+                if self.kind == ReportKind::Monthly && month_of(self.day) == month =>
             {
-                v.loading = false;
-                match result {
-                    Ok(r) => {
-                        v.monthly = Some(Box::new(r));
-                        v.error = None;
-                    }
-                    Err(e) => v.error = Some(e),
+                if let Some(r) = super::take(&mut self.loading, &mut self.error, result) {
+                    self.monthly = Some(Box::new(r));
                 }
             }
-            _ => {}
+            OfficeLoaded::Daily { .. } | OfficeLoaded::Monthly { .. } => {}
+            OfficeLoaded::Exported(result) => {
+                if let Some(files) = super::exported(result, cx) {
+                    self.exported = files;
+                }
+            }
+            other => super::orphan_loaded(other, cx),
         }
         Vec::new()
     }

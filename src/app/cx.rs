@@ -1,0 +1,72 @@
+//! [`Cx`]: what a screen or dialog may touch besides its own state.
+//!
+//! A screen's `update` gets its own state as `&mut self` and everything else through a `Cx`:
+//! the session's facts (read-only), the footer notice, the dialog stack, and a [`Nav`] to leave
+//! the screen. `App` builds the `Cx` from disjoint borrows of its fields, runs the screen, and
+//! applies the `Nav` afterwards, so no screen ever re-looks itself up in `App`.
+
+use chrono::NaiveDate;
+
+use super::screens::office::OfficeItem;
+use super::{Flash, Modal, OfficerInfo, ReferenceRules};
+
+/// Shown when work needs an officer on duty and none is.
+pub const NO_OFFICER: &str = "担当者が選ばれていません。F3 で担当者を選んでください。";
+
+/// Where a screen asks to go (applied by `App` after the screen's update).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    /// Back to the queue (reloads the list, the counts and the appointments band).
+    Queue,
+    /// Back to the 業務メニュー with this item selected.
+    Menu(OfficeItem),
+}
+
+/// The context of one update.
+pub struct Cx<'a> {
+    pub today: NaiveDate,
+    pub officer: Option<&'a OfficerInfo>,
+    pub rules: &'a ReferenceRules,
+    pub flash: &'a mut Option<Flash>,
+    pub dialogs: &'a mut Vec<Modal>,
+    pub nav: Option<Nav>,
+}
+
+impl Cx<'_> {
+    /// A one-line notice in the footer.
+    pub fn flash(&mut self, text: impl Into<String>, error: bool) {
+        *self.flash = Some(Flash {
+            text: text.into(),
+            error,
+        });
+    }
+
+    pub fn clear_flash(&mut self) {
+        *self.flash = None;
+    }
+
+    /// The officer on duty; without one, says so in the footer.
+    pub fn officer_id(&mut self) -> Option<i64> {
+        match self.officer {
+            Some(o) => Some(o.id),
+            None => {
+                self.flash(NO_OFFICER, true);
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, dialog: Modal) {
+        self.dialogs.push(dialog);
+    }
+
+    /// A failed piece of recorded work: the notice goes, an error dialog says why.
+    pub fn error(&mut self, title: &str, e: String) {
+        self.clear_flash();
+        self.dialogs.push(Modal::Message {
+            title: title.into(),
+            lines: vec![e],
+            error: true,
+        });
+    }
+}

@@ -1,0 +1,157 @@
+//! The screens under the dialogs, one module each, and how `App` routes to them: it splits
+//! itself into the screen on display and a [`Cx`] (disjoint borrows), runs the screen's hook,
+//! and applies the [`Nav`] the screen asked for. (The queue, the handover and its done page
+//! still live in `app/queue.rs` and `app/wizard.rs`; see README, "Design".)
+
+pub mod office;
+
+use super::cx::{Cx, Nav};
+use super::dialogs::Answer;
+use super::{Action, App, Effect, Modal, Screen};
+use office::{Office, OfficeLoaded};
+
+impl App {
+    /// Split `App` into the screen and the [`Cx`] its update gets (disjoint borrows).
+    pub(super) fn split(&mut self) -> (&mut Screen, Cx<'_>) {
+        let App {
+            screen,
+            modals,
+            flash,
+            today,
+            officer,
+            rules,
+            ..
+        } = self;
+        let cx = Cx {
+            today: *today,
+            officer: officer.as_ref(),
+            rules,
+            flash,
+            dialogs: modals,
+            nav: None,
+        };
+        (screen, cx)
+    }
+
+    /// Run `f` on the back-office screen (if it is on display) and apply where it goes.
+    pub(super) fn office_update(
+        &mut self,
+        f: impl FnOnce(&mut Office, &mut Cx) -> Vec<Effect>,
+    ) -> Vec<Effect> {
+        let (screen, mut cx) = self.split();
+        let Screen::Office(o) = screen else {
+            return Vec::new();
+        };
+        let mut fx = f(o, &mut cx);
+        if cx.nav.take() == Some(Nav::Queue) {
+            self.screen = Screen::Queue;
+            self.flash = None;
+            fx.extend([
+                self.queue.search_effect(),
+                Effect::LoadCounts,
+                self.upcoming_effect(),
+            ]);
+        }
+        fx
+    }
+
+    /// F12 from the queue.
+    pub(crate) fn open_office_menu(&mut self) -> Vec<Effect> {
+        self.screen = Screen::Office(Box::new(Office::Menu { selected: 0 }));
+        self.flash = None;
+        Vec::new()
+    }
+
+    /// A key on a dialog that a screen opened (prompt, question, contact, appointment).
+    /// The dialog is taken off the stack for its update and put back unless it is done.
+    pub(super) fn screen_dialog_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(mut dialog) = self.modals.pop() else {
+            return Vec::new();
+        };
+        let at = self.modals.len();
+        let (screen, mut cx) = self.split();
+        let office = match screen {
+            Screen::Office(o) => Some(&mut **o),
+            _ => None,
+        };
+        let answer = match &mut dialog {
+            Modal::Contact(d) => d.update(action, &mut cx),
+            Modal::Appointment(d) => d.update(action, &mut cx),
+            Modal::Confirm(c) => match action {
+                Action::No => Answer::close(Vec::new()),
+                Action::Yes => {
+                    let fx = match office {
+                        Some(o) => o.on_confirm(c.purpose.clone(), &mut cx),
+                        None => Vec::new(),
+                    };
+                    Answer::close(fx)
+                }
+                _ => Answer::stay(),
+            },
+            Modal::Prompt(p) => match action {
+                Action::No => Answer::close(Vec::new()),
+                Action::Yes => {
+                    let text = p.field.value().trim().to_string();
+                    let result = match office {
+                        Some(o) => o.on_prompt(p.purpose.clone(), text, &mut cx),
+                        None => Ok(Vec::new()),
+                    };
+                    match result {
+                        Ok(fx) => Answer::close(fx),
+                        Err(e) => {
+                            p.error = Some(e);
+                            Answer::stay()
+                        }
+                    }
+                }
+                _ => Answer::stay(),
+            },
+            _ => Answer::stay(),
+        };
+        if !answer.close {
+            self.modals.insert(at, dialog);
+        }
+        answer.effects
+    }
+
+    /// A store answer for the back office. The appointments band of the queue listens
+    /// whatever is on screen; the rest goes to the back-office screen on display.
+    pub(super) fn office_loaded(&mut self, loaded: OfficeLoaded) -> Vec<Effect> {
+        match loaded {
+            OfficeLoaded::Upcoming(result) => {
+                match result {
+                    Ok(list) => self.queue.appointments = list,
+                    Err(e) => self.flash(format!("予約を読み込めませんでした: {e}"), true),
+                }
+                Vec::new()
+            }
+            OfficeLoaded::AppointmentSaved { name, at, result } => {
+                match result {
+                    Ok(()) => {
+                        let msg = match at {
+                            Some(at) => format!(
+                                "{name} さんの予約を {} に登録しました。",
+                                at.format("%Y-%m-%d %H:%M")
+                            ),
+                            None => format!("{name} さんの予約を取り消しました。"),
+                        };
+                        self.flash(msg, false);
+                    }
+                    Err(e) => {
+                        let (_, mut cx) = self.split();
+                        cx.error("予約を記録できませんでした", e);
+                    }
+                }
+                vec![self.upcoming_effect()]
+            }
+            other => {
+                if matches!(self.screen, Screen::Office(_)) {
+                    return self.office_update(|o, cx| o.on_loaded(other, cx));
+                }
+                let (_, mut cx) = self.split();
+                office::orphan_loaded(other, &mut cx);
+                Vec::new()
+            }
+        }
+    }
+}

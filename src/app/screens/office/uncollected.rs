@@ -1,0 +1,410 @@
+//! 未交付カード: contacts, holds, and card return batches whose cards are read and checked
+//! before they go into the envelope.
+
+use super::requests::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
+use super::{ConfirmPurpose, OfficeItem, Purpose, batches, move_sel};
+use crate::app::cx::{Cx, Nav};
+use crate::app::dialogs::{Confirm, ConfirmText, ContactDialog, Prompt, PromptText};
+use crate::app::{Action, CardSignal, Effect, Modal};
+use crate::domain::office::{BatchStatus, DueAction, ReturnBatch, UncollectedCard};
+use crate::domain::record::CardRecord;
+
+/// Which list has the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Cards,
+    Batches,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UncollectedView {
+    pub list: Vec<UncollectedCard>,
+    /// Card return batches.
+    pub batches: Vec<ReturnBatch>,
+    pub pane: Pane,
+    /// Show only cards with an action due.
+    pub only_due: bool,
+    pub sel_card: usize,
+    pub sel_batch: usize,
+    pub loading: bool,
+    pub error: Option<String>,
+    pub exported: Vec<String>,
+    /// The open batch whose cards are being read before packing.
+    pub verifying: Option<String>,
+}
+
+impl UncollectedView {
+    pub fn new() -> Self {
+        UncollectedView {
+            list: Vec::new(),
+            batches: Vec::new(),
+            pane: Pane::Cards,
+            only_due: false,
+            sel_card: 0,
+            sel_batch: 0,
+            loading: true,
+            error: None,
+            exported: Vec::new(),
+            verifying: None,
+        }
+    }
+
+    /// The cards shown (all, or only those with an action due).
+    pub fn shown(&self) -> Vec<&UncollectedCard> {
+        self.list
+            .iter()
+            .filter(|u| !self.only_due || u.due.is_some())
+            .collect()
+    }
+
+    pub fn selected_card(&self) -> Option<&UncollectedCard> {
+        self.shown().get(self.sel_card).copied()
+    }
+
+    pub fn selected_batch(&self) -> Option<&ReturnBatch> {
+        self.batches.get(self.sel_batch)
+    }
+
+    /// Cards whose return is due and that can go into a batch.
+    pub fn due_for_return(&self) -> Vec<i64> {
+        self.list
+            .iter()
+            .filter(|u| {
+                u.due == Some(DueAction::Return) && u.hold.is_none() && u.in_batch.is_none()
+            })
+            .map(|u| u.card.id)
+            .collect()
+    }
+}
+
+/// What a prompt of this screen asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptFor {
+    /// Why the card is put on hold.
+    Hold { card: Box<CardRecord> },
+    /// The optional tracking number of a new card return batch.
+    NewBatch { cards: Vec<i64> },
+}
+
+impl PromptFor {
+    pub fn text(&self) -> PromptText {
+        match self {
+            PromptFor::Hold { card } => PromptText {
+                title: "保留",
+                lines: vec![
+                    format!("{}（カードID {}）", card.name, card.card_id),
+                    "保留中は連絡・返却の期限に数えません。理由を入力してください。".into(),
+                ],
+                label: "理由（必須。例: 本人入院中、来庁日調整中）",
+                hint: "Enter で保留にする、Esc でやめる",
+            },
+            PromptFor::NewBatch { cards } => PromptText {
+                title: "返却バッチの作成",
+                lines: vec![
+                    format!(
+                        "返却期限を過ぎたカード {} 枚で返却バッチを作ります。",
+                        cards.len()
+                    ),
+                    "追跡番号があれば入力してください（後からでも構いません）。".into(),
+                ],
+                label: "追跡番号（任意）",
+                hint: "Enter で作成、Esc でやめる",
+            },
+        }
+    }
+}
+
+/// Clearing a hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmFor {
+    Unhold { card: Box<CardRecord> },
+}
+
+impl ConfirmFor {
+    pub fn text(&self) -> ConfirmText {
+        let ConfirmFor::Unhold { card } = self;
+        ConfirmText {
+            title: "保留の解除",
+            lines: vec![
+                format!("{}（カードID {}）", card.name, card.card_id),
+                "保留を解除しますか？期限の計算に戻ります。".to_string(),
+            ],
+        }
+    }
+}
+
+pub fn on_confirm(c: ConfirmFor, officer_id: i64, cx: &mut Cx) -> Vec<Effect> {
+    let ConfirmFor::Unhold { card } = c;
+    cx.flash("保留の解除を記録しています…", false);
+    vec![
+        OfficeRequest::ClearHold {
+            card: card.id,
+            officer_id,
+        }
+        .into(),
+    ]
+}
+
+const NO_BATCH: &str = "返却バッチがありません。先に b でバッチを作成してください。";
+
+impl Default for UncollectedView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl UncollectedView {
+    fn reload(&mut self, cx: &Cx) -> Vec<Effect> {
+        self.loading = true;
+        vec![OfficeRequest::LoadUncollected { today: cx.today }.into()]
+    }
+
+    pub fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        match action {
+            Action::Back => cx.nav = Some(Nav::Menu(OfficeItem::Uncollected)),
+            Action::Refresh => return self.reload(cx),
+            Action::SwitchField => {
+                self.pane = match self.pane {
+                    Pane::Cards => Pane::Batches,
+                    Pane::Batches => Pane::Cards,
+                }
+            }
+            Action::Up | Action::Down => {
+                let d = if action == Action::Up { -1 } else { 1 };
+                match self.pane {
+                    Pane::Cards => {
+                        let n = self.shown().len();
+                        move_sel(&mut self.sel_card, n, d)
+                    }
+                    Pane::Batches => move_sel(&mut self.sel_batch, self.batches.len(), d),
+                }
+            }
+            Action::CycleFilter => {
+                self.only_due = !self.only_due;
+                self.sel_card = 0;
+            }
+            Action::RecordContact | Action::ToggleHold => {
+                let Some(u) = self.selected_card().cloned() else {
+                    cx.flash("一覧にカードがありません。", true);
+                    return Vec::new();
+                };
+                let dialog = match (action, u.hold) {
+                    (Action::RecordContact, _) => {
+                        Modal::Contact(Box::new(ContactDialog::new(u.card)))
+                    }
+                    (_, Some(_)) => Modal::Confirm(Box::new(Confirm {
+                        purpose: ConfirmPurpose::Uncollected(ConfirmFor::Unhold {
+                            card: Box::new(u.card),
+                        }),
+                    })),
+                    (_, None) => {
+                        let purpose = Purpose::Uncollected(PromptFor::Hold {
+                            card: Box::new(u.card),
+                        });
+                        Modal::Prompt(Box::new(Prompt::new(purpose, 100)))
+                    }
+                };
+                cx.push(dialog);
+            }
+            Action::NewBatch => {
+                let cards = self.due_for_return();
+                if cards.is_empty() {
+                    cx.flash(
+                        "返却の期限を過ぎたカード（保留・バッチ済を除く）はありません。",
+                        true,
+                    );
+                    return Vec::new();
+                }
+                let purpose = Purpose::Uncollected(PromptFor::NewBatch { cards });
+                cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 40))));
+            }
+            Action::VerifyCards => {
+                if self.verifying.take().is_some() {
+                    cx.flash("読取確認を終えました。", false);
+                    return Vec::new();
+                }
+                let Some(b) = self.selected_batch() else {
+                    cx.flash(NO_BATCH, true);
+                    return Vec::new();
+                };
+                if b.status != BatchStatus::Open {
+                    let msg = format!(
+                        "バッチ {} は「{}」です。読取確認は未送付のバッチで行います。",
+                        b.number,
+                        b.status.label()
+                    );
+                    cx.flash(msg, true);
+                    return Vec::new();
+                }
+                let msg = format!(
+                    "バッチ {}: カードを1枚ずつリーダに置いてください。",
+                    b.number
+                );
+                self.verifying = Some(b.number.clone());
+                self.pane = Pane::Batches;
+                cx.flash(msg, false);
+            }
+            Action::MarkSent | Action::ExportBatch | Action::ReopenBatch => {
+                let Some(b) = self.selected_batch().cloned() else {
+                    cx.flash(NO_BATCH, true);
+                    return Vec::new();
+                };
+                return batches::batch_action(action, b, cx);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub fn on_prompt(
+        &mut self,
+        p: PromptFor,
+        text: String,
+        cx: &mut Cx,
+    ) -> Result<Vec<Effect>, String> {
+        let officer_id = super::prompt_officer(cx)?;
+        let req = match p {
+            PromptFor::Hold { card } => {
+                if text.is_empty() {
+                    return Err("保留の理由を入力してください。".into());
+                }
+                cx.flash("保留を記録しています…", false);
+                OfficeRequest::SetHold {
+                    card: card.id,
+                    reason: text,
+                    officer_id,
+                }
+            }
+            PromptFor::NewBatch { cards } => {
+                cx.flash("返却バッチを作成しています…", false);
+                OfficeRequest::CreateCardBatch {
+                    cards,
+                    on: cx.today,
+                    tracking_no: (!text.is_empty()).then_some(text),
+                    officer_id,
+                }
+            }
+        };
+        Ok(vec![req.into()])
+    }
+
+    pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Vec<Effect> {
+        match loaded {
+            OfficeLoaded::Uncollected(result) => {
+                if let Some((list, batches)) =
+                    super::take(&mut self.loading, &mut self.error, result)
+                {
+                    self.list = list;
+                    self.batches = batches;
+                    let n = self.shown().len();
+                    self.sel_card = self.sel_card.min(n.saturating_sub(1));
+                    self.sel_batch = self.sel_batch.min(self.batches.len().saturating_sub(1));
+                }
+                Vec::new()
+            }
+            OfficeLoaded::Batch {
+                change,
+                result: Ok(b),
+            } => {
+                cx.flash(batches::changed_message(change, &b), false);
+                if change == BatchChange::Created {
+                    self.pane = Pane::Batches;
+                    self.sel_batch = 0;
+                }
+                self.verifying = None;
+                self.reload(cx)
+            }
+            OfficeLoaded::Batch {
+                change,
+                result: Err(e),
+            } => {
+                cx.error(batches::failed_title(change), e);
+                Vec::new()
+            }
+            OfficeLoaded::Exported(result) => {
+                if let Some(files) = super::exported(result, cx) {
+                    self.exported = files;
+                }
+                Vec::new()
+            }
+            OfficeLoaded::UncollectedChanged {
+                change,
+                name,
+                result,
+            } => match result {
+                Ok(()) => {
+                    let msg = match change {
+                        UncollectedChange::Contact => {
+                            format!("{name} さんへの連絡を記録しました。")
+                        }
+                        UncollectedChange::Hold => format!("{name} さんのカードを保留にしました。"),
+                        UncollectedChange::Unhold => {
+                            format!("{name} さんのカードの保留を解除しました。")
+                        }
+                    };
+                    cx.flash(msg, false);
+                    self.reload(cx)
+                }
+                Err(e) => {
+                    let title = match change {
+                        UncollectedChange::Contact => "連絡を記録できませんでした",
+                        UncollectedChange::Hold => "保留にできませんでした",
+                        UncollectedChange::Unhold => "保留を解除できませんでした",
+                    };
+                    cx.error(title, e);
+                    Vec::new()
+                }
+            },
+            OfficeLoaded::ReturnCardVerified(result) => match result {
+                Ok(rec) => {
+                    cx.flash(
+                        format!(
+                            "{}（カードID {}）のカードを確認しました。封入してください。",
+                            rec.name, rec.card_id
+                        ),
+                        false,
+                    );
+                    self.reload(cx)
+                }
+                Err(e) => {
+                    cx.error("このカードは封入できません", e);
+                    Vec::new()
+                }
+            },
+            other => {
+                super::orphan_loaded(other, cx);
+                Vec::new()
+            }
+        }
+    }
+
+    /// While a batch is being checked, each card read is matched against it.
+    pub fn on_card(&mut self, sig: &CardSignal, cx: &mut Cx) -> Vec<Effect> {
+        let Some(number) = self.verifying.clone() else {
+            return Vec::new();
+        };
+        let CardSignal::ReadFinished { result, .. } = sig else {
+            return Vec::new();
+        };
+        match result {
+            Ok(reading) => {
+                let Some(officer_id) = cx.officer_id() else {
+                    return Vec::new();
+                };
+                cx.flash("カードを照合しています…", false);
+                vec![
+                    OfficeRequest::VerifyReturnCard {
+                        number,
+                        certificate: Box::new(reading.certificate.clone()),
+                        officer_id,
+                    }
+                    .into(),
+                ]
+            }
+            Err(e) => {
+                cx.flash(format!("カードを読み取れませんでした: {e}"), true);
+                Vec::new()
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! 連絡の記録 (view of `app::dialogs::contact`).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use crate::app::ContactDialog;
+use crate::ui::render_para;
+use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::{dialog_box, draw_field};
+
+/// Draw the dialog; returns the caret of the note field.
+pub fn draw(frame: &mut Frame, d: &ContactDialog, area: Rect, g: &Glyphs) -> Option<Position> {
+    let inner = dialog_box(frame, area, (68, 13), "連絡の記録", theme::title(), g);
+    let [top, fnote, bottom] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(3),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let mut methods = vec![Span::raw(" 方法: ")];
+    for m in [
+        crate::domain::office::ContactMethod::Phone,
+        crate::domain::office::ContactMethod::Letter,
+        crate::domain::office::ContactMethod::Mail,
+    ] {
+        let on = m == d.method;
+        methods.push(Span::styled(
+            format!("{} {}  ", g.radio(on), m.label()),
+            if on { theme::selected() } else { Style::new() },
+        ));
+    }
+    methods.push(Span::styled("（Tab で切替）", theme::dim()));
+    render_para(
+        frame,
+        top,
+        vec![
+            Line::from(""),
+            Line::styled(
+                format!(" {}（カードID {}）", d.card.name, d.card.card_id),
+                theme::title(),
+            ),
+            Line::from(methods),
+        ],
+    );
+    let c = draw_field(
+        frame,
+        fnote,
+        "メモ（任意。例: 来週来庁予定）",
+        &d.note,
+        true,
+        g,
+    );
+    let msg = match &d.error {
+        Some(e) => Line::styled(format!(" {e}"), theme::error()),
+        None => Line::styled(" Enter で記録、Esc でやめる", theme::dim()),
+    };
+    render_para(frame, bottom, vec![msg]);
+    c
+}

@@ -1,0 +1,3 @@
+//! Views of the screens in `app/screens/`, file for file.
+
+pub mod office;

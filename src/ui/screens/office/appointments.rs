@@ -1,0 +1,90 @@
+//! 予約一覧 (view of `app::screens::office::appointments`).
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::{exported_line, header, status_line};
+use crate::app::screens::office::AppointmentsView;
+use crate::ui::render_para;
+use crate::ui::text::{display, fit};
+use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::boxed;
+
+pub fn draw(frame: &mut Frame, today: NaiveDate, v: &AppointmentsView, area: Rect, g: &Glyphs) {
+    let [help, list, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let rel = match (v.day - today).num_days() {
+        0 => "（今日）",
+        1 => "（明日）",
+        -1 => "（昨日）",
+        _ => "",
+    };
+    render_para(
+        frame,
+        help,
+        vec![Line::styled(
+            " 左右キーで日付を移動、t で今日、o で印刷用の一覧（HTML）を書き出します。",
+            theme::dim(),
+        )],
+    );
+    let title = format!(
+        "来庁予約 {}（{}）{rel} {}件",
+        crate::ui::text::wareki(v.day),
+        crate::ui::text::weekday(v.day),
+        v.list.len()
+    );
+    let block = boxed(&title, g);
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    if let Some(l) = status_line(v.loading && v.list.is_empty(), &v.error) {
+        frame.render_widget(Paragraph::new(l), inner);
+    } else if v.list.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                " この日の予約はありません。予約は受付待ち一覧で F9 から登録します。",
+                theme::dim(),
+            )),
+            inner,
+        );
+    } else {
+        let wide = inner.width >= 100;
+        let name_w: u16 = if wide { 20 } else { 14 };
+        let kana_w: u16 = if wide { 24 } else { 16 };
+        let rows = v.list.iter().map(|a| {
+            Row::new(vec![
+                Cell::from(a.at.format("%H:%M").to_string()),
+                Cell::from(display(&a.card.card_id)),
+                Cell::from(fit(&display(&a.card.name), usize::from(name_w))),
+                Cell::from(fit(&display(&a.card.kana), usize::from(kana_w))),
+                Cell::from(display(a.note.as_deref().unwrap_or(""))),
+            ])
+        });
+        let t = Table::new(
+            rows,
+            [
+                Constraint::Length(5),
+                Constraint::Length(13),
+                Constraint::Length(name_w),
+                Constraint::Length(kana_w),
+                Constraint::Min(4),
+            ],
+        )
+        .header(header(&["時刻", "カードID", "氏名", "フリガナ", "備考"]))
+        .column_spacing(1)
+        .row_highlight_style(theme::selected())
+        .highlight_symbol(format!("{} ", g.pointer));
+        let mut st = TableState::default();
+        st.select(Some(v.selected));
+        frame.render_stateful_widget(t, inner, &mut st);
+    }
+    if let Some(f) = v.exported.first() {
+        render_para(frame, foot, vec![exported_line(f)]);
+    }
+}

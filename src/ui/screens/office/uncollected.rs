@@ -1,0 +1,184 @@
+//! 未交付カード (view of `app::screens::office::uncollected`).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::{batch_status_style, date_text, exported_line, header, status_line};
+use crate::app::screens::office::UncollectedView;
+use crate::app::screens::office::uncollected::Pane;
+use crate::domain::office::DueAction;
+use crate::ui::render_para;
+use crate::ui::text::{display, fit};
+use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::{focused_table, pane};
+
+pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
+    let [help, top, bottom, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Percentage(55),
+        Constraint::Min(4),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let hint = match &v.verifying {
+        Some(n) => Line::styled(
+            format!(" 読取確認中（{n}）: 封入するカードをリーダに置いてください（k で終了）"),
+            theme::warn(),
+        ),
+        None => Line::styled(
+            " c 連絡 / h 保留 / b 返却期限のカードで返却バッチ / F2 期限のあるカードのみ",
+            theme::dim(),
+        ),
+    };
+    render_para(frame, help, vec![hint]);
+
+    let shown = v.shown();
+    let focus_cards = v.pane == Pane::Cards;
+    let title = format!(
+        "未交付カード {}枚{}",
+        shown.len(),
+        if v.only_due {
+            "（期限のあるもの）"
+        } else {
+            ""
+        }
+    );
+    let inner = pane(frame, top, &title, focus_cards, g);
+    if let Some(l) = status_line(v.loading && v.list.is_empty(), &v.error) {
+        frame.render_widget(Paragraph::new(l), inner);
+    } else if shown.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(" 該当するカードはありません。", theme::dim())),
+            inner,
+        );
+    } else {
+        let wide = inner.width >= 100;
+        let name_w: u16 = if wide { 20 } else { 12 };
+        let rows = shown.iter().map(|u| {
+            let (due, style) = match u.due {
+                Some(DueAction::Return) => ("返却", theme::error()),
+                Some(d) => (d.label(), theme::warn()),
+                None => ("", Style::new()),
+            };
+            let contact = match u.contacts.last() {
+                Some(c) => format!(
+                    "{}回 {} {}",
+                    u.contacts.len(),
+                    c.on.format("%m/%d"),
+                    c.method.label()
+                ),
+                None => "なし".to_string(),
+            };
+            let status = if let Some(h) = &u.hold {
+                format!("保留: {h}")
+            } else if let Some(b) = &u.in_batch {
+                format!("バッチ {b}")
+            } else if let Some(a) = u.appointment {
+                format!("予約 {}", a.format("%m/%d %H:%M"))
+            } else {
+                String::new()
+            };
+            Row::new(vec![
+                Cell::from(display(&u.card.card_id)),
+                Cell::from(fit(&display(&u.card.name), usize::from(name_w))),
+                Cell::from(u.card.arrived_on.format("%m/%d").to_string()),
+                Cell::from(format!("{:>4}日", u.days)),
+                Cell::from(Span::styled(due, style)),
+                Cell::from(contact),
+                Cell::from(display(&status)),
+            ])
+        });
+        let t = Table::new(
+            rows,
+            [
+                Constraint::Length(12),
+                Constraint::Length(name_w),
+                Constraint::Length(5),
+                Constraint::Length(6),
+                Constraint::Length(6),
+                Constraint::Length(16),
+                Constraint::Min(6),
+            ],
+        )
+        .header(header(&[
+            "カードID",
+            "氏名",
+            "到着",
+            "経過",
+            "対応",
+            "連絡",
+            "状況",
+        ]))
+        .column_spacing(1);
+        let t = focused_table(t, focus_cards, g);
+        let mut st = TableState::default();
+        st.select(Some(v.sel_card));
+        frame.render_stateful_widget(t, inner, &mut st);
+    }
+
+    let focus_batches = v.pane == Pane::Batches;
+    let title = format!("返却バッチ {}件", v.batches.len());
+    let inner = pane(frame, bottom, &title, focus_batches, g);
+    if v.batches.is_empty() {
+        if !v.loading {
+            frame.render_widget(
+                Paragraph::new(Line::styled(" まだ返却バッチはありません。", theme::dim())),
+                inner,
+            );
+        }
+    } else {
+        let rows = v.batches.iter().map(|b| {
+            let st = batch_status_style(b.status);
+            let live = b.live_items().count();
+            let verified = b.live_items().filter(|i| i.verified_at.is_some()).count();
+            let mark = if v.verifying.as_deref() == Some(b.number.as_str()) {
+                " 確認中"
+            } else {
+                ""
+            };
+            Row::new(vec![
+                Cell::from(b.number.clone()),
+                Cell::from(date_text(b.created_on)),
+                Cell::from(format!("{live:>3}枚")),
+                Cell::from(format!("確認 {verified}/{live}{mark}")),
+                Cell::from(Span::styled(b.status.label(), st)),
+                Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
+            ])
+        });
+        let t = Table::new(
+            rows,
+            [
+                Constraint::Length(12),
+                Constraint::Length(10),
+                Constraint::Length(5),
+                Constraint::Length(18),
+                Constraint::Length(12),
+                Constraint::Min(10),
+            ],
+        )
+        .header(header(&[
+            "番号",
+            "作成日",
+            "枚数",
+            "読取確認",
+            "状態",
+            "送付日",
+        ]))
+        .column_spacing(1);
+        let t = focused_table(t, focus_batches, g);
+        let mut st = TableState::default();
+        st.select(Some(v.sel_batch));
+        frame.render_stateful_widget(t, inner, &mut st);
+    }
+    let foot_line = match v.exported.first() {
+        Some(f) => exported_line(f),
+        None => Line::styled(
+            " バッチを選んで k 読取確認 / s 送付済 / o 送付状出力 / r 訂正（Tab で切替）",
+            theme::dim(),
+        ),
+    };
+    render_para(frame, foot, vec![foot_line]);
+}
