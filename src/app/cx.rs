@@ -8,18 +8,25 @@
 use chrono::NaiveDate;
 
 use super::screens::office::OfficeItem;
-use super::{Flash, Modal, OfficerInfo, ReferenceRules};
+use super::{CardSlot, DoneInfo, Flash, Modal, OfficerInfo, ReferenceRules};
+use crate::domain::iddocs::IdDocuments;
 
 /// Shown when work needs an officer on duty and none is.
 pub const NO_OFFICER: &str = "担当者が選ばれていません。F3 で担当者を選んでください。";
 
 /// Where a screen asks to go (applied by `App` after the screen's update).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Nav {
     /// Back to the queue (reloads the list, the counts and the appointments band).
     Queue,
     /// Back to the 業務メニュー with this item selected.
     Menu(OfficeItem),
+    /// A handover left without recording anything: back to the queue with this notice.
+    Abandon(&'static str),
+    /// A handover recorded: the done page.
+    Done(Box<DoneInfo>),
+    /// Work that needs an officer on duty: open the officer picker.
+    PickOfficer,
 }
 
 /// The context of one update.
@@ -27,6 +34,11 @@ pub struct Cx<'a> {
     pub today: NaiveDate,
     pub officer: Option<&'a OfficerInfo>,
     pub rules: &'a ReferenceRules,
+    pub id_docs: &'a IdDocuments,
+    /// What is on the reader.
+    pub card: &'a CardSlot,
+    /// Ticks since start (dialogs that must not accept a key too soon).
+    pub ticks: u64,
     pub flash: &'a mut Option<Flash>,
     pub dialogs: &'a mut Vec<Modal>,
     pub nav: Option<Nav>,

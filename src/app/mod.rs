@@ -13,7 +13,6 @@ mod lock;
 mod queue;
 pub mod reference;
 pub mod screens;
-mod wizard;
 
 use std::sync::Arc;
 
@@ -36,11 +35,11 @@ pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
 pub use lock::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
 pub use queue::{QueueState, STATE_FILTERS};
 pub use reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
-pub use screens::office::{Office, OfficeLoaded, OfficeRequest};
-pub use wizard::{
+pub use screens::handover::{
     CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
     IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step,
 };
+pub use screens::office::{Office, OfficeLoaded, OfficeRequest};
 
 /// Ticks (about 250 ms each) a commit confirmation must be open before it accepts its key,
 /// so that a burst of typed input can never commit.
@@ -705,7 +704,7 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            Screen::Handover(_) => self.wizard_action(action),
+            Screen::Handover(_) => self.handover_update(|h, cx| h.update(action, cx)),
             Screen::Office(_) => self.office_update(|o, cx| o.update(action, cx)),
         }
     }
@@ -797,7 +796,7 @@ impl App {
                         return Vec::new();
                     }
                     self.modals.pop();
-                    self.commit()
+                    self.handover_update(|h, cx| h.commit(cx))
                 }
                 Action::No => {
                     self.modals.pop();
@@ -942,7 +941,7 @@ impl App {
             }
         }
         match &mut self.screen {
-            Screen::Handover(_) => self.wizard_card(&sig),
+            Screen::Handover(h) => h.on_card(&sig),
             Screen::Office(_) if self.modals.is_empty() => {
                 self.office_update(|o, cx| o.on_card(&sig, cx))
             }
@@ -1070,12 +1069,22 @@ impl App {
                 record_id,
                 serial,
                 result,
-            } => self.wizard_match(record_id, &serial, result),
-            Loaded::Qr { record_id, result } => {
-                self.wizard_qr(record_id, result);
+            } => {
+                if let Screen::Handover(h) = &mut self.screen {
+                    h.on_match(record_id, &serial, result);
+                }
                 Vec::new()
             }
-            Loaded::Committed(result) => self.committed(result),
+            Loaded::Qr { record_id, result } => {
+                if let Screen::Handover(h) = &mut self.screen {
+                    h.on_qr(record_id, result);
+                }
+                Vec::new()
+            }
+            Loaded::Committed(result) => self.handover_update(|h, cx| {
+                h.on_committed(result, cx);
+                Vec::new()
+            }),
             Loaded::PassphraseChecked { officer_id, result } => {
                 self.passphrase_checked(officer_id, result)
             }

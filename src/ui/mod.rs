@@ -16,7 +16,6 @@ mod screens;
 pub mod text;
 pub mod theme;
 pub(crate) mod widgets;
-mod wizard;
 
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -96,9 +95,16 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
             None
         }
         Screen::Queue => queue::draw(frame, app, body, &g),
-        Screen::Handover(h) => wizard::draw(frame, app, h, body, &g),
+        Screen::Handover(h) => {
+            let env = screens::handover::Env {
+                id_docs: &app.id_docs,
+                ascii: app.desk.ascii,
+                officer: app.officer.as_ref(),
+            };
+            screens::handover::draw(frame, &env, h, body, &g)
+        }
         Screen::Done(d) => {
-            wizard::draw_done(frame, app, d, body, &g);
+            screens::handover::draw_done(frame, d, body, &g);
             None
         }
         Screen::Office(o) => {

@@ -1,13 +1,15 @@
 //! The screens under the dialogs, one module each, and how `App` routes to them: it splits
 //! itself into the screen on display and a [`Cx`] (disjoint borrows), runs the screen's hook,
-//! and applies the [`Nav`] the screen asked for. (The queue, the handover and its done page
-//! still live in `app/queue.rs` and `app/wizard.rs`; see README, "Design".)
+//! and applies the [`Nav`] the screen asked for. (The queue and the done page are still `impl App`
+//! in `app/queue.rs` and `app/mod.rs`; see README, "Design".)
 
+pub mod handover;
 pub mod office;
 
 use super::cx::{Cx, Nav};
 use super::dialogs::Answer;
 use super::{Action, App, Effect, Modal, Screen};
+use handover::Handover;
 use office::{Office, OfficeLoaded};
 
 impl App {
@@ -20,12 +22,18 @@ impl App {
             today,
             officer,
             rules,
+            id_docs,
+            reader,
+            ticks,
             ..
         } = self;
         let cx = Cx {
             today: *today,
             officer: officer.as_ref(),
             rules,
+            id_docs,
+            card: &reader.card,
+            ticks: *ticks,
             flash,
             dialogs: modals,
             nav: None,
@@ -33,26 +41,74 @@ impl App {
         (screen, cx)
     }
 
-    /// Run `f` on the back-office screen (if it is on display) and apply where it goes.
+    /// Run `f` on the screen and go where it asks.
+    pub(super) fn on_screen(
+        &mut self,
+        f: impl FnOnce(&mut Screen, &mut Cx) -> Vec<Effect>,
+    ) -> Vec<Effect> {
+        let (screen, mut cx) = self.split();
+        let mut fx = f(screen, &mut cx);
+        if let Some(nav) = cx.nav.take() {
+            fx.extend(self.go(nav));
+        }
+        fx
+    }
+
+    /// Run `f` on the back-office screen, if it is on display.
     pub(super) fn office_update(
         &mut self,
         f: impl FnOnce(&mut Office, &mut Cx) -> Vec<Effect>,
     ) -> Vec<Effect> {
-        let (screen, mut cx) = self.split();
-        let Screen::Office(o) = screen else {
-            return Vec::new();
-        };
-        let mut fx = f(o, &mut cx);
-        if cx.nav.take() == Some(Nav::Queue) {
-            self.screen = Screen::Queue;
-            self.flash = None;
-            fx.extend([
-                self.queue.search_effect(),
-                Effect::LoadCounts,
-                self.upcoming_effect(),
-            ]);
+        self.on_screen(|s, cx| match s {
+            Screen::Office(o) => f(o, cx),
+            _ => Vec::new(),
+        })
+    }
+
+    /// Run `f` on the handover, if it is on display.
+    pub(super) fn handover_update(
+        &mut self,
+        f: impl FnOnce(&mut Handover, &mut Cx) -> Vec<Effect>,
+    ) -> Vec<Effect> {
+        self.on_screen(|s, cx| match s {
+            Screen::Handover(h) => f(h, cx),
+            _ => Vec::new(),
+        })
+    }
+
+    /// Go where a screen asked.
+    fn go(&mut self, nav: Nav) -> Vec<Effect> {
+        match nav {
+            Nav::Queue => {
+                self.screen = Screen::Queue;
+                self.flash = None;
+                vec![
+                    self.queue.search_effect(),
+                    Effect::LoadCounts,
+                    self.upcoming_effect(),
+                ]
+            }
+            // Handled by `Office::update` (the menu is a back-office screen).
+            Nav::Menu(item) => {
+                self.screen = Screen::Office(Box::new(Office::menu_at(item)));
+                self.flash = None;
+                Vec::new()
+            }
+            Nav::Abandon(msg) => {
+                self.screen = Screen::Queue;
+                self.flash(msg, false);
+                vec![self.queue.search_effect()]
+            }
+            Nav::Done(info) => {
+                self.screen = Screen::Done(info);
+                self.flash = None;
+                vec![self.queue.search_effect(), Effect::LoadCounts]
+            }
+            Nav::PickOfficer => {
+                self.open_officer_picker();
+                vec![Effect::LoadOfficers]
+            }
         }
-        fx
     }
 
     /// F12 from the queue.

@@ -1,3 +1,4 @@
 //! Views of the screens in `app/screens/`, file for file.
 
+pub mod handover;
 pub mod office;

@@ -234,7 +234,8 @@ impl Office {
             Office::Arrival(v) => v.update(action, cx),
             Office::Report(v) => v.update(action, cx),
         };
-        if let Some(Nav::Menu(item)) = cx.nav.take() {
+        if let Some(Nav::Menu(item)) = cx.nav {
+            cx.nav = None;
             *self = Office::menu_at(item);
             cx.clear_flash();
         }

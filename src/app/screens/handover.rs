@@ -1,12 +1,15 @@
-//! 交付 wizard: each step is a variant carrying only the data valid at that step.
-//! Drafts live beside the step so that Esc (back) and Enter (forward again) lose no input.
+//! The handover (交付): a wizard whose each step is a variant carrying only the data valid at
+//! that step. Drafts live beside the step so that Esc (back) and Enter (forward again) lose no
+//! input. The screen owns its state and `update` / `on_card` / `on_match` / `on_qr` /
+//! `on_committed`; everything else comes through the [`Cx`].
 
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{
-    Action, App, CardSignal, CardSlot, Context, DoneInfo, Effect, LineEdit, MatchOutcome,
-    MatchResult, Modal, Screen,
+use crate::app::cx::{Cx, Nav};
+use crate::app::{
+    Action, CardSignal, CardSlot, Context, DoneInfo, Effect, LineEdit, MatchOutcome, MatchResult,
+    Modal,
 };
 use crate::domain::card_facts::{CardReading, PinStatus};
 use crate::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
@@ -358,29 +361,21 @@ impl Handover {
     }
 }
 
-impl App {
-    fn handover_mut(&mut self) -> Option<&mut Handover> {
-        match &mut self.screen {
-            Screen::Handover(h) => Some(h),
-            _ => None,
-        }
-    }
+/// Leave the handover without recording anything.
+fn abandon(cx: &mut Cx, msg: &'static str) -> Vec<Effect> {
+    cx.nav = Some(Nav::Abandon(msg));
+    Vec::new()
+}
 
-    fn abort_handover(&mut self, msg: &str) -> Vec<Effect> {
-        self.screen = Screen::Queue;
-        self.flash(msg, false);
-        vec![self.queue.search_effect()]
-    }
-
-    pub(super) fn wizard_action(&mut self, action: Action) -> Vec<Effect> {
-        let id_docs = self.id_docs.clone();
-        let slot = self.reader.card.clone();
-        let ticks = self.ticks;
-        let has_officer = self.officer.is_some();
-        let today = self.today;
-        let Some(h) = self.handover_mut() else {
-            return Vec::new();
-        };
+impl Handover {
+    /// A key action on the step on display.
+    pub fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        let id_docs = cx.id_docs;
+        let slot = cx.card.clone();
+        let ticks = cx.ticks;
+        let has_officer = cx.officer.is_some();
+        let today = cx.today;
+        let h = self;
         match &mut h.step {
             Step::Identity => {
                 let n = id_docs.all().len();
@@ -456,8 +451,7 @@ impl App {
                         return h.enter_card_step(Some(identity), &slot);
                     }
                     Action::Back => {
-                        return self
-                            .abort_handover("交付を中止しました（記録は変わっていません）。");
+                        return abandon(cx, "交付を中止しました（記録は変わっていません）。");
                     }
                     _ => {}
                 }
@@ -593,7 +587,7 @@ impl App {
                     vec![Effect::ReadCard]
                 }
                 Action::AbortHandover => {
-                    self.abort_handover("交付を中止しました（記録は変わっていません）。")
+                    abandon(cx, "交付を中止しました（記録は変わっていません）。")
                 }
                 Action::Back => match h.flow {
                     Flow::Counter => {
@@ -602,9 +596,7 @@ impl App {
                         h.step = Step::Identity;
                         Vec::new()
                     }
-                    Flow::Mail => {
-                        self.abort_handover("発送を中止しました（記録は変わっていません）。")
-                    }
+                    Flow::Mail => abandon(cx, "発送を中止しました（記録は変わっていません）。"),
                 },
                 _ => Vec::new(),
             },
@@ -738,11 +730,10 @@ impl App {
                 match action {
                     Action::Commit => {
                         if !has_officer {
-                            self.open_officer_picker();
-                            return vec![Effect::LoadOfficers];
+                            cx.nav = Some(Nav::PickOfficer);
+                            return Vec::new();
                         }
-                        self.modals
-                            .push(Modal::ConfirmCommit { opened_tick: ticks });
+                        cx.push(Modal::ConfirmCommit { opened_tick: ticks });
                         Vec::new()
                     }
                     Action::Back => {
@@ -774,17 +765,14 @@ impl App {
         }
     }
 
-    /// The commit itself (after the confirmation modal accepted).
-    pub(super) fn commit(&mut self) -> Vec<Effect> {
-        let Some(officer_id) = self.officer.as_ref().map(|o| o.id) else {
-            return Vec::new();
-        };
-        let Some(h) = self.handover_mut() else {
+    /// The commit itself (after the confirmation dialog accepted).
+    pub fn commit(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        let Some(officer_id) = cx.officer.map(|o| o.id) else {
             return Vec::new();
         };
         if let Step::Confirm {
             commit, committing, ..
-        } = &mut h.step
+        } = &mut self.step
         {
             if *committing {
                 return Vec::new();
@@ -798,39 +786,31 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn committed(&mut self, result: Result<CardRecord, String>) -> Vec<Effect> {
-        let Some(h) = self.handover_mut() else {
-            return Vec::new();
-        };
+    /// The store's answer to the commit: the done page, or why it failed.
+    pub fn on_committed(&mut self, result: Result<CardRecord, String>, cx: &mut Cx) {
         let Step::Confirm {
             commit, committing, ..
-        } = &mut h.step
+        } = &mut self.step
         else {
-            return Vec::new();
+            return;
         };
         *committing = false;
         match result {
             Ok(record) => {
                 let route = commit.route.clone();
-                self.screen = Screen::Done(Box::new(DoneInfo { record, route }));
-                self.flash = None;
-                vec![self.queue.search_effect(), Effect::LoadCounts]
+                cx.nav = Some(Nav::Done(Box::new(DoneInfo { record, route })));
             }
-            Err(e) => {
-                self.modals.push(Modal::Message {
-                    title: "記録できませんでした".into(),
-                    lines: vec![e],
-                    error: true,
-                });
-                Vec::new()
-            }
+            Err(e) => cx.push(Modal::Message {
+                title: "記録できませんでした".into(),
+                lines: vec![e],
+                error: true,
+            }),
         }
     }
 
-    pub(super) fn wizard_card(&mut self, sig: &CardSignal) -> Vec<Effect> {
-        let Some(h) = self.handover_mut() else {
-            return Vec::new();
-        };
+    /// A card signal: the card step follows the reader.
+    pub fn on_card(&mut self, sig: &CardSignal) -> Vec<Effect> {
+        let h = self;
         let record = h.record.clone();
         let Step::Card { phase, .. } = &mut h.step else {
             return Vec::new();
@@ -879,26 +859,20 @@ impl App {
         }
     }
 
-    pub(super) fn wizard_match(
-        &mut self,
-        record_id: i64,
-        serial: &str,
-        result: Result<MatchOutcome, String>,
-    ) -> Vec<Effect> {
-        let Some(h) = self.handover_mut() else {
-            return Vec::new();
-        };
+    /// The identity match of the card on the reader with the record.
+    pub fn on_match(&mut self, record_id: i64, serial: &str, result: Result<MatchOutcome, String>) {
+        let h = self;
         if h.record.id != record_id {
-            return Vec::new();
+            return;
         }
         let Step::Card { phase, .. } = &mut h.step else {
-            return Vec::new();
+            return;
         };
         let CardPhase::Matching { reading } = phase else {
-            return Vec::new();
+            return;
         };
         if reading.certificate.serial_hex != serial {
-            return Vec::new();
+            return;
         }
         let reading = reading.clone();
         *phase = match result {
@@ -913,13 +887,11 @@ impl App {
             }
             Err(e) => CardPhase::MatchError(e),
         };
-        Vec::new()
     }
 
-    pub(super) fn wizard_qr(&mut self, record_id: i64, result: Result<Option<String>, String>) {
-        let Some(h) = self.handover_mut() else {
-            return;
-        };
+    /// The registration-QR payload for the handoff step.
+    pub fn on_qr(&mut self, record_id: i64, result: Result<Option<String>, String>) {
+        let h = self;
         if h.record.id != record_id {
             return;
         }

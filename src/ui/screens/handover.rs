@@ -7,24 +7,34 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::qr::QrPicture;
-use super::text::{display, fit, pad, wareki, wareki_short};
-use super::theme::{self, Glyphs};
-use super::{boxed, draw_field, render_para};
+use crate::app::OfficerInfo;
 use crate::app::keymap::doc_key;
 use crate::app::{
-    App, CardPhase, Decision, DoneInfo, Flow, Handover, MailField, MatchResult, QrView,
-    ReceiptChoice, Severity, Step, Verdict,
+    CardPhase, Decision, DoneInfo, Flow, Handover, MailField, MatchResult, QrView, ReceiptChoice,
+    Severity, Step, Verdict,
 };
 use crate::domain::handover::HandoverRoute;
-use crate::domain::iddocs::IdList;
+use crate::domain::iddocs::{IdDocuments, IdList};
+use crate::ui::qr::QrPicture;
+use crate::ui::render_para;
+use crate::ui::text::{display, fit, pad, wareki, wareki_short};
+use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::{boxed, draw_field};
+
+/// What the handover's view needs besides the handover itself.
+pub struct Env<'a> {
+    pub id_docs: &'a IdDocuments,
+    /// The ASCII glyph set is in use.
+    pub ascii: bool,
+    pub officer: Option<&'a OfficerInfo>,
+}
 
 const COUNTER_STEPS: [&str; 4] = ["本人確認", "カード読取", "受け渡し", "確認"];
 const MAIL_STEPS: [&str; 3] = ["カード照合", "発送情報", "確認"];
 
 pub fn draw(
     frame: &mut Frame,
-    app: &App,
+    env: &Env<'_>,
     h: &Handover,
     area: Rect,
     g: &Glyphs,
@@ -78,30 +88,30 @@ pub fn draw(
     );
     match &h.step {
         Step::Identity => {
-            draw_identity(frame, app, h, content, g);
+            draw_identity(frame, env, h, content, g);
             None
         }
         Step::Card { phase, .. } => draw_card(frame, h, phase, content, g),
         Step::Handoff { qr, .. } => {
-            draw_handoff(frame, app, h, qr, content, g);
+            draw_handoff(frame, env, h, qr, content, g);
             None
         }
         Step::Mail { .. } => draw_mail(frame, h, content, g),
         Step::Confirm {
             commit, committing, ..
         } => {
-            draw_confirm(frame, app, h, commit, *committing, content, g);
+            draw_confirm(frame, env, h, commit, *committing, content, g);
             None
         }
     }
 }
 
-fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Glyphs) {
+fn draw_identity(frame: &mut Frame, env: &Env<'_>, h: &Handover, area: Rect, g: &Glyphs) {
     let block = boxed("1 本人確認（書類の番号は記録しません）", g);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let d = &h.identity_draft;
-    let docs = app.id_docs.all();
+    let docs = env.id_docs.all();
     let n = docs.len();
     let mark = |i: usize| if d.cursor == i { g.pointer } else { " " };
     let col_w = usize::from(inner.width) / 2 + 5;
@@ -125,7 +135,7 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
         spans
     };
     let rule = if inner.width >= 110 {
-        app.id_docs.rule().to_string()
+        env.id_docs.rule().to_string()
     } else {
         "医師免許証と、A欄1点またはB欄2点（原本。期限のあるものは期限内）".to_string()
     };
@@ -134,7 +144,7 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
     let b: Vec<usize> = (0..n).filter(|&i| docs[i].list == IdList::B).collect();
     // A long document list first gives up the rule line, then the column headings, so that
     // the photo/details checks and the message stay on screen.
-    let required = app.id_docs.required();
+    let required = env.id_docs.required();
     let rows = a.len().max(b.len()) + required.len();
     let spare = usize::from(inner.height).saturating_sub(rows + 3);
     let mut lines = Vec::new();
@@ -182,7 +192,7 @@ fn draw_identity(frame: &mut Frame, app: &App, h: &Handover, area: Rect, g: &Gly
         .filter(|(_, c)| **c)
         .map(|(o, _)| o.id.as_str())
         .collect();
-    let photo_note = if chosen.is_empty() || app.id_docs.needs_photo(&chosen) {
+    let photo_note = if chosen.is_empty() || env.id_docs.needs_photo(&chosen) {
         ""
     } else {
         "（写真のない書類のため不要）"
@@ -366,10 +376,17 @@ fn draw_card(
     None
 }
 
-fn draw_handoff(frame: &mut Frame, app: &App, h: &Handover, qr: &QrView, area: Rect, g: &Glyphs) {
+fn draw_handoff(
+    frame: &mut Frame,
+    env: &Env<'_>,
+    h: &Handover,
+    qr: &QrView,
+    area: Rect,
+    g: &Glyphs,
+) {
     let d = &h.handoff_draft;
     let picture = match qr {
-        QrView::Payload(p) => QrPicture::new(p, app.desk.ascii),
+        QrView::Payload(p) => QrPicture::new(p, env.ascii),
         _ => None,
     };
     let qr_label = match qr {
@@ -450,7 +467,7 @@ fn draw_handoff(frame: &mut Frame, app: &App, h: &Handover, qr: &QrView, area: R
                 ),
                 theme::warn(),
             ));
-            if app.desk.ascii {
+            if env.ascii {
                 lines.push(Line::styled(
                     "（Windows Terminal などでは desk.toml の glyphs = \"unicode\" で小さく表示できます）",
                     theme::dim(),
@@ -531,7 +548,7 @@ fn route_line(route: &HandoverRoute) -> String {
 
 fn draw_confirm(
     frame: &mut Frame,
-    app: &App,
+    env: &Env<'_>,
     h: &Handover,
     commit: &crate::domain::handover::HandoverCommit,
     committing: bool,
@@ -550,7 +567,7 @@ fn draw_confirm(
         .id_documents
         .iter()
         .map(|id| {
-            app.id_docs
+            env.id_docs
                 .label_of(id)
                 .map(str::to_string)
                 .unwrap_or_else(|| id.clone())
@@ -592,8 +609,7 @@ fn draw_confirm(
     lines.push(row("QRコード", commit.qr.label().to_string()));
     lines.push(row(
         "担当者",
-        app.officer
-            .as_ref()
+        env.officer
             .map(|o| o.name.clone())
             .unwrap_or_else(|| "（未選択）".into()),
     ));
@@ -609,7 +625,7 @@ fn draw_confirm(
     render_para(frame, inner, lines);
 }
 
-pub fn draw_done(frame: &mut Frame, _app: &App, d: &DoneInfo, area: Rect, g: &Glyphs) {
+pub fn draw_done(frame: &mut Frame, d: &DoneInfo, area: Rect, g: &Glyphs) {
     let title = match d.route {
         HandoverRoute::Mail { .. } => "発送を記録しました",
         _ => "交付を記録しました",
