@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates screenshots/*.png from the real rendering code (ui::scenes → TestBackend → SVG →
+# Regenerates screenshots/*.png from the real rendering code (tests/support/scenes.rs → TestBackend → SVG →
 # PNG with rsvg-convert and the IPA Gothic font). Installs the two packages when missing.
 set -euo pipefail
 cd "$(dirname "$0")"

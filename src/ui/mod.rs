@@ -11,7 +11,6 @@ mod modal;
 pub mod qr;
 mod queue;
 mod reference;
-pub mod scenes;
 mod screens;
 pub mod text;
 pub mod theme;

@@ -1,6 +1,6 @@
 //! Screenshots for the README, rendered by the real drawing code.
 //!
-//! Every scene of `kofu::ui::scenes::all` is drawn into a `TestBackend` buffer and turned into
+//! Every scene of `crate::support::scenes::all` is drawn into a `TestBackend` buffer and turned into
 //! SVG (one rectangle per background run, one `<text>` per character, at its cell). This test
 //! always checks that the SVG holds the scene's text; with `KOFU_SCREENSHOTS=DIR` it also writes
 //! `DIR/NAME.svg` and converts it to `DIR/NAME.png` with `rsvg-convert` (Debian `librsvg2-bin`,
@@ -156,7 +156,7 @@ const SHOWN: &[(&str, u16, u16)] = &[
 
 #[test]
 fn screenshots_render_every_shown_scene() {
-    let scenes = kofu::ui::scenes::all(false);
+    let scenes = crate::support::scenes::all(false);
     let out_dir = std::env::var_os("KOFU_SCREENSHOTS").map(std::path::PathBuf::from);
     let mut missing = Vec::new();
     for (name, w, h) in SHOWN {

@@ -1,14 +1,14 @@
 //! Flows driven through `App::handle` only (no terminal, no store): what an officer does at
 //! the desk, and what the app asks the runtime to do.
 
+use crate::support::scenes::{
+    self, FULL_PIN, READER, answer_match, ch, feed, other_person_reading, place, press,
+    reading_for, sample_app, sample_records,
+};
 use crossterm::event::KeyCode;
 use kofu::app::{App, CardPhase, CardSignal, Effect, Event, Loaded, Modal, Screen, Step};
 use kofu::domain::CardState;
 use kofu::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
-use kofu::ui::scenes::{
-    self, FULL_PIN, READER, answer_match, ch, feed, other_person_reading, place, press,
-    reading_for, sample_app, sample_records,
-};
 
 fn commit_of(fx: &[Effect]) -> Option<HandoverCommit> {
     fx.iter().find_map(|e| match e {
@@ -954,7 +954,7 @@ fn quit_works_from_the_officer_picker_at_start() {
 
 #[test]
 fn a_locked_desk_shows_no_personal_data() {
-    let scenes = kofu::ui::scenes::all(true);
+    let scenes = crate::support::scenes::all(true);
     let (_, locked) = scenes
         .iter()
         .find(|(n, _)| *n == "lock_passphrase")
@@ -962,7 +962,7 @@ fn a_locked_desk_shows_no_personal_data() {
     assert!(locked.officer.is_none());
     for (w, h) in [(80, 24), (120, 40)] {
         let text = kofu::ui::render_to_text(locked, w, h);
-        for rec in kofu::ui::scenes::sample_records() {
+        for rec in crate::support::scenes::sample_records() {
             let family = rec.name.split('　').next().unwrap_or(&rec.name);
             assert!(
                 !text.contains(family),
@@ -979,7 +979,7 @@ fn a_locked_desk_shows_no_personal_data() {
 
 #[test]
 fn a_fixed_clock_is_said_in_the_header() {
-    let mut app = kofu::ui::scenes::sample_app(false);
+    let mut app = crate::support::scenes::sample_app(false);
     let plain = kofu::ui::render_to_text(&app, 120, 40);
     assert!(!plain.contains("時計固定"));
     app.desk.fixed_clock = true;

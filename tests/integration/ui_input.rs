@@ -1,12 +1,12 @@
 //! Keyboard and rendering traps: key release events, input bursts, the caret with wide
 //! characters, and the ASCII glyph set.
 
-use crossterm::event::KeyCode;
-use kofu::app::{Effect, Event, Screen, Step};
-use kofu::ui::scenes::{
+use crate::support::scenes::{
     self, FULL_PIN, answer_match, ch, feed, place, press, reading_for, release, sample_app,
     sample_records,
 };
+use crossterm::event::KeyCode;
+use kofu::app::{Effect, Event, Screen, Step};
 use kofu::ui::{render_to_buffer, render_with_cursor};
 use unicode_width::UnicodeWidthStr;
 

@@ -1,8 +1,8 @@
 //! The one key table: every binding is labelled, shown in help, and unambiguous.
 
+use crate::support::scenes::{press, sample_app};
 use crossterm::event::{KeyCode, KeyModifiers};
 use kofu::app::keymap::{Context, KEYMAP, KeySpec};
-use kofu::ui::scenes::{press, sample_app};
 use kofu::ui::{help_entries, render_to_text};
 
 #[test]

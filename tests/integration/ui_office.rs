@@ -3,6 +3,10 @@
 
 use crate::support::office as office_support;
 
+use crate::support::scenes::office::{
+    answer_office, sample_mail_items, sample_pending_receipts, sample_receipt_batches,
+};
+use crate::support::scenes::{ch, feed, press, sample_app, today};
 use crossterm::event::KeyCode;
 use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded, ReceiptPane};
 use kofu::app::{App, Context, Effect, Event, Loaded, Modal, OfficeRequest, Screen};
@@ -11,10 +15,6 @@ use kofu::domain::{CardState, ReceiptStatus};
 use kofu::runtime::office::{OfficeEnv, run};
 use kofu::store::backoffice::BatchStatus;
 use kofu::ui::render_to_text;
-use kofu::ui::scenes::office::{
-    answer_office, sample_mail_items, sample_pending_receipts, sample_receipt_batches,
-};
-use kofu::ui::scenes::{ch, feed, press, sample_app, today};
 use office_support::{commit, mail, store_in};
 
 fn office_requests(fx: &[Effect]) -> Vec<OfficeRequest> {
@@ -493,7 +493,7 @@ fn start_and_refresh_load_todays_and_tomorrows_appointments_for_the_band() {
 #[test]
 fn f9_sets_an_appointment_for_the_selected_card_in_any_date_form() {
     let mut app = sample_app(false);
-    let recs = kofu::ui::scenes::sample_records();
+    let recs = crate::support::scenes::sample_records();
     app.handle(press(KeyCode::Down));
     app.handle(press(KeyCode::F(9)));
     assert_eq!(app.context(), Context::OfficeAppointment);
@@ -629,7 +629,7 @@ fn f8_in_the_dialog_clears_and_a_card_not_awaiting_cannot_be_booked() {
     );
     // F2 to 交付済 cards: F9 explains instead of opening the dialog.
     app.handle(press(KeyCode::F(2)));
-    let mut handed = kofu::ui::scenes::sample_records()[0].clone();
+    let mut handed = crate::support::scenes::sample_records()[0].clone();
     handed.state = CardState::HandedOver;
     app.handle(Event::Loaded(Loaded::Search {
         seq: app.queue.seq,
@@ -769,7 +769,7 @@ fn uncollected_list_shows_days_and_due_action_and_filters() {
 #[test]
 fn contact_hold_and_unhold_are_recorded_for_the_selected_card() {
     let mut app = uncollected_app();
-    let list = kofu::ui::scenes::office::sample_uncollected();
+    let list = crate::support::scenes::office::sample_uncollected();
     // Row 0 is on hold: h asks to lift it.
     app.handle(ch('h'));
     assert_eq!(app.context(), Context::OfficeConfirm);
@@ -826,7 +826,7 @@ fn contact_hold_and_unhold_are_recorded_for_the_selected_card() {
 #[test]
 fn a_return_batch_of_the_due_cards_and_each_card_read_before_packing() {
     let mut app = uncollected_app();
-    let list = kofu::ui::scenes::office::sample_uncollected();
+    let list = crate::support::scenes::office::sample_uncollected();
     app.handle(ch('b'));
     let fx = app.handle(press(KeyCode::Enter));
     // Only the card due for return (not the held one, not the one due a notice).
@@ -841,10 +841,14 @@ fn a_return_batch_of_the_due_cards_and_each_card_read_before_packing() {
     );
     // Start checking the open batch; a card placed on the reader is verified, not opened.
     feed(&mut app, [press(KeyCode::Tab), ch('k')]);
-    let recs = kofu::ui::scenes::sample_records();
-    let fx = kofu::ui::scenes::place(
+    let recs = crate::support::scenes::sample_records();
+    let fx = crate::support::scenes::place(
         &mut app,
-        kofu::ui::scenes::reading_for(&recs[2], "佐々木\u{3000}花子", kofu::ui::scenes::FULL_PIN),
+        crate::support::scenes::reading_for(
+            &recs[2],
+            "佐々木\u{3000}花子",
+            crate::support::scenes::FULL_PIN,
+        ),
     );
     assert!(
         matches!(app.screen, Screen::Office(_)),
@@ -872,9 +876,13 @@ fn a_return_batch_of_the_due_cards_and_each_card_read_before_packing() {
     app.handle(press(KeyCode::Enter));
     // Stop checking: cards are no longer sent for verification.
     app.handle(ch('k'));
-    let fx = kofu::ui::scenes::place(
+    let fx = crate::support::scenes::place(
         &mut app,
-        kofu::ui::scenes::reading_for(&recs[2], "佐々木\u{3000}花子", kofu::ui::scenes::FULL_PIN),
+        crate::support::scenes::reading_for(
+            &recs[2],
+            "佐々木\u{3000}花子",
+            crate::support::scenes::FULL_PIN,
+        ),
     );
     assert!(office_requests(&fx).is_empty());
     // Sending warns about the unchecked card.
@@ -1008,16 +1016,19 @@ fn runtime_returns_due_cards_only_after_reading_the_right_card() {
 #[test]
 fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
     let mut app = sample_app(false);
-    let recs = kofu::ui::scenes::sample_records();
+    let recs = crate::support::scenes::sample_records();
     app.handle(press(KeyCode::F(12)));
     let fx = app.handle(ch('5'));
     assert_eq!(office_requests(&fx), vec![OfficeRequest::LoadShipments]);
     answer_office(&mut app, &fx);
     assert_eq!(app.context(), Context::OfficeShipments);
     // Before a shipment is chosen a card does nothing (and does not open a handover).
-    let reading =
-        kofu::ui::scenes::reading_for(&recs[0], "山田\u{3000}太郎", kofu::ui::scenes::FULL_PIN);
-    let fx = kofu::ui::scenes::place(&mut app, reading.clone());
+    let reading = crate::support::scenes::reading_for(
+        &recs[0],
+        "山田\u{3000}太郎",
+        crate::support::scenes::FULL_PIN,
+    );
+    let fx = crate::support::scenes::place(&mut app, reading.clone());
     assert!(fx.is_empty(), "{fx:?}");
     let fx = app.handle(press(KeyCode::Enter));
     assert_eq!(
@@ -1026,7 +1037,7 @@ fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
     );
     answer_office(&mut app, &fx);
     assert_eq!(app.context(), Context::OfficeArrival);
-    let fx = kofu::ui::scenes::place(&mut app, reading.clone());
+    let fx = crate::support::scenes::place(&mut app, reading.clone());
     assert_eq!(
         office_requests(&fx),
         vec![OfficeRequest::ArrivalRead {
@@ -1218,7 +1229,7 @@ fn reports_by_day_and_month_with_the_audit_head_and_export() {
         &mut app,
         OfficeLoaded::Daily {
             day: today(),
-            result: Ok(kofu::ui::scenes::office::sample_daily(today())),
+            result: Ok(crate::support::scenes::office::sample_daily(today())),
         },
     );
     assert!(render_to_text(&app, 80, 24).contains("読み込み中"));

@@ -1,5 +1,6 @@
 //! 窓口案内 (F7) and the officer passphrase at the idle lock, driven through `App::handle`.
 
+use crate::support::scenes::{self, ch, feed, press, sample_app, sample_records};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kofu::app::{
@@ -7,7 +8,6 @@ use kofu::app::{
     TICKS_PER_MINUTE, WRONG_PASSPHRASE,
 };
 use kofu::ui::render_to_text;
-use kofu::ui::scenes::{self, ch, feed, press, sample_app, sample_records};
 use unicode_width::UnicodeWidthStr;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

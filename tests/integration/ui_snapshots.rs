@@ -1,7 +1,8 @@
 //! Snapshot of every screen and modal at 80x24 and 120x40, as a wide-character-aware text
 //! dump of the rendered buffer (the trailing cell of each wide character is skipped).
 
-use kofu::ui::{render_to_text, scenes};
+use crate::support::scenes;
+use kofu::ui::render_to_text;
 
 #[test]
 fn every_scene_at_80x24_and_120x40() {

@@ -1,6 +1,7 @@
 //! The one helper tree of the integration tests (`tests/integration/main.rs`):
 //! - [`common`]: manifest files, the tests' fixed clock and the binary under test;
-//! - [`office`]: stores with cards, handovers and certificate facts for the back-office tests.
+//! - [`office`]: stores with cards, handovers and certificate facts for the back-office tests;
+//! - [`scenes`]: named `App` states at every step (UI snapshots, screenshots, flow tests).
 //!
 //! Card tests through a real pcscd:
 //! - [`pcscd`]: start/stop a private pcscd with only an emulated (vpcd) reader on port 35990;
@@ -16,4 +17,5 @@ pub mod common;
 pub mod events;
 pub mod office;
 pub mod pcscd;
+pub mod scenes;
 pub mod vpcd_card;

@@ -6,14 +6,14 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::{
+use kofu::app::{
     App, CardSignal, DeskInfo, Effect, Event, Loaded, MatchOutcome, OfficerInfo, ReferenceRules,
 };
-use crate::domain::card_facts::{CardReading, CertificateFacts, HpkiApplication, PinStatus};
-use crate::domain::iddocs::IdDocuments;
-use crate::domain::matching::{KnownIssuers, MatchContext, match_identity};
-use crate::domain::record::CardRecord;
-use crate::domain::{CardState, Membership, Route};
+use kofu::domain::card_facts::{CardReading, CertificateFacts, HpkiApplication, PinStatus};
+use kofu::domain::iddocs::IdDocuments;
+use kofu::domain::matching::{KnownIssuers, MatchContext, match_identity};
+use kofu::domain::record::CardRecord;
+use kofu::domain::{CardState, Membership, Route};
 
 pub mod office;
 
@@ -160,7 +160,7 @@ pub fn reading_for(rec: &CardRecord, name_kanji: &str, pin: PinStatus) -> CardRe
         application: HpkiApplication::Auth,
         certificate: CertificateFacts {
             serial_hex: rec.cert_serial.clone().unwrap_or_default(),
-            issuer: crate::app::demo::DEMO_ISSUER.into(),
+            issuer: kofu::app::demo::DEMO_ISSUER.into(),
             subject_cn: rec.romaji.clone().unwrap_or_default(),
             name_kanji: Some(name_kanji.into()),
             role: Some("Medical Doctor".into()),
@@ -524,7 +524,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     a.desk.idle_lock_minutes = 1;
     ticks(
         &mut a,
-        usize::try_from(crate::app::TICKS_PER_MINUTE).unwrap_or(240),
+        usize::try_from(kofu::app::TICKS_PER_MINUTE).unwrap_or(240),
     );
     a.handle(Event::Loaded(Loaded::Officers(Ok(vec![
         OfficerInfo {

@@ -4,15 +4,15 @@ use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
 use super::{ch, feed, press, sample_records, today};
-use crate::app::OfficeLoaded;
-use crate::app::{App, Effect, Event, Loaded, OfficeRequest};
-use crate::domain::office::returns::BatchItem;
-use crate::domain::office::{
+use kofu::app::OfficeLoaded;
+use kofu::app::{App, Effect, Event, Loaded, OfficeRequest};
+use kofu::domain::office::returns::BatchItem;
+use kofu::domain::office::{
     Appointment, BatchKind, BatchStatus, Contact, ContactMethod, DueAction, MailItem, ReturnBatch,
     UncollectedCard,
 };
-use crate::domain::record::CardRecord;
-use crate::domain::{CardState, ReceiptStatus, Route};
+use kofu::domain::record::CardRecord;
+use kofu::domain::{CardState, ReceiptStatus, Route};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
@@ -198,15 +198,15 @@ pub fn sample_card_batches() -> Vec<ReturnBatch> {
 }
 
 /// Two imported shipments.
-pub fn sample_shipments() -> Vec<crate::domain::office::arrival::ShipmentInfo> {
+pub fn sample_shipments() -> Vec<kofu::domain::office::arrival::ShipmentInfo> {
     vec![
-        crate::domain::office::arrival::ShipmentInfo {
+        kofu::domain::office::arrival::ShipmentInfo {
             id: 2,
             arrived_on: "2026-11-20".into(),
             file_name: "JMACA発送リスト_20261120.csv".into(),
             row_count: 4,
         },
-        crate::domain::office::arrival::ShipmentInfo {
+        kofu::domain::office::arrival::ShipmentInfo {
             id: 1,
             arrived_on: "2026-10-10".into(),
             file_name: "JMACA発送リスト_20261010.csv".into(),
@@ -218,10 +218,10 @@ pub fn sample_shipments() -> Vec<crate::domain::office::arrival::ShipmentInfo> {
 fn check(
     id: i64,
     rec: &CardRecord,
-    result: crate::domain::office::ArrivalOutcome,
+    result: kofu::domain::office::ArrivalOutcome,
     reasons: &[&str],
-) -> crate::domain::office::ArrivalCheck {
-    crate::domain::office::ArrivalCheck {
+) -> kofu::domain::office::ArrivalCheck {
+    kofu::domain::office::ArrivalCheck {
         id,
         card_row: rec.id,
         card_id: rec.card_id.clone(),
@@ -240,11 +240,11 @@ fn check(
 }
 
 /// Shipment 2 half way: one verified, one failed, one not read, one stray.
-pub fn sample_arrival_summary() -> crate::domain::office::ArrivalSummary {
-    use crate::domain::office::ArrivalOutcome as O;
-    use crate::domain::office::arrival::{CardBrief, Stray};
+pub fn sample_arrival_summary() -> kofu::domain::office::ArrivalSummary {
+    use kofu::domain::office::ArrivalOutcome as O;
+    use kofu::domain::office::arrival::{CardBrief, Stray};
     let recs = sample_records();
-    crate::domain::office::ArrivalSummary {
+    kofu::domain::office::ArrivalSummary {
         shipment_id: Some(2),
         total: 4,
         verified: vec![check(1, &recs[0], O::Verified, &[])],
@@ -274,8 +274,8 @@ pub fn sample_arrival_summary() -> crate::domain::office::ArrivalSummary {
 const HEAD: &str = "9f2c4e1a7b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8";
 
 /// The daily report of a day at the desk.
-pub fn sample_daily(day: NaiveDate) -> crate::domain::office::reports::DailyReport {
-    use crate::domain::office::reports::{DailyReport, ReportLine, SentBatch};
+pub fn sample_daily(day: NaiveDate) -> kofu::domain::office::reports::DailyReport {
+    use kofu::domain::office::reports::{DailyReport, ReportLine, SentBatch};
     let line = |time: &str, card_id: &str, name: &str, route: &str, cancelled| ReportLine {
         time: time.into(),
         card_id: card_id.into(),
@@ -328,8 +328,8 @@ pub fn sample_daily(day: NaiveDate) -> crate::domain::office::reports::DailyRepo
 }
 
 /// The monthly report of November 2026.
-pub fn sample_monthly(month: &str) -> crate::domain::office::reports::MonthlyReport {
-    crate::domain::office::reports::MonthlyReport {
+pub fn sample_monthly(month: &str) -> kofu::domain::office::reports::MonthlyReport {
+    kofu::domain::office::reports::MonthlyReport {
         month: month.into(),
         first_day: date(2026, 11, 1),
         last_day: date(2026, 11, 30),
@@ -469,7 +469,7 @@ pub fn scenes(base: &App) -> Vec<(&'static str, App)> {
     let reading = super::reading_for(&recs[1], "高橋\u{3000}二郎", super::FULL_PIN);
     let outcome = super::outcome(&recs[1], &reading);
     a.handle(Event::Loaded(Loaded::Office(OfficeLoaded::ArrivalRead(
-        Ok(crate::domain::office::arrival::ArrivalRead::Checked {
+        Ok(kofu::domain::office::arrival::ArrivalRead::Checked {
             check: failed,
             outcome,
         }),
