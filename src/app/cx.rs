@@ -8,8 +8,9 @@
 use chrono::NaiveDate;
 
 use super::screens::office::OfficeItem;
-use super::{CardSlot, DoneInfo, Flash, Modal, OfficerInfo, ReferenceRules};
+use super::{CardSlot, DoneInfo, Flash, Flow, Modal, OfficerInfo, ReferenceRules};
 use crate::domain::iddocs::IdDocuments;
+use crate::domain::record::CardRecord;
 
 /// Shown when work needs an officer on duty and none is.
 pub const NO_OFFICER: &str = "担当者が選ばれていません。F3 で担当者を選んでください。";
@@ -27,6 +28,13 @@ pub enum Nav {
     Done(Box<DoneInfo>),
     /// Work that needs an officer on duty: open the officer picker.
     PickOfficer,
+    /// Open the handover of a record (by its planned route unless a flow is given).
+    OpenHandover {
+        record: Box<CardRecord>,
+        flow: Option<Flow>,
+    },
+    /// The 業務メニュー (F12 in the queue).
+    OfficeMenu,
 }
 
 /// The context of one update.

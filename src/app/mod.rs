@@ -10,7 +10,6 @@ pub mod dialogs;
 pub mod input;
 pub mod keymap;
 mod lock;
-mod queue;
 pub mod reference;
 pub mod screens;
 
@@ -33,13 +32,13 @@ pub use dialogs::{AppointmentDialog, Confirm, ContactDialog, Prompt};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
 pub use lock::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
-pub use queue::{QueueState, STATE_FILTERS};
 pub use reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
 pub use screens::handover::{
     CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
     IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step,
 };
 pub use screens::office::{Office, OfficeLoaded, OfficeRequest};
+pub use screens::queue::{QueueState, STATE_FILTERS};
 
 /// Ticks (about 250 ms each) a commit confirmation must be open before it accepts its key,
 /// so that a burst of typed input can never commit.
@@ -696,7 +695,7 @@ impl App {
             return Vec::new();
         }
         match &self.screen {
-            Screen::Queue => self.queue_action(action),
+            Screen::Queue => self.queue_update(action),
             Screen::Done(_) => match action {
                 Action::Close => {
                     self.screen = Screen::Queue;

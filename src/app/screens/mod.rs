@@ -1,22 +1,32 @@
 //! The screens under the dialogs, one module each, and how `App` routes to them: it splits
 //! itself into the screen on display and a [`Cx`] (disjoint borrows), runs the screen's hook,
-//! and applies the [`Nav`] the screen asked for. (The queue and the done page are still `impl App`
-//! in `app/queue.rs` and `app/mod.rs`; see README, "Design".)
+//! and applies the [`Nav`] the screen asked for. The queue's state lives in `App::queue` for the whole
+//! session (search and selection survive every screen); the done page is a few lines in
+//! `app/mod.rs`.
 
 pub mod handover;
 pub mod office;
+pub mod queue;
 
 use super::cx::{Cx, Nav};
 use super::dialogs::Answer;
 use super::{Action, App, Effect, Modal, Screen};
 use handover::Handover;
 use office::{Office, OfficeLoaded};
+use queue::QueueState;
 
 impl App {
     /// Split `App` into the screen and the [`Cx`] its update gets (disjoint borrows).
     pub(super) fn split(&mut self) -> (&mut Screen, Cx<'_>) {
+        let (screen, _, cx) = self.split_all();
+        (screen, cx)
+    }
+
+    /// [`App::split`], with the queue's state too.
+    fn split_all(&mut self) -> (&mut Screen, &mut QueueState, Cx<'_>) {
         let App {
             screen,
+            queue,
             modals,
             flash,
             today,
@@ -38,7 +48,22 @@ impl App {
             dialogs: modals,
             nav: None,
         };
-        (screen, cx)
+        (screen, queue, cx)
+    }
+
+    /// A key action on the queue.
+    pub(super) fn queue_update(&mut self, action: Action) -> Vec<Effect> {
+        let (_, queue, mut cx) = self.split_all();
+        let mut fx = queue.update(action, &mut cx);
+        if let Some(nav) = cx.nav.take() {
+            fx.extend(self.go(nav));
+        }
+        fx
+    }
+
+    /// Today's and tomorrow's appointments for the band above the queue.
+    pub fn upcoming_effect(&self) -> Effect {
+        queue::upcoming_effect(self.today)
     }
 
     /// Run `f` on the screen and go where it asks.
@@ -108,6 +133,8 @@ impl App {
                 self.open_officer_picker();
                 vec![Effect::LoadOfficers]
             }
+            Nav::OpenHandover { record, flow } => self.open_handover(*record, flow),
+            Nav::OfficeMenu => self.open_office_menu(),
         }
     }
 

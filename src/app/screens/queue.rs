@@ -1,6 +1,14 @@
-//! 受付待ち queue: search-as-you-type, state filter, selection.
+//! 受付待ち queue: search-as-you-type, state filter, selection. The home screen: its state
+//! lives in `App::queue` for the whole session, so search and selection survive every other
+//! screen; `Screen::Queue` only says it is on display.
 
-use super::{Action, App, Effect, Flow, LineEdit, Modal, SEARCH_LIMIT, SearchRequest};
+use chrono::NaiveDate;
+
+use crate::app::cx::{Cx, Nav};
+use crate::app::{
+    Action, AppointmentDialog, DIAGNOSIS_TITLE, Effect, Flow, LineEdit, Modal, OfficeRequest,
+    SEARCH_LIMIT, SearchRequest,
+};
 use crate::domain::CardState;
 use crate::domain::record::CardRecord;
 
@@ -112,45 +120,55 @@ impl QueueState {
     }
 }
 
-impl App {
-    pub(super) fn queue_action(&mut self, action: Action) -> Vec<Effect> {
+/// Today's and tomorrow's appointments for the band above the queue.
+pub fn upcoming_effect(today: NaiveDate) -> Effect {
+    OfficeRequest::LoadUpcoming {
+        from: today,
+        to: today + chrono::Days::new(2),
+    }
+    .into()
+}
+
+impl QueueState {
+    /// A key action on the queue.
+    pub fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
         match action {
-            Action::Up => self.queue.move_by(-1),
-            Action::Down => self.queue.move_by(1),
-            Action::PageUp => self.queue.move_by(-(PAGE as isize)),
-            Action::PageDown => self.queue.move_by(PAGE as isize),
-            Action::ClearSearch if !self.queue.search.value().is_empty() => {
-                self.queue.search.clear();
-                return vec![self.queue.search_effect()];
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-(PAGE as isize)),
+            Action::PageDown => self.move_by(PAGE as isize),
+            Action::ClearSearch if !self.search.value().is_empty() => {
+                self.search.clear();
+                return vec![self.search_effect()];
             }
             Action::CycleFilter => {
                 let i = STATE_FILTERS
                     .iter()
-                    .position(|f| *f == self.queue.filter)
+                    .position(|f| *f == self.filter)
                     .unwrap_or(0);
-                self.queue.filter = STATE_FILTERS[(i + 1) % STATE_FILTERS.len()];
-                self.queue.selected = 0;
-                return vec![self.queue.search_effect()];
+                self.filter = STATE_FILTERS[(i + 1) % STATE_FILTERS.len()];
+                self.selected = 0;
+                return vec![self.search_effect()];
             }
             Action::Refresh => {
                 return vec![
-                    self.queue.search_effect(),
+                    self.search_effect(),
                     Effect::LoadCounts,
-                    self.upcoming_effect(),
+                    upcoming_effect(cx.today),
                 ];
             }
-            Action::OfficeMenu => return self.open_office_menu(),
-            Action::Appointment => return self.open_appointment(),
+            Action::OfficeMenu => cx.nav = Some(Nav::OfficeMenu),
+            Action::Appointment => self.open_appointment(cx),
             Action::ReaderDiagnose => {
-                self.modals.push(super::Modal::Message {
-                    title: super::DIAGNOSIS_TITLE.into(),
+                cx.push(Modal::Message {
+                    title: DIAGNOSIS_TITLE.into(),
                     lines: vec!["診断しています…".into()],
                     error: false,
                 });
                 return vec![Effect::DiagnoseReader];
             }
             Action::SwitchOfficer => {
-                self.modals.push(Modal::OfficerPicker {
+                cx.push(Modal::OfficerPicker {
                     selected: 0,
                     name: LineEdit::new(40),
                     error: None,
@@ -158,22 +176,25 @@ impl App {
                 return vec![Effect::LoadOfficers];
             }
             Action::Open | Action::OpenMail => {
-                let Some(record) = self.queue.selected_record().cloned() else {
-                    self.flash(
+                let Some(record) = self.selected_record().cloned() else {
+                    cx.flash(
                         "一覧に記録がありません。検索語や状態の絞り込みを確認してください。",
                         true,
                     );
                     return Vec::new();
                 };
                 let flow = (action == Action::OpenMail).then_some(Flow::Mail);
-                return self.open_handover(record, flow);
+                cx.nav = Some(Nav::OpenHandover {
+                    record: Box::new(record),
+                    flow,
+                });
             }
             Action::CancelHandover => {
-                let Some(record) = self.queue.selected_record().cloned() else {
+                let Some(record) = self.selected_record().cloned() else {
                     return Vec::new();
                 };
                 if !matches!(record.state, CardState::HandedOver | CardState::Mailed) {
-                    self.modals.push(Modal::Message {
+                    cx.push(Modal::Message {
                         title: "取消/訂正".into(),
                         lines: vec![format!(
                             "このカードは「{}」です。取消できるのは交付済・郵送中のカードだけです。",
@@ -183,7 +204,7 @@ impl App {
                     });
                     return Vec::new();
                 }
-                self.modals.push(Modal::CancelReason {
+                cx.push(Modal::CancelReason {
                     record: Box::new(record),
                     reason: LineEdit::new(100),
                     error: None,
@@ -193,26 +214,15 @@ impl App {
         }
         Vec::new()
     }
-}
 
-impl App {
-    /// Today's and tomorrow's appointments for the band above the queue.
-    pub fn upcoming_effect(&self) -> Effect {
-        super::OfficeRequest::LoadUpcoming {
-            from: self.today,
-            to: self.today + chrono::Days::new(2),
-        }
-        .into()
-    }
-
-    /// F9 in the queue: the appointment of the selected card.
-    fn open_appointment(&mut self) -> Vec<Effect> {
-        let Some(card) = self.queue.selected_record().cloned() else {
-            self.flash("一覧で予約するカードを選んでください。", true);
-            return Vec::new();
+    /// F9: the appointment of the selected card.
+    fn open_appointment(&mut self, cx: &mut Cx) {
+        let Some(card) = self.selected_record().cloned() else {
+            cx.flash("一覧で予約するカードを選んでください。", true);
+            return;
         };
         if card.state != CardState::Awaiting {
-            self.modals.push(Modal::Message {
+            cx.push(Modal::Message {
                 title: "予約".into(),
                 lines: vec![format!(
                     "{}（カードID {}）は「{}」です。予約できるのは交付待ちのカードだけです。",
@@ -222,16 +232,14 @@ impl App {
                 )],
                 error: false,
             });
-            return Vec::new();
+            return;
         }
         let existing = self
-            .queue
             .appointments
             .iter()
             .find(|a| a.card.id == card.id)
             .map(|a| a.at);
-        let dialog = super::AppointmentDialog::new(card, existing);
-        self.modals.push(Modal::Appointment(Box::new(dialog)));
-        Vec::new()
+        let dialog = AppointmentDialog::new(card, existing);
+        cx.push(Modal::Appointment(Box::new(dialog)));
     }
 }
