@@ -9,7 +9,6 @@ mod dialogs;
 mod lock;
 mod modal;
 pub mod qr;
-mod queue;
 mod reference;
 mod screens;
 pub mod text;
@@ -93,7 +92,14 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
             );
             None
         }
-        Screen::Queue => queue::draw(frame, app, body, &g),
+        Screen::Queue => {
+            let env = screens::queue::Env {
+                today: app.today,
+                calendar: &app.rules.calendar,
+                focused: app.modals.is_empty(),
+            };
+            screens::queue::draw(frame, &app.queue, &env, body, &g)
+        }
         Screen::Handover(h) => {
             let env = screens::handover::Env {
                 id_docs: &app.id_docs,

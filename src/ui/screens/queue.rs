@@ -5,29 +5,43 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
-use super::text::{display, fit, wareki_short};
-use super::theme::{self, Glyphs};
-use super::{boxed, draw_field};
-use crate::app::App;
+use crate::app::QueueState;
 use crate::domain::CardState;
+use crate::ui::text::{display, fit, wareki_short};
+use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::{boxed, draw_field};
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Position> {
+/// What the queue's view needs besides the queue itself.
+pub struct Env<'a> {
+    pub today: chrono::NaiveDate,
+    pub calendar: &'a crate::domain::calendar::DeskCalendar,
+    /// No dialog is open (the search field shows its caret).
+    pub focused: bool,
+}
+
+pub fn draw(
+    frame: &mut Frame,
+    q: &QueueState,
+    env: &Env<'_>,
+    area: Rect,
+    g: &Glyphs,
+) -> Option<Position> {
     // 予約: today's and tomorrow's appointments in a small band.
-    let band = appointments_band(app);
+    let band = appointments_band(q, env.today);
     let band_h = if band.is_empty() {
         0
     } else {
         u16::try_from(band.len()).unwrap_or(3).min(3) + 2
     };
     // 本日休業日 (data/calendar.toml), or a warning when today's holidays are not listed.
-    let calendar = &app.rules.calendar;
-    let day_note = match calendar.closure(app.today) {
+    let calendar = env.calendar;
+    let day_note = match calendar.closure(env.today) {
         Some(c) => Some(Line::styled(
             format!(" 本日休業日（{}）", c.label()),
             theme::warn(),
         )),
         None => calendar
-            .holiday_warning(app.today)
+            .holiday_warning(env.today)
             .map(|w| Line::styled(format!(" {w}"), theme::warn())),
     };
     let [closed, search, counts, appts, table] = Layout::vertical([
@@ -46,15 +60,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Posi
         let block = boxed(&title, g);
         let inner = block.inner(appts);
         frame.render_widget(block, appts);
-        super::render_para(frame, inner, band);
+        crate::ui::render_para(frame, inner, band);
     }
-    let q = &app.queue;
     let cursor = draw_field(
         frame,
         search,
         "検索（氏名・フリガナ・ローマ字・カードID・生年月日）",
         &q.search,
-        app.modals.is_empty(),
+        env.focused,
         g,
     );
 
@@ -130,7 +143,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Posi
         .map(|h| Cell::from(Span::styled(h, theme::title()))),
     );
     let rows = q.rows.iter().map(|r| {
-        let days = (app.today - r.arrived_on).num_days();
+        let days = (env.today - r.arrived_on).num_days();
         let state_style = match r.state {
             CardState::Awaiting if days >= 90 => theme::warn(),
             CardState::Awaiting => ratatui::style::Style::new(),
@@ -158,10 +171,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, g: &Glyphs) -> Option<Posi
 }
 
 /// The band of today's and tomorrow's appointments above the queue .
-fn appointments_band(app: &App) -> Vec<Line<'static>> {
+fn appointments_band(q: &QueueState, today: chrono::NaiveDate) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for a in &app.queue.appointments {
-        let day = match (a.at.date() - app.today).num_days() {
+    for a in &q.appointments {
+        let day = match (a.at.date() - today).num_days() {
             0 => "今日",
             1 => "明日",
             _ => continue,
