@@ -9,8 +9,6 @@ pub mod demo;
 pub mod dialogs;
 pub mod input;
 pub mod keymap;
-mod lock;
-pub mod reference;
 pub mod screens;
 
 use std::sync::Arc;
@@ -28,11 +26,11 @@ pub use crate::domain::matching::{
 use crate::domain::record::CardRecord;
 
 pub use demo::{DemoCardKind, DemoCardSpec};
+pub use dialogs::officer::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
+pub use dialogs::reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
 pub use dialogs::{AppointmentDialog, Confirm, ContactDialog, Prompt};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
-pub use lock::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
-pub use reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
 pub use screens::handover::{
     CardConfirmed, CardPhase, Decision, Flow, HandoffDraft, Handover, IdentityChecked,
     IdentityDraft, MailDraft, MailField, QrView, ReceiptChoice, Step,
@@ -863,7 +861,7 @@ impl App {
                         return vec![Effect::AddOfficer(n)];
                     }
                     match self.officers.get(*selected) {
-                        Some(o) if lock::needs_passphrase(self.officer.as_ref(), o) => {
+                        Some(o) if dialogs::officer::needs_passphrase(self.officer.as_ref(), o) => {
                             let o = o.clone();
                             self.open_passphrase(o);
                         }

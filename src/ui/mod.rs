@@ -6,10 +6,7 @@
 //! snapshot tests and the screenshot generator share it.
 
 mod dialogs;
-mod lock;
-mod modal;
 pub mod qr;
-mod reference;
 mod screens;
 pub mod text;
 pub mod theme;
@@ -28,7 +25,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::keymap::{self, Context};
 use crate::app::{App, CardSlot, Screen, ServiceState};
 use theme::Glyphs;
-pub(crate) use widgets::{boxed, clear_area, draw_field};
+use widgets::boxed;
 
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 80;
@@ -120,7 +117,7 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
     if !app.modals.is_empty() {
         cursor = None;
         for (i, m) in app.modals.iter().enumerate() {
-            let c = modal::draw(frame, app, m, body, &g);
+            let c = dialogs::desk::draw(frame, app, m, body, &g);
             if i + 1 == app.modals.len() {
                 cursor = c;
             }

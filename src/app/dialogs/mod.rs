@@ -1,11 +1,14 @@
 //! Dialogs that a screen opens on top of itself, one file each. A dialog owns its state and its
 //! `update`; `App` takes it off the stack for the update and puts it back unless it closed.
-//! (The desk-wide dialogs — help, messages, the officer picker, the commit confirmation — are
-//! still handled in `app/mod.rs`; see README.)
+//! ([`officer`] (the officer picker's passphrase) and [`reference`] (窓口案内, full screen) still
+//! work on `App` itself; help, messages, the commit confirmation and the cancel reason are
+//! handled in `app/mod.rs`; see README.)
 
 pub mod appointment;
 pub mod contact;
+pub mod officer;
 pub mod prompt;
+pub mod reference;
 
 pub use appointment::AppointmentDialog;
 pub use contact::ContactDialog;

@@ -2,4 +2,7 @@
 
 pub mod appointment;
 pub mod contact;
+pub mod desk;
+pub mod officer;
 pub mod prompt;
+pub mod reference;

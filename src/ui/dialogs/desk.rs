@@ -6,21 +6,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::text::{pad, wareki};
-use super::theme::{self, Glyphs};
-use super::widgets::{centered, dialog_box};
-use super::{boxed, clear_area, draw_field, help_entries, render_para};
 use crate::app::{App, CONFIRM_ARM_TICKS, Modal, demo::DemoCardKind};
+use crate::ui::text::{pad, wareki};
+use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::{boxed, centered, clear_area, dialog_box, draw_field};
+use crate::ui::{help_entries, render_para};
 
 pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> Option<Position> {
     match m {
-        Modal::Prompt(p) => super::dialogs::prompt::draw_prompt(frame, p, area, g),
+        Modal::Prompt(p) => super::prompt::draw_prompt(frame, p, area, g),
         Modal::Confirm(c) => {
-            super::dialogs::prompt::draw_confirm(frame, c, area, g);
+            super::prompt::draw_confirm(frame, c, area, g);
             None
         }
-        Modal::Contact(d) => super::dialogs::contact::draw(frame, d, area, g),
-        Modal::Appointment(d) => super::dialogs::appointment::draw(frame, d, area, g),
+        Modal::Contact(d) => super::contact::draw(frame, d, area, g),
+        Modal::Appointment(d) => super::appointment::draw(frame, d, area, g),
         Modal::Help { scroll } => {
             let inner = dialog_box(
                 frame,
@@ -273,7 +273,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             field,
             error,
             checking,
-        } => super::lock::draw(
+        } => super::officer::draw(
             frame,
             officer,
             app.officers.len(),

@@ -8,13 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::qr::QrPicture;
-use super::text::{display, pad};
-use super::theme::{self, Glyphs};
-use super::{clear_area, wrap_lines};
 use crate::app::{App, ExpiryAnswer, FeeRow, LineEdit, RefSection, ReferenceState};
 use crate::domain::date::format_both;
 use crate::domain::reference::Points;
+use crate::ui::qr::QrPicture;
+use crate::ui::text::{display, pad};
+use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::clear_area;
+use crate::ui::wrap_lines;
 
 /// Cells of the label column in the forms.
 const LABEL_W: usize = 16;

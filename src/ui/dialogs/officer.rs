@@ -6,10 +6,10 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::theme::{self, Glyphs};
-use super::widgets::dialog_box;
-use super::{boxed, render_para};
 use crate::app::{OfficerInfo, SecretField};
+use crate::ui::render_para;
+use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::{boxed, dialog_box};
 
 #[allow(clippy::too_many_arguments)]
 pub fn draw(

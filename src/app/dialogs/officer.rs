@@ -7,9 +7,9 @@
 //! the store thread and answers with [`Loaded::PassphraseChecked`]. Nothing here keeps or
 //! prints it: [`Secret`] and [`SecretField`] hide their text from `Debug`.
 
-use super::input::LineEdit;
-use super::keymap::Action;
-use super::{App, Effect, Modal, OfficerInfo};
+use crate::app::input::LineEdit;
+use crate::app::keymap::Action;
+use crate::app::{App, Effect, Modal, OfficerInfo};
 
 /// A passphrase on its way to the store. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]

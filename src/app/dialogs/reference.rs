@@ -7,9 +7,9 @@
 
 use chrono::NaiveDate;
 
-use super::input::LineEdit;
-use super::keymap::{Action, Binding, Context};
-use super::{App, Effect, Modal, Screen};
+use crate::app::input::LineEdit;
+use crate::app::keymap::{Action, Binding, Context};
+use crate::app::{App, Effect, Modal, Screen};
 use crate::data::DataSet;
 use crate::domain::Membership;
 use crate::domain::calendar::DeskCalendar;
@@ -43,12 +43,12 @@ impl ReferenceRules {
     /// The tables shipped in `data/` (compiled in; for scenes and tests).
     pub fn shipped() -> Result<Self, String> {
         Ok(ReferenceRules {
-            expiry: ExpiryRules::from_toml(include_str!("../../data/rules.toml"))
+            expiry: ExpiryRules::from_toml(include_str!("../../../data/rules.toml"))
                 .map_err(|e| e.to_string())?,
-            fees: FeeTable::from_toml(include_str!("../../data/fees.toml"))
+            fees: FeeTable::from_toml(include_str!("../../../data/fees.toml"))
                 .map_err(|e| e.to_string())?,
             reference: CounterReference::from_toml(include_str!(
-                "../../data/counter-reference.toml"
+                "../../../data/counter-reference.toml"
             ))?,
             calendar: DeskCalendar::shipped().map_err(|e| e.to_string())?,
         })
