@@ -1,0 +1,196 @@
+//! The desk-wide dialogs: help, messages, the quit question, the demo tray, the commit
+//! confirmation, the cancel reason and the officer picker. They change the session itself
+//! (the officer on duty, quitting), so they work on `App`; dialogs a screen opens are routed to
+//! their own `update` from here.
+
+use crate::app::dialogs::officer;
+use crate::app::{
+    Action, App, CONFIRM_ARM_TICKS, Context, DemoCardKind, Effect, KEYMAP, Modal, Screen, demo,
+};
+
+impl App {
+    pub(in crate::app) fn modal_action(&mut self, action: Action) -> Vec<Effect> {
+        if matches!(
+            self.modals.last(),
+            Some(Modal::Prompt(_) | Modal::Confirm(_) | Modal::Contact(_) | Modal::Appointment(_))
+        ) {
+            return self.screen_dialog_action(action);
+        }
+        let Some(top) = self.modals.last_mut() else {
+            return Vec::new();
+        };
+        match top {
+            Modal::Reference(_) => self.reference_action(action),
+            Modal::Passphrase { .. } => self.passphrase_action(action),
+            Modal::Prompt(_) | Modal::Confirm(_) | Modal::Contact(_) | Modal::Appointment(_) => {
+                Vec::new()
+            }
+            Modal::Help { scroll } => {
+                // Headings and blank lines included; the renderer clamps to the window.
+                let lines = KEYMAP.len() + 2 * Context::ALL.len();
+                let max = u16::try_from(lines).unwrap_or(u16::MAX);
+                match action {
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll = scroll.saturating_add(1).min(max),
+                    Action::PageUp => *scroll = scroll.saturating_sub(10),
+                    Action::PageDown => *scroll = scroll.saturating_add(10).min(max),
+                    Action::Close => {
+                        self.modals.pop();
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
+            Modal::Message { .. } => {
+                if action == Action::Close {
+                    self.modals.pop();
+                }
+                Vec::new()
+            }
+            Modal::QuitConfirm => match action {
+                Action::Yes => {
+                    self.modals.pop();
+                    self.should_quit = true;
+                    vec![Effect::Quit]
+                }
+                Action::No => {
+                    self.modals.pop();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Modal::DemoTray => {
+                let fx = match action {
+                    Action::DemoPlace(n) => {
+                        let Some(kind) = DemoCardKind::from_digit(n) else {
+                            return Vec::new();
+                        };
+                        let record = match &self.screen {
+                            Screen::Handover(h) => Some(h.record.clone()),
+                            _ => self.queue.selected_record().cloned(),
+                        };
+                        match record {
+                            Some(r) => vec![Effect::DemoPlace(Box::new(demo::card_for(kind, &r)))],
+                            None => {
+                                self.modals.pop();
+                                self.modals.push(Modal::message(
+                                    "デモカード",
+                                    &["一覧でカードの記録を選んでから置いてください。"],
+                                    false,
+                                ));
+                                return Vec::new();
+                            }
+                        }
+                    }
+                    Action::DemoLift => vec![Effect::DemoLift],
+                    Action::Close => Vec::new(),
+                    _ => return Vec::new(),
+                };
+                self.modals.pop();
+                fx
+            }
+            Modal::ConfirmCommit { opened_tick } => match action {
+                Action::Yes => {
+                    if self.ticks < *opened_tick + CONFIRM_ARM_TICKS {
+                        // Too soon after opening: part of an input burst, not a decision.
+                        return Vec::new();
+                    }
+                    self.modals.pop();
+                    self.handover_update(|h, cx| h.commit(cx))
+                }
+                Action::No => {
+                    self.modals.pop();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Modal::CancelReason {
+                record,
+                reason,
+                error,
+            } => match action {
+                Action::Yes => {
+                    if reason.is_blank() {
+                        *error = Some("取消の理由を入力してください。".to_string());
+                        return Vec::new();
+                    }
+                    let Some(officer) = &self.officer else {
+                        *error = Some("担当者が選ばれていません。".to_string());
+                        return Vec::new();
+                    };
+                    let fx = Effect::CancelHandover {
+                        card: record.id,
+                        reason: reason.value().trim().to_string(),
+                        officer_id: officer.id,
+                    };
+                    self.modals.pop();
+                    self.flash("取消を記録しています…", false);
+                    vec![fx]
+                }
+                Action::No => {
+                    self.modals.pop();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Modal::OfficerPicker {
+                selected,
+                name,
+                error,
+            } => match action {
+                Action::Up => {
+                    *selected = selected.saturating_sub(1);
+                    Vec::new()
+                }
+                Action::Down => {
+                    if *selected + 1 < self.officers.len() {
+                        *selected += 1;
+                    }
+                    Vec::new()
+                }
+                Action::Yes => {
+                    if !name.is_blank() {
+                        // With passphrases in use, the lock must not be passed by adding a
+                        // new officer: at the lock only registered officers can be chosen.
+                        if self.officer.is_none() && self.officers.iter().any(|o| o.has_passphrase)
+                        {
+                            *error = Some(
+                                "ロック中は担当者を追加できません。登録済みの担当者を選んでください（追加は担当者を選んだあと F3 から）。"
+                                    .into(),
+                            );
+                            return Vec::new();
+                        }
+                        let n = name.value().trim().to_string();
+                        return vec![Effect::AddOfficer(n)];
+                    }
+                    match self.officers.get(*selected) {
+                        Some(o) if officer::needs_passphrase(self.officer.as_ref(), o) => {
+                            let o = o.clone();
+                            self.open_passphrase(o);
+                        }
+                        Some(o) => {
+                            self.officer = Some(o.clone());
+                            let msg = format!("担当者: {}", o.name);
+                            self.modals.pop();
+                            self.flash(msg, false);
+                        }
+                        None => {
+                            *error =
+                                Some("担当者の名前を入力して Enter で追加してください。".into())
+                        }
+                    }
+                    Vec::new()
+                }
+                Action::No => {
+                    if self.officer.is_some() {
+                        self.modals.pop();
+                    } else {
+                        *error = Some("担当者を選ぶまで操作できません。".into());
+                    }
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+        }
+    }
+}
