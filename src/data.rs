@@ -285,26 +285,7 @@ impl DataSet {
         reading: &crate::domain::card_facts::CardReading,
         today: chrono::NaiveDate,
     ) -> crate::domain::matching::MatchOutcome {
-        let computed = self
-            .expiry
-            .compute_with(
-                record.issue_date,
-                record.birth_date,
-                &record.issue_context(),
-            )
-            .ok()
-            .map(|c| c.date);
-        let ctx = crate::domain::matching::MatchContext {
-            today,
-            computed_expiry: computed,
-            known_issuers: &self.issuers,
-        };
-        crate::domain::matching::match_identity(
-            record,
-            &reading.certificate,
-            Some(reading.pin),
-            &ctx,
-        )
+        crate::domain::matching::match_reading(record, reading, today, &self.expiry, &self.issuers)
     }
 
     pub fn profile(&self, name: &str) -> Result<&ManifestProfile, DataError> {

@@ -358,7 +358,6 @@ struct Runner {
     cards: Cards,
     data: DataSet,
     issuers: KnownIssuers,
-    clock: Clock,
 }
 
 impl Runner {
@@ -377,19 +376,6 @@ impl Runner {
             | Effect::VerifyPassphrase { .. }
             | Effect::Office(_)) => {
                 let _ = self.jobs.send(store);
-            }
-            Effect::Match { record, reading } => {
-                let outcome = self.data.match_card(&record, &reading, self.clock.today());
-                tracing::info!(
-                    card = record.id,
-                    result = outcome.result.as_str(),
-                    "identity match"
-                );
-                let _ = self.tx.send(Event::Loaded(Loaded::Match {
-                    record_id: record.id,
-                    serial: reading.certificate.serial_hex.clone(),
-                    result: Ok(outcome),
-                }));
             }
             Effect::ReadCard => {
                 self.cards.reread();
@@ -468,7 +454,6 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         jobs: jobs_tx,
         cards,
         issuers: opts.data.issuers.clone(),
-        clock: opts.clock.clone(),
         data: opts.data,
     };
 

@@ -141,11 +141,6 @@ pub enum Effect {
     AddOfficer(String),
     /// Find the record of the card on the reader.
     FindByCertificate(CertificateFacts),
-    /// Compare a record with a card reading.
-    Match {
-        record: Box<CardRecord>,
-        reading: Box<CardReading>,
-    },
     /// Ask the card layer to read the card again.
     ReadCard,
     /// Load the registration-QR payload (only at the handover step).
@@ -186,11 +181,6 @@ pub enum Loaded {
     FoundByCertificate {
         serial: String,
         result: Result<Option<CardRecord>, String>,
-    },
-    Match {
-        record_id: i64,
-        serial: String,
-        result: Result<MatchOutcome, String>,
     },
     Qr {
         record_id: i64,
@@ -679,7 +669,7 @@ impl App {
             }
         }
         match &mut self.screen {
-            Screen::Handover(h) => h.on_card(&sig),
+            Screen::Handover(_) => self.handover_update(|h, cx| h.on_card(&sig, cx)),
             Screen::Office(_) if self.modals.is_empty() => {
                 self.office_update(|o, cx| o.on_card(&sig, cx))
             }
@@ -803,16 +793,6 @@ impl App {
                     }
                 }
             }
-            Loaded::Match {
-                record_id,
-                serial,
-                result,
-            } => {
-                if let Screen::Handover(h) = &mut self.screen {
-                    h.on_match(record_id, &serial, result);
-                }
-                Vec::new()
-            }
             Loaded::Qr { record_id, result } => {
                 if let Screen::Handover(h) = &mut self.screen {
                     h.on_qr(record_id, result);
@@ -884,13 +864,12 @@ impl App {
             _ => Flow::Counter,
         });
         let counts = (self.id_docs.all().len(), self.id_docs.required().len());
-        let mut h = Handover::new(record, flow, counts, self.today);
-        let fx = match flow {
-            Flow::Counter => Vec::new(),
-            Flow::Mail => h.enter_card_step(None, &self.reader.card),
-        };
+        let h = Handover::new(record, flow, counts, self.today);
         self.screen = Screen::Handover(Box::new(h));
         self.flash = None;
-        fx
+        match flow {
+            Flow::Counter => Vec::new(),
+            Flow::Mail => self.handover_update(|h, cx| h.enter_card_step(None, cx)),
+        }
     }
 }

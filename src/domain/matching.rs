@@ -455,6 +455,31 @@ fn expiry_disagreement(
     ))
 }
 
+/// The identity match of a card reading with its record, against the expiry that the rules
+/// compute for the record (the one match of the desk screen and `kofu reader read`).
+pub fn match_reading(
+    record: &CardRecord,
+    reading: &crate::domain::card_facts::CardReading,
+    today: NaiveDate,
+    expiry: &crate::domain::expiry::ExpiryRules,
+    known_issuers: &KnownIssuers,
+) -> MatchOutcome {
+    let computed_expiry = expiry
+        .compute_with(
+            record.issue_date,
+            record.birth_date,
+            &record.issue_context(),
+        )
+        .ok()
+        .map(|c| c.date);
+    let ctx = MatchContext {
+        today,
+        computed_expiry,
+        known_issuers,
+    };
+    match_identity(record, &reading.certificate, Some(reading.pin), &ctx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,9 +2,10 @@
 //! the desk, and what the app asks the runtime to do.
 
 use crate::support::scenes::{
-    self, FULL_PIN, READER, answer_match, ch, feed, other_person_reading, place, press,
-    reading_for, sample_app, sample_records,
+    self, FULL_PIN, READER, ch, feed, other_person_reading, place, press, reading_for, sample_app,
+    sample_records,
 };
+use chrono::Datelike;
 use crossterm::event::KeyCode;
 use kofu::app::{App, CardPhase, CardSignal, Effect, Event, Loaded, Modal, Screen, Step};
 use kofu::domain::CardState;
@@ -67,8 +68,7 @@ fn drive_to_commit(app: &mut App) -> Vec<Effect> {
             press(KeyCode::Enter),
         ],
     );
-    let fx = place(app, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
-    answer_match(app, &fx);
+    place(app, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
     feed(
         app,
         [
@@ -132,8 +132,7 @@ fn happy_path_counter_with_receipt_card_already_on_reader() {
     o.key(ch('d'));
     o.key(press(KeyCode::Enter));
     assert_eq!(step_name(o.app), "card");
-    let fx = std::mem::take(&mut o.effects);
-    answer_match(o.app, &fx);
+    o.effects.clear();
     o.key(press(KeyCode::Enter));
     assert_eq!(step_name(o.app), "handoff");
     o.key(ch('q'));
@@ -185,8 +184,7 @@ fn happy_path_from_queue_enter_is_twelve_keys() {
         o.key(e);
     }
     // Card on the reader now (placing it is not a keystroke).
-    let fx = place(o.app, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
-    answer_match(o.app, &fx);
+    place(o.app, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
     for e in [
         press(KeyCode::Enter),
         ch('q'),
@@ -211,11 +209,10 @@ fn postcard_route_with_qr_shown_on_screen() {
         &mut app,
         [ch('a'), ch('c'), ch('m'), ch('d'), press(KeyCode::Enter)],
     );
-    let fx = place(
+    place(
         &mut app,
         reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN),
     );
-    answer_match(&mut app, &fx);
     let fx = app.handle(press(KeyCode::Enter));
     assert_eq!(fx, vec![Effect::LoadQr(2)], "QR payload loaded only now");
     // Before it arrives, Enter cannot pass.
@@ -287,8 +284,7 @@ fn mail_route_validates_tracking_number() {
         "card",
         "mail route starts with the card check"
     );
-    let fx = place(&mut app, reading_for(&recs[3], "渡邊\u{3000}健", FULL_PIN));
-    answer_match(&mut app, &fx);
+    place(&mut app, reading_for(&recs[3], "渡邊\u{3000}健", FULL_PIN));
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "mail");
     // IME left on: kana typed.
@@ -342,8 +338,7 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
             press(KeyCode::Enter),
         ],
     );
-    let fx = place(&mut app, other_person_reading(&recs[0]));
-    answer_match(&mut app, &fx);
+    place(&mut app, other_person_reading(&recs[0]));
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "card", "a mismatch blocks");
     // 'y' (near-match approval) does nothing on a mismatch.
@@ -387,8 +382,7 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
             press(KeyCode::Enter),
         ],
     );
-    let fx = place(&mut app, other_person_reading(&recs[0]));
-    answer_match(&mut app, &fx);
+    place(&mut app, other_person_reading(&recs[0]));
     let fx = app.handle(ch('x'));
     assert_eq!(step_name(&app), "queue");
     assert!(commit_of(&fx).is_none());
@@ -410,11 +404,10 @@ fn near_match_needs_explicit_confirmation_with_reason() {
             press(KeyCode::Enter),
         ],
     );
-    let fx = place(
+    place(
         &mut app,
         reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN),
     );
-    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(
         step_name(&app),
@@ -494,12 +487,10 @@ fn card_lifted_mid_read_asks_to_place_it_again() {
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "card");
     // Placed again: read, matched, on we go.
-    let fx = place(
+    place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
     );
-    assert!(fx.iter().any(|e| matches!(e, Effect::Match { .. })));
-    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "handoff");
 }
@@ -519,7 +510,7 @@ fn stale_match_for_a_lifted_card_is_ignored() {
             press(KeyCode::Enter),
         ],
     );
-    let fx = place(
+    place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
     );
@@ -527,7 +518,6 @@ fn stale_match_for_a_lifted_card_is_ignored() {
     let mut other = reading_for(&recs[2], "佐々木\u{3000}花子", FULL_PIN);
     other.certificate.serial_hex = "ff".into();
     place(&mut app, other);
-    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(
         step_name(&app),
@@ -551,11 +541,10 @@ fn esc_goes_back_a_step_without_losing_input() {
             press(KeyCode::Enter),
         ],
     );
-    let fx = place(
+    place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
     );
-    answer_match(&mut app, &fx);
     feed(
         &mut app,
         [
@@ -846,11 +835,10 @@ fn reread_asks_to_lift_and_place_the_card_again() {
     let text = kofu::ui::render_to_text(&app, 80, 24);
     assert!(text.contains("もう一度置いてください"), "{text}");
     // The card comes back: read and matched again.
-    let fx = place(
+    place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
     );
-    answer_match(&mut app, &fx);
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "handoff");
 }
@@ -898,11 +886,10 @@ fn qr_too_big_for_the_terminal_says_so_instead_of_drawing() {
                 press(KeyCode::Enter),
             ],
         );
-        let fx = place(
+        place(
             &mut app,
             reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN),
         );
-        answer_match(&mut app, &fx);
         app.handle(press(KeyCode::Enter));
         app.handle(Event::Loaded(Loaded::Qr {
             record_id: 2,
@@ -1042,4 +1029,47 @@ fn the_medical_licence_is_required_and_the_photo_check_follows_the_document() {
     assert!(text.contains("写真のない書類のため不要"), "{text}");
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "card");
+}
+
+/// The identity match runs in the app, with the desk's rule tables and the app's date: a card
+/// whose expiry agrees with the printed one but not with the expiry rule is 要確認, and the
+/// reason says the rule's date.
+#[test]
+fn the_match_at_the_counter_checks_the_expiry_rule() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    // The card and the printed list both say one year later than the rule gives.
+    let mut reading = reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN);
+    let rule = recs[0].expiry_date;
+    let later = rule.with_year(rule.year() + 1).expect("date");
+    reading.certificate.not_after = later;
+    if let Screen::Handover(h) = &mut app.screen {
+        h.record.expiry_date = later;
+    }
+    let fx = place(&mut app, reading);
+    assert!(fx.is_empty(), "nothing is sent away to match: {fx:?}");
+    let Some(h) = app.handover() else {
+        panic!("handover")
+    };
+    let Step::Card {
+        phase: CardPhase::Result { outcome, .. },
+        ..
+    } = &h.step
+    else {
+        panic!("the reading is matched at once: {:?}", h.step)
+    };
+    assert_eq!(outcome.result, kofu::app::MatchResult::NearMatch);
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains(&format!("計算 {rule}")), "{text}");
 }

@@ -13,9 +13,12 @@ use crate::app::{App, Effect, Modal, Screen};
 use crate::data::DataSet;
 use crate::domain::Membership;
 use crate::domain::calendar::DeskCalendar;
+use crate::domain::card_facts::CardReading;
 use crate::domain::date::{parse_date, parse_year};
 use crate::domain::expiry::{ComputedExpiry, ExpiryRules, IssueContext, IssueType};
 use crate::domain::fees::{FeeCase, FeeDecision, FeeTable, IssueKind};
+use crate::domain::issuers::KnownIssuers;
+use crate::domain::matching::{MatchOutcome, match_reading};
 use crate::domain::record::CardRecord;
 use crate::domain::reference::CounterReference;
 
@@ -27,6 +30,8 @@ pub struct ReferenceRules {
     pub reference: CounterReference,
     /// The desk calendar (data/calendar.toml): appointments and the queue's 「本日休業日」.
     pub calendar: DeskCalendar,
+    /// Issuing CAs and policies (data/issuers.toml) for the identity match.
+    pub issuers: KnownIssuers,
 }
 
 impl ReferenceRules {
@@ -37,7 +42,18 @@ impl ReferenceRules {
             fees: data.fees.clone(),
             reference: data.reference.clone(),
             calendar: data.calendar.clone(),
+            issuers: data.issuers.clone(),
         }
+    }
+
+    /// The identity match of a reading with its record (computed by the app, not the runtime).
+    pub fn match_card(
+        &self,
+        record: &CardRecord,
+        reading: &CardReading,
+        today: NaiveDate,
+    ) -> MatchOutcome {
+        match_reading(record, reading, today, &self.expiry, &self.issuers)
     }
 
     /// The tables shipped in `data/` (compiled in; for scenes and tests).
@@ -51,6 +67,8 @@ impl ReferenceRules {
                 "../../../data/counter-reference.toml"
             ))?,
             calendar: DeskCalendar::shipped().map_err(|e| e.to_string())?,
+            issuers: KnownIssuers::from_toml(include_str!("../../../data/issuers.toml"))
+                .map_err(|e| e.to_string())?,
         })
     }
 }

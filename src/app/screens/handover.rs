@@ -65,9 +65,6 @@ pub enum CardPhase {
     /// Lifted before the reading finished.
     Lifted,
     Failed(String),
-    Matching {
-        reading: Box<CardReading>,
-    },
     Result {
         reading: Box<CardReading>,
         outcome: MatchOutcome,
@@ -75,7 +72,6 @@ pub enum CardPhase {
         /// The reason field has focus.
         note_focus: bool,
     },
-    MatchError(String),
 }
 
 /// Step 2 passed.
@@ -319,15 +315,22 @@ impl Handover {
         self.card_error = None;
     }
 
+    /// The match of a card reading with this record: the card step's result.
+    fn result_for(&mut self, reading: &CardReading, cx: &Cx) -> CardPhase {
+        self.card_note.clear();
+        CardPhase::Result {
+            reading: Box::new(reading.clone()),
+            outcome: cx.rules.match_card(&self.record, reading, cx.today),
+            decision: None,
+            note_focus: false,
+        }
+    }
+
     /// Enter step 2 with what the reader currently holds.
-    pub fn enter_card_step(
-        &mut self,
-        identity: Option<IdentityChecked>,
-        slot: &CardSlot,
-    ) -> Vec<Effect> {
+    pub fn enter_card_step(&mut self, identity: Option<IdentityChecked>, cx: &Cx) -> Vec<Effect> {
         self.card_error = None;
         let stash = self.card_stash.take();
-        let (phase, fx) = match slot {
+        let (phase, fx) = match cx.card {
             CardSlot::Read(reading) => {
                 let same = match &stash {
                     Some(CardPhase::Result { reading: r, .. }) => {
@@ -337,15 +340,7 @@ impl Handover {
                 };
                 match stash {
                     Some(p) if same => (p, Vec::new()),
-                    _ => (
-                        CardPhase::Matching {
-                            reading: reading.clone(),
-                        },
-                        vec![Effect::Match {
-                            record: Box::new(self.record.clone()),
-                            reading: reading.clone(),
-                        }],
-                    ),
+                    _ => (self.result_for(reading, cx), Vec::new()),
                 }
             }
             // The matched card was lifted meanwhile: the match still stands.
@@ -371,7 +366,6 @@ impl Handover {
     /// A key action on the step on display.
     pub fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
         let id_docs = cx.id_docs;
-        let slot = cx.card.clone();
         let ticks = cx.ticks;
         let has_officer = cx.officer.is_some();
         let today = cx.today;
@@ -448,7 +442,7 @@ impl Handover {
                                 .collect(),
                             photo_checked: needs_photo && d.photo,
                         };
-                        return h.enter_card_step(Some(identity), &slot);
+                        return h.enter_card_step(Some(identity), cx);
                     }
                     Action::Back => {
                         return abandon(cx, "交付を中止しました（記録は変わっていません）。");
@@ -652,7 +646,7 @@ impl Handover {
                     }
                     Action::Back => {
                         let identity = identity.clone();
-                        return h.enter_card_step(Some(identity), &slot);
+                        return h.enter_card_step(Some(identity), cx);
                     }
                     _ => {}
                 }
@@ -713,7 +707,7 @@ impl Handover {
                             committing: false,
                         };
                     }
-                    Action::Back => return h.enter_card_step(None, &slot),
+                    Action::Back => return h.enter_card_step(None, cx),
                     _ => {}
                 }
                 Vec::new()
@@ -808,16 +802,31 @@ impl Handover {
         }
     }
 
-    /// A card signal: the card step follows the reader.
-    pub fn on_card(&mut self, sig: &CardSignal) -> Vec<Effect> {
+    /// A card signal: the card step follows the reader; a finished reading is matched with
+    /// the record at once.
+    pub fn on_card(&mut self, sig: &CardSignal, cx: &mut Cx) -> Vec<Effect> {
         let h = self;
-        let record = h.record.clone();
+        if let (
+            Step::Card { .. },
+            CardSignal::ReadFinished {
+                result: Ok(reading),
+                ..
+            },
+        ) = (&h.step, sig)
+        {
+            h.card_error = None;
+            let result = h.result_for(reading, cx);
+            if let Step::Card { phase, .. } = &mut h.step {
+                *phase = result;
+            }
+            return Vec::new();
+        }
         let Step::Card { phase, .. } = &mut h.step else {
             return Vec::new();
         };
         match sig {
             CardSignal::Reading { .. } | CardSignal::Inserted { .. } => {
-                if !matches!(phase, CardPhase::Result { .. } | CardPhase::Matching { .. })
+                if !matches!(phase, CardPhase::Result { .. })
                     || matches!(sig, CardSignal::Reading { .. })
                 {
                     *phase = CardPhase::Reading;
@@ -826,67 +835,25 @@ impl Handover {
                 Vec::new()
             }
             CardSignal::Removed { .. } => {
-                if matches!(phase, CardPhase::Reading | CardPhase::Matching { .. }) {
+                if matches!(phase, CardPhase::Reading) {
                     *phase = CardPhase::Lifted;
                 } else if !matches!(phase, CardPhase::Result { .. }) {
                     *phase = CardPhase::Waiting;
                 }
                 Vec::new()
             }
-            CardSignal::ReadFinished { result, .. } => match result {
-                Ok(reading) => {
-                    h.card_error = None;
-                    *phase = CardPhase::Matching {
-                        reading: Box::new(reading.clone()),
-                    };
-                    vec![Effect::Match {
-                        record: Box::new(record),
-                        reading: Box::new(reading.clone()),
-                    }]
-                }
-                Err(e) => {
-                    *phase = CardPhase::Failed(e.clone());
-                    Vec::new()
-                }
-            },
+            CardSignal::ReadFinished { result: Err(e), .. } => {
+                *phase = CardPhase::Failed(e.clone());
+                Vec::new()
+            }
             CardSignal::ServiceUnavailable | CardSignal::ReaderRemoved(_) => {
-                if matches!(phase, CardPhase::Reading | CardPhase::Matching { .. }) {
+                if matches!(phase, CardPhase::Reading) {
                     *phase = CardPhase::Lifted;
                 }
                 Vec::new()
             }
             _ => Vec::new(),
         }
-    }
-
-    /// The identity match of the card on the reader with the record.
-    pub fn on_match(&mut self, record_id: i64, serial: &str, result: Result<MatchOutcome, String>) {
-        let h = self;
-        if h.record.id != record_id {
-            return;
-        }
-        let Step::Card { phase, .. } = &mut h.step else {
-            return;
-        };
-        let CardPhase::Matching { reading } = phase else {
-            return;
-        };
-        if reading.certificate.serial_hex != serial {
-            return;
-        }
-        let reading = reading.clone();
-        *phase = match result {
-            Ok(outcome) => {
-                h.card_note.clear();
-                CardPhase::Result {
-                    reading,
-                    outcome,
-                    decision: None,
-                    note_focus: false,
-                }
-            }
-            Err(e) => CardPhase::MatchError(e),
-        };
     }
 
     /// The registration-QR payload for the handoff step.

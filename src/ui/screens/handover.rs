@@ -278,12 +278,6 @@ fn draw_card(
             ));
             l
         }
-        CardPhase::Matching { .. } => big("記録と照合しています。", theme::warn()),
-        CardPhase::MatchError(e) => {
-            let mut l = big("照合できませんでした。", theme::error());
-            l.push(Line::from(format!("  {e}")));
-            l
-        }
         CardPhase::Result {
             outcome, decision, ..
         } => {
