@@ -1102,13 +1102,7 @@ impl App {
 
 /// Parse the time of an appointment: `HH:MM` (full-width digits and colon accepted).
 pub fn parse_time(s: &str) -> Result<NaiveTime, String> {
-    use unicode_normalization::UnicodeNormalization;
-    let t: String = s.nfkc().collect::<String>().trim().to_string();
-    if t.is_empty() {
-        return Err("時刻を入力してください（例: 10:30）。".into());
-    }
-    NaiveTime::parse_from_str(&t, "%H:%M")
-        .map_err(|_| format!("時刻「{t}」を読み取れません（例: 10:30）。"))
+    crate::domain::date::parse_time(s)
 }
 
 impl App {
@@ -1199,7 +1193,7 @@ impl App {
                         officer_id,
                     }
                 } else {
-                    let d = match crate::domain::date::parse_date(date.value()) {
+                    let d = match crate::domain::date::parse_date_in_year(date.value(), today) {
                         Ok(d) => d,
                         Err(e) => {
                             *error = Some(e.to_string());
@@ -1207,8 +1201,9 @@ impl App {
                             return Vec::new();
                         }
                     };
-                    if d < today {
-                        *error = Some("過去の日付には予約できません。".into());
+                    let rule = crate::domain::date_rules::DateRule::planned("予約日");
+                    if let Err(e) = rule.for_card(card).check(d, today) {
+                        *error = Some(e);
                         *time_focus = false;
                         return Vec::new();
                     }

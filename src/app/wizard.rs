@@ -684,8 +684,9 @@ impl App {
                             d.focus = MailField::Date;
                             return Vec::new();
                         };
-                        if date > today {
-                            d.error = Some("発送日が未来の日付です。".into());
+                        let rule = crate::domain::date_rules::DateRule::recorded("発送日");
+                        if let Err(e) = rule.for_card(&h.record).check(date, today) {
+                            d.error = Some(e);
                             d.focus = MailField::Date;
                             return Vec::new();
                         }

@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod card_facts;
 pub mod date;
+pub mod date_rules;
 pub mod expiry;
 pub mod fees;
 pub mod handover;

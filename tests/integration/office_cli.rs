@@ -704,3 +704,67 @@ fn receipts_pending_shows_the_return_reminder_in_open_days() {
             "2099年の祝日は data/calendar.toml にまだありません",
         ));
 }
+
+/// Issue 11 #4 and the back-office date forms: one rule for every date about a card. A date
+/// before the card's arrival is refused with the reason, as is a past appointment; `12/3 1400`
+/// is an appointment in the clock's year.
+#[test]
+fn dates_before_the_card_arrived_are_refused_and_short_forms_are_read() {
+    let (_dir, db) = setup(4, 0);
+    let mut s = Store::open(&db, &clock()).unwrap();
+    let c1 = card(&s, 1);
+    s.commit_handover(&commit(c1.id, mail("1234-5678-9012")), None)
+        .unwrap();
+    drop(s);
+    kofu(&db)
+        .args(["mail", "delivered", &id(1), "--date", "2020-01-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("配達日（令和2年1月1日"))
+        .stderr(predicate::str::contains("より前です"));
+    kofu(&db)
+        .args(["mail", "delivered", &id(1), "--date", "2026-11-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("未来の日付"));
+    kofu(&db)
+        .args([
+            "uncollected",
+            "contact",
+            &id(2),
+            "--by",
+            "phone",
+            "--date",
+            "2020-01-01",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("連絡日"));
+    kofu(&db)
+        .args(["appointment", "set", &id(3), "--at", "2026-11-24 10:00"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("過去の日付"));
+    let out = kofu(&db)
+        .args(["appointment", "set", &id(3), "--at", "12/3 1400", "--json"])
+        .assert()
+        .success();
+    assert_eq!(json_of(&out.get_output().stdout)["at"], "2026-12-03 14:00");
+    let out = kofu(&db)
+        .args([
+            "appointment",
+            "set",
+            &id(2),
+            "--at",
+            "12月3日 14時",
+            "--json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(json_of(&out.get_output().stdout)["at"], "2026-12-03 14:00");
+    // The delivery on the arrival day (today) is fine.
+    kofu(&db)
+        .args(["mail", "delivered", &id(1), "--date", "11/25"])
+        .assert()
+        .success();
+}

@@ -1043,3 +1043,49 @@ fn the_medical_licence_is_required_and_the_photo_check_follows_the_document() {
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "card");
 }
+
+/// Issue 11 #4: a dispatch date before the card arrived (or was issued) is refused with the
+/// reason, as a future one is; the card's arrival day itself is accepted.
+#[test]
+fn dispatch_date_before_the_card_arrived_is_refused() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(&mut app, reading_for(&recs[3], "渡邊\u{3000}健", FULL_PIN));
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "mail");
+    // The date field starts filled with today: go to it, clear it and type 2020-01-01.
+    app.handle(press(KeyCode::Tab));
+    feed(&mut app, std::iter::repeat_n(press(KeyCode::Backspace), 20));
+    feed(&mut app, "2020-01-01".chars().map(ch));
+    app.handle(press(KeyCode::Tab));
+    feed(&mut app, "123456789012".chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "mail", "2020-01-01 must not pass");
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(
+        text.contains("到着日"),
+        "the reason names the arrival: {text}"
+    );
+    assert!(text.contains("より前です"), "{text}");
+    // The arrival day is fine (the error put the caret back in the date field).
+    feed(&mut app, std::iter::repeat_n(press(KeyCode::Backspace), 20));
+    let arrived = recs[3].arrived_on.format("%Y-%m-%d").to_string();
+    feed(&mut app, arrived.chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        step_name(&app),
+        "confirm",
+        "{}",
+        kofu::ui::render_to_text(&app, 120, 40)
+    );
+}

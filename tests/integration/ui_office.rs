@@ -512,7 +512,7 @@ fn f9_sets_an_appointment_for_the_selected_card_in_any_date_form() {
     }
     typed(&mut app, "令和8年11月24日");
     assert!(office_requests(&app.handle(press(KeyCode::Enter))).is_empty());
-    assert!(render_to_text(&app, 80, 24).contains("過去の日付には予約できません"));
+    assert!(render_to_text(&app, 80, 24).contains("過去の日付です"));
     for _ in 0.."令和8年11月24日".chars().count() {
         app.handle(press(KeyCode::Backspace));
     }
