@@ -167,7 +167,7 @@ pub enum OfficeRequest {
         officer_id: i64,
     },
     ResolveArrival {
-        card: i64,
+        problem: crate::domain::office::ArrivalProblem,
         note: String,
         officer_id: i64,
     },
@@ -243,7 +243,7 @@ pub enum OfficeLoaded {
         result: Result<crate::domain::office::ArrivalSummary, String>,
     },
     ArrivalRead(Result<crate::domain::office::arrival::ArrivalRead, String>),
-    ArrivalResolved(Result<crate::domain::office::ArrivalCheck, String>),
+    ArrivalResolved(Result<crate::domain::office::ArrivalResolution, String>),
     Daily {
         day: NaiveDate,
         result: Result<crate::domain::office::reports::DailyReport, String>,
@@ -368,9 +368,10 @@ pub enum OfficeInputPurpose {
     NewCardBatch { cards: Vec<i64> },
     /// The date of the daily report.
     ReportDate,
-    /// How a failed arrival check was resolved.
+    /// How an arrival problem (a failed check, a card not in the list) was resolved.
     ResolveArrival {
-        card_row: i64,
+        problem: crate::domain::office::ArrivalProblem,
+        /// Card ID, or 「シリアル …」 for a card not in the list.
         card_id: String,
         reasons: Vec<String>,
     },
@@ -883,7 +884,7 @@ impl App {
             }
             // Handled above (no store work).
             OfficeInputPurpose::ReportDate => return Vec::new(),
-            OfficeInputPurpose::ResolveArrival { card_row, .. } => {
+            OfficeInputPurpose::ResolveArrival { problem, .. } => {
                 if text.is_empty() {
                     self.set_office_input_error(
                         "解決の内容を入力してください（例: JMACAに確認済）。",
@@ -892,7 +893,7 @@ impl App {
                 }
                 self.flash("解決を記録しています…", false);
                 OfficeRequest::ResolveArrival {
-                    card: card_row,
+                    problem,
                     note: text,
                     officer_id,
                 }

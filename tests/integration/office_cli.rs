@@ -768,3 +768,69 @@ fn dates_before_the_card_arrived_are_refused_and_short_forms_are_read() {
         .assert()
         .success();
 }
+
+/// Issue 11 #7 and #17: a card not in the list is resolved by its serial, so `arrival status`
+/// can succeed again; the list rows add up to the total (a card handed over before it was
+/// read is counted), and every read is counted, re-reads and strays included.
+#[test]
+fn arrival_strays_are_resolved_by_serial_and_the_counts_add_up() {
+    let (_dir, db) = setup(4, 1);
+    let mut s = Store::open(&db, &clock()).unwrap();
+    let c1 = card(&s, 1);
+    let known = issuers();
+    // Card 1 read twice (a re-read), and a card from nowhere read twice.
+    for _ in 0..2 {
+        s.arrival_read(None, &facts_for(&c1), &ctx(&known), &|_, _, _| None, None)
+            .unwrap();
+    }
+    let mut stray = facts_for(&c1);
+    stray.serial_hex = "00ab:cd".into();
+    stray.name_kanji = Some("名簿外　花子".into());
+    for _ in 0..2 {
+        s.arrival_read(None, &stray, &ctx(&known), &|_, _, _| None, None)
+            .unwrap();
+    }
+    drop(s);
+    let out = kofu(&db).args(["arrival", "status"]).assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    // 4 = 1 verified + 0 + 0 + 2 not read + 1 handed over before the check.
+    assert!(
+        text.contains(
+            "4枚 = 確認済1+不一致0+解決済0+未読取2+読まずに交付等1 | 読取4回 | 名簿にない1"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("名簿にない\tシリアル abcd"), "{text}");
+    assert!(text.contains("kofu arrival resolve --serial"), "{text}");
+    kofu(&db)
+        .args([
+            "arrival",
+            "resolve",
+            "--serial",
+            "AB:CD",
+            "--note",
+            "JMACAに返送",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "シリアル abcd の名簿にないカードを解決済にしました",
+        ));
+    kofu(&db)
+        .args(["arrival", "resolve", "--serial", "abcd", "--note", "二度目"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("未解決のものはありません"));
+    kofu(&db)
+        .args(["arrival", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("未解決 0、解決済 1"));
+    let out = kofu(&db)
+        .args(["arrival", "status", "--json"])
+        .assert()
+        .success();
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["strays_resolved"][0]["resolution"], "JMACAに返送");
+    assert_eq!(v["reads"], 4);
+}

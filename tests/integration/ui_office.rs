@@ -7,6 +7,7 @@ use crossterm::event::KeyCode;
 use kofu::app::office::{BatchChange, Office, OfficeLoaded, OfficeModal, ReceiptPane};
 use kofu::app::{App, Context, Effect, Event, Loaded, Modal, OfficeRequest, Screen};
 use kofu::domain::handover::HandoverRoute;
+use kofu::domain::office::ArrivalProblem;
 use kofu::domain::{CardState, ReceiptStatus};
 use kofu::runtime::office::{OfficeEnv, run};
 use kofu::store::backoffice::BatchStatus;
@@ -1041,7 +1042,13 @@ fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
     );
     assert!(matches!(app.screen, Screen::Office(_)));
     let text = render_to_text(&app, 120, 40);
-    assert!(text.contains("4 枚中 読取 2"), "{text}");
+    // Issue 11 #17: the list rows add up to the total, and reads are counted apart.
+    assert!(
+        text.contains(
+            "3枚 = 確認済1+不一致1+解決済0+未読取1+読まずに交付等0 | 読取3回 | 名簿にない1"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("名簿にない") && text.contains("未読取"),
         "{text}"
@@ -1059,10 +1066,33 @@ fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
         vec![OfficeRequest::LoadArrival { shipment: 2 }]
     );
     app.handle(press(KeyCode::Enter));
-    // The failed card (first row) is resolved with a note; other rows cannot be.
+    // Issue 11 #7: the card not in the list (second row) is resolved with a note too.
+    app.handle(press(KeyCode::Down));
+    app.handle(ch('r'));
+    assert!(
+        render_to_text(&app, 120, 40).contains("名簿にないカード（別人 花子）"),
+        "{}",
+        render_to_text(&app, 120, 40)
+    );
+    typed(&mut app, "JMACAに返送");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::ResolveArrival {
+            problem: ArrivalProblem::NotInList {
+                cert_serial: "f0000000000beef".into()
+            },
+            note: "JMACAに返送".into(),
+            officer_id: 1,
+        }]
+    );
+    // A card not read yet (third row) has nothing to resolve: it is read instead.
     app.handle(press(KeyCode::Down));
     assert!(app.handle(ch('r')).is_empty());
     assert!(app.modals.is_empty());
+    assert!(render_to_text(&app, 120, 40).contains("リーダに置いて読み取って"));
+    // The failed card (first row) is resolved with a note.
+    app.handle(press(KeyCode::Up));
     app.handle(press(KeyCode::Up));
     app.handle(ch('r'));
     assert!(
@@ -1074,7 +1104,9 @@ fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
     assert_eq!(
         office_requests(&fx),
         vec![OfficeRequest::ResolveArrival {
-            card: recs[1].id,
+            problem: ArrivalProblem::Failed {
+                card_row: recs[1].id
+            },
             note: "JMACAに確認済".into(),
             officer_id: 1,
         }]
@@ -1083,7 +1115,7 @@ fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
     app.handle(ch('e'));
     let text = render_to_text(&app, 80, 24);
     assert!(
-        text.contains("入荷確認の集計") && text.contains("未読取: 1"),
+        text.contains("入荷確認の集計") && text.contains("未読取 1（"),
         "{text}"
     );
 }
@@ -1171,7 +1203,7 @@ fn runtime_records_arrival_reads_strays_and_resolutions() {
             store,
             &env,
             OfficeRequest::ResolveArrival {
-                card: c1.id,
+                problem: ArrivalProblem::Failed { card_row: c1.id },
                 note: note.into(),
                 officer_id: officer,
             },
@@ -1189,6 +1221,32 @@ fn runtime_records_arrival_reads_strays_and_resolutions() {
         panic!("resolved twice")
     };
     assert!(e.contains("未解決の入荷確認の問題がありません"), "{e}");
+    // Issue 11 #7: the card not in the list is resolved by its serial; then no problem is open.
+    let OfficeLoaded::ArrivalResolved(Ok(r)) = run(
+        &mut store,
+        &env,
+        OfficeRequest::ResolveArrival {
+            problem: ArrivalProblem::NotInList {
+                cert_serial: "fbeef".into(),
+            },
+            note: "JMACAに返送".into(),
+            officer_id: officer,
+        },
+    ) else {
+        panic!("stray not resolved")
+    };
+    assert_eq!(r.label, "シリアル fbeef");
+    let OfficeLoaded::Arrival { result: Ok(s), .. } =
+        run(&mut store, &env, OfficeRequest::LoadArrival { shipment })
+    else {
+        panic!("summary")
+    };
+    assert_eq!(s.open_problems(), 0);
+    assert_eq!(s.strays_resolved.len(), 1);
+    assert_eq!(
+        s.strays_resolved[0].resolution.as_deref(),
+        Some("JMACAに返送")
+    );
 }
 
 // ---- 日報・月報 ------------------------------------------------------------------------------

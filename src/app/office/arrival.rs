@@ -6,8 +6,8 @@ use super::{
     move_sel,
 };
 use crate::app::{Action, App, CardSignal, Effect, LineEdit, Modal};
-use crate::domain::office::ArrivalSummary;
 use crate::domain::office::arrival::ArrivalRead;
+use crate::domain::office::{ArrivalProblem, ArrivalSummary};
 
 pub use crate::domain::office::arrival::ShipmentInfo;
 
@@ -89,6 +89,10 @@ impl ArrivalView {
             card_id: c.card_id.clone(),
             note: c.resolution.clone().unwrap_or_default(),
         }));
+        out.extend(s.strays_resolved.iter().map(|x| ArrivalRow::Resolved {
+            card_id: format!("シリアル {}", x.cert_serial),
+            note: x.resolution.clone().unwrap_or_default(),
+        }));
         out
     }
 
@@ -97,18 +101,11 @@ impl ArrivalView {
         let Some(s) = &self.summary else {
             return vec!["まだ集計がありません。".into()];
         };
-        let mut v = vec![
-            format!("発送リストの枚数: {}", s.total),
-            format!("確認済: {}", s.verified.len()),
-            format!("不一致（未解決）: {}", s.failed.len()),
-            format!("不一致（解決済）: {}", s.resolved.len()),
-            format!("未読取: {}", s.not_read.len()),
-            format!("名簿にないカード: {}", s.strays.len()),
-        ];
-        if s.failed.is_empty() && s.strays.is_empty() && s.not_read.is_empty() {
+        let mut v = s.breakdown();
+        if s.open_problems() == 0 && s.not_read.is_empty() {
             v.push("すべてのカードが確認できました。".into());
-        } else if !s.failed.is_empty() {
-            v.push("不一致のカードは解決するまで交付できません（r で解決を記録）。".into());
+        } else if s.open_problems() > 0 {
+            v.push("不一致・名簿にないカードは、行を選んで r で解決を記録してください。".into());
         }
         v
     }
@@ -162,15 +159,29 @@ impl App {
                 });
             }
             (Some(_), Action::ResolveProblem) => match v.rows().get(v.sel_row) {
-                Some(ArrivalRow::Failed {
-                    card_row,
-                    card_id,
-                    reasons,
-                }) => {
-                    let purpose = OfficeInputPurpose::ResolveArrival {
-                        card_row: *card_row,
-                        card_id: card_id.clone(),
-                        reasons: reasons.clone(),
+                Some(row @ (ArrivalRow::Failed { .. } | ArrivalRow::Stray { .. })) => {
+                    let purpose = match row {
+                        ArrivalRow::Failed {
+                            card_row,
+                            card_id,
+                            reasons,
+                        } => OfficeInputPurpose::ResolveArrival {
+                            problem: ArrivalProblem::Failed {
+                                card_row: *card_row,
+                            },
+                            card_id: card_id.clone(),
+                            reasons: reasons.clone(),
+                        },
+                        ArrivalRow::Stray { serial, name } => OfficeInputPurpose::ResolveArrival {
+                            problem: ArrivalProblem::NotInList {
+                                cert_serial: serial.clone(),
+                            },
+                            card_id: format!("シリアル {serial}"),
+                            reasons: vec![format!(
+                                "名簿にないカード（{name}）。例: JMACAに返送、別の発送リストで確認"
+                            )],
+                        },
+                        _ => return Vec::new(),
                     };
                     self.push_office(OfficeModal::Input {
                         purpose,
@@ -178,7 +189,10 @@ impl App {
                         error: None,
                     });
                 }
-                _ => self.flash("解決を記録できるのは「不一致」の行だけです。", true),
+                _ => self.flash(
+                    "解決を記録できるのは「不一致」「名簿にない」の行です（未読取のカードはリーダに置いて読み取ってください）。",
+                    true,
+                ),
             },
             _ => {}
         }
@@ -238,11 +252,15 @@ impl App {
             OfficeLoaded::ArrivalResolved(result) => {
                 let shipment = v.chosen;
                 match result {
-                    Ok(c) => self.flash(
-                        format!(
-                            "カード {} の不一致を解決済にしました。交付できます。",
-                            c.card_id
-                        ),
+                    Ok(r) => self.flash(
+                        match r.problem {
+                            ArrivalProblem::Failed { .. } => {
+                                format!("{} の不一致を解決済にしました。交付できます。", r.label)
+                            }
+                            ArrivalProblem::NotInList { .. } => {
+                                format!("{} の名簿にないカードを解決済にしました。", r.label)
+                            }
+                        },
                         false,
                     ),
                     Err(e) => {
