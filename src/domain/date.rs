@@ -446,6 +446,18 @@ pub fn parse_date_time_in_year(s: &str, today: NaiveDate) -> Result<chrono::Naiv
     Ok(date.and_time(time))
 }
 
+/// A stored RFC 3339 timestamp as JST to the second (`2026-11-25 10:00:00`), for exports and
+/// screens; text that is not a timestamp is returned as is.
+pub fn format_stamp_jst(stamp: &str) -> String {
+    match DateTime::parse_from_rfc3339(stamp) {
+        Ok(t) => t
+            .with_timezone(&JST)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        Err(_) => stamp.to_string(),
+    }
+}
+
 /// Serde helper for data files: a date given either as a TOML local date (`from = 2021-07-01`)
 /// or as a string in any form [`parse_date`] accepts (`from = "令和3年7月1日"`).
 pub(crate) fn de_date<'de, D>(deserializer: D) -> Result<NaiveDate, D::Error>
@@ -746,6 +758,19 @@ mod tests {
         assert_eq!(parse_date_time_in_year("12月3日14時", today), Ok(at));
         assert_eq!(parse_date_time_in_year("2026-12-03T14:00", today), Ok(at));
         assert!(parse_date_time_in_year("明日", today).is_err());
+    }
+
+    #[test]
+    fn stamps_are_shown_in_jst_to_the_second() {
+        assert_eq!(
+            format_stamp_jst("2026-11-25T10:00:00.123456789+09:00"),
+            "2026-11-25 10:00:00"
+        );
+        assert_eq!(
+            format_stamp_jst("2026-11-25T01:02:03Z"),
+            "2026-11-25 10:02:03"
+        );
+        assert_eq!(format_stamp_jst(""), "");
     }
 
     #[test]

@@ -834,3 +834,62 @@ fn arrival_strays_are_resolved_by_serial_and_the_counts_add_up() {
     assert_eq!(v["strays_resolved"][0]["resolution"], "JMACAに返送");
     assert_eq!(v["reads"], 4);
 }
+
+/// Issue 11 #14: the handover CSV carries what the officer recorded (the exception's reason,
+/// the documents by name) in Japanese labels, with JST times to the second; no English codes.
+#[test]
+fn handover_csv_carries_the_recorded_reason_in_japanese_with_second_precision_times() {
+    let (dir, db) = setup(3, 0);
+    let mut s = Store::open(&db, &clock()).unwrap();
+    let c0 = card(&s, 0);
+    let mut c = commit(c0.id, HandoverRoute::CounterWithPostcard);
+    c.id_documents = vec![
+        "medical_license".into(),
+        "health_insurance".into(),
+        "pension_handbook".into(),
+    ];
+    c.photo_checked = false;
+    c.match_result = "mismatch".into();
+    c.match_reasons = vec!["氏名（漢字）が一致しません".into()];
+    c.officer_note = Some("旧姓のカード。JMACAに電話で確認済".into());
+    c.exception = true;
+    c.qr = kofu::domain::handover::QrHandover::ShownOnScreen;
+    s.commit_handover(&c, None).unwrap();
+    drop(s);
+    let out = dir.path().join("h.csv");
+    kofu(&db)
+        .args(["export", "handovers", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&out).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let col = |name: &str| {
+        let i = headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}: {headers:?}"));
+        row.get(i).unwrap().to_string()
+    };
+    assert_eq!(
+        col("担当者の記録（理由）"),
+        "旧姓のカード。JMACAに電話で確認済"
+    );
+    assert_eq!(col("照合結果"), "不一致");
+    assert_eq!(col("例外"), "例外");
+    assert_eq!(col("照合の理由"), "氏名（漢字）が一致しません");
+    assert_eq!(col("QRコード"), "画面に表示して読み取り");
+    assert_eq!(
+        col("本人確認書類"),
+        "医師免許証（原本）、健康保険証（資格確認書）、年金手帳"
+    );
+    assert_eq!(col("写真照合"), "不要（写真のない書類）");
+    assert_eq!(col("日時"), "2026-11-25 10:00:00");
+    for code in ["mismatch", "shown_on_screen", "counter_postcard", "+09:00"] {
+        assert!(!text.contains(code), "{code} in the CSV: {text}");
+    }
+}
