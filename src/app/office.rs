@@ -667,7 +667,7 @@ impl App {
                 let cards = (!v.marked.is_empty()).then(|| v.marked.iter().copied().collect());
                 self.push_office(OfficeModal::Input {
                     purpose: OfficeInputPurpose::NewReceiptBatch { cards },
-                    field: LineEdit::new(40),
+                    field: LineEdit::code(40),
                     error: None,
                 });
             }

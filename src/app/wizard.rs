@@ -239,7 +239,7 @@ impl Handover {
             handoff_draft: HandoffDraft::default(),
             mail_draft: MailDraft {
                 date: LineEdit::with_text(10, &today.format("%Y-%m-%d").to_string()),
-                tracking: LineEdit::new(20),
+                tracking: LineEdit::code(20),
                 focus: MailField::Tracking,
                 error: None,
             },

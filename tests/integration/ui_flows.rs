@@ -1089,3 +1089,50 @@ fn dispatch_date_before_the_card_arrived_is_refused() {
         kofu::ui::render_to_text(&app, 120, 40)
     );
 }
+
+/// Issue 11 #18: a reason is stored as typed — the full-width space and brackets stay — while
+/// the search field still folds what a scanner or an IME types.
+#[test]
+fn a_reason_is_recorded_as_typed() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN),
+    );
+    answer_match(&mut app, &fx);
+    app.handle(press(KeyCode::Enter));
+    app.handle(ch('y'));
+    let typed = "旧字体（髙）を確認　運転免許証";
+    feed(&mut app, typed.chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    app.handle(Event::Loaded(Loaded::Qr {
+        record_id: 2,
+        result: Ok(None),
+    }));
+    feed(
+        &mut app,
+        [
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let c = commit_of(&app.handle(ch('y'))).expect("commit");
+    assert_eq!(c.officer_note.as_deref(), Some(typed));
+}

@@ -143,7 +143,7 @@ impl App {
                 }
                 self.push_office(OfficeModal::Input {
                     purpose: OfficeInputPurpose::NewCardBatch { cards },
-                    field: LineEdit::new(40),
+                    field: LineEdit::code(40),
                     error: None,
                 });
             }
