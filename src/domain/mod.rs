@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod matching;
 pub mod office;
 pub mod readers;
+pub mod reasons;
 pub mod record;
 pub mod reference;
 pub mod search;
