@@ -483,7 +483,7 @@ impl App {
                                     if *decision != Some(Decision::NearConfirmed) =>
                                 {
                                     h.card_error = Some(
-                                            "近似一致です。同一人物と確認できたら y を押し、理由を入力してください。".into(),
+                                            "要確認です。同一人物と確認できたら y を押し、理由を入力してください。".into(),
                                         );
                                     return Vec::new();
                                 }

@@ -201,7 +201,7 @@ fn draw_receipts(frame: &mut Frame, app: &App, v: &ReceiptsView, area: Rect, g: 
             "件数",
             "状態",
             "送付日",
-            "追跡番号",
+            "お問い合わせ番号",
         ]))
         .column_spacing(1);
         let t = focused_table(t, focus_batches, g);
@@ -603,7 +603,7 @@ fn draw_arrival(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
         Some(ArrivalRead::Checked { check, .. }) => {
             let (label, style) = match check.result {
                 ArrivalOutcome::Verified if check.reasons.is_empty() => ("確認済", theme::ok()),
-                ArrivalOutcome::Verified => ("確認済（近似一致）", theme::warn()),
+                ArrivalOutcome::Verified => ("確認済（要確認）", theme::warn()),
                 ArrivalOutcome::Failed => ("不一致", theme::error()),
             };
             let mut l = vec![Line::from(vec![
@@ -860,9 +860,9 @@ pub fn draw_modal(
                             }
                             None => "返送待ちの受領書すべてでバッチを作ります。".to_string(),
                         },
-                        "追跡番号があれば入力してください（後からでも構いません）。".into(),
+                        "お問い合わせ番号があれば入力してください（後からでも構いません）。".into(),
                     ],
-                    "追跡番号（任意）",
+                    "お問い合わせ番号（任意）",
                     "Enter で作成、Esc でやめる",
                 ),
                 OfficeInputPurpose::ReopenBatch { number, kind } => (
@@ -917,9 +917,9 @@ pub fn draw_modal(
                             "返却期限を過ぎたカード {} 枚で返却バッチを作ります。",
                             cards.len()
                         ),
-                        "追跡番号があれば入力してください（後からでも構いません）。".into(),
+                        "お問い合わせ番号があれば入力してください（後からでも構いません）。".into(),
                     ],
-                    "追跡番号（任意）",
+                    "お問い合わせ番号（任意）",
                     "Enter で作成、Esc でやめる",
                 ),
                 OfficeInputPurpose::MailReturned { card } => (

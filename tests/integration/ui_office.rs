@@ -311,7 +311,7 @@ fn mail_delivered_and_returned_with_a_reason() {
         &mut app,
         OfficeLoaded::MailRecorded {
             delivered: false,
-            result: Err("カード D2610000127 は郵送中ではありません（状態: 郵送済）".into()),
+            result: Err("カード D2610000127 は郵送中ではありません（状態: 配達済）".into()),
         },
     );
     let err = top_error(&app).expect("error dialog");

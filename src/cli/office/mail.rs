@@ -49,7 +49,7 @@ pub fn run(c: MailCommand, ctx: &Ctx) -> Result<(), CliError> {
                 ctx.clock,
             )?;
             let c = store.record_mail_delivered(card.id, on, officer)?;
-            let human = format!("カード {} を郵送配達済にしました。", c.card_id);
+            let human = format!("カード {} を配達済にしました。", c.card_id);
             ctx.print_result(changed_json(&c), human);
             Ok(())
         }
