@@ -226,6 +226,7 @@ fn postcard_route_with_qr_shown_on_screen() {
     let text = kofu::ui::render_to_text(&app, 120, 40);
     assert!(text.contains('█'), "QR drawn at 120x40");
     feed(&mut app, [ch('q'), ch('h'), press(KeyCode::Enter)]);
+    let confirm_text = kofu::ui::render_to_text(&app, 120, 40);
     // The payload is gone once the step is left.
     assert!(!format!("{:?}", app.screen).contains("KOFU-DEMO-REG"));
     app.handle(press(KeyCode::F(9)));
@@ -240,6 +241,12 @@ fn postcard_route_with_qr_shown_on_screen() {
     );
     // Two documents without a photo: no photo check was asked for, none is recorded.
     assert!(!c.photo_checked && c.details_confirmed);
+    // Issue 11 #12: the confirmation said so instead of 「未確認」.
+    assert!(!confirm_text.contains("未確認"), "{confirm_text}");
+    assert!(
+        confirm_text.contains("不要（写真のない書類）"),
+        "{confirm_text}"
+    );
     committed(&mut app, &fx, CardState::HandedOver);
     let text = kofu::ui::render_to_text(&app, 80, 24);
     assert!(
