@@ -1393,3 +1393,51 @@ fn the_appointment_band_moves_with_the_desk_date() {
         }]
     );
 }
+
+/// Issue 11 (friction): back-office date and time fields take `12/3` (the clock's year) and
+/// `1400` / `14時`, as officers type them.
+#[test]
+fn an_appointment_takes_a_date_without_a_year_and_a_time_without_a_colon() {
+    let mut app = sample_app(false);
+    let recs = kofu::ui::scenes::sample_records();
+    app.handle(press(KeyCode::Down));
+    app.handle(press(KeyCode::F(9)));
+    typed(&mut app, "12/3");
+    app.handle(press(KeyCode::Tab));
+    typed(&mut app, "1400");
+    let fx = app.handle(press(KeyCode::Enter));
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+        .unwrap()
+        .and_hms_opt(14, 0, 0)
+        .unwrap();
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::SetAppointment {
+            card: recs[1].id,
+            at,
+            officer_id: 1,
+        }],
+        "{}",
+        render_to_text(&app, 80, 24)
+    );
+    app.handle(press(KeyCode::F(9)));
+    // The same with 12月3日 and 14時 (the fields are cleared first).
+    for _ in 0..30 {
+        app.handle(press(KeyCode::Backspace));
+    }
+    typed(&mut app, "12月3日");
+    app.handle(press(KeyCode::Tab));
+    for _ in 0..10 {
+        app.handle(press(KeyCode::Backspace));
+    }
+    typed(&mut app, "14時");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::SetAppointment {
+            card: recs[1].id,
+            at,
+            officer_id: 1,
+        }]
+    );
+}

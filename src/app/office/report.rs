@@ -127,9 +127,11 @@ impl App {
         vec![v.load()]
     }
 
-    /// The date typed in the report's date dialog (any form `parse_date` accepts).
+    /// The date typed in the report's date dialog (any form `parse_date` accepts, or `12/3`
+    /// in the clock's year).
     pub(super) fn report_date_entered(&mut self, text: &str) -> Result<Vec<Effect>, String> {
-        let day = crate::domain::date::parse_date(text).map_err(|e| e.to_string())?;
+        let day =
+            crate::domain::date::parse_date_in_year(text, self.today).map_err(|e| e.to_string())?;
         let Some(Office::Report(v)) = self.office_mut() else {
             return Ok(Vec::new());
         };
