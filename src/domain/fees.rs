@@ -411,7 +411,7 @@ fn within_one_year_note(case: &FeeCase, on: NaiveDate) -> String {
         Some(year) => {
             let postmark = case.postmark.unwrap_or(on);
             let assumed = if case.postmark.is_none() {
-                "（消印日は空欄のため本日として判定）"
+                "（消印日が空欄のため判定日で判定）"
             } else {
                 ""
             };
@@ -560,9 +560,21 @@ mod tests {
         let decision = table().decide(&c, ON).unwrap();
         assert_eq!(decision.amount_yen, 5500);
         assert!(
-            decision.reasons.iter().any(|r| r.contains("本日として判定")
-                && r.contains("期限を過ぎている")
-                && !r.contains("判定していません")),
+            decision
+                .reasons
+                .iter()
+                .any(|r| r.contains("消印日が空欄のため判定日で判定")
+                    && r.contains("期限を過ぎている")
+                    && !r.contains("判定していません")),
+            "{:?}",
+            decision.reasons
+        );
+        // No ASCII arrow in the Japanese note (issue 11 #13).
+        assert!(
+            decision
+                .reasons
+                .iter()
+                .all(|r| !r.contains("->") && !r.contains('→')),
             "{:?}",
             decision.reasons
         );
