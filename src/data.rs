@@ -30,6 +30,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("issuers.toml", include_str!("../data/issuers.toml")),
     ("calendar.toml", include_str!("../data/calendar.toml")),
     ("readers.toml", include_str!("../data/readers.toml")),
+    ("reasons.toml", include_str!("../data/reasons.toml")),
     (
         "counter-reference.toml",
         include_str!("../data/counter-reference.toml"),
@@ -240,6 +241,8 @@ pub struct DataSet {
     pub reference: CounterReference,
     pub calendar: DeskCalendar,
     pub reader_hints: crate::domain::readers::ReaderHints,
+    /// Preset reasons for 要確認 and 例外 (`data/reasons.toml`).
+    pub reasons: crate::domain::reasons::PresetReasons,
 }
 
 impl DataSet {
@@ -263,7 +266,13 @@ impl DataSet {
             "readers.toml",
             crate::domain::readers::ReaderHints::from_toml,
         )?;
+        let reasons = load_with(
+            &source,
+            "reasons.toml",
+            crate::domain::reasons::PresetReasons::from_toml,
+        )?;
         Ok(DataSet {
+            reasons,
             reader_hints,
             calendar,
             source,
@@ -330,6 +339,24 @@ mod tests {
         assert!(d.profile("default").is_ok());
         assert!(d.profile("example-jmaca-draft").is_ok());
         assert!(matches!(d.profile("nope"), Err(DataError::NoProfile(_))));
+    }
+
+    #[test]
+    fn preset_reasons_load_and_a_broken_file_is_named() {
+        use crate::domain::reasons::ReasonKind;
+        let d = DataSet::load(Some(Path::new("/nonexistent-kofu-data"))).unwrap();
+        assert!(!d.reasons.for_kind(ReasonKind::Exception).is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("reasons.toml"),
+            "[[exception]]\nlabel = \"\"\n",
+        )
+        .unwrap();
+        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(
+            err.contains("reasons.toml") && err.contains("例外の理由"),
+            "{err}"
+        );
     }
 
     #[test]

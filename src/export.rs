@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 pub use crate::domain::office::reports::{daily_summary_lines, monthly_summary_lines, route_label};
 
-use crate::domain::date::format_both;
+use crate::domain::date::{format_both, format_stamp_jst};
+use crate::domain::handover::QrHandover;
+use crate::domain::iddocs::IdDocuments;
+use crate::domain::matching::MatchResult;
 use crate::store::backoffice::appointments::Appointment;
 use crate::store::backoffice::reports::{DailyReport, MonthlyReport};
 use crate::store::backoffice::returns::{BatchKind, ReturnBatch};
@@ -121,8 +124,10 @@ pub fn cards_table(store: &Store) -> Result<Table, StoreError> {
     })
 }
 
-/// Every handover and dispatch, with corrections.
-pub fn handovers_table(store: &Store) -> Result<Table, StoreError> {
+/// Every handover and dispatch, with corrections: what the officer recorded, in Japanese
+/// labels (the identity documents by name, the match and the QR handover as words, the
+/// officer's reason), times in JST to the second. Codes stay in the `--json` outputs.
+pub fn handovers_table(store: &Store, id_docs: &IdDocuments) -> Result<Table, StoreError> {
     let rows = store
         .handover_ledger()?
         .into_iter()
@@ -133,19 +138,67 @@ pub fn handovers_table(store: &Store) -> Result<Table, StoreError> {
                 "mail" => "本人限定受取郵便",
                 _ => "",
             };
+            let counter = h.route != "mail";
+            let docs: Vec<&str> = h
+                .id_documents
+                .iter()
+                .map(|id| id_docs.label_of(id).unwrap_or(id.as_str()))
+                .collect();
+            let photo = if !counter {
+                ""
+            } else if h.photo_checked {
+                "済"
+            } else if id_docs.needs_photo(
+                &h.id_documents
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            ) {
+                "未"
+            } else {
+                "不要（写真のない書類）"
+            };
+            let match_label = match h.match_result.as_str() {
+                "match" => MatchResult::Match.label(),
+                "near_match" => MatchResult::NearMatch.label(),
+                "mismatch" => MatchResult::Mismatch.label(),
+                other => other,
+            };
+            let qr_label = match h.qr.as_str() {
+                "shown_on_screen" => QrHandover::ShownOnScreen.label(),
+                "printed_sheet" => QrHandover::PrintedSheet.label(),
+                "enclosed_in_mail" => QrHandover::EnclosedInMail.label(),
+                "none" | "" => "",
+                other => other,
+            };
             vec![
                 h.id.to_string(),
                 h.card_id,
                 h.name,
-                h.at,
+                format_stamp_jst(&h.at),
                 route_label.to_string(),
                 h.officer.unwrap_or_default(),
-                h.match_result,
+                docs.join("、"),
+                photo.to_string(),
+                if !counter {
+                    ""
+                } else if h.details_confirmed {
+                    "済"
+                } else {
+                    "未"
+                }
+                .to_string(),
+                match_label.to_string(),
+                h.match_reasons.join(" ／ "),
                 if h.exception { "例外" } else { "" }.to_string(),
-                h.qr,
+                h.officer_note.unwrap_or_default(),
+                qr_label.to_string(),
                 h.dispatch_date.unwrap_or_default(),
                 h.tracking_no.unwrap_or_default(),
-                h.cancelled_at.unwrap_or_default(),
+                h.cancelled_at
+                    .as_deref()
+                    .map(format_stamp_jst)
+                    .unwrap_or_default(),
                 h.cancel_reason.unwrap_or_default(),
                 match h.mail_outcome.as_deref() {
                     Some("delivered") => "配達済",
@@ -154,6 +207,7 @@ pub fn handovers_table(store: &Store) -> Result<Table, StoreError> {
                 }
                 .to_string(),
                 h.mail_outcome_on.unwrap_or_default(),
+                h.mail_reason.unwrap_or_default(),
             ]
         })
         .collect();
@@ -165,8 +219,13 @@ pub fn handovers_table(store: &Store) -> Result<Table, StoreError> {
             "日時",
             "交付方法",
             "担当者",
+            "本人確認書類",
+            "写真照合",
+            "記載事項確認",
             "照合結果",
+            "照合の理由",
             "例外",
+            "担当者の記録（理由）",
             "QRコード",
             "発送日",
             "お問い合わせ番号",
@@ -174,6 +233,7 @@ pub fn handovers_table(store: &Store) -> Result<Table, StoreError> {
             "取消理由",
             "郵送結果",
             "郵送結果日",
+            "不達の理由",
         ]),
         rows,
     })
@@ -197,7 +257,7 @@ pub fn audit_table(store: &Store) -> Result<Table, StoreError> {
             .map(|e| {
                 vec![
                     e.seq.to_string(),
-                    e.at,
+                    format_stamp_jst(&e.at),
                     e.officer_id.map(|v| v.to_string()).unwrap_or_default(),
                     e.kind,
                     e.card_row.map(|v| v.to_string()).unwrap_or_default(),

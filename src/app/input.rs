@@ -1,9 +1,13 @@
 //! A small single-line editor that counts display cells (wide characters take two).
 //!
-//! Input is NFKC-normalised as it is typed or pasted: a barcode scanner or an IME left on
-//! types full-width digits and half-width katakana, which become ASCII digits and full-width
-//! katakana here. Control characters (a pasted newline) are dropped, so a paste never
-//! submits anything.
+//! Two kinds of field (issue 11 #18). A *code* field ([`LineEdit::code`]: search, card IDs,
+//! numbers, passphrases) is NFKC-normalised as it is typed or pasted: a barcode scanner or an
+//! IME left on types full-width digits and half-width katakana, which become ASCII digits and
+//! full-width katakana. A *text* field ([`LineEdit::new`]: names, reasons, notes) keeps what
+//! was typed — 「佐藤　花子」 keeps its full-width space, 「（髙）」 its brackets — and only
+//! half-width katakana become full-width (a half-width voiced mark is drawn in the wrong cell).
+//! Parsers of dates, times and tracking numbers normalise on their own. Control characters (a
+//! pasted newline) are dropped in both, so a paste never submits anything.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_normalization::UnicodeNormalization;
@@ -28,14 +32,60 @@ pub struct LineEdit {
     cursor: usize,
     /// Maximum number of characters kept (0 = unlimited).
     max_chars: usize,
+    /// NFKC on input (a code field) rather than as typed (a text field).
+    code: bool,
+}
+
+/// Half-width katakana runs (U+FF61–U+FF9F) as full-width, with a separately typed voiced
+/// mark joined to the kana before it; everything else is kept as typed.
+fn widen_halfwidth_kana(s: &str) -> String {
+    let is_hw = |c: char| ('\u{FF61}'..='\u{FF9F}').contains(&c);
+    if !s.chars().any(is_hw) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let flush = |out: &mut String, run: &mut String| {
+        if run.is_empty() {
+            return;
+        }
+        // A voiced mark at the start of the run belongs to the kana before it.
+        if run.starts_with(['\u{FF9E}', '\u{FF9F}'])
+            && let Some(prev) = out.pop()
+        {
+            run.insert(0, prev);
+        }
+        out.extend(run.nfkc());
+        run.clear();
+    };
+    for c in s.chars() {
+        if is_hw(c) {
+            run.push(c);
+        } else {
+            flush(&mut out, &mut run);
+            out.push(c);
+        }
+    }
+    flush(&mut out, &mut run);
+    out
 }
 
 impl LineEdit {
+    /// A text field (names, reasons, notes): kept as typed.
     pub fn new(max_chars: usize) -> Self {
         Self {
             text: String::new(),
             cursor: 0,
             max_chars,
+            code: false,
+        }
+    }
+
+    /// A code field (search, IDs, numbers, passphrases): NFKC as typed.
+    pub fn code(max_chars: usize) -> Self {
+        Self {
+            code: true,
+            ..Self::new(max_chars)
         }
     }
 
@@ -69,14 +119,20 @@ impl LineEdit {
         (prefix, suffix)
     }
 
-    /// Insert text at the caret (NFKC, control characters dropped, length capped).
+    /// Insert text at the caret (NFKC in a code field, control characters dropped, length
+    /// capped).
     pub fn insert_str(&mut self, s: &str) {
         let clean: String = s.chars().filter(|c| !c.is_control()).collect();
         if clean.is_empty() {
             return;
         }
         let (prefix, suffix) = self.split();
-        let mut new_prefix: String = format!("{prefix}{clean}").nfkc().collect();
+        let joined = format!("{prefix}{clean}");
+        let mut new_prefix: String = if self.code {
+            joined.nfkc().collect()
+        } else {
+            widen_halfwidth_kana(&joined)
+        };
         if self.max_chars > 0 {
             let room = self.max_chars.saturating_sub(suffix.chars().count());
             if new_prefix.chars().count() > room {
@@ -214,9 +270,25 @@ mod tests {
 
     #[test]
     fn fullwidth_digits_and_paste_newlines() {
-        let mut e = LineEdit::new(0);
+        let mut e = LineEdit::code(0);
         e.insert_str("１２３\n４");
         assert_eq!(e.value(), "1234");
+        let mut e = LineEdit::new(0);
+        e.insert_str("１２３\n４");
+        assert_eq!(e.value(), "１２３４");
+    }
+
+    /// Issue 11 #18: names and reasons are kept as typed.
+    #[test]
+    fn text_fields_keep_what_was_typed() {
+        let mut e = LineEdit::new(0);
+        for c in "佐藤　花子（髙）ＡＢ".chars() {
+            e.handle_key(&key(KeyCode::Char(c)));
+        }
+        assert_eq!(e.value(), "佐藤　花子（髙）ＡＢ");
+        let mut e = LineEdit::code(0);
+        e.insert_str("佐藤　花子（髙）");
+        assert_eq!(e.value(), "佐藤 花子(髙)");
     }
 
     #[test]

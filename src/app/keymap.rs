@@ -416,7 +416,7 @@ pub static KEYMAP: &[Binding] = &[
     demo(C::Identity, f(6), A::DemoTray, "デモカード"),
     // 2 カード読取
     b(C::CardCheck, ENTER, A::Next, "次へ"),
-    b(C::CardCheck, ch('y'), A::ConfirmNear, "近似を承認"),
+    b(C::CardCheck, ch('y'), A::ConfirmNear, "同一人物として承認"),
     b(C::CardCheck, ch('e'), A::RecordException, "例外として記録"),
     b(C::CardCheck, ch('r'), A::Reread, "再読取"),
     b(C::CardCheck, ch('x'), A::AbortHandover, "交付中止"),

@@ -265,12 +265,25 @@ pub fn parse_date_arg(what: &str, s: &str) -> Result<NaiveDate, CliError> {
     crate::domain::date::parse_date(s).map_err(|e| CliError::bad_input(format!("{what}: {e}")))
 }
 
-/// An optional date argument: today (JST, from the clock) when absent.
+/// An optional date argument: today (JST, from the clock) when absent. The year may be left
+/// out (`12/3` is in the clock's current year).
 pub fn date_or_today(what: &str, s: Option<&str>, clock: &Clock) -> Result<NaiveDate, CliError> {
     match s {
         None => Ok(clock.today()),
-        Some(s) => parse_date_arg(what, s),
+        Some(s) => crate::domain::date::parse_date_in_year(s, clock.today())
+            .map_err(|e| CliError::bad_input(format!("{what}: {e}"))),
     }
+}
+
+/// Check a date argument against the date rules (issue 11 #4); the error names the flag.
+pub fn check_date_rule(
+    what: &str,
+    rule: &crate::domain::date_rules::DateRule,
+    date: NaiveDate,
+    clock: &Clock,
+) -> Result<(), CliError> {
+    rule.check(date, clock.today())
+        .map_err(|e| CliError::bad_input(format!("{what}: {e}")))
 }
 
 /// The default database path in the platform data directory.

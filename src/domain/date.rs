@@ -357,6 +357,107 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
     Ok(date)
 }
 
+/// Parse a date typed in a back-office field, where the year may be left out: `12/3`,
+/// `12-3`, `12.3`, `12月3日` take the year of `today` (the clock's JST day); every form
+/// [`parse_date`] takes is accepted as well.
+pub fn parse_date_in_year(s: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    let full = parse_date(s);
+    if full.is_ok() {
+        return full;
+    }
+    let input = s.trim();
+    let norm = normalise(input);
+    let md = if let Some((m, rest)) = norm.split_once('月') {
+        let d = rest.strip_suffix('日').unwrap_or(rest);
+        Some((m, d))
+    } else {
+        ['/', '-', '.']
+            .iter()
+            .find_map(|sep| norm.split_once(*sep))
+            .filter(|(_, d)| !d.contains(['/', '-', '.']))
+    };
+    let Some((m, d)) = md else {
+        return full;
+    };
+    let (Some(m), Some(d)) = (digits(m, 1, 2), digits(d, 1, 2)) else {
+        return full;
+    };
+    NaiveDate::from_ymd_opt(today.year(), m, d).ok_or(DateError::Nonexistent(input.to_string()))
+}
+
+/// Parse a time of day typed by an officer: `14:00`, `9:30`, `1400`, `930`, `14時`,
+/// `14時30分`, `14時半` (full-width digits accepted).
+pub fn parse_time(s: &str) -> Result<chrono::NaiveTime, String> {
+    let t = normalise(s);
+    if t.is_empty() {
+        return Err("時刻を入力してください（例: 10:30, 1030, 10時半）。".into());
+    }
+    let bad = || {
+        format!(
+            "時刻「{}」を読み取れません（例: 10:30, 1030, 10時半）。",
+            s.trim()
+        )
+    };
+    let (h, m) = if let Some((h, rest)) = t.split_once('時') {
+        let m = match rest {
+            "" => "0",
+            "半" => "30",
+            r => r.strip_suffix('分').unwrap_or(r),
+        };
+        (h, m)
+    } else if let Some((h, m)) = t.split_once(':') {
+        if m.len() != 2 {
+            return Err(bad());
+        }
+        (h, m)
+    } else if t.len() == 3 || t.len() == 4 {
+        if !t.is_ascii() {
+            return Err(bad());
+        }
+        t.split_at(t.len() - 2)
+    } else if t.len() <= 2 {
+        (t.as_str(), "0")
+    } else {
+        return Err(bad());
+    };
+    let (Some(h), Some(m)) = (digits(h, 1, 2), digits(m, 1, 2)) else {
+        return Err(bad());
+    };
+    chrono::NaiveTime::from_hms_opt(h, m, 0).ok_or_else(bad)
+}
+
+/// Parse a date and time typed in one field: `2026-12-03 14:00`, `12/3 1400`, `12月3日 14時`,
+/// `2026-12-03T14:00` (the date as [`parse_date_in_year`], the time as [`parse_time`]).
+pub fn parse_date_time_in_year(s: &str, today: NaiveDate) -> Result<chrono::NaiveDateTime, String> {
+    let t: String = s.nfkc().collect();
+    let t = t.trim();
+    let split = t
+        .rsplit_once(char::is_whitespace)
+        .or_else(|| t.rsplit_once('T'))
+        .or_else(|| t.find('日').map(|i| t.split_at(i + '日'.len_utf8())));
+    let Some((date, time)) = split else {
+        return Err(format!(
+            "日時「{}」を読み取れません。日付と時刻を空白で区切って入力してください（例: 2026-12-03 14:00, 12/3 1400）。",
+            s.trim()
+        ));
+    };
+    let date = parse_date_in_year(date, today).map_err(|e| e.to_string())?;
+    let time = parse_time(time)?;
+    Ok(date.and_time(time))
+}
+
+/// A stored RFC 3339 timestamp as JST to the second (`2026-11-25 10:00:00`), for exports and
+/// screens; text that is not a timestamp is returned as is.
+pub fn format_stamp_jst(stamp: &str) -> String {
+    match DateTime::parse_from_rfc3339(stamp) {
+        Ok(t) => t
+            .with_timezone(&JST)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        Err(_) => stamp.to_string(),
+    }
+}
+
 /// Serde helper for data files: a date given either as a TOML local date (`from = 2021-07-01`)
 /// or as a string in any form [`parse_date`] accepts (`from = "令和3年7月1日"`).
 pub(crate) fn de_date<'de, D>(deserializer: D) -> Result<NaiveDate, D::Error>
@@ -629,5 +730,62 @@ mod tests {
             prop_assert_eq!(parse_date(&format_wareki_short(date)), Ok(date));
             prop_assert_eq!(parse_date(&format_iso(date)), Ok(date));
         }
+    }
+
+    #[test]
+    fn back_office_dates_may_leave_out_the_year() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let dec3 = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(parse_date_in_year("12/3", today), Ok(dec3));
+        assert_eq!(parse_date_in_year("１２月３日", today), Ok(dec3));
+        assert_eq!(parse_date_in_year("12-3", today), Ok(dec3));
+        assert_eq!(parse_date_in_year("2026-12-03", today), Ok(dec3));
+        assert_eq!(parse_date_in_year("R8.12.3", today), Ok(dec3));
+        assert!(parse_date_in_year("2/30", today).is_err());
+        assert!(parse_date_in_year("12/3/4/5", today).is_err());
+        assert!(parse_date_in_year("あした", today).is_err());
+    }
+
+    #[test]
+    fn date_and_time_in_one_field() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let at = NaiveDate::from_ymd_opt(2026, 12, 3)
+            .unwrap()
+            .and_hms_opt(14, 0, 0)
+            .unwrap();
+        assert_eq!(parse_date_time_in_year("2026-12-03 14:00", today), Ok(at));
+        assert_eq!(parse_date_time_in_year("12/3 1400", today), Ok(at));
+        assert_eq!(parse_date_time_in_year("12月3日14時", today), Ok(at));
+        assert_eq!(parse_date_time_in_year("2026-12-03T14:00", today), Ok(at));
+        assert!(parse_date_time_in_year("明日", today).is_err());
+    }
+
+    #[test]
+    fn stamps_are_shown_in_jst_to_the_second() {
+        assert_eq!(
+            format_stamp_jst("2026-11-25T10:00:00.123456789+09:00"),
+            "2026-11-25 10:00:00"
+        );
+        assert_eq!(
+            format_stamp_jst("2026-11-25T01:02:03Z"),
+            "2026-11-25 10:02:03"
+        );
+        assert_eq!(format_stamp_jst(""), "");
+    }
+
+    #[test]
+    fn times_in_the_shapes_officers_type() {
+        let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(parse_time("14:00"), Ok(t(14, 0)));
+        assert_eq!(parse_time("1400"), Ok(t(14, 0)));
+        assert_eq!(parse_time("930"), Ok(t(9, 30)));
+        assert_eq!(parse_time("14時"), Ok(t(14, 0)));
+        assert_eq!(parse_time("１４時３０分"), Ok(t(14, 30)));
+        assert_eq!(parse_time("10時半"), Ok(t(10, 30)));
+        assert_eq!(parse_time("9"), Ok(t(9, 0)));
+        assert!(parse_time("2500").is_err());
+        assert!(parse_time("14:5").is_err());
+        assert!(parse_time("").unwrap_err().contains("時刻を入力"));
+        assert!(parse_time("ごご").unwrap_err().contains("「ごご」"));
     }
 }

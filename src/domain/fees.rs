@@ -350,9 +350,11 @@ impl FeeTable {
         {
             return Err(FeeError::BadExamYear(year));
         }
-        let within_one_year = match (case.exam_year, case.postmark) {
-            (Some(year), Some(postmark)) => postmark <= licence_free_deadline(year),
-            _ => false,
+        // A blank postmark is judged as posted on `on` (the caller's "today"): one rule for
+        // the fee table and the within-one-year check, and the note says so.
+        let within_one_year = match case.exam_year {
+            Some(year) => case.postmark.unwrap_or(on) <= licence_free_deadline(year),
+            None => false,
         };
         let holds = |condition: FeeCondition| match condition {
             FeeCondition::None => true,
@@ -393,7 +395,7 @@ impl FeeTable {
         if exemption_exists
             && (chosen.condition == FeeCondition::WithinOneYear || chosen.amount_yen > 0)
         {
-            reasons.push(within_one_year_note(case));
+            reasons.push(within_one_year_note(case, on));
         }
         Ok(FeeDecision {
             amount_yen: chosen.amount_yen,
@@ -404,9 +406,15 @@ impl FeeTable {
     }
 }
 
-fn within_one_year_note(case: &FeeCase) -> String {
-    match (case.exam_year, case.postmark) {
-        (Some(year), Some(postmark)) => {
+fn within_one_year_note(case: &FeeCase, on: NaiveDate) -> String {
+    match case.exam_year {
+        Some(year) => {
+            let postmark = case.postmark.unwrap_or(on);
+            let assumed = if case.postmark.is_none() {
+                "（消印日が空欄のため判定日で判定）"
+            } else {
+                ""
+            };
             let deadline = licence_free_deadline(year);
             let exam = NaiveDate::from_ymd_opt(year, 2, 1)
                 .map(|d| format!("{year}年（{}）", format_wareki_year(d)))
@@ -417,18 +425,13 @@ fn within_one_year_note(case: &FeeCase) -> String {
                 "期限を過ぎているため、免許取得1年以内の無料発行には当たりません"
             };
             format!(
-                "医師国家試験合格 {exam}: 消印期限 {}、消印 {} → {verdict}",
+                "医師国家試験合格 {exam}: 消印期限 {}、消印 {}{assumed}。{verdict}",
                 format_both(deadline),
                 format_both(postmark)
             )
         }
-        (None, _) => {
-            "医師国家試験の合格年が未入力のため、免許取得1年以内の無料発行は判定していません"
-                .to_string()
-        }
-        (Some(_), None) => {
-            "消印日が未入力のため、免許取得1年以内の無料発行は判定していません".to_string()
-        }
+        None => "医師国家試験の合格年が未入力のため、免許取得1年以内の無料発行は判定していません"
+            .to_string(),
     }
 }
 
@@ -550,6 +553,8 @@ mod tests {
 
     #[test]
     fn missing_facts_are_explained() {
+        // A blank postmark is judged as today, as the field's hint says (issue 11 #8): the
+        // note never claims the check was skipped.
         let mut c = case(Initial, NonMember);
         c.exam_year = Some(2022);
         let decision = table().decide(&c, ON).unwrap();
@@ -558,10 +563,26 @@ mod tests {
             decision
                 .reasons
                 .iter()
-                .any(|r| r.contains("消印日が未入力")),
+                .any(|r| r.contains("消印日が空欄のため判定日で判定")
+                    && r.contains("期限を過ぎている")
+                    && !r.contains("判定していません")),
             "{:?}",
             decision.reasons
         );
+        // No ASCII arrow in the Japanese note (issue 11 #13).
+        assert!(
+            decision
+                .reasons
+                .iter()
+                .all(|r| !r.contains("->") && !r.contains('→')),
+            "{:?}",
+            decision.reasons
+        );
+        // Within the deadline, today counts: free.
+        let mut c = case(Initial, NonMember);
+        c.exam_year = Some(2023);
+        let decision = table().decide(&c, d(2024, 2, 10)).unwrap();
+        assert_eq!(decision.amount_yen, 0, "{:?}", decision.reasons);
         let decision = table().decide(&case(Initial, NonMember), ON).unwrap();
         assert!(
             decision

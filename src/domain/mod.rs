@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod card_facts;
 pub mod date;
+pub mod date_rules;
 pub mod expiry;
 pub mod fees;
 pub mod handover;
@@ -12,6 +13,7 @@ pub mod manifest;
 pub mod matching;
 pub mod office;
 pub mod readers;
+pub mod reasons;
 pub mod record;
 pub mod reference;
 pub mod search;

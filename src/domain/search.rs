@@ -39,7 +39,7 @@ use unicode_normalization::char::canonical_combining_class;
 const KANJI_VARIANTS_CSV: &str = include_str!("../../data/kanji-variants.csv");
 
 /// Bump when the normalisation steps of [`search_key`] or [`romaji_key`] change.
-pub const KEY_ALGORITHM_VERSION: u32 = 1;
+pub const KEY_ALGORITHM_VERSION: u32 = 2;
 
 /// What stored search keys depend on: the algorithm version and the variant table. The store
 /// keeps a fingerprint of this and re-keys every card when it changes (e.g. after a desk added
@@ -293,6 +293,195 @@ pub fn romaji_key(s: &str) -> String {
     parts.concat()
 }
 
+/// The romaji as an IME user types it, folded for search (issue 11): NFKC, lower case,
+/// diacritics dropped (ō → o), only the letters a–z kept, and the long vowels folded
+/// everywhere, repeatedly: `oo`/`ou` → `o`, `uu` → `u`, `ei`/`ee` → `e`, `aa` → `a`, `ii` → `i`,
+/// a final `oh` → `o`; `m` before `b`/`m`/`p` → `n` (Homma = Honma). So `tarou` = `taro`,
+/// `saitou` = `Saitō` = `saito`, `oomameuda` = `omameuda`. Coarser than [`romaji_key`] (which
+/// the identity match uses): search may find a little more, never less.
+pub fn romaji_fold(s: &str) -> String {
+    let lowered: String = s.nfkc().collect::<String>().to_lowercase();
+    let words: Vec<String> = lowered
+        .nfd()
+        .filter(|c| !matches!(c, '\u{0300}'..='\u{036F}'))
+        .collect::<String>()
+        .split(|c: char| !c.is_ascii_lowercase() && !matches!(c, '\'' | '\u{2019}' | '-' | '.'))
+        .map(|w| {
+            let mut w: String = w.chars().filter(char::is_ascii_lowercase).collect();
+            if w.len() > 2 && w.ends_with("oh") {
+                w.pop();
+            }
+            w
+        })
+        .collect();
+    let mut t = words.concat();
+    loop {
+        let before = t.len();
+        for (from, to) in [
+            ("oo", "o"),
+            ("ou", "o"),
+            ("uu", "u"),
+            ("ei", "e"),
+            ("ee", "e"),
+            ("aa", "a"),
+            ("ii", "i"),
+            ("mb", "nb"),
+            ("mp", "np"),
+            ("mm", "nm"),
+        ] {
+            t = t.replace(from, to);
+        }
+        if t.len() == before {
+            break;
+        }
+    }
+    t
+}
+
+/// Kana to Hepburn romaji as printed and as typed (サトウ → satou, シンイチ → shinichi,
+/// キョウコ → kyouko, ハットリ → hattori); anything that is not kana becomes a space. The
+/// search key folds it with [`romaji_fold`], so a name with no romaji in the shipping list is
+/// found by its reading too.
+pub fn kana_to_romaji(s: &str) -> String {
+    const BASE: &[(&str, &str)] = &[
+        ("ア", "a"),
+        ("イ", "i"),
+        ("ウ", "u"),
+        ("エ", "e"),
+        ("オ", "o"),
+        ("カ", "ka"),
+        ("キ", "ki"),
+        ("ク", "ku"),
+        ("ケ", "ke"),
+        ("コ", "ko"),
+        ("サ", "sa"),
+        ("シ", "shi"),
+        ("ス", "su"),
+        ("セ", "se"),
+        ("ソ", "so"),
+        ("タ", "ta"),
+        ("チ", "chi"),
+        ("ツ", "tsu"),
+        ("テ", "te"),
+        ("ト", "to"),
+        ("ナ", "na"),
+        ("ニ", "ni"),
+        ("ヌ", "nu"),
+        ("ネ", "ne"),
+        ("ノ", "no"),
+        ("ハ", "ha"),
+        ("ヒ", "hi"),
+        ("フ", "fu"),
+        ("ヘ", "he"),
+        ("ホ", "ho"),
+        ("マ", "ma"),
+        ("ミ", "mi"),
+        ("ム", "mu"),
+        ("メ", "me"),
+        ("モ", "mo"),
+        ("ヤ", "ya"),
+        ("ユ", "yu"),
+        ("ヨ", "yo"),
+        ("ラ", "ra"),
+        ("リ", "ri"),
+        ("ル", "ru"),
+        ("レ", "re"),
+        ("ロ", "ro"),
+        ("ワ", "wa"),
+        ("ヰ", "i"),
+        ("ヱ", "e"),
+        ("ヲ", "o"),
+        ("ン", "n"),
+        ("ガ", "ga"),
+        ("ギ", "gi"),
+        ("グ", "gu"),
+        ("ゲ", "ge"),
+        ("ゴ", "go"),
+        ("ザ", "za"),
+        ("ジ", "ji"),
+        ("ズ", "zu"),
+        ("ゼ", "ze"),
+        ("ゾ", "zo"),
+        ("ダ", "da"),
+        ("ヂ", "ji"),
+        ("ヅ", "zu"),
+        ("デ", "de"),
+        ("ド", "do"),
+        ("バ", "ba"),
+        ("ビ", "bi"),
+        ("ブ", "bu"),
+        ("ベ", "be"),
+        ("ボ", "bo"),
+        ("パ", "pa"),
+        ("ピ", "pi"),
+        ("プ", "pu"),
+        ("ペ", "pe"),
+        ("ポ", "po"),
+        ("ヴ", "vu"),
+        ("ァ", "a"),
+        ("ィ", "i"),
+        ("ゥ", "u"),
+        ("ェ", "e"),
+        ("ォ", "o"),
+    ];
+    // Kana folded to katakana, width unified (search_key without the variant table and dashes).
+    let kata: Vec<char> = s.nfkc().map(hiragana_to_katakana).collect();
+    let base = |c: char| -> Option<&'static str> {
+        let mut buf = [0u8; 4];
+        let k: &str = c.encode_utf8(&mut buf);
+        BASE.iter().find(|(kana, _)| *kana == k).map(|(_, r)| *r)
+    };
+    let mut out = String::new();
+    let mut double_next = false;
+    let mut i = 0;
+    while i < kata.len() {
+        let c = kata[i];
+        let next = kata.get(i + 1).copied();
+        let mut syllable: Option<String> = None;
+        if let (Some(r), Some(small)) = (base(c), next)
+            && matches!(small, 'ャ' | 'ュ' | 'ョ')
+            && r.ends_with('i')
+            && r.len() >= 2
+        {
+            let v = match small {
+                'ャ' => "a",
+                'ュ' => "u",
+                _ => "o",
+            };
+            let stem = r.strip_suffix('i').unwrap_or(r);
+            // shi → sha, chi → cha, ji → ja; ki → kya.
+            let stem = if matches!(stem, "sh" | "ch" | "j") {
+                stem.to_string()
+            } else {
+                format!("{stem}y")
+            };
+            syllable = Some(format!("{stem}{v}"));
+            i += 1;
+        }
+        let syllable = syllable.or_else(|| base(c).map(str::to_string));
+        match (c, syllable) {
+            ('ッ', _) => double_next = true,
+            ('ー', _) => {}
+            (_, Some(r)) => {
+                if double_next {
+                    // っ doubles the consonant (tch for ch).
+                    if let Some(first) = r.chars().next().filter(|f| !"aiueo".contains(*f)) {
+                        out.push(if r.starts_with("ch") { 't' } else { first });
+                    }
+                    double_next = false;
+                }
+                out.push_str(&r);
+            }
+            (_, None) => {
+                double_next = false;
+                out.push(' ');
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,6 +634,39 @@ mod tests {
         }
         assert_ne!(romaji_key("Kouichi Sato"), romaji_key("Koichi Sato"));
         assert_ne!(romaji_key("Taro Sato"), romaji_key("Jiro Sato"));
+    }
+
+    /// Issue 11: romaji typed as an IME user types it finds the printed Hepburn and the
+    /// reading of the kana.
+    #[test]
+    fn romaji_as_typed_folds_to_the_printed_form_and_the_reading() {
+        for (typed, printed) in [
+            ("tarou", "Taro"),
+            ("saitou", "Saito"),
+            ("Saitō", "saito"),
+            ("oomameuda", "Omameuda"),
+            ("satoh", "Sato"),
+            ("yuuki", "Yuki"),
+            ("keiko", "Keko"),
+            ("honma", "Homma"),
+        ] {
+            assert_eq!(romaji_fold(typed), romaji_fold(printed), "{typed}");
+        }
+        assert_eq!(kana_to_romaji("サトウ タロウ"), "satou tarou");
+        assert_eq!(kana_to_romaji("しんいち"), "shinichi");
+        assert_eq!(kana_to_romaji("キョウコ"), "kyouko");
+        assert_eq!(kana_to_romaji("ハットリ"), "hattori");
+        assert_eq!(kana_to_romaji("ｻｲﾄｳ"), "saitou");
+        assert_eq!(kana_to_romaji("オオマメウダ"), "oomameuda");
+        assert_eq!(
+            romaji_fold(&kana_to_romaji("オオマメウダ")),
+            romaji_fold("oomameuda")
+        );
+        assert_eq!(
+            romaji_fold(&kana_to_romaji("サイトウ")),
+            romaji_fold("saitou")
+        );
+        assert_ne!(romaji_fold("tarou"), romaji_fold("jirou"));
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl CardState {
             CardState::Awaiting => "交付待ち",
             CardState::HandedOver => "交付済",
             CardState::Mailed => "郵送中",
-            CardState::Delivered => "郵送済",
+            CardState::Delivered => "配達済",
             CardState::Returned => "返却済",
         }
     }
@@ -119,7 +119,7 @@ impl CardAction {
         match self {
             CardAction::HandOver => "交付",
             CardAction::DispatchMail => "本人限定受取郵便で発送",
-            CardAction::MailDelivered => "郵送配達済の記録",
+            CardAction::MailDelivered => "配達済の記録",
             CardAction::MailReturnedUndelivered => "郵送不達（返送）の記録",
             CardAction::ReturnToJmaca => "JMACAへ返却",
             CardAction::CancelHandover => "交付の取消",

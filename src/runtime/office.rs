@@ -231,12 +231,12 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             )
         }
         OfficeRequest::ResolveArrival {
-            card,
+            problem,
             note,
             officer_id,
         } => OfficeLoaded::ArrivalResolved(
             store
-                .resolve_arrival_problem(card, &note, Some(officer_id))
+                .resolve_arrival(&problem, &note, Some(officer_id))
                 .map_err(err),
         ),
         OfficeRequest::LoadDaily { day } => OfficeLoaded::Daily {

@@ -185,6 +185,9 @@ pub fn card_search_key(
         search::search_key(kana),
         romaji.map(search::romaji_key).unwrap_or_default(),
         search::search_key(card_id),
+        // Romaji as typed (long vowels folded), of the printed romaji and of the kana reading.
+        romaji.map(search::romaji_fold).unwrap_or_default(),
+        search::romaji_fold(&search::kana_to_romaji(kana)),
         birth.format("%Y%m%d").to_string(),
     ] {
         key.push_str(&part);
@@ -318,8 +321,15 @@ impl Store {
             let romaji = (text.is_ascii() && text.contains(' '))
                 .then(|| search::romaji_key(text))
                 .filter(|r| *r != key);
+            // Romaji typed as an IME user types it ("tarou", "saitou") against the folded forms.
+            let typed_romaji = text
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | '\'' | '-' | '.'))
+                .then(|| search::romaji_fold(text))
+                .filter(|r| r.len() >= 2);
             let mut needles = vec![key.as_str()];
             needles.extend(romaji.as_deref());
+            needles.extend(typed_romaji.as_deref());
             let candidates = {
                 let mut index = self.search.borrow_mut();
                 index.refresh(&self.conn)?;

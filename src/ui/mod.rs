@@ -268,37 +268,10 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect, _g: &Glyphs) {
     frame.render_widget(Paragraph::new(vec![status, Line::from(spans)]), area);
 }
 
-/// Wrap lines to `width` cells, breaking between characters (never inside one). ratatui's
-/// own wrapping can let a final wide character straddle the right edge of the area, which
-/// breaks a border in a real terminal; this does not.
+/// Wrap lines to `width` cells (see [`text::wrap_lines`]: phrase boundaries, numbers and codes
+/// kept whole, kinsoku).
 pub(crate) fn wrap_lines(lines: Vec<Line<'_>>, width: u16) -> Vec<Line<'static>> {
-    let width = usize::from(width).max(2);
-    let mut out = Vec::new();
-    for line in lines {
-        let line_style = line.style;
-        let mut cur: Vec<Span<'static>> = Vec::new();
-        let mut used = 0usize;
-        for span in line.spans {
-            let mut piece = String::new();
-            for c in text::display(&span.content).chars() {
-                let w = c.to_string().width();
-                if used + w > width {
-                    if !piece.is_empty() {
-                        cur.push(Span::styled(std::mem::take(&mut piece), span.style));
-                    }
-                    out.push(Line::from(std::mem::take(&mut cur)).style(line_style));
-                    used = 0;
-                }
-                piece.push(c);
-                used += w;
-            }
-            if !piece.is_empty() {
-                cur.push(Span::styled(piece, span.style));
-            }
-        }
-        out.push(Line::from(cur).style(line_style));
-    }
-    out
+    text::wrap_lines(lines, width)
 }
 
 /// Render lines into an area, wrapped by [`wrap_lines`].

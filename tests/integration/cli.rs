@@ -390,6 +390,26 @@ fn rules_fee_categories() {
         ])["amount_yen"],
         5500
     );
+    // Issue 11 #8: no postmark means judged on the day, and the note says so (never
+    // 「判定していません」 next to a hint that says the day is used). Exam 2025: free until
+    // 2026-02-28; the clock's day is 2026-11-25.
+    let v = fee(&["--kind", "initial", "--non-member", "--exam-year", "2025"]);
+    assert_eq!(v["amount_yen"], 5500);
+    let reasons = v["reasons"].to_string();
+    assert!(
+        reasons.contains("消印日が空欄のため判定日で判定") && !reasons.contains("判定していません"),
+        "{reasons}"
+    );
+    let v = fee(&[
+        "--kind",
+        "initial",
+        "--non-member",
+        "--exam-year",
+        "2025",
+        "--on",
+        "2026-02-10",
+    ]);
+    assert_eq!(v["amount_yen"], 0, "{v}");
     assert_eq!(fee(&["--kind", "reissue-loss"])["amount_yen"], 5500);
     assert_eq!(
         fee(&["--kind", "reissue-name", "--non-member"])["amount_yen"],

@@ -704,3 +704,192 @@ fn receipts_pending_shows_the_return_reminder_in_open_days() {
             "2099年の祝日は data/calendar.toml にまだありません",
         ));
 }
+
+/// Issue 11 #4 and the back-office date forms: one rule for every date about a card. A date
+/// before the card's arrival is refused with the reason, as is a past appointment; `12/3 1400`
+/// is an appointment in the clock's year.
+#[test]
+fn dates_before_the_card_arrived_are_refused_and_short_forms_are_read() {
+    let (_dir, db) = setup(4, 0);
+    let mut s = Store::open(&db, &clock()).unwrap();
+    let c1 = card(&s, 1);
+    s.commit_handover(&commit(c1.id, mail("1234-5678-9012")), None)
+        .unwrap();
+    drop(s);
+    kofu(&db)
+        .args(["mail", "delivered", &id(1), "--date", "2020-01-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("配達日（令和2年1月1日"))
+        .stderr(predicate::str::contains("より前です"));
+    kofu(&db)
+        .args(["mail", "delivered", &id(1), "--date", "2026-11-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("未来の日付"));
+    kofu(&db)
+        .args([
+            "uncollected",
+            "contact",
+            &id(2),
+            "--by",
+            "phone",
+            "--date",
+            "2020-01-01",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("連絡日"));
+    kofu(&db)
+        .args(["appointment", "set", &id(3), "--at", "2026-11-24 10:00"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("過去の日付"));
+    let out = kofu(&db)
+        .args(["appointment", "set", &id(3), "--at", "12/3 1400", "--json"])
+        .assert()
+        .success();
+    assert_eq!(json_of(&out.get_output().stdout)["at"], "2026-12-03 14:00");
+    let out = kofu(&db)
+        .args([
+            "appointment",
+            "set",
+            &id(2),
+            "--at",
+            "12月3日 14時",
+            "--json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(json_of(&out.get_output().stdout)["at"], "2026-12-03 14:00");
+    // The delivery on the arrival day (today) is fine.
+    kofu(&db)
+        .args(["mail", "delivered", &id(1), "--date", "11/25"])
+        .assert()
+        .success();
+}
+
+/// Issue 11 #7 and #17: a card not in the list is resolved by its serial, so `arrival status`
+/// can succeed again; the list rows add up to the total (a card handed over before it was
+/// read is counted), and every read is counted, re-reads and strays included.
+#[test]
+fn arrival_strays_are_resolved_by_serial_and_the_counts_add_up() {
+    let (_dir, db) = setup(4, 1);
+    let mut s = Store::open(&db, &clock()).unwrap();
+    let c1 = card(&s, 1);
+    let known = issuers();
+    // Card 1 read twice (a re-read), and a card from nowhere read twice.
+    for _ in 0..2 {
+        s.arrival_read(None, &facts_for(&c1), &ctx(&known), &|_, _, _| None, None)
+            .unwrap();
+    }
+    let mut stray = facts_for(&c1);
+    stray.serial_hex = "00ab:cd".into();
+    stray.name_kanji = Some("名簿外　花子".into());
+    for _ in 0..2 {
+        s.arrival_read(None, &stray, &ctx(&known), &|_, _, _| None, None)
+            .unwrap();
+    }
+    drop(s);
+    let out = kofu(&db).args(["arrival", "status"]).assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    // 4 = 1 verified + 0 + 0 + 2 not read + 1 handed over before the check.
+    assert!(
+        text.contains(
+            "4枚 = 確認済1+不一致0+解決済0+未読取2+読まずに交付等1 | 読取4回 | 名簿にない1"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("名簿にない\tシリアル abcd"), "{text}");
+    assert!(text.contains("kofu arrival resolve --serial"), "{text}");
+    kofu(&db)
+        .args([
+            "arrival",
+            "resolve",
+            "--serial",
+            "AB:CD",
+            "--note",
+            "JMACAに返送",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "シリアル abcd の名簿にないカードを解決済にしました",
+        ));
+    kofu(&db)
+        .args(["arrival", "resolve", "--serial", "abcd", "--note", "二度目"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("未解決のものはありません"));
+    kofu(&db)
+        .args(["arrival", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("未解決 0、解決済 1"));
+    let out = kofu(&db)
+        .args(["arrival", "status", "--json"])
+        .assert()
+        .success();
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["strays_resolved"][0]["resolution"], "JMACAに返送");
+    assert_eq!(v["reads"], 4);
+}
+
+/// Issue 11 #14: the handover CSV carries what the officer recorded (the exception's reason,
+/// the documents by name) in Japanese labels, with JST times to the second; no English codes.
+#[test]
+fn handover_csv_carries_the_recorded_reason_in_japanese_with_second_precision_times() {
+    let (dir, db) = setup(3, 0);
+    let mut s = Store::open(&db, &clock()).unwrap();
+    let c0 = card(&s, 0);
+    let mut c = commit(c0.id, HandoverRoute::CounterWithPostcard);
+    c.id_documents = vec![
+        "medical_license".into(),
+        "health_insurance".into(),
+        "pension_handbook".into(),
+    ];
+    c.photo_checked = false;
+    c.match_result = "mismatch".into();
+    c.match_reasons = vec!["氏名（漢字）が一致しません".into()];
+    c.officer_note = Some("旧姓のカード。JMACAに電話で確認済".into());
+    c.exception = true;
+    c.qr = kofu::domain::handover::QrHandover::ShownOnScreen;
+    s.commit_handover(&c, None).unwrap();
+    drop(s);
+    let out = dir.path().join("h.csv");
+    kofu(&db)
+        .args(["export", "handovers", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&out).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let col = |name: &str| {
+        let i = headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}: {headers:?}"));
+        row.get(i).unwrap().to_string()
+    };
+    assert_eq!(
+        col("担当者の記録（理由）"),
+        "旧姓のカード。JMACAに電話で確認済"
+    );
+    assert_eq!(col("照合結果"), "不一致");
+    assert_eq!(col("例外"), "例外");
+    assert_eq!(col("照合の理由"), "氏名（漢字）が一致しません");
+    assert_eq!(col("QRコード"), "画面に表示して読み取り");
+    assert_eq!(
+        col("本人確認書類"),
+        "医師免許証（原本）、健康保険証（資格確認書）、年金手帳"
+    );
+    assert_eq!(col("写真照合"), "不要（写真のない書類）");
+    assert_eq!(col("日時"), "2026-11-25 10:00:00");
+    for code in ["mismatch", "shown_on_screen", "counter_postcard", "+09:00"] {
+        assert!(!text.contains(code), "{code} in the CSV: {text}");
+    }
+}

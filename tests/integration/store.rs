@@ -345,7 +345,7 @@ fn search_folds_kana_width_variant_kanji_and_romaji_order() {
     let mut store = Store::open(&dir.path().join("kofu.db"), &common::clock()).unwrap();
     let data = kofu::data::DataSet::load(Some(&dir.path().join("none"))).unwrap();
     let csv = format!(
-        "{}\nV0000001,髙橋　花子,ﾀｶﾊｼ ﾊﾅｺ,1980-05-05,2025-01-10,2030-05-05,Hanako Takahashi,,,,,\nV0000002,𠮷田　太郎,よしだ たろう,1975-07-07,2025-01-10,2030-07-07,,,,,,\nV0000003,神楽坂　三十四,カグラザカ サンジュウシ,1970-03-04,2025-01-10,2030-03-04,Sanjushi Kagurazaka,,,,,\n",
+        "{}\nV0000001,髙橋　花子,ﾀｶﾊｼ ﾊﾅｺ,1980-05-05,2025-01-10,2030-05-05,Hanako Takahashi,,,,,\nV0000002,𠮷田　太郎,よしだ たろう,1975-07-07,2025-01-10,2030-07-07,,,,,,\nV0000003,神楽坂　三十四,カグラザカ サンジュウシ,1970-03-04,2025-01-10,2030-03-04,Sanjushi Kagurazaka,,,,,\nV0000004,斎藤　一,サイトウ ハジメ,1971-03-04,2025-01-10,2030-03-04,Hajime Saito,,,,,\nV0000005,大豆生田　健,オオマメウダ ケン,1972-03-04,2025-01-10,2030-03-04,,,,,,\n",
         common::HEADER
     );
     let none = |_: NaiveDate, _: NaiveDate, _: &kofu::domain::expiry::IssueContext| None;
@@ -386,6 +386,15 @@ fn search_folds_kana_width_variant_kanji_and_romaji_order() {
     assert_eq!(ids("1980/5/5"), ["V0000001"]);
     assert_eq!(ids("S50.7.7"), ["V0000002"]);
     assert!(ids("別人").is_empty());
+    // Issue 11: romaji typed as an IME user types it, against the printed romaji and against
+    // the kana reading (V0000002 has no romaji in the list).
+    assert_eq!(ids("hanako"), ["V0000001"]);
+    assert_eq!(ids("tarou"), ["V0000002"]);
+    assert_eq!(ids("yoshida tarou"), ["V0000002"]);
+    assert_eq!(ids("sanjuushi"), ["V0000003"]);
+    assert_eq!(ids("saitou"), ["V0000004"]);
+    assert_eq!(ids("oomameuda"), ["V0000005"]);
+    assert_eq!(ids("omameuda"), ["V0000005"]);
     // The stored name is untouched by the folding.
     assert_eq!(
         store.card_by_card_id("V0000002").unwrap().unwrap().name,

@@ -223,6 +223,7 @@ fn postcard_route_with_qr_shown_on_screen() {
     let text = kofu::ui::render_to_text(&app, 120, 40);
     assert!(text.contains('█'), "QR drawn at 120x40");
     feed(&mut app, [ch('q'), ch('h'), press(KeyCode::Enter)]);
+    let confirm_text = kofu::ui::render_to_text(&app, 120, 40);
     // The payload is gone once the step is left.
     assert!(!format!("{:?}", app.screen).contains("KOFU-DEMO-REG"));
     app.handle(press(KeyCode::F(9)));
@@ -237,6 +238,12 @@ fn postcard_route_with_qr_shown_on_screen() {
     );
     // Two documents without a photo: no photo check was asked for, none is recorded.
     assert!(!c.photo_checked && c.details_confirmed);
+    // Issue 11 #12: the confirmation said so instead of 「未確認」.
+    assert!(!confirm_text.contains("未確認"), "{confirm_text}");
+    assert!(
+        confirm_text.contains("不要（写真のない書類）"),
+        "{confirm_text}"
+    );
     committed(&mut app, &fx, CardState::HandedOver);
     let text = kofu::ui::render_to_text(&app, 80, 24);
     assert!(
@@ -1029,6 +1036,97 @@ fn the_medical_licence_is_required_and_the_photo_check_follows_the_document() {
     assert!(text.contains("写真のない書類のため不要"), "{text}");
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "card");
+}
+
+/// Issue 11 #4: a dispatch date before the card arrived (or was issued) is refused with the
+/// reason, as a future one is; the card's arrival day itself is accepted.
+#[test]
+fn dispatch_date_before_the_card_arrived_is_refused() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(&mut app, reading_for(&recs[3], "渡邊\u{3000}健", FULL_PIN));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "mail");
+    // The date field starts filled with today: go to it, clear it and type 2020-01-01.
+    app.handle(press(KeyCode::Tab));
+    feed(&mut app, std::iter::repeat_n(press(KeyCode::Backspace), 20));
+    feed(&mut app, "2020-01-01".chars().map(ch));
+    app.handle(press(KeyCode::Tab));
+    feed(&mut app, "123456789012".chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "mail", "2020-01-01 must not pass");
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(
+        text.contains("到着日"),
+        "the reason names the arrival: {text}"
+    );
+    assert!(text.contains("より前です"), "{text}");
+    // The arrival day is fine (the error put the caret back in the date field).
+    feed(&mut app, std::iter::repeat_n(press(KeyCode::Backspace), 20));
+    let arrived = recs[3].arrived_on.format("%Y-%m-%d").to_string();
+    feed(&mut app, arrived.chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        step_name(&app),
+        "confirm",
+        "{}",
+        kofu::ui::render_to_text(&app, 120, 40)
+    );
+}
+
+/// Issue 11 #18: a reason is stored as typed — the full-width space and brackets stay — while
+/// the search field still folds what a scanner or an IME types.
+#[test]
+fn a_reason_is_recorded_as_typed() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(
+        &mut app,
+        reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN),
+    );
+    app.handle(press(KeyCode::Enter));
+    app.handle(ch('y'));
+    let typed = "旧字体（髙）を確認　運転免許証";
+    feed(&mut app, typed.chars().map(ch));
+    app.handle(press(KeyCode::Enter));
+    app.handle(Event::Loaded(Loaded::Qr {
+        record_id: 2,
+        result: Ok(None),
+    }));
+    feed(
+        &mut app,
+        [
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let c = commit_of(&app.handle(ch('y'))).expect("commit");
+    assert_eq!(c.officer_note.as_deref(), Some(typed));
 }
 
 /// The identity match runs in the app, with the desk's rule tables and the app's date: a card

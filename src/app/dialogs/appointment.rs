@@ -18,15 +18,9 @@ pub struct AppointmentDialog {
     pub error: Option<String>,
 }
 
-/// Parse the time of an appointment: `HH:MM` (full-width digits and colon accepted).
+/// Parse the time of an appointment (`10:30`, `1030`, `14時`; `domain::date::parse_time`).
 pub fn parse_time(s: &str) -> Result<NaiveTime, String> {
-    use unicode_normalization::UnicodeNormalization;
-    let t: String = s.nfkc().collect::<String>().trim().to_string();
-    if t.is_empty() {
-        return Err("時刻を入力してください（例: 10:30）。".into());
-    }
-    NaiveTime::parse_from_str(&t, "%H:%M")
-        .map_err(|_| format!("時刻「{t}」を読み取れません（例: 10:30）。"))
+    crate::domain::date::parse_time(s)
 }
 
 impl AppointmentDialog {
@@ -89,12 +83,13 @@ impl AppointmentDialog {
                     let req = OfficeRequest::ClearAppointment { card, officer_id };
                     return Answer::close(vec![req.into()]);
                 }
-                let d = match crate::domain::date::parse_date(self.date.value()) {
+                let d = match crate::domain::date::parse_date_in_year(self.date.value(), cx.today) {
                     Ok(d) => d,
                     Err(e) => return self.refuse_date(e.to_string()),
                 };
-                if d < cx.today {
-                    return self.refuse_date("過去の日付には予約できません。".into());
+                let rule = crate::domain::date_rules::DateRule::planned("予約日");
+                if let Err(e) = rule.for_card(&self.card).check(d, cx.today) {
+                    return self.refuse_date(e);
                 }
                 if let Some(refusal) = cx.rules.calendar.refusal(d) {
                     return self.refuse_date(refusal);

@@ -58,7 +58,7 @@ impl App {
     pub(crate) fn open_passphrase(&mut self, officer: OfficerInfo) {
         self.modals.push(Modal::Passphrase {
             officer,
-            field: SecretField(LineEdit::new(PASSPHRASE_MAX_CHARS)),
+            field: SecretField(LineEdit::code(PASSPHRASE_MAX_CHARS)),
             error: None,
             checking: false,
         });

@@ -41,6 +41,15 @@ impl Prompt {
         }
     }
 
+    /// A prompt for a code (tracking number): typed input is normalised (NFKC).
+    pub fn code(purpose: Purpose, max_chars: usize) -> Self {
+        Prompt {
+            purpose,
+            field: LineEdit::code(max_chars),
+            error: None,
+        }
+    }
+
     pub fn text(&self) -> PromptText {
         self.purpose.text()
     }

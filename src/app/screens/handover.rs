@@ -238,7 +238,7 @@ impl Handover {
             handoff_draft: HandoffDraft::default(),
             mail_draft: MailDraft {
                 date: LineEdit::with_text(10, &today.format("%Y-%m-%d").to_string()),
-                tracking: LineEdit::new(20),
+                tracking: LineEdit::code(20),
                 focus: MailField::Tracking,
                 error: None,
             },
@@ -471,7 +471,7 @@ impl Handover {
                                     if *decision != Some(Decision::NearConfirmed) =>
                                 {
                                     h.card_error = Some(
-                                            "近似一致です。同一人物と確認できたら y を押し、理由を入力してください。".into(),
+                                            "要確認です。同一人物と確認できたら y を押し、理由を入力してください。".into(),
                                         );
                                     return Vec::new();
                                 }
@@ -670,8 +670,9 @@ impl Handover {
                             d.focus = MailField::Date;
                             return Vec::new();
                         };
-                        if date > today {
-                            d.error = Some("発送日が未来の日付です。".into());
+                        let rule = crate::domain::date_rules::DateRule::recorded("発送日");
+                        if let Err(e) = rule.for_card(&h.record).check(date, today) {
+                            d.error = Some(e);
                             d.focus = MailField::Date;
                             return Vec::new();
                         }

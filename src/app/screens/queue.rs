@@ -49,7 +49,7 @@ impl Default for QueueState {
 impl QueueState {
     pub fn new() -> Self {
         QueueState {
-            search: LineEdit::new(60),
+            search: LineEdit::code(60),
             filter: Some(CardState::Awaiting),
             rows: Vec::new(),
             selected: 0,

@@ -6,17 +6,17 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::{OfficerArg, pad};
-use crate::cli::{CliError, Ctx, date_or_today, print_json};
-use crate::domain::date::format_both;
+use crate::cli::{CliError, Ctx, check_date_rule, date_or_today, print_json};
+use crate::domain::date::{format_both, parse_date_time_in_year};
+use crate::domain::date_rules::DateRule;
 use crate::export;
-use crate::store::backoffice::appointments::parse_appointment_time;
 
 #[derive(Subcommand, Debug)]
 pub enum AppointmentCommand {
     /// 予約を登録・変更する
     Set {
         card_id: String,
-        /// 日時（例: "2026-11-25 10:30"）
+        /// 日時（例: "2026-11-25 10:30", "12/3 1400", "12月3日 14時"）
         #[arg(long)]
         at: String,
         #[arg(long)]
@@ -51,11 +51,14 @@ pub fn run(c: AppointmentCommand, ctx: &Ctx) -> Result<(), CliError> {
             who,
         } => {
             let officer = who.resolve(&store)?;
-            let at = parse_appointment_time(&at)?;
+            let at = parse_date_time_in_year(&at, ctx.clock.today())
+                .map_err(|e| CliError::bad_input(format!("--at: {e}")))?;
             if let Some(refusal) = ctx.data.calendar.refusal(at.date()) {
                 return Err(CliError::bad_input(refusal));
             }
             let card = store.require_card_id(&card_id)?;
+            let rule = DateRule::planned("予約日").for_card(&card);
+            check_date_rule("--at", &rule, at.date(), ctx.clock)?;
             let a = store.set_appointment(card.id, at, note.as_deref(), officer)?;
             if let Some(w) = ctx.data.calendar.holiday_warning(at.date()) {
                 eprintln!("注意: {w}");

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::OfficerArg;
 use crate::cli::{CliError, Ctx, print_json};
+use crate::domain::office::ArrivalProblem;
 
 #[derive(Subcommand, Debug)]
 pub enum ArrivalCommand {
@@ -14,9 +15,14 @@ pub enum ArrivalCommand {
         #[arg(long)]
         shipment: Option<i64>,
     },
-    /// 入荷確認の不一致を解決済にする（内容を記録）
+    /// 入荷確認の問題を解決済にする（内容を記録）。不一致はカードID、名簿にないカードは --serial で指定
     Resolve {
-        card_id: String,
+        /// 不一致のカードのカードID
+        #[arg(required_unless_present = "serial", conflicts_with = "serial")]
+        card_id: Option<String>,
+        /// 名簿にないカードの証明書シリアル（kofu arrival status に表示）
+        #[arg(long)]
+        serial: Option<String>,
         #[arg(long)]
         note: String,
         #[command(flatten)]
@@ -37,21 +43,19 @@ pub fn run(c: ArrivalCommand, ctx: &Ctx) -> Result<(), CliError> {
                     "failed": s.failed,
                     "resolved": s.resolved,
                     "not_read": s.not_read,
+                    "left_unread": s.left_unread,
                     "strays": s.strays,
+                    "strays_resolved": s.strays_resolved,
+                    "reads": s.reads,
                 }));
             } else {
                 let scope = shipment
                     .map(|n| format!("発送リスト #{n}"))
                     .unwrap_or_else(|| "全発送リスト".into());
-                println!(
-                    "入荷確認（{scope}）: {} 枚中 確認済 {} ／ 不一致 {} ／ 解決済 {} ／ 未読取 {} ／ 名簿にないカード {}",
-                    s.total,
-                    s.verified.len(),
-                    s.failed.len(),
-                    s.resolved.len(),
-                    s.not_read.len(),
-                    s.strays.len()
-                );
+                println!("入荷確認（{scope}）: {}", s.count_line());
+                for line in s.breakdown() {
+                    println!("{line}");
+                }
                 for f in &s.failed {
                     println!("不一致\t{}\t{}", f.card_id, f.reasons.join(" / "));
                 }
@@ -66,15 +70,46 @@ pub fn run(c: ArrivalCommand, ctx: &Ctx) -> Result<(), CliError> {
                         x.name_kanji.as_deref().unwrap_or("")
                     );
                 }
+                if !s.failed.is_empty() {
+                    println!(
+                        "不一致の解決: kofu arrival resolve <カードID> --note \"確認した内容\""
+                    );
+                }
+                if !s.strays.is_empty() {
+                    println!(
+                        "名簿にないカードの解決: kofu arrival resolve --serial <シリアル> --note \"例: JMACAに返送\""
+                    );
+                }
             }
-            if s.failed.is_empty() && s.strays.is_empty() {
+            if s.open_problems() == 0 {
                 Ok(())
             } else {
                 Err(CliError::check_failed("入荷確認に未解決の問題があります"))
             }
         }
-        ArrivalCommand::Resolve { card_id, note, who } => {
+        ArrivalCommand::Resolve {
+            card_id,
+            serial,
+            note,
+            who,
+        } => {
             let officer = who.resolve(&store)?;
+            if let Some(serial) = serial {
+                let problem = ArrivalProblem::NotInList {
+                    cert_serial: serial,
+                };
+                let r = store.resolve_arrival(&problem, &note, officer)?;
+                ctx.print_result(
+                    json!({ "ok": true, "resolution": r }),
+                    format!("{} の名簿にないカードを解決済にしました。", r.label),
+                );
+                return Ok(());
+            }
+            let Some(card_id) = card_id else {
+                return Err(CliError::bad_input(
+                    "カードID（不一致のカード）か --serial（名簿にないカード）を指定してください",
+                ));
+            };
             let card = store.require_card_id(&card_id)?;
             let check = store.resolve_arrival_problem(card.id, &note, officer)?;
             ctx.print_result(

@@ -47,7 +47,7 @@ pub fn run(c: ExportCommand, ctx: &Ctx) -> Result<(), CliError> {
     let enc = csv_encoding(&a.encoding)?;
     let table = match what {
         "cards" => export::cards_table(&store)?,
-        "handovers" => export::handovers_table(&store)?,
+        "handovers" => export::handovers_table(&store, &ctx.data.id_docs)?,
         _ => export::audit_table(&store)?,
     };
     let n = export::write_csv(&a.out, &table, enc)?;

@@ -4,7 +4,8 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::{OfficerArg, pad};
-use crate::cli::{CliError, Ctx, date_or_today, print_json};
+use crate::cli::{CliError, Ctx, check_date_rule, date_or_today, print_json};
+use crate::domain::date_rules::DateRule;
 use crate::domain::record::CardRecord;
 use crate::store::Store;
 
@@ -41,8 +42,14 @@ pub fn run(c: MailCommand, ctx: &Ctx) -> Result<(), CliError> {
             let officer = who.resolve(&store)?;
             let on = date_or_today("--date", date.as_deref(), ctx.clock)?;
             let card = store.require_card_id(&card_id)?;
+            check_date_rule(
+                "--date",
+                &mail_rule(&store, &card, "配達日")?,
+                on,
+                ctx.clock,
+            )?;
             let c = store.record_mail_delivered(card.id, on, officer)?;
-            let human = format!("カード {} を郵送配達済にしました。", c.card_id);
+            let human = format!("カード {} を配達済にしました。", c.card_id);
             ctx.print_result(changed_json(&c), human);
             Ok(())
         }
@@ -55,6 +62,12 @@ pub fn run(c: MailCommand, ctx: &Ctx) -> Result<(), CliError> {
             let officer = who.resolve(&store)?;
             let on = date_or_today("--date", date.as_deref(), ctx.clock)?;
             let card = store.require_card_id(&card_id)?;
+            check_date_rule(
+                "--date",
+                &mail_rule(&store, &card, "返送日")?,
+                on,
+                ctx.clock,
+            )?;
             let c = store.record_mail_returned(card.id, on, &reason, officer)?;
             let human = format!(
                 "カード {} の不達（返送）を記録しました。カードは交付待ちに戻りました。",
@@ -92,6 +105,21 @@ fn list(store: &Store, ctx: &Ctx) -> Result<(), CliError> {
         println!("郵送中: {} 件", list.len());
     }
     Ok(())
+}
+
+/// The rule for a date after dispatch: not before the card's issue, arrival or dispatch.
+fn mail_rule(store: &Store, card: &CardRecord, field: &str) -> Result<DateRule, CliError> {
+    let mut rule = DateRule::recorded(field).for_card(card);
+    let dispatched = store
+        .mailed_cards()?
+        .into_iter()
+        .find(|m| m.card.id == card.id)
+        .and_then(|m| m.dispatch_date)
+        .and_then(|d| crate::domain::date::parse_date(&d).ok());
+    if let Some(d) = dispatched {
+        rule = rule.not_before(d, "発送日");
+    }
+    Ok(rule)
 }
 
 /// A card whose mail state changed, as JSON.

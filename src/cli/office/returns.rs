@@ -120,6 +120,8 @@ pub fn sent(store: &mut Store, kind: BatchKind, a: SentArgs, ctx: &Ctx) -> Resul
     let officer = a.who.resolve(store)?;
     require_kind(store, &a.number, kind)?;
     let on = date_or_today("--date", a.date.as_deref(), ctx.clock)?;
+    let rule = crate::domain::date_rules::DateRule::recorded("送付日");
+    crate::cli::check_date_rule("--date", &rule, on, ctx.clock)?;
     let b = store.mark_batch_sent(&a.number, on, a.tracking.as_deref(), officer)?;
     let line = format!(
         "バッチ {} を送付済にしました（{} 件、送付日 {}）。",

@@ -130,6 +130,8 @@ pub fn run(c: UncollectedCommand, ctx: &Ctx) -> Result<(), CliError> {
             })?;
             let on = date_or_today("--date", date.as_deref(), ctx.clock)?;
             let card = store.require_card_id(&card_id)?;
+            let rule = crate::domain::date_rules::DateRule::recorded("連絡日").for_card(&card);
+            crate::cli::check_date_rule("--date", &rule, on, ctx.clock)?;
             let c = store.record_contact(card.id, method, on, note.as_deref(), officer)?;
             ctx.print_result(
                 json!({ "ok": true, "card_id": card.card_id, "contact": c }),

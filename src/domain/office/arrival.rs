@@ -78,6 +78,29 @@ pub struct Stray {
     pub cert_serial: String,
     pub subject_cn: String,
     pub name_kanji: Option<String>,
+    /// How the officer resolved it (e.g. 「JMACAに返送」), once resolved.
+    #[serde(default)]
+    pub resolution: Option<String>,
+}
+
+/// A problem of the arrival check that the officer resolves with a note: a failed check of
+/// a list row, or a card that is not in the list (every kind has a way out, issue 11 #7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalProblem {
+    /// The failed check of the card in this row.
+    Failed { card_row: i64 },
+    /// Every unresolved read of the card with this certificate serial (not in the list).
+    NotInList { cert_serial: String },
+}
+
+/// What resolving an arrival problem recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArrivalResolution {
+    pub problem: ArrivalProblem,
+    /// Card ID (failed check) or 「シリアル …」 (not in the list), for messages.
+    pub label: String,
+    pub note: String,
 }
 
 /// What reading one card on arrival did.
@@ -105,8 +128,76 @@ pub struct ArrivalSummary {
     pub resolved: Vec<ArrivalCheck>,
     /// List rows still at the desk with no card read yet.
     pub not_read: Vec<CardBrief>,
-    /// Cards read that are not in the list.
+    /// List rows with no card read that are no longer at the desk (handed over, mailed or
+    /// returned before the arrival check): counted so that the rows add up to `total`.
+    #[serde(default)]
+    pub left_unread: Vec<CardBrief>,
+    /// Cards read that are not in the list and not resolved, one per certificate serial.
     pub strays: Vec<Stray>,
+    /// Cards not in the list, resolved with a note.
+    #[serde(default)]
+    pub strays_resolved: Vec<Stray>,
+    /// Every read recorded (list rows and cards not in the list, re-reads included).
+    #[serde(default)]
+    pub reads: u64,
+}
+
+impl ArrivalSummary {
+    /// Open problems: failed checks and cards not in the list, both unresolved.
+    pub fn open_problems(&self) -> usize {
+        self.failed.len() + self.strays.len()
+    }
+
+    /// One line of counts that add up: the list rows split by state (their sum is
+    /// `total`), then the reads and the cards not in the list, which are not list rows.
+    pub fn count_line(&self) -> String {
+        format!(
+            "{}枚 = 確認済{}+不一致{}+解決済{}+未読取{}+読まずに交付等{} | 読取{}回 | 名簿にない{}",
+            self.total,
+            self.verified.len(),
+            self.failed.len(),
+            self.resolved.len(),
+            self.not_read.len(),
+            self.left_unread.len(),
+            self.reads,
+            self.strays.len() + self.strays_resolved.len(),
+        )
+    }
+
+    /// The counts with what each one is (the summary dialog and the CLI).
+    pub fn breakdown(&self) -> Vec<String> {
+        vec![
+            format!("発送リストのカード {} 枚の内訳:", self.total),
+            format!("  確認済 {}（読み取って名簿と一致）", self.verified.len()),
+            format!(
+                "  不一致 {}（未解決。解決を記録するまで交付できません）",
+                self.failed.len()
+            ),
+            format!(
+                "  解決済 {}（不一致を確認して記録済み）",
+                self.resolved.len()
+            ),
+            format!(
+                "  未読取 {}（窓口にあり、まだ読み取っていない）",
+                self.not_read.len()
+            ),
+            format!(
+                "  読まずに交付等 {}（入荷確認の前に交付・郵送・返却されたカード）",
+                self.left_unread.len()
+            ),
+            format!(
+                "読取 {} 回（読み直しと名簿にないカードの読取を含む）",
+                self.reads
+            ),
+            format!(
+                "名簿にないカード {} 枚（未解決 {}、解決済 {}）",
+                self.strays.len() + self.strays_resolved.len(),
+                self.strays.len(),
+                self.strays_resolved.len()
+            ),
+            "  名簿にないカードは発送リストの枚数に含まれません。".to_string(),
+        ]
+    }
 }
 
 /// An imported shipment (発送リスト).

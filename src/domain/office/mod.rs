@@ -15,7 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::domain::calendar::DayCount;
 
 pub use appointments::Appointment;
-pub use arrival::{ArrivalCheck, ArrivalOutcome, ArrivalRead, ArrivalSummary, CardBrief, Stray};
+pub use arrival::{
+    ArrivalCheck, ArrivalOutcome, ArrivalProblem, ArrivalRead, ArrivalResolution, ArrivalSummary,
+    CardBrief, Stray,
+};
 pub use mail::MailItem;
 pub use reports::{DailyReport, MonthlyReport, ReportLine, SentBatch};
 pub use returns::{BatchItem, BatchKind, BatchStatus, ReturnBatch};

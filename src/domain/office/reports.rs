@@ -127,4 +127,14 @@ pub struct HandoverLedgerRow {
     pub cancel_reason: Option<String>,
     pub mail_outcome: Option<String>,
     pub mail_outcome_on: Option<String>,
+    /// IDs of the identity documents checked (data/id-documents.toml), never their numbers.
+    pub id_documents: Vec<String>,
+    pub photo_checked: bool,
+    pub details_confirmed: bool,
+    /// The reasons the identity match gave (Japanese).
+    pub match_reasons: Vec<String>,
+    /// What the officer recorded: the reason for a near match or an exception.
+    pub officer_note: Option<String>,
+    /// Why the mail came back undelivered, as recorded.
+    pub mail_reason: Option<String>,
 }

@@ -11,8 +11,20 @@ use crate::domain::card_facts::CertificateFacts;
 use crate::domain::expiry::IssueContext;
 use crate::domain::matching::{MatchContext, MatchOutcome, MatchResult, match_identity};
 pub use crate::domain::office::arrival::{
-    ArrivalCheck, ArrivalOutcome, ArrivalRead, ArrivalSummary, CardBrief, ShipmentInfo, Stray,
+    ArrivalCheck, ArrivalOutcome, ArrivalProblem, ArrivalRead, ArrivalResolution, ArrivalSummary,
+    CardBrief, ShipmentInfo, Stray,
 };
+
+/// The audit event that resolves the reads of a card not in the list. The strays table has no
+/// resolution column (a migration would add one); the append-only audit trail is the record.
+const STRAY_RESOLVED: &str = "arrival_stray_resolved";
+
+/// Columns of a stray, its resolution note (from the audit trail) last.
+const STRAY_COLUMNS: &str = "s.id, s.shipment_id, s.at, s.cert_serial, s.subject_cn, s.name_kanji,
+     (SELECT json_extract(e.detail, '$.note') FROM audit_events e,
+             json_each(json_extract(e.detail, '$.stray_ids')) j
+       WHERE e.kind = 'arrival_stray_resolved' AND j.value = s.id
+       ORDER BY e.seq DESC LIMIT 1)";
 use crate::store::{Store, StoreError, audit, normalise_serial};
 
 const CHECK_COLUMNS: &str = "a.id, a.card_row, c.card_id, a.at, a.officer_id, a.result, a.match_result, \
@@ -42,6 +54,7 @@ fn stray_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stray> {
         cert_serial: r.get(3)?,
         subject_cn: r.get(4)?,
         name_kanji: r.get(5)?,
+        resolution: r.get(6)?,
     })
 }
 
@@ -191,13 +204,11 @@ impl Store {
         )?;
         tx.commit()?;
         tracing::warn!(stray_id = id, "card read on arrival is not in the list");
-        let stray = self
-            .conn()
-            .query_row(
-                "SELECT id, shipment_id, at, cert_serial, subject_cn, name_kanji FROM arrival_strays WHERE id = ?1",
-                [id],
-                stray_from_row,
-            )?;
+        let stray = self.conn().query_row(
+            &format!("SELECT {STRAY_COLUMNS} FROM arrival_strays s WHERE s.id = ?1"),
+            [id],
+            stray_from_row,
+        )?;
         Ok(ArrivalRead::NotInList(stray))
     }
 
@@ -275,6 +286,82 @@ impl Store {
             .ok_or_else(|| StoreError::Refused(format!("入荷確認 {} が見つかりません", check.id)))
     }
 
+    /// Resolve any arrival problem with a note: a failed check (the card may then be handed
+    /// over) or a card not in the list (every unresolved read of its serial, e.g. sent back to
+    /// JMACA). One audited transaction each.
+    pub fn resolve_arrival(
+        &mut self,
+        problem: &ArrivalProblem,
+        note: &str,
+        officer_id: Option<i64>,
+    ) -> Result<ArrivalResolution, StoreError> {
+        match problem {
+            ArrivalProblem::Failed { card_row } => {
+                let check = self.resolve_arrival_problem(*card_row, note, officer_id)?;
+                Ok(ArrivalResolution {
+                    problem: problem.clone(),
+                    label: format!("カード {}", check.card_id),
+                    note: check.resolution.unwrap_or_default(),
+                })
+            }
+            ArrivalProblem::NotInList { cert_serial } => {
+                self.resolve_stray(cert_serial, note, officer_id)
+            }
+        }
+    }
+
+    /// Resolve every unresolved read of the card with `cert_serial` that is not in the list.
+    pub fn resolve_stray(
+        &mut self,
+        cert_serial: &str,
+        note: &str,
+        officer_id: Option<i64>,
+    ) -> Result<ArrivalResolution, StoreError> {
+        let note = required_text(note, "解決の内容")?;
+        let serial = normalise_serial(cert_serial);
+        let open: Vec<i64> = {
+            let mut stmt = self.conn().prepare(&format!(
+                "SELECT {STRAY_COLUMNS} FROM arrival_strays s WHERE s.cert_serial = ?1 ORDER BY s.id"
+            ))?;
+            stmt.query_map([&serial], stray_from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .filter(|x| x.resolution.is_none())
+                .map(|x| x.id)
+                .collect()
+        };
+        if open.is_empty() {
+            return Err(StoreError::Refused(format!(
+                "シリアル {serial} の名簿にないカードで未解決のものはありません（kofu arrival status で確認できます）"
+            )));
+        }
+        let tx = self.conn.transaction()?;
+        check_officer(&tx, officer_id)?;
+        audit::append(
+            &tx,
+            &self.clock,
+            audit::NewEvent {
+                kind: STRAY_RESOLVED,
+                officer_id,
+                card_row: None,
+                detail: serde_json::json!({
+                    "stray_ids": open,
+                    "cert_serial": serial,
+                    "note": note,
+                }),
+            },
+        )?;
+        tx.commit()?;
+        tracing::info!(strays = open.len(), "arrival stray resolved");
+        Ok(ArrivalResolution {
+            problem: ArrivalProblem::NotInList {
+                cert_serial: serial.clone(),
+            },
+            label: format!("シリアル {serial}"),
+            note,
+        })
+    }
+
     /// Called by `commit_handover`: a card with an unresolved failed arrival check, or one packed
     /// in an open return batch, is not handed over.
     pub fn check_handover_allowed(&self, card_row: i64) -> Result<(), StoreError> {
@@ -330,7 +417,10 @@ impl Store {
             failed: vec![],
             resolved: vec![],
             not_read: vec![],
+            left_unread: vec![],
             strays: vec![],
+            strays_resolved: vec![],
+            reads: 0,
         };
         for c in checks {
             match (c.result, c.resolution.is_some()) {
@@ -339,28 +429,64 @@ impl Store {
                 (ArrivalOutcome::Failed, true) => s.resolved.push(c),
             }
         }
+        // Every list row without a check: still at the desk (未読取) or gone without one.
         let mut stmt = self.conn().prepare(
-            "SELECT c.id, c.card_id, c.name FROM cards c
-             WHERE (?1 IS NULL OR c.shipment_id = ?1) AND c.state = 'awaiting'
+            "SELECT c.id, c.card_id, c.name, c.state = 'awaiting' FROM cards c
+             WHERE (?1 IS NULL OR c.shipment_id = ?1)
                AND NOT EXISTS (SELECT 1 FROM arrival_checks a WHERE a.card_row = c.id)
              ORDER BY c.shipment_id, c.line_no, c.id",
         )?;
-        s.not_read = stmt
+        let unread = stmt
             .query_map([shipment_id], |r| {
-                Ok(CardBrief {
-                    card_row: r.get(0)?,
-                    card_id: r.get(1)?,
-                    name: r.get(2)?,
-                })
+                Ok((
+                    CardBrief {
+                        card_row: r.get(0)?,
+                        card_id: r.get(1)?,
+                        name: r.get(2)?,
+                    },
+                    r.get::<_, bool>(3)?,
+                ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = self.conn().prepare(
-            "SELECT id, shipment_id, at, cert_serial, subject_cn, name_kanji FROM arrival_strays
-             WHERE ?1 IS NULL OR shipment_id = ?1 ORDER BY id",
-        )?;
-        s.strays = stmt
+        for (brief, at_desk) in unread {
+            if at_desk {
+                s.not_read.push(brief);
+            } else {
+                s.left_unread.push(brief);
+            }
+        }
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {STRAY_COLUMNS} FROM arrival_strays s
+             WHERE ?1 IS NULL OR s.shipment_id = ?1 ORDER BY s.id"
+        ))?;
+        let strays = stmt
             .query_map([shipment_id], stray_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
+        // One entry per card (certificate serial): a card read twice is one card.
+        for x in strays {
+            let list = if x.resolution.is_some() {
+                &mut s.strays_resolved
+            } else {
+                &mut s.strays
+            };
+            if !list.iter().any(|y| y.cert_serial == x.cert_serial) {
+                list.push(x);
+            }
+        }
+        s.strays_resolved
+            .retain(|x| !s.strays.iter().any(|y| y.cert_serial == x.cert_serial));
+        let checks: i64 = self.conn().query_row(
+            "SELECT count(*) FROM arrival_checks a JOIN cards c ON c.id = a.card_row
+             WHERE ?1 IS NULL OR c.shipment_id = ?1",
+            [shipment_id],
+            |r| r.get(0),
+        )?;
+        let stray_reads: i64 = self.conn().query_row(
+            "SELECT count(*) FROM arrival_strays WHERE ?1 IS NULL OR shipment_id = ?1",
+            [shipment_id],
+            |r| r.get(0),
+        )?;
+        s.reads = u64::try_from(checks + stray_reads).unwrap_or(0);
         Ok(s)
     }
 }

@@ -28,12 +28,19 @@ pub fn parse_month(s: &str) -> Result<(NaiveDate, NaiveDate), StoreError> {
     Ok((first, next.pred_opt().unwrap_or(first)))
 }
 
+/// A JSON list of strings as stored in the handovers table (empty when unreadable).
+fn json_list(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
 impl Store {
     /// Every handover and dispatch, oldest first, with its correction and mail outcome.
     pub fn handover_ledger(&self) -> Result<Vec<HandoverLedgerRow>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT h.id, c.card_id, c.name, h.at, h.route, o.name, h.match_result, h.exception,
-                    h.qr, h.dispatch_date, h.tracking_no, x.at, x.reason, m.outcome, m.on_date
+                    h.qr, h.dispatch_date, h.tracking_no, x.at, x.reason, m.outcome, m.on_date,
+                    h.id_documents, h.photo_checked, h.details_confirmed, h.match_reasons,
+                    h.officer_note, m.reason
              FROM handovers h JOIN cards c ON c.id = h.card_row
              LEFT JOIN officers o ON o.id = h.officer_id
              LEFT JOIN handover_corrections x ON x.handover_id = h.id
@@ -58,6 +65,12 @@ impl Store {
                     cancel_reason: r.get(12)?,
                     mail_outcome: r.get(13)?,
                     mail_outcome_on: r.get(14)?,
+                    id_documents: json_list(&r.get::<_, String>(15)?),
+                    photo_checked: r.get(16)?,
+                    details_confirmed: r.get(17)?,
+                    match_reasons: json_list(&r.get::<_, String>(18)?),
+                    officer_note: r.get(19)?,
+                    mail_reason: r.get(20)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

@@ -584,7 +584,17 @@ fn draw_confirm(
             "写真照合/記載確認",
             format!(
                 "{} / {}",
-                done(commit.photo_checked),
+                if env.id_docs.needs_photo(
+                    &commit
+                        .id_documents
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                ) {
+                    done(commit.photo_checked)
+                } else {
+                    "不要（写真のない書類）".to_string()
+                },
                 done(commit.details_confirmed)
             ),
         ));

@@ -246,7 +246,7 @@ pub fn sample_arrival_summary() -> kofu::domain::office::ArrivalSummary {
     let recs = sample_records();
     kofu::domain::office::ArrivalSummary {
         shipment_id: Some(2),
-        total: 4,
+        total: 3,
         verified: vec![check(1, &recs[0], O::Verified, &[])],
         failed: vec![check(
             2,
@@ -267,7 +267,11 @@ pub fn sample_arrival_summary() -> kofu::domain::office::ArrivalSummary {
             cert_serial: "f0000000000beef".into(),
             subject_cn: "Hanako Betsujin".into(),
             name_kanji: Some("別人 花子".into()),
+            resolution: None,
         }],
+        left_unread: Vec::new(),
+        strays_resolved: Vec::new(),
+        reads: 3,
     }
 }
 

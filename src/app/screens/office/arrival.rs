@@ -6,8 +6,8 @@ use super::{OfficeItem, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
 use crate::app::{Action, CardSignal, Effect, Modal};
-use crate::domain::office::ArrivalSummary;
 use crate::domain::office::arrival::ArrivalRead;
+use crate::domain::office::{ArrivalProblem, ArrivalSummary};
 
 pub use crate::domain::office::arrival::ShipmentInfo;
 
@@ -89,6 +89,10 @@ impl ArrivalView {
             card_id: c.card_id.clone(),
             note: c.resolution.clone().unwrap_or_default(),
         }));
+        out.extend(s.strays_resolved.iter().map(|x| ArrivalRow::Resolved {
+            card_id: format!("シリアル {}", x.cert_serial),
+            note: x.resolution.clone().unwrap_or_default(),
+        }));
         out
     }
 
@@ -97,28 +101,22 @@ impl ArrivalView {
         let Some(s) = &self.summary else {
             return vec!["まだ集計がありません。".into()];
         };
-        let mut v = vec![
-            format!("発送リストの枚数: {}", s.total),
-            format!("確認済: {}", s.verified.len()),
-            format!("不一致（未解決）: {}", s.failed.len()),
-            format!("不一致（解決済）: {}", s.resolved.len()),
-            format!("未読取: {}", s.not_read.len()),
-            format!("名簿にないカード: {}", s.strays.len()),
-        ];
-        if s.failed.is_empty() && s.strays.is_empty() && s.not_read.is_empty() {
+        let mut v = s.breakdown();
+        if s.open_problems() == 0 && s.not_read.is_empty() {
             v.push("すべてのカードが確認できました。".into());
-        } else if !s.failed.is_empty() {
-            v.push("不一致のカードは解決するまで交付できません（r で解決を記録）。".into());
+        } else if s.open_problems() > 0 {
+            v.push("不一致・名簿にないカードは、行を選んで r で解決を記録してください。".into());
         }
         v
     }
 }
 
-/// How a failed arrival check was resolved.
+/// How an arrival problem (a failed check, a card not in the list) was resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptFor {
     Resolve {
-        card_row: i64,
+        problem: ArrivalProblem,
+        /// Card ID, or 「シリアル …」 for a card not in the list.
         card_id: String,
         reasons: Vec<String>,
     },
@@ -193,19 +191,37 @@ impl ArrivalView {
                 });
             }
             (Some(_), Action::ResolveProblem) => match self.rows().get(self.sel_row) {
-                Some(ArrivalRow::Failed {
-                    card_row,
-                    card_id,
-                    reasons,
-                }) => {
-                    let purpose = Purpose::Arrival(PromptFor::Resolve {
-                        card_row: *card_row,
-                        card_id: card_id.clone(),
-                        reasons: reasons.clone(),
-                    });
+                Some(row @ (ArrivalRow::Failed { .. } | ArrivalRow::Stray { .. })) => {
+                    let resolve = match row {
+                        ArrivalRow::Failed {
+                            card_row,
+                            card_id,
+                            reasons,
+                        } => PromptFor::Resolve {
+                            problem: ArrivalProblem::Failed {
+                                card_row: *card_row,
+                            },
+                            card_id: card_id.clone(),
+                            reasons: reasons.clone(),
+                        },
+                        ArrivalRow::Stray { serial, name } => PromptFor::Resolve {
+                            problem: ArrivalProblem::NotInList {
+                                cert_serial: serial.clone(),
+                            },
+                            card_id: format!("シリアル {serial}"),
+                            reasons: vec![format!(
+                                "名簿にないカード（{name}）。例: JMACAに返送、別の発送リストで確認"
+                            )],
+                        },
+                        _ => return Vec::new(),
+                    };
+                    let purpose = Purpose::Arrival(resolve);
                     cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 100))));
                 }
-                _ => cx.flash("解決を記録できるのは「不一致」の行だけです。", true),
+                _ => cx.flash(
+                    "解決を記録できるのは「不一致」「名簿にない」の行です（未読取のカードはリーダに置いて読み取ってください）。",
+                    true,
+                ),
             },
             _ => {}
         }
@@ -218,7 +234,7 @@ impl ArrivalView {
         text: String,
         cx: &mut Cx,
     ) -> Result<Vec<Effect>, String> {
-        let PromptFor::Resolve { card_row, .. } = p;
+        let PromptFor::Resolve { problem, .. } = p;
         let officer_id = super::prompt_officer(cx)?;
         if text.is_empty() {
             return Err("解決の内容を入力してください（例: JMACAに確認済）。".into());
@@ -226,7 +242,7 @@ impl ArrivalView {
         cx.flash("解決を記録しています…", false);
         Ok(vec![
             OfficeRequest::ResolveArrival {
-                card: card_row,
+                problem,
                 note: text,
                 officer_id,
             }
@@ -265,11 +281,15 @@ impl ArrivalView {
             }
             OfficeLoaded::ArrivalResolved(result) => {
                 match result {
-                    Ok(c) => cx.flash(
-                        format!(
-                            "カード {} の不一致を解決済にしました。交付できます。",
-                            c.card_id
-                        ),
+                    Ok(r) => cx.flash(
+                        match r.problem {
+                            ArrivalProblem::Failed { .. } => {
+                                format!("{} の不一致を解決済にしました。交付できます。", r.label)
+                            }
+                            ArrivalProblem::NotInList { .. } => {
+                                format!("{} の名簿にないカードを解決済にしました。", r.label)
+                            }
+                        },
                         false,
                     ),
                     Err(e) => cx.error("解決を記録できませんでした", e),

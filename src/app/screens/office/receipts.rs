@@ -49,9 +49,9 @@ impl PromptFor {
                     Some(c) => format!("印を付けた受領書 {} 通でバッチを作ります。", c.len()),
                     None => "返送待ちの受領書すべてでバッチを作ります。".to_string(),
                 },
-                "追跡番号があれば入力してください（後からでも構いません）。".into(),
+                "お問い合わせ番号があれば入力してください（後からでも構いません）。".into(),
             ],
-            label: "追跡番号（任意）",
+            label: "お問い合わせ番号（任意）",
             hint: "Enter で作成、Esc でやめる",
         }
     }
@@ -131,7 +131,7 @@ impl ReceiptsView {
                 let cards =
                     (!self.marked.is_empty()).then(|| self.marked.iter().copied().collect());
                 let purpose = Purpose::Receipts(PromptFor::NewBatch { cards });
-                cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 40))));
+                cx.push(Modal::Prompt(Box::new(Prompt::code(purpose, 40))));
             }
             Action::MarkSent | Action::ExportBatch | Action::ReopenBatch => {
                 let Some(b) = self.selected_batch().cloned() else {

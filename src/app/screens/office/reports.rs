@@ -136,15 +136,17 @@ impl ReportView {
         vec![self.load()]
     }
 
-    /// The date typed in the report's date dialog (any form `parse_date` accepts).
+    /// The date typed in the report's date dialog (any form `parse_date` accepts, or `12/3`
+    /// in the clock's year).
     pub fn on_prompt(
         &mut self,
         p: PromptFor,
         text: String,
-        _cx: &mut Cx,
+        cx: &mut Cx,
     ) -> Result<Vec<Effect>, String> {
         let PromptFor::Date = p;
-        self.day = crate::domain::date::parse_date(&text).map_err(|e| e.to_string())?;
+        self.day =
+            crate::domain::date::parse_date_in_year(&text, cx.today).map_err(|e| e.to_string())?;
         Ok(vec![self.load()])
     }
 

@@ -106,7 +106,7 @@ pub enum OfficeRequest {
         officer_id: i64,
     },
     ResolveArrival {
-        card: i64,
+        problem: crate::domain::office::ArrivalProblem,
         note: String,
         officer_id: i64,
     },
@@ -182,7 +182,7 @@ pub enum OfficeLoaded {
         result: Result<crate::domain::office::ArrivalSummary, String>,
     },
     ArrivalRead(Result<crate::domain::office::arrival::ArrivalRead, String>),
-    ArrivalResolved(Result<crate::domain::office::ArrivalCheck, String>),
+    ArrivalResolved(Result<crate::domain::office::ArrivalResolution, String>),
     Daily {
         day: NaiveDate,
         result: Result<crate::domain::office::reports::DailyReport, String>,

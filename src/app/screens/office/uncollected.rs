@@ -105,9 +105,9 @@ impl PromptFor {
                         "返却期限を過ぎたカード {} 枚で返却バッチを作ります。",
                         cards.len()
                     ),
-                    "追跡番号があれば入力してください（後からでも構いません）。".into(),
+                    "お問い合わせ番号があれば入力してください（後からでも構いません）。".into(),
                 ],
-                label: "追跡番号（任意）",
+                label: "お問い合わせ番号（任意）",
                 hint: "Enter で作成、Esc でやめる",
             },
         }
@@ -216,7 +216,7 @@ impl UncollectedView {
                     return Vec::new();
                 }
                 let purpose = Purpose::Uncollected(PromptFor::NewBatch { cards });
-                cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 40))));
+                cx.push(Modal::Prompt(Box::new(Prompt::code(purpose, 40))));
             }
             Action::VerifyCards => {
                 if self.verifying.take().is_some() {

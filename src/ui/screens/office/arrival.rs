@@ -87,7 +87,7 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
         Some(ArrivalRead::Checked { check, .. }) => {
             let (label, style) = match check.result {
                 ArrivalOutcome::Verified if check.reasons.is_empty() => ("確認済", theme::ok()),
-                ArrivalOutcome::Verified => ("確認済（近似一致）", theme::warn()),
+                ArrivalOutcome::Verified => ("確認済（要確認）", theme::warn()),
                 ArrivalOutcome::Failed => ("不一致", theme::error()),
             };
             let mut l = vec![Line::from(vec![
@@ -110,18 +110,11 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
     };
     render_para(frame, inner, lines);
     if let Some(s) = &v.summary {
-        let read = s.verified.len() + s.failed.len() + s.resolved.len();
+        // The list rows add up to the total; reads and cards not in the list follow (S explains).
         render_para(
             frame,
             counts,
-            vec![Line::from(vec![
-                Span::raw(format!(" {} 枚中 読取 {read}  ", s.total)),
-                Span::styled(format!("確認済 {}  ", s.verified.len()), theme::ok()),
-                Span::styled(format!("不一致 {}  ", s.failed.len()), theme::error()),
-                Span::raw(format!("解決済 {}  ", s.resolved.len())),
-                Span::styled(format!("未読取 {}  ", s.not_read.len()), theme::warn()),
-                Span::styled(format!("名簿にない {}", s.strays.len()), theme::error()),
-            ])],
+            vec![Line::raw(format!(" {}", s.count_line()))],
         );
     }
     let rows_data = v.rows();

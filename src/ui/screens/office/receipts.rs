@@ -117,7 +117,7 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
             "件数",
             "状態",
             "送付日",
-            "追跡番号",
+            "お問い合わせ番号",
         ]))
         .column_spacing(1);
         let t = focused_table(t, focus_batches, g);
