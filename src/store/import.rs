@@ -675,6 +675,16 @@ fn write(
             ])?;
         }
     }
+    // The ledger: every card of the shipment by row, card ID and the salted digest of its
+    // fields (no names or birth dates in the event).
+    let cards = match crate::store::ledger::salt(&tx)? {
+        Some(salt) => Some(crate::store::ledger::shipment_card_list(
+            &tx,
+            &salt,
+            shipment_id,
+        )?),
+        None => None,
+    };
     audit::append(
         &tx,
         &clock,
@@ -688,6 +698,7 @@ fn write(
                 "rows": rows.len(),
                 "profile": opts.profile.name,
                 "with_registration_qr": rows.iter().filter(|r| r.qr.is_some()).count(),
+                "cards": cards,
             }),
         },
     )?;
