@@ -6,6 +6,8 @@
 //! report (and checked with `audit verify --expect-head`) anchors against that.
 //!
 //! Event details carry record IDs, card IDs, hashes and counts — never names or birth dates.
+//! They also carry what the ledger ([`super::ledger`]) needs to rebuild each state change, so
+//! a state table changed behind the store's back is caught although the chain still verifies.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
