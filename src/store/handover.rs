@@ -54,6 +54,13 @@ impl Store {
                 "カードと記録が一致しないため交付できません".into(),
             ));
         }
+        // Mismatch overrides take two: a 不一致 recorded as an exception needs a second
+        // active officer's confirmation (checked below).
+        if c.match_result == "mismatch" && c.exception && c.confirmation.is_none() {
+            return Err(StoreError::Refused(
+                "不一致を例外として交付するには、別の担当者の確認が必要です".into(),
+            ));
+        }
         if (c.match_result != "match" || c.exception)
             && c.officer_note
                 .as_deref()

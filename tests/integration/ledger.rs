@@ -527,3 +527,32 @@ fn db_check_lists_every_disagreement_not_only_the_first() {
         .code(1)
         .stdout(predicate::str::contains("予約（カード T00000000007）"));
 }
+
+#[test]
+fn a_mismatch_exception_without_a_second_officer_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path(), 2, today());
+    let a = s.add_officer_with_passphrase("受付A", None).unwrap();
+    let b = s.add_officer_with_passphrase("受付B", None).unwrap();
+    let r = card(&s, 0).id;
+    let mut x = commit(r, HandoverRoute::CounterWithReceipt);
+    x.match_result = "mismatch".into();
+    x.exception = true;
+    x.officer_note = Some("旧姓のまま発行".into());
+    let events = s.audit_events().unwrap().len();
+    let err = s.commit_handover(&x, Some(a.id)).unwrap_err().to_string();
+    assert!(err.contains("別の担当者の確認が必要"), "{err}");
+    assert_eq!(s.audit_events().unwrap().len(), events);
+    assert_eq!(card(&s, 0).state, kofu::domain::CardState::Awaiting);
+    x.confirmation = Some(Confirmation {
+        officer_id: b.id,
+        passphrase: None,
+    });
+    s.commit_handover(&x, Some(a.id)).unwrap();
+    // A near match (要確認) still needs only the officer's reason.
+    let mut y = commit(card(&s, 1).id, HandoverRoute::CounterWithPostcard);
+    y.match_result = "near_match".into();
+    y.officer_note = Some("異体字".into());
+    s.commit_handover(&y, Some(a.id)).unwrap();
+    assert!(s.ledger_check().unwrap().ok());
+}
