@@ -13,7 +13,8 @@
 //!   identity match, the back office's value types in [`domain::office`], manifest profiles);
 //!   no I/O, no clock.
 //! - [`data`]: reads `data/` into the domain's rule tables (config).
-//! - [`store`]: SQLite persistence, migrations, audit chain, manifest import; every SQL string.
+//! - [`store`]: SQLite persistence, migrations, audit chain, the ledger check ([`store::ledger`]),
+//!   manifest import; every SQL string.
 //! - [`card`]: PC/SC and simulated card readers, HPKI reading, certificate parsing.
 //! - [`app`]: application state machine (Elm style: `App::handle(Event) -> Vec<Effect>`);
 //!   screens in `app::screens`, dialogs in `app::dialogs`, each owning its state and update.

@@ -1,5 +1,5 @@
 //! The commands that check the audit chain of the database or of a copy of it: `audit verify`,
-//! `db check` and `backup DEST`. (Restoring and the daily backup are back-office commands:
+//! `db check` (with the ledger: the state tables against the replayed trail) and `backup DEST`. (Restoring and the daily backup are back-office commands:
 //! `office/backup.rs`.)
 
 use std::path::PathBuf;
@@ -21,8 +21,12 @@ pub enum AuditCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum DbCommand {
-    /// integrity_check と監査ログの検証
-    Check,
+    /// integrity_check、監査ログの検証、台帳（監査ログの再生）と各表の照合
+    Check {
+        /// 紙の日報などに印字された先頭ハッシュと照合する（最新イベントの削除を検出）
+        #[arg(long)]
+        expect_head: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -73,18 +77,36 @@ pub fn run_audit(c: AuditCommand, ctx: &Ctx) -> Result<(), CliError> {
     }
 }
 
-/// `kofu db check`: `PRAGMA integrity_check` and the audit chain; exit 1 when either fails.
+/// `kofu db check [--expect-head HASH]`: `PRAGMA integrity_check`, the audit chain and the
+/// ledger (every state table against the replayed trail); exit 1 when any fails.
 pub fn run_db(c: DbCommand, ctx: &Ctx) -> Result<(), CliError> {
-    let DbCommand::Check = c;
+    let DbCommand::Check { expect_head } = c;
     let store = ctx.open_existing()?;
     let r = store.check().map_err(CliError::check_failed)?;
+    let head_mismatch = match (expect_head.as_deref(), r.audit.head.as_deref()) {
+        (Some(want), Some(have)) => !have.starts_with(&want.trim().to_ascii_lowercase()),
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    let ok = r.ok() && !head_mismatch;
     if ctx.json {
-        print_json(&json!({ "ok": r.ok(), "integrity": r.integrity, "audit": r.audit }));
+        print_json(&json!({
+            "ok": ok,
+            "integrity": r.integrity,
+            "audit": r.audit,
+            "head_matches": expect_head.map(|_| !head_mismatch),
+            "ledger": r.ledger.as_ref().map(|l| json!({
+                "ok": l.ok(),
+                "events": l.events,
+                "cards": l.cards,
+                "findings": l.findings,
+                "unsupported": l.unsupported,
+            })),
+        }));
     } else {
-        let integrity_ok = r.integrity.len() == 1 && r.integrity[0] == "ok";
         println!(
             "整合性チェック: {}",
-            if integrity_ok {
+            if r.integrity_ok() {
                 "正常".to_string()
             } else {
                 r.integrity.join(" / ")
@@ -98,8 +120,33 @@ pub fn run_db(c: DbCommand, ctx: &Ctx) -> Result<(), CliError> {
             ),
             Some(b) => println!("監査ログ: 異常 イベント #{}: {}", b.seq, b.reason),
         }
+        if head_mismatch {
+            println!(
+                "監査ログ: 指定された先頭ハッシュと一致しません（最新のイベントが削除された可能性があります）"
+            );
+        }
+        match &r.ledger {
+            None => {
+                println!("台帳: 確認できません（先に整合性・監査ログの異常を解決してください）")
+            }
+            Some(l) if l.ok() => println!(
+                "台帳: 正常（監査イベント {} 件を再生し、カード {} 件と各表が一致）",
+                l.events, l.cards
+            ),
+            Some(l) => {
+                println!("台帳: 不一致 {} 件", l.findings.len());
+                for f in &l.findings {
+                    println!("  {}", f.message());
+                }
+            }
+        }
+        if let Some(l) = &r.ledger {
+            for u in &l.unsupported {
+                println!("台帳（参考）: {}", u.message());
+            }
+        }
     }
-    if r.ok() {
+    if ok {
         Ok(())
     } else {
         Err(CliError::reported(Exit::CheckFailed))

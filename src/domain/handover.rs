@@ -88,4 +88,26 @@ pub struct HandoverCommit {
     pub qr: QrHandover,
     /// Certificate serial read from the card at the counter (hex).
     pub cert_serial_read: Option<String>,
+    /// A second active officer who confirmed this handover (required for a 不一致 recorded as
+    /// an exception). None for an ordinary handover.
+    #[serde(default)]
+    pub confirmation: Option<Confirmation>,
+}
+
+/// A second officer's confirmation: who, and their passphrase when they have one. The
+/// passphrase is checked by the store and never serialised or shown.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub officer_id: i64,
+    #[serde(skip)]
+    pub passphrase: Option<String>,
+}
+
+impl std::fmt::Debug for Confirmation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Confirmation")
+            .field("officer_id", &self.officer_id)
+            .field("passphrase", &self.passphrase.as_ref().map(|_| "***"))
+            .finish()
+    }
 }

@@ -9,6 +9,7 @@ pub mod fees;
 pub mod handover;
 pub mod iddocs;
 pub mod issuers;
+pub mod ledger;
 pub mod manifest;
 pub mod matching;
 pub mod office;

@@ -6,6 +6,8 @@
 //! report (and checked with `audit verify --expect-head`) anchors against that.
 //!
 //! Event details carry record IDs, card IDs, hashes and counts — never names or birth dates.
+//! They also carry what the ledger ([`super::ledger`]) needs to rebuild each state change, so
+//! a state table changed behind the store's back is caught although the chain still verifies.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -55,6 +57,21 @@ fn event_hash(
 
 /// Append one event in the given transaction; returns its hash.
 pub fn append(tx: &Transaction<'_>, clock: &Clock, ev: NewEvent<'_>) -> Result<String, StoreError> {
+    let detail = ev.detail.to_string();
+    append_text(tx, clock, ev.kind, ev.officer_id, ev.card_row, detail)
+}
+
+/// [`append`] with the detail already serialised as a JSON object (for a large detail such as
+/// an import's card list, written without building a JSON tree first).
+pub fn append_text(
+    tx: &Transaction<'_>,
+    clock: &Clock,
+    kind: &str,
+    officer_id: Option<i64>,
+    card_row: Option<i64>,
+    detail: String,
+) -> Result<String, StoreError> {
+    let ev = (kind, officer_id, card_row);
     let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
@@ -67,29 +84,12 @@ pub fn append(tx: &Transaction<'_>, clock: &Clock, ev: NewEvent<'_>) -> Result<S
         None => (1, GENESIS.to_string()),
     };
     let at = clock.stamp();
-    let detail = ev.detail.to_string();
-    let hash = event_hash(
-        seq,
-        &at,
-        ev.officer_id,
-        ev.kind,
-        ev.card_row,
-        &detail,
-        &prev,
-    );
+    let (kind, officer_id, card_row) = ev;
+    let hash = event_hash(seq, &at, officer_id, kind, card_row, &detail, &prev);
     tx.execute(
         "INSERT INTO audit_events (seq, at, officer_id, kind, card_row, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            seq,
-            at,
-            ev.officer_id,
-            ev.kind,
-            ev.card_row,
-            detail,
-            prev,
-            hash
-        ],
+        params![seq, at, officer_id, kind, card_row, detail, prev, hash],
     )?;
     Ok(hash)
 }

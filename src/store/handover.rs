@@ -54,6 +54,13 @@ impl Store {
                 "カードと記録が一致しないため交付できません".into(),
             ));
         }
+        // Mismatch overrides take two: a 不一致 recorded as an exception needs a second
+        // active officer's confirmation (checked below).
+        if c.match_result == "mismatch" && c.exception && c.confirmation.is_none() {
+            return Err(StoreError::Refused(
+                "不一致を例外として交付するには、別の担当者の確認が必要です".into(),
+            ));
+        }
         if (c.match_result != "match" || c.exception)
             && c.officer_note
                 .as_deref()
@@ -87,8 +94,16 @@ impl Store {
             }
         };
         let next = card.state.apply(action)?;
+        let confirmed_by = match &c.confirmation {
+            None => None,
+            Some(conf) => Some(self.check_confirmation(conf, officer_id)?),
+        };
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
+        let tracking_sha256 = match &tracking_no {
+            Some(t) => super::ledger::digest_of(&tx, t)?,
+            None => None,
+        };
         let qr: Option<String> = tx
             .query_row(
                 "SELECT registration_qr FROM cards WHERE id = ?1",
@@ -101,8 +116,8 @@ impl Store {
         tx.execute(
             "INSERT INTO handovers (card_row, at, officer_id, route, dispatch_date, tracking_no,
                 id_documents, photo_checked, details_confirmed, match_result, match_reasons,
-                officer_note, exception, qr, cert_serial_read)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                officer_note, exception, qr, cert_serial_read, confirmed_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 c.card,
                 now,
@@ -119,6 +134,7 @@ impl Store {
                 c.exception,
                 c.qr.as_str(),
                 c.cert_serial_read,
+                confirmed_by,
             ],
         )?;
         let handover_id = tx.last_insert_rowid();
@@ -150,12 +166,50 @@ impl Store {
                     "qr_sha256": qr_fingerprint,
                     "from": card.state.as_str(),
                     "to": next.as_str(),
+                    "confirmed_by": confirmed_by,
+                    "tracking_sha256": tracking_sha256,
                 }),
             },
         )?;
         tx.commit()?;
         tracing::info!(card_row = c.card, handover_id, "handover committed");
         self.card(c.card)?.ok_or(StoreError::CardNotFound(c.card))
+    }
+
+    /// A second officer's confirmation: an active officer other than the one committing, with
+    /// their passphrase when they have one. Returns their id.
+    fn check_confirmation(
+        &self,
+        conf: &crate::domain::handover::Confirmation,
+        officer_id: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        if officer_id == Some(conf.officer_id) {
+            return Err(StoreError::Refused(
+                "確認は交付する担当者とは別の担当者が行ってください".into(),
+            ));
+        }
+        let second = self.officer(conf.officer_id)?.ok_or_else(|| {
+            StoreError::Refused(format!("担当者 {} は登録されていません", conf.officer_id))
+        })?;
+        if !second.active {
+            return Err(StoreError::Refused(format!(
+                "担当者「{}」は無効化されています。有効な担当者が確認してください",
+                second.name
+            )));
+        }
+        if second.has_passphrase {
+            let ok = conf
+                .passphrase
+                .as_deref()
+                .is_some_and(|p| self.verify_officer_passphrase(second.id, p));
+            if !ok {
+                return Err(StoreError::Refused(format!(
+                    "担当者「{}」のパスフレーズが違います",
+                    second.name
+                )));
+            }
+        }
+        Ok(second.id)
     }
 
     /// 取消/訂正: cancel the latest handover of a card with a reason; the card is back at the desk.

@@ -675,21 +675,31 @@ fn write(
             ])?;
         }
     }
-    audit::append(
+    // The ledger: every card of the shipment by row, card ID and the salted digest of its
+    // fields (no names or birth dates in the event), appended to the detail as text.
+    let cards = match crate::store::ledger::salt(&tx)? {
+        Some(salt) => crate::store::ledger::shipment_card_list(&tx, &salt, shipment_id)?,
+        None => "null".to_string(),
+    };
+    let head = serde_json::json!({
+        "shipment_id": shipment_id,
+        "file_sha256": sha256,
+        "rows": rows.len(),
+        "profile": opts.profile.name,
+        "with_registration_qr": rows.iter().filter(|r| r.qr.is_some()).count(),
+    })
+    .to_string();
+    let detail = match head.strip_suffix('}') {
+        Some(open) => format!("{open},\"cards\":{cards}}}"),
+        None => head,
+    };
+    audit::append_text(
         &tx,
         &clock,
-        audit::NewEvent {
-            kind: "shipment_imported",
-            officer_id: opts.officer_id,
-            card_row: None,
-            detail: serde_json::json!({
-                "shipment_id": shipment_id,
-                "file_sha256": sha256,
-                "rows": rows.len(),
-                "profile": opts.profile.name,
-                "with_registration_qr": rows.iter().filter(|r| r.qr.is_some()).count(),
-            }),
-        },
+        "shipment_imported",
+        opts.officer_id,
+        None,
+        detail,
     )?;
     tx.commit()?;
     Ok(shipment_id)

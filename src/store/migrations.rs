@@ -229,6 +229,21 @@ CREATE TABLE meta (
 ALTER TABLE cards ADD COLUMN issue_type TEXT CHECK (issue_type IN ('new', 'renewal', 'reissue'));
 ALTER TABLE cards ADD COLUMN previous_expiry TEXT;
 "#,
+    // v5: the ledger. A per-database random salt for the digests of personal values that events
+    // carry instead of the values, and the second officer who confirmed a mismatch exception.
+    // Events written before stay as they are: the replay treats what they lack as unsupported.
+    r#"
+CREATE TABLE ledger_salt (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    salt TEXT NOT NULL
+);
+INSERT INTO ledger_salt (id, salt) VALUES (1, lower(hex(randomblob(32))));
+CREATE TRIGGER ledger_salt_no_update BEFORE UPDATE ON ledger_salt
+BEGIN SELECT RAISE(ABORT, 'ledger_salt is fixed'); END;
+CREATE TRIGGER ledger_salt_no_delete BEFORE DELETE ON ledger_salt
+BEGIN SELECT RAISE(ABORT, 'ledger_salt is fixed'); END;
+ALTER TABLE handovers ADD COLUMN confirmed_by INTEGER REFERENCES officers(id);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backoffice;
 pub mod handover;
 pub mod import;
+pub mod ledger;
 pub mod migrations;
 pub mod officers;
 pub mod search_index;
@@ -196,16 +197,22 @@ pub fn card_search_key(
     key
 }
 
-/// Integrity and audit status of a database.
+/// Integrity, audit chain and ledger status of a database.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
     pub integrity: Vec<String>,
     pub audit: audit::VerifyReport,
+    /// The state tables against the replayed audit trail (None when the file is not intact
+    /// enough to read: the integrity check or the chain already failed).
+    pub ledger: Option<ledger::LedgerReport>,
 }
 
 impl CheckReport {
+    pub fn integrity_ok(&self) -> bool {
+        self.integrity.len() == 1 && self.integrity[0] == "ok"
+    }
     pub fn ok(&self) -> bool {
-        self.integrity.len() == 1 && self.integrity[0] == "ok" && self.audit.ok()
+        self.integrity_ok() && self.audit.ok() && self.ledger.as_ref().is_some_and(|l| l.ok())
     }
 }
 
@@ -470,15 +477,36 @@ impl Store {
         audit::verify(&self.conn)
     }
 
-    /// `PRAGMA integrity_check` plus the audit chain.
+    /// `PRAGMA integrity_check`, the audit chain, and the ledger (the state tables against the
+    /// replayed trail).
     pub fn check(&self) -> Result<CheckReport, StoreError> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let integrity = stmt
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
+        let intact = integrity.len() == 1 && integrity[0] == "ok";
+        let audit = if intact && !ledger::audit_table_exists(&self.conn)? {
+            audit::VerifyReport {
+                events: 0,
+                head: None,
+                first_bad: Some(audit::BadEvent {
+                    seq: 0,
+                    reason: "監査ログの表 audit_events がありません（削除された可能性があります）"
+                        .into(),
+                }),
+            }
+        } else {
+            self.audit_verify()?
+        };
+        let ledger = if intact && audit.ok() {
+            Some(self.ledger_check()?)
+        } else {
+            None
+        };
         Ok(CheckReport {
             integrity,
-            audit: self.audit_verify()?,
+            audit,
+            ledger,
         })
     }
 

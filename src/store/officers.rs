@@ -54,6 +54,7 @@ impl Store {
             params![name, self.clock.stamp()],
         )?;
         let id = tx.last_insert_rowid();
+        let name_sha256 = super::ledger::digest_of(&tx, name)?;
         audit::append(
             &tx,
             &self.clock,
@@ -61,7 +62,7 @@ impl Store {
                 kind: "officer_added",
                 officer_id: Some(id),
                 card_row: None,
-                detail: serde_json::json!({ "officer_id": id }),
+                detail: serde_json::json!({ "officer_id": id, "passphrase": false, "name_sha256": name_sha256 }),
             },
         )?;
         tx.commit()?;

@@ -323,7 +323,15 @@ fn receipt_batches_hold_each_receipt_once_and_reopen_as_a_correction() {
     ] {
         assert!(kinds.iter().any(|x| x == k), "{k} missing");
     }
-    assert!(s.check().unwrap().ok());
+    // The batch X-1 inserted above behind the store's back is the ledger's one finding.
+    let r = s.check().unwrap();
+    assert!(r.integrity_ok() && r.audit.ok());
+    let findings = r.ledger.unwrap().findings;
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        (findings[0].code.as_str(), findings[0].id.as_str()),
+        ("batch_not_in_ledger", "X-1")
+    );
 }
 
 #[test]

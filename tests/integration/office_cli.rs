@@ -854,6 +854,12 @@ fn handover_csv_carries_the_recorded_reason_in_japanese_with_second_precision_ti
     c.officer_note = Some("旧姓のカード。JMACAに電話で確認済".into());
     c.exception = true;
     c.qr = kofu::domain::handover::QrHandover::ShownOnScreen;
+    // A mismatch recorded as an exception takes a second officer's confirmation.
+    let second = s.add_officer("確認者").unwrap();
+    c.confirmation = Some(kofu::domain::handover::Confirmation {
+        officer_id: second.id,
+        passphrase: None,
+    });
     s.commit_handover(&c, None).unwrap();
     drop(s);
     let out = dir.path().join("h.csv");

@@ -50,6 +50,7 @@ fn commit(card: i64, route: HandoverRoute, result: &str) -> HandoverCommit {
         exception: false,
         qr: QrHandover::PrintedSheet,
         cert_serial_read: Some("01ab".into()),
+        confirmation: None,
     }
 }
 

@@ -15,6 +15,7 @@
 pub mod certs;
 pub mod common;
 pub mod events;
+pub mod ledger;
 pub mod office;
 pub mod pcscd;
 pub mod scenes;

@@ -77,6 +77,7 @@ pub fn commit(card: i64, route: HandoverRoute) -> HandoverCommit {
         exception: false,
         qr: QrHandover::PrintedSheet,
         cert_serial_read: None,
+        confirmation: None,
     }
 }
 

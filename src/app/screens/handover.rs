@@ -635,6 +635,7 @@ impl Handover {
                             exception: card.exception,
                             qr: qr_how,
                             cert_serial_read: Some(card.serial.clone()),
+                            confirmation: None,
                         };
                         // The payload is dropped here: it is drawn only on the handoff step.
                         h.step = Step::Confirm {
@@ -700,6 +701,7 @@ impl Handover {
                             exception: card.exception,
                             qr: QrHandover::EnclosedInMail,
                             cert_serial_read: Some(card.serial.clone()),
+                            confirmation: None,
                         };
                         h.step = Step::Confirm {
                             commit: Box::new(commit),

@@ -151,11 +151,29 @@ fn check_source(src: &Path, clock: &Clock) -> Result<Store, StoreError> {
             ),
         ));
     }
+    // The ledger: every state table must be what the audit trail says.
+    if let Some(l) = report.ledger.as_ref().filter(|l| !l.ok()) {
+        let first: Vec<String> = l.findings.iter().take(5).map(|f| f.message()).collect();
+        let more = l.findings.len().saturating_sub(first.len());
+        return Err(refuse_source(
+            src,
+            format!(
+                "表の内容が監査ログ（台帳）と一致しません（{} 件: {}{}）",
+                l.findings.len(),
+                first.join(" / "),
+                if more > 0 {
+                    format!(" ほか {more} 件")
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+    }
     Ok(s)
 }
 
-/// Replace the database at `db` with the backup `src`, after checking `src` (integrity and audit
-/// chain). A corrupt or tampered source is refused with `db` untouched. The replaced database
+/// Replace the database at `db` with the backup `src`, after checking `src` (integrity, audit
+/// chain and ledger: the state tables against the replayed trail). A corrupt or tampered source is refused with `db` untouched. The replaced database
 /// is kept as `kofu.db.replaced-<timestamp>`; every file is owner-only. A `database_restored`
 /// event is appended to the restored chain.
 pub fn restore(db: &Path, src: &Path, clock: &Clock) -> Result<RestoreReport, StoreError> {

@@ -55,6 +55,7 @@ impl Store {
             params![name, self.clock.stamp(), hash],
         )?;
         let id = tx.last_insert_rowid();
+        let name_sha256 = crate::store::ledger::digest_of(&tx, name)?;
         audit::append(
             &tx,
             &self.clock,
@@ -62,7 +63,11 @@ impl Store {
                 kind: "officer_added",
                 officer_id: Some(id),
                 card_row: None,
-                detail: serde_json::json!({ "officer_id": id, "passphrase": hash.is_some() }),
+                detail: serde_json::json!({
+                    "officer_id": id,
+                    "passphrase": hash.is_some(),
+                    "name_sha256": name_sha256,
+                }),
             },
         )?;
         tx.commit()?;
