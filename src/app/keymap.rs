@@ -42,6 +42,8 @@ pub enum Context {
     ReferenceField,
     /// Passphrase of the officer taking over the desk.
     Passphrase,
+    /// A second officer confirms a 不一致 recorded as an exception.
+    SecondOfficer,
     // 業務メニュー (app/screens/office/)
     OfficeMenu,
     OfficeReceipts,
@@ -62,7 +64,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 31] = [
+    pub const ALL: [Context; 32] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -82,6 +84,7 @@ impl Context {
         Context::Reference,
         Context::ReferenceField,
         Context::Passphrase,
+        Context::SecondOfficer,
         Context::OfficeMenu,
         Context::OfficeReceipts,
         Context::OfficeMail,
@@ -118,6 +121,7 @@ impl Context {
             Context::Reference => "窓口案内",
             Context::ReferenceField => "窓口案内 入力中",
             Context::Passphrase => "パスフレーズの入力",
+            Context::SecondOfficer => "別の担当者の確認",
             Context::OfficeMenu => "業務メニュー",
             Context::OfficeReceipts => "受領書返送",
             Context::OfficeMail => "本人限定受取郵便",
@@ -144,6 +148,7 @@ impl Context {
                 | Context::OfficerPicker
                 | Context::ReferenceField
                 | Context::Passphrase
+                | Context::SecondOfficer
                 | Context::OfficeInput
                 | Context::OfficeAppointment
                 | Context::OfficeContact
@@ -511,6 +516,11 @@ pub static KEYMAP: &[Binding] = &[
     // Passphrase at the lock / when taking over the desk
     b(C::Passphrase, ENTER, A::Yes, "解除"),
     b(C::Passphrase, ESC, A::No, "担当者の選択へ"),
+    // A second officer confirms an exception
+    b(C::SecondOfficer, ENTER, A::Yes, "確認して記録"),
+    quiet(C::SecondOfficer, UP, A::Up, "前の担当者"),
+    quiet(C::SecondOfficer, DOWN, A::Down, "次の担当者"),
+    b(C::SecondOfficer, ESC, A::No, "やめる"),
     // 業務メニュー (app/screens/office/)
     b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
     b(C::Queue, f(9), A::Appointment, "予約"),

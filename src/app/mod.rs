@@ -141,6 +141,16 @@ pub enum Effect {
     AddOfficer(String),
     /// Find the record of the card on the reader.
     FindByCertificate(CertificateFacts),
+    /// Record in the audit trail that a card read at the counter ended in 不一致 or 要確認
+    /// (answer: `Loaded::CounterReadRecorded`).
+    RecordCounterRead {
+        card: i64,
+        /// `near_match` or `mismatch`.
+        verdict: &'static str,
+        /// Reason codes (`domain::ledger::counter_read_codes`), never values.
+        reasons: Vec<String>,
+        officer_id: Option<i64>,
+    },
     /// Ask the card layer to read the card again.
     ReadCard,
     /// Load the registration-QR payload (only at the handover step).
@@ -187,6 +197,11 @@ pub enum Loaded {
         result: Result<Option<String>, String>,
     },
     Committed(Result<CardRecord, String>),
+    /// A 不一致/要確認 read was recorded (only a failure is shown).
+    CounterReadRecorded(Result<(), String>),
+    /// The start-up ledger check (run by the runtime on its own read-only connection): the
+    /// disagreements found, in Japanese (empty = all agree).
+    LedgerChecked(Result<Vec<String>, String>),
     Cancelled(Result<CardRecord, String>),
     PassphraseChecked {
         officer_id: i64,
@@ -274,6 +289,8 @@ pub struct App {
     pub ticks: u64,
     idle_ticks: u64,
     pub should_quit: bool,
+    /// What the start-up ledger check found (shown in the header until the desk restarts).
+    pub ledger_alert: Option<String>,
 }
 
 /// Ticks per minute (the runtime ticks every 250 ms).
@@ -307,6 +324,7 @@ impl App {
             ticks: 0,
             idle_ticks: 0,
             should_quit: false,
+            ledger_alert: None,
         }
     }
 
@@ -378,6 +396,7 @@ impl App {
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field(),
                 Modal::Passphrase { field, .. } => Some(&field.0),
+                Modal::SecondOfficer(d) => d.field(),
                 Modal::Prompt(p) => Some(&p.field),
                 Modal::Contact(c) => Some(&c.note),
                 Modal::Appointment(a) => Some(a.field()),
@@ -398,6 +417,7 @@ impl App {
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field_mut(),
                 Modal::Passphrase { field, .. } => Some(&mut field.0),
+                Modal::SecondOfficer(d) => d.field_mut(),
                 Modal::Prompt(p) => Some(&mut p.field),
                 Modal::Contact(c) => Some(&mut c.note),
                 Modal::Appointment(a) => Some(a.field_mut()),
@@ -727,6 +747,11 @@ impl App {
                 match result {
                     Ok(list) => {
                         self.officers = list;
+                        // The second-officer dialog lists the officers as the store has them.
+                        let on_duty = self.officer.as_ref().map(|o| o.id);
+                        if let Some(Modal::SecondOfficer(d)) = self.modals.last_mut() {
+                            d.refresh(&self.officers, on_duty);
+                        }
                         let picking = self.modals.iter().any(|m| {
                             matches!(m, Modal::OfficerPicker { .. } | Modal::Passphrase { .. })
                         });
@@ -797,6 +822,24 @@ impl App {
                 if let Screen::Handover(h) = &mut self.screen {
                     h.on_qr(record_id, result);
                 }
+                Vec::new()
+            }
+            Loaded::CounterReadRecorded(result) => {
+                if let Err(e) = result {
+                    self.flash(format!("読取の記録（監査ログ）に失敗しました: {e}"), true);
+                }
+                Vec::new()
+            }
+            Loaded::LedgerChecked(result) => {
+                self.ledger_alert = match result {
+                    Ok(found) if found.is_empty() => None,
+                    Ok(found) => Some(format!(
+                        "台帳と記録が食い違っています（{} 件）。kofu db check で確認してください: {}",
+                        found.len(),
+                        found[0]
+                    )),
+                    Err(e) => Some(format!("台帳を確認できませんでした: {e}")),
+                };
                 Vec::new()
             }
             Loaded::Committed(result) => self.handover_update(|h, cx| {

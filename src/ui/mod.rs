@@ -189,12 +189,20 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         CardSlot::Failed(_) => ("カード: 読取エラー".to_string(), theme::error()),
     };
     let card_w = card.width() + 2;
+    // A ledger disagreement found at start-up stays in the header: it takes the reader's place.
+    let (reader, reader_style) = match &app.ledger_alert {
+        Some(alert) => (alert.clone(), theme::error()),
+        None => (reader, Style::new()),
+    };
     let reader = text::pad(
-        &text::display(&format!(" {reader}")),
+        &text::fit(
+            &text::display(&format!(" {reader}")),
+            w.saturating_sub(card_w),
+        ),
         w.saturating_sub(card_w),
     );
     let line2 = Line::from(vec![
-        Span::raw(reader),
+        Span::styled(reader, reader_style),
         Span::styled(card, card_style),
         Span::raw("  "),
     ]);

@@ -7,7 +7,9 @@ use crate::support::scenes::{
 };
 use chrono::Datelike;
 use crossterm::event::KeyCode;
-use kofu::app::{App, CardPhase, CardSignal, Effect, Event, Loaded, Modal, Screen, Step};
+use kofu::app::{
+    App, CardPhase, CardSignal, Effect, Event, Loaded, Modal, OfficerInfo, Screen, Step,
+};
 use kofu::domain::CardState;
 use kofu::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
 
@@ -370,11 +372,53 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
             Event::Tick,
         ],
     );
-    let c = commit_of(&app.handle(ch('y'))).expect("commit");
+    // A mismatch recorded as an exception takes a second officer: 'y' asks for one.
+    let fx = app.handle(ch('y'));
+    assert!(
+        commit_of(&fx).is_none(),
+        "not recorded by one officer alone"
+    );
+    assert!(fx.contains(&Effect::LoadOfficers));
+    assert!(matches!(app.modals.last(), Some(Modal::SecondOfficer(_))));
+    // Only the officer on duty is registered: nobody can confirm.
+    assert!(commit_of(&app.handle(press(KeyCode::Enter))).is_none());
+    assert!(kofu::ui::render_to_text(&app, 80, 24).contains("確認できる担当者"));
+    // The store's list arrives with a second officer who has a passphrase.
+    app.handle(Event::Loaded(Loaded::Officers(Ok(vec![
+        OfficerInfo {
+            id: 1,
+            name: "受付 一郎".into(),
+            has_passphrase: false,
+        },
+        OfficerInfo {
+            id: 2,
+            name: "確認 花子".into(),
+            has_passphrase: true,
+        },
+    ]))));
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("別の担当者の確認") && text.contains("確認 花子"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("受付 一郎（"),
+        "the officer on duty cannot confirm: {text}"
+    );
+    assert!(
+        commit_of(&app.handle(press(KeyCode::Enter))).is_none(),
+        "passphrase first"
+    );
+    feed(&mut app, "kagi-1234".chars().map(ch));
+    assert!(!kofu::ui::render_to_text(&app, 80, 24).contains("kagi-1234"));
+    let c = commit_of(&app.handle(press(KeyCode::Enter))).expect("commit");
     assert!(c.exception);
     assert_eq!(c.match_result, "mismatch");
     assert_eq!(c.officer_note.as_deref(), Some("本人が旧姓のカードを持参"));
     assert!(!c.match_reasons.is_empty());
+    let conf = c.confirmation.expect("second officer");
+    assert_eq!(conf.officer_id, 2);
+    assert_eq!(conf.passphrase.as_deref(), Some("kagi-1234"));
 
     // The other way out: x cancels the handover, nothing is committed.
     let mut app = sample_app(false);
@@ -1156,7 +1200,16 @@ fn the_match_at_the_counter_checks_the_expiry_rule() {
         h.record.expiry_date = later;
     }
     let fx = place(&mut app, reading);
-    assert!(fx.is_empty(), "nothing is sent away to match: {fx:?}");
+    // Nothing is sent away to match; the 要確認 read itself goes into the audit trail.
+    assert_eq!(
+        fx,
+        vec![Effect::RecordCounterRead {
+            card: recs[0].id,
+            verdict: "near_match",
+            reasons: vec!["expiry_near".into()],
+            officer_id: Some(1),
+        }]
+    );
     let Some(h) = app.handover() else {
         panic!("handover")
     };
@@ -1170,4 +1223,77 @@ fn the_match_at_the_counter_checks_the_expiry_rule() {
     assert_eq!(outcome.result, kofu::app::MatchResult::NearMatch);
     let text = kofu::ui::render_to_text(&app, 120, 40);
     assert!(text.contains(&format!("計算 {rule}")), "{text}");
+}
+
+/// Issue 12: every card read at the counter that ends in 不一致 or 要確認 is an audit event
+/// (card, verdict, reason codes — never names), whether or not a handover follows; a matching
+/// read is not.
+#[test]
+fn mismatched_and_near_reads_at_the_counter_are_recorded() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let fx = place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::RecordCounterRead { .. })),
+        "a match is not an event: {fx:?}"
+    );
+    let fx = place(&mut app, other_person_reading(&recs[0]));
+    let Some(Effect::RecordCounterRead {
+        card,
+        verdict,
+        reasons,
+        ..
+    }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::RecordCounterRead { .. }))
+    else {
+        panic!("the mismatch is recorded: {fx:?}")
+    };
+    assert_eq!((*card, *verdict), (recs[0].id, "mismatch"));
+    assert!(
+        reasons.iter().any(|r| r.starts_with("name_kanji")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.chars().all(|c| c.is_ascii_lowercase() || c == '_')),
+        "codes only, no names: {reasons:?}"
+    );
+    // Aborting afterwards does not take the event back (it was sent with the read).
+    app.handle(ch('x'));
+    assert_eq!(step_name(&app), "queue");
+}
+
+/// Issue 12: what the start-up ledger check finds stays in the header.
+#[test]
+fn a_ledger_disagreement_found_at_start_stays_in_the_header() {
+    let mut app = sample_app(false);
+    app.handle(Event::Loaded(Loaded::LedgerChecked(Ok(vec![
+        "カード D2610000123: 状態が台帳と違います（台帳: 交付待ち / 表: 交付済）".into(),
+    ]))));
+    app.handle(press(KeyCode::Down));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(
+        text.contains("台帳と記録が食い違っています（1 件）"),
+        "{text}"
+    );
+    let mut ok = sample_app(false);
+    ok.handle(Event::Loaded(Loaded::LedgerChecked(Ok(Vec::new()))));
+    assert!(!kofu::ui::render_to_text(&ok, 120, 40).contains("台帳"));
 }

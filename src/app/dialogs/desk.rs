@@ -4,6 +4,7 @@
 //! their own `update` from here.
 
 use crate::app::dialogs::officer;
+use crate::app::dialogs::second_officer::{SecondOfficerAnswer, SecondOfficerDialog};
 use crate::app::{
     Action, App, CONFIRM_ARM_TICKS, Context, DemoCardKind, Effect, KEYMAP, Modal, Screen, demo,
 };
@@ -96,6 +97,12 @@ impl App {
                         return Vec::new();
                     }
                     self.modals.pop();
+                    if self.handover().is_some_and(|h| h.needs_second_officer()) {
+                        let on_duty = self.officer.as_ref().map(|o| o.id);
+                        let dialog = SecondOfficerDialog::new(&self.officers, on_duty);
+                        self.modals.push(Modal::SecondOfficer(Box::new(dialog)));
+                        return vec![Effect::LoadOfficers];
+                    }
                     self.handover_update(|h, cx| h.commit(cx))
                 }
                 Action::No => {
@@ -103,6 +110,18 @@ impl App {
                     Vec::new()
                 }
                 _ => Vec::new(),
+            },
+            Modal::SecondOfficer(d) => match d.update(action) {
+                SecondOfficerAnswer::Stay => Vec::new(),
+                SecondOfficerAnswer::Cancel => {
+                    self.modals.pop();
+                    Vec::new()
+                }
+                SecondOfficerAnswer::Confirmed(c) => {
+                    self.modals.pop();
+                    self.flash("記録しています…", false);
+                    self.handover_update(|h, cx| h.commit_with(Some(c), cx))
+                }
             },
             Modal::CancelReason {
                 record,

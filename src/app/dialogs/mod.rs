@@ -10,6 +10,7 @@ mod desk;
 pub mod officer;
 pub mod prompt;
 pub mod reference;
+pub mod second_officer;
 
 pub use appointment::AppointmentDialog;
 pub use contact::ContactDialog;
@@ -55,6 +56,8 @@ pub enum Modal {
         error: Option<String>,
         checking: bool,
     },
+    /// 別の担当者の確認 before a 不一致 is recorded as an exception.
+    SecondOfficer(Box<second_officer::SecondOfficerDialog>),
     /// A one-line question of a back-office screen (reason, tracking number, date).
     Prompt(Box<Prompt>),
     /// A yes/no question of a back-office screen.
@@ -75,6 +78,7 @@ impl Modal {
             Modal::QuitConfirm => Context::QuitConfirm,
             Modal::Reference(r) => r.context(),
             Modal::Passphrase { .. } => Context::Passphrase,
+            Modal::SecondOfficer(_) => Context::SecondOfficer,
             Modal::Prompt(_) => Context::OfficeInput,
             Modal::Confirm(_) => Context::OfficeConfirm,
             Modal::Contact(_) => Context::OfficeContact,

@@ -12,7 +12,7 @@ use crate::app::{
     Modal,
 };
 use crate::domain::card_facts::{CardReading, PinStatus};
-use crate::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
+use crate::domain::handover::{Confirmation, HandoverCommit, HandoverRoute, QrHandover};
 use crate::domain::record::CardRecord;
 
 /// Counter handover (identity check at the desk) or dispatch by restricted-delivery mail.
@@ -315,15 +315,28 @@ impl Handover {
         self.card_error = None;
     }
 
-    /// The match of a card reading with this record: the card step's result.
-    fn result_for(&mut self, reading: &CardReading, cx: &Cx) -> CardPhase {
+    /// The match of a card reading with this record: the card step's result, and — when it
+    /// is 不一致 or 要確認 — the audit event of that read (card, verdict, reason codes; whether
+    /// or not a handover follows).
+    fn result_for(&mut self, reading: &CardReading, cx: &Cx) -> (CardPhase, Vec<Effect>) {
         self.card_note.clear();
-        CardPhase::Result {
+        let outcome = cx.rules.match_card(&self.record, reading, cx.today);
+        let fx = match outcome.result {
+            MatchResult::Match => Vec::new(),
+            result => vec![Effect::RecordCounterRead {
+                card: self.record.id,
+                verdict: result.as_str(),
+                reasons: crate::domain::ledger::counter_read_codes(&outcome),
+                officer_id: cx.officer.map(|o| o.id),
+            }],
+        };
+        let phase = CardPhase::Result {
             reading: Box::new(reading.clone()),
-            outcome: cx.rules.match_card(&self.record, reading, cx.today),
+            outcome,
             decision: None,
             note_focus: false,
-        }
+        };
+        (phase, fx)
     }
 
     /// Enter step 2 with what the reader currently holds.
@@ -340,7 +353,7 @@ impl Handover {
                 };
                 match stash {
                     Some(p) if same => (p, Vec::new()),
-                    _ => (self.result_for(reading, cx), Vec::new()),
+                    _ => self.result_for(reading, cx),
                 }
             }
             // The matched card was lifted meanwhile: the match still stands.
@@ -764,6 +777,17 @@ impl Handover {
 
     /// The commit itself (after the confirmation dialog accepted).
     pub fn commit(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.commit_with(None, cx)
+    }
+
+    /// The handover to be recorded is a 不一致 recorded as an exception: it needs a second
+    /// officer's confirmation (`dialogs::second_officer`).
+    pub fn needs_second_officer(&self) -> bool {
+        matches!(&self.step, Step::Confirm { commit, .. } if commit.exception)
+    }
+
+    /// The commit, with the second officer's confirmation when one was given.
+    pub fn commit_with(&mut self, confirmation: Option<Confirmation>, cx: &mut Cx) -> Vec<Effect> {
         let Some(officer_id) = cx.officer.map(|o| o.id) else {
             return Vec::new();
         };
@@ -775,10 +799,9 @@ impl Handover {
                 return Vec::new();
             }
             *committing = true;
-            return vec![Effect::CommitHandover {
-                commit: commit.clone(),
-                officer_id,
-            }];
+            let mut commit = commit.clone();
+            commit.confirmation = confirmation;
+            return vec![Effect::CommitHandover { commit, officer_id }];
         }
         Vec::new()
     }
@@ -818,11 +841,11 @@ impl Handover {
         ) = (&h.step, sig)
         {
             h.card_error = None;
-            let result = h.result_for(reading, cx);
+            let (result, fx) = h.result_for(reading, cx);
             if let Step::Card { phase, .. } = &mut h.step {
                 *phase = result;
             }
-            return Vec::new();
+            return fx;
         }
         let Step::Card { phase, .. } = &mut h.step else {
             return Vec::new();

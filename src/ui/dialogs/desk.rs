@@ -14,6 +14,7 @@ use crate::ui::{help_entries, render_para};
 
 pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> Option<Position> {
     match m {
+        Modal::SecondOfficer(d) => super::second_officer::draw(frame, d, area, g),
         Modal::Prompt(p) => super::prompt::draw_prompt(frame, p, area, g),
         Modal::Confirm(c) => {
             super::prompt::draw_confirm(frame, c, area, g);

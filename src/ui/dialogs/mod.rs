@@ -6,3 +6,4 @@ pub mod desk;
 pub mod officer;
 pub mod prompt;
 pub mod reference;
+pub mod second_officer;

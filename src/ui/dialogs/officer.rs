@@ -64,7 +64,7 @@ pub fn draw(
 }
 
 /// A boxed field showing one `*` per character; the caret follows the field's cursor.
-fn masked_field(
+pub(crate) fn masked_field(
     frame: &mut Frame,
     area: Rect,
     field: &crate::app::LineEdit,

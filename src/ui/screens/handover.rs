@@ -329,10 +329,10 @@ fn draw_card(
                     theme::warn(),
                 )),
                 (MatchResult::Mismatch, None) => l.push(Line::from(
-                    "x で交付を中止、または e で例外として記録（理由が必要）。",
+                    "x で交付を中止、または e で例外として記録（理由と別の担当者の確認が必要）。",
                 )),
                 (MatchResult::Mismatch, Some(_)) => l.push(Line::styled(
-                    "例外として記録します。理由を入力して Enter。",
+                    "例外として記録します。理由を入力して Enter（記録の前に別の担当者が確認します）。",
                     theme::error(),
                 )),
                 (MatchResult::Match, _) => {
@@ -601,7 +601,7 @@ fn draw_confirm(
     }
     let mut match_text = result.label().to_string();
     if commit.exception {
-        match_text.push_str("（例外として記録）");
+        match_text.push_str("（例外として記録・記録時に別の担当者が確認）");
     }
     if let Some(s) = &commit.cert_serial_read {
         match_text.push_str(&format!("  証明書シリアル {s}"));
