@@ -198,10 +198,19 @@ fn store_worker(
                     verdict,
                     reasons,
                     officer_id,
-                } => Loaded::CounterReadRecorded(
+                } => Loaded::AuditRecorded(
                     store
                         .record_counter_read(card, verdict, &reasons, officer_id)
                         .map(|_| ())
+                        .map_err(err),
+                ),
+                Effect::AbandonHandover { card, officer_id } => Loaded::AuditRecorded(
+                    store
+                        .record_handover_abandoned(
+                            card,
+                            Some(officer_id),
+                            "idle_lock_other_officer",
+                        )
                         .map_err(err),
                 ),
                 Effect::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
@@ -386,6 +395,7 @@ impl Runner {
             | Effect::CancelHandover { .. }
             | Effect::VerifyPassphrase { .. }
             | Effect::RecordCounterRead { .. }
+            | Effect::AbandonHandover { .. }
             | Effect::Office(_)) => {
                 let _ = self.jobs.send(store);
             }

@@ -142,7 +142,7 @@ pub enum Effect {
     /// Find the record of the card on the reader.
     FindByCertificate(CertificateFacts),
     /// Record in the audit trail that a card read at the counter ended in 不一致 or 要確認
-    /// (answer: `Loaded::CounterReadRecorded`).
+    /// (answer: `Loaded::AuditRecorded`).
     RecordCounterRead {
         card: i64,
         /// `near_match` or `mismatch`.
@@ -150,6 +150,12 @@ pub enum Effect {
         /// Reason codes (`domain::ledger::counter_read_codes`), never values.
         reasons: Vec<String>,
         officer_id: Option<i64>,
+    },
+    /// Record that a handover left open at the idle lock was abandoned when another officer
+    /// took over (answer: `Loaded::AuditRecorded`).
+    AbandonHandover {
+        card: i64,
+        officer_id: i64,
     },
     /// Ask the card layer to read the card again.
     ReadCard,
@@ -197,8 +203,9 @@ pub enum Loaded {
         result: Result<Option<String>, String>,
     },
     Committed(Result<CardRecord, String>),
-    /// A 不一致/要確認 read was recorded (only a failure is shown).
-    CounterReadRecorded(Result<(), String>),
+    /// An audit-only record (a 不一致/要確認 read, an abandoned handover) was written; only a
+    /// failure is shown.
+    AuditRecorded(Result<(), String>),
     /// The start-up ledger check (run by the runtime on its own read-only connection): the
     /// disagreements found, in Japanese (empty = all agree).
     LedgerChecked(Result<Vec<String>, String>),
@@ -291,6 +298,15 @@ pub struct App {
     pub should_quit: bool,
     /// What the start-up ledger check found (shown in the header until the desk restarts).
     pub ledger_alert: Option<String>,
+    /// The desk is locked with work left open (see [`App::after_unlock`]).
+    pub locked: Option<Locked>,
+}
+
+/// What the idle lock put away: whose it was, and the dialogs that were open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locked {
+    pub officer_id: i64,
+    pub dialogs: Vec<Modal>,
 }
 
 /// Ticks per minute (the runtime ticks every 250 ms).
@@ -325,6 +341,7 @@ impl App {
             idle_ticks: 0,
             should_quit: false,
             ledger_alert: None,
+            locked: None,
         }
     }
 
@@ -497,24 +514,23 @@ impl App {
         }
     }
 
+    /// Lock the desk after `idle_lock_minutes` without a key, on every screen. Whatever is
+    /// open (a handover half done, dialogs) is kept out of sight while locked: the officer who
+    /// was on duty unlocks back to where they were; another officer abandons it
+    /// ([`App::after_unlock`]).
     fn check_idle_lock(&mut self) -> Vec<Effect> {
         let limit = u64::from(self.desk.idle_lock_minutes) * TICKS_PER_MINUTE;
-        if limit == 0 || self.idle_ticks < limit || self.officer.is_none() {
+        if limit == 0 || self.idle_ticks < limit {
             return Vec::new();
         }
-        // Lock only when nothing is half done (an open reference is not work in progress).
-        let only_reference = self.modals.iter().all(|m| matches!(m, Modal::Reference(_)));
-        if !matches!(
-            self.screen,
-            Screen::Queue | Screen::Done(_) | Screen::Office(_)
-        ) || !only_reference
-        {
+        let Some(officer) = self.officer.take() else {
             return Vec::new();
-        }
-        self.modals.clear();
-        self.officer = None;
-        self.screen = Screen::Queue;
-        self.open_officer_picker();
+        };
+        self.locked = Some(Locked {
+            officer_id: officer.id,
+            dialogs: std::mem::take(&mut self.modals),
+        });
+        self.open_officer_picker_at(Some(officer.id));
         self.flash(
             "操作がなかったためロックしました。担当者を選んでください。",
             false,
@@ -522,11 +538,48 @@ impl App {
         vec![Effect::LoadOfficers]
     }
 
+    /// After the desk was unlocked: the same officer is back where they were; another officer
+    /// abandons what the first left open — a handover in progress is recorded as abandoned
+    /// (nothing is committed) and the queue shows again.
+    pub(crate) fn after_unlock(&mut self) -> Vec<Effect> {
+        let Some(locked) = self.locked.take() else {
+            return Vec::new();
+        };
+        let now = self.officer.as_ref().map(|o| o.id);
+        if now == Some(locked.officer_id) {
+            self.modals.splice(0..0, locked.dialogs);
+            self.flash("ロックを解除しました。続きから操作できます。", false);
+            return Vec::new();
+        }
+        let mut fx = Vec::new();
+        if let Screen::Handover(h) = &self.screen {
+            fx.push(Effect::AbandonHandover {
+                card: h.record.id,
+                officer_id: locked.officer_id,
+            });
+            self.flash(
+                format!(
+                    "前の担当者の交付（カードID {}）は中止しました（記録は変わっていません）。",
+                    h.record.card_id
+                ),
+                false,
+            );
+        }
+        if !matches!(self.screen, Screen::Queue) {
+            self.screen = Screen::Queue;
+        }
+        fx.extend([self.queue.search_effect(), Effect::LoadCounts]);
+        fx
+    }
+
     fn open_officer_picker(&mut self) {
-        let selected = self
-            .officer
-            .as_ref()
-            .and_then(|o| self.officers.iter().position(|x| x.id == o.id))
+        let on_duty = self.officer.as_ref().map(|o| o.id);
+        self.open_officer_picker_at(on_duty);
+    }
+
+    fn open_officer_picker_at(&mut self, officer: Option<i64>) {
+        let selected = officer
+            .and_then(|id| self.officers.iter().position(|x| x.id == id))
             .unwrap_or(0);
         self.modals.push(Modal::OfficerPicker {
             selected,
@@ -782,6 +835,7 @@ impl App {
                             self.modals.pop();
                         }
                         self.flash(format!("担当者: {}", o.name), false);
+                        return self.after_unlock();
                     }
                     Err(e) => {
                         if let Some(Modal::OfficerPicker { error, .. }) = self.modals.last_mut() {
@@ -824,9 +878,9 @@ impl App {
                 }
                 Vec::new()
             }
-            Loaded::CounterReadRecorded(result) => {
+            Loaded::AuditRecorded(result) => {
                 if let Err(e) = result {
-                    self.flash(format!("読取の記録（監査ログ）に失敗しました: {e}"), true);
+                    self.flash(format!("監査ログに記録できませんでした: {e}"), true);
                 }
                 Vec::new()
             }

@@ -412,6 +412,38 @@ impl Store {
         tracing::info!(card_row, verdict, "counter read recorded");
         Ok(seq)
     }
+
+    /// Record that a handover in progress was abandoned without being recorded (the desk
+    /// locked while it was open and another officer took over): an audit event with the card
+    /// ID, the officer who had it open and why (a code). The card's state does not change.
+    pub fn record_handover_abandoned(
+        &mut self,
+        card_row: i64,
+        officer_id: Option<i64>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let card = self
+            .card(card_row)?
+            .ok_or(StoreError::CardNotFound(card_row))?;
+        let tx = self.conn.transaction()?;
+        super::backoffice::check_officer(&tx, officer_id)?;
+        audit::append(
+            &tx,
+            &self.clock,
+            audit::NewEvent {
+                kind: "handover_abandoned",
+                officer_id,
+                card_row: Some(card_row),
+                detail: serde_json::json!({
+                    "card_id": card.card_id,
+                    "reason": reason,
+                }),
+            },
+        )?;
+        tx.commit()?;
+        tracing::info!(card_row, reason, "handover abandoned");
+        Ok(())
+    }
 }
 
 /// Used by the import and officer code: the salted digest of one value, when the database has

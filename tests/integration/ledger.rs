@@ -501,6 +501,26 @@ fn a_counter_read_that_ended_in_a_mismatch_is_an_audit_event_with_codes_only() {
     assert!(s.ledger_check().unwrap().ok());
 }
 
+/// Issue 11 #3: a handover abandoned at the idle lock is an audit event; the card stays as it
+/// was and the ledger still agrees.
+#[test]
+fn an_abandoned_handover_is_an_audit_event_and_changes_no_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store_in(dir.path(), 2, today());
+    let officer = s.add_officer("受付 一郎").unwrap().id;
+    let rec = card(&s, 0);
+    s.record_handover_abandoned(rec.id, Some(officer), "idle_lock_other_officer")
+        .unwrap();
+    let ev = s.audit_events().unwrap().pop().unwrap();
+    assert_eq!(ev.kind, "handover_abandoned");
+    assert_eq!(ev.card_row, Some(rec.id));
+    assert_eq!(ev.officer_id, Some(officer));
+    assert!(!ev.detail.contains(&rec.name));
+    assert_eq!(card(&s, 0).state, rec.state);
+    assert!(s.ledger_check().unwrap().ok());
+    assert!(s.check().unwrap().ok());
+}
+
 #[test]
 fn db_check_lists_every_disagreement_not_only_the_first() {
     let (_dir, db) = fresh();

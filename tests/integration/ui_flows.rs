@@ -1297,3 +1297,89 @@ fn a_ledger_disagreement_found_at_start_stays_in_the_header() {
     ok.handle(Event::Loaded(Loaded::LedgerChecked(Ok(Vec::new()))));
     assert!(!kofu::ui::render_to_text(&ok, 120, 40).contains("台帳"));
 }
+
+/// Open the first record's handover, tick the identity step, read the card: a handover in
+/// progress with a name and birth date on screen.
+fn handover_in_progress(app: &mut App) {
+    let recs = sample_records();
+    feed(
+        app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(app, reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN));
+    assert_eq!(step_name(app), "card");
+}
+
+fn two_officers() -> Vec<OfficerInfo> {
+    vec![
+        OfficerInfo {
+            id: 1,
+            name: "受付 一郎".into(),
+            has_passphrase: false,
+        },
+        OfficerInfo {
+            id: 2,
+            name: "窓口 花子".into(),
+            has_passphrase: false,
+        },
+    ]
+}
+
+/// Issue 11 #3: the idle lock fires during a handover too, and hides it; the officer who had
+/// it open unlocks back to the same step with nothing lost.
+#[test]
+fn idle_lock_fires_during_a_handover_and_the_same_officer_continues() {
+    let mut app = sample_app(false);
+    app.desk.idle_lock_minutes = 1;
+    handover_in_progress(&mut app);
+    assert!(kofu::ui::render_to_text(&app, 120, 40).contains("山田"));
+    for _ in 0..kofu::app::TICKS_PER_MINUTE {
+        app.handle(Event::Tick);
+    }
+    assert!(app.officer.is_none(), "locked");
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(!text.contains("山田") && !text.contains("昭和60"), "{text}");
+    app.handle(Event::Loaded(Loaded::Officers(Ok(two_officers()))));
+    // The picker starts at the officer who was on duty.
+    let fx = app.handle(press(KeyCode::Enter));
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::AbandonHandover { .. })),
+        "{fx:?}"
+    );
+    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(1));
+    assert_eq!(step_name(&app), "card", "back where they were");
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "handoff", "the matched card still stands");
+}
+
+/// Issue 11 #3: another officer unlocking abandons the handover left open — recorded as
+/// abandoned, nothing committed — and starts from the queue.
+#[test]
+fn another_officer_unlocking_abandons_the_open_handover() {
+    let mut app = sample_app(false);
+    app.desk.idle_lock_minutes = 1;
+    handover_in_progress(&mut app);
+    for _ in 0..kofu::app::TICKS_PER_MINUTE {
+        app.handle(Event::Tick);
+    }
+    app.handle(Event::Loaded(Loaded::Officers(Ok(two_officers()))));
+    app.handle(press(KeyCode::Down));
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(2));
+    assert!(fx.contains(&Effect::AbandonHandover {
+        card: sample_records()[0].id,
+        officer_id: 1,
+    }));
+    assert!(commit_of(&fx).is_none());
+    assert_eq!(step_name(&app), "queue");
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("中止しました"), "{text}");
+}

@@ -192,6 +192,7 @@ impl App {
                             let msg = format!("担当者: {}", o.name);
                             self.modals.pop();
                             self.flash(msg, false);
+                            return self.after_unlock();
                         }
                         None => {
                             *error =

@@ -130,6 +130,7 @@ impl App {
                 }
                 self.flash(format!("担当者: {}", o.name), false);
                 self.officer = Some(o);
+                return self.after_unlock();
             }
             Ok(false) => *error = Some(WRONG_PASSPHRASE.into()),
             Err(e) => *error = Some(e),
