@@ -1449,3 +1449,51 @@ fn an_appointment_takes_a_date_without_a_year_and_a_time_without_a_colon() {
         }]
     );
 }
+
+/// Issue 11 #5: a 日報 longer than the screen at 80×24 is not cut silently: it says which
+/// lines are shown and scrolls to the last record.
+#[test]
+fn a_long_daily_report_scrolls_and_says_how_many_lines_it_holds() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(12)));
+    app.handle(ch('6'));
+    let mut report = crate::support::scenes::office::sample_daily(today());
+    let template = report.lines[0].clone();
+    for i in 0..30 {
+        let mut l = template.clone();
+        l.time = format!("{:02}:{:02}", 9 + i / 6, (i % 6) * 10);
+        l.card_id = format!("D26100009{i:02}");
+        report.lines.push(l);
+    }
+    loaded(
+        &mut app,
+        OfficeLoaded::Daily {
+            day: today(),
+            result: Ok(report),
+        },
+    );
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("行中 1〜"), "the first page says so: {text}");
+    assert!(!text.contains("D2610000929"), "{text}");
+    for _ in 0..6 {
+        app.handle(press(KeyCode::PageDown));
+    }
+    let text = render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("D2610000929"),
+        "the last record can be reached: {text}"
+    );
+    assert!(text.contains("行目"), "{text}");
+    // A short report shows as it is, without the mark.
+    app.handle(press(KeyCode::Left));
+    loaded(
+        &mut app,
+        OfficeLoaded::Daily {
+            day: today() - chrono::Days::new(1),
+            result: Ok(crate::support::scenes::office::sample_daily(
+                today() - chrono::Days::new(1),
+            )),
+        },
+    );
+    assert!(!render_to_text(&app, 120, 40).contains("行中"));
+}

@@ -27,6 +27,8 @@ pub struct ReportView {
     pub loading: bool,
     pub error: Option<String>,
     pub exported: Vec<String>,
+    /// First line shown of the report body (↑↓ PgUp PgDn; the view clamps to what fits).
+    pub scroll: usize,
 }
 
 /// "2026-11" for a date.
@@ -53,11 +55,33 @@ impl ReportView {
             loading: true,
             error: None,
             exported: Vec::new(),
+            scroll: 0,
+        }
+    }
+
+    /// The lines of the report body as the view draws them (summary, batches sent, and the
+    /// handover records of a daily report).
+    pub fn line_count(&self) -> usize {
+        match self.kind {
+            ReportKind::Daily => self.daily.as_ref().map_or(0, |r| {
+                let records = if r.lines.is_empty() {
+                    0
+                } else {
+                    2 + r.lines.len()
+                };
+                crate::domain::office::reports::daily_summary_lines(r).len()
+                    + r.batches_sent.len()
+                    + records
+            }),
+            ReportKind::Monthly => self.monthly.as_ref().map_or(0, |r| {
+                crate::domain::office::reports::monthly_summary_lines(r).len()
+            }),
         }
     }
 
     pub fn load(&mut self) -> Effect {
         self.loading = true;
+        self.scroll = 0;
         self.exported.clear();
         Effect::Office(match self.kind {
             ReportKind::Daily => OfficeRequest::LoadDaily { day: self.day },
@@ -116,6 +140,20 @@ impl ReportView {
                 };
             }
             Action::Refresh => {}
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                let step = if matches!(action, Action::PageUp | Action::PageDown) {
+                    10
+                } else {
+                    1
+                };
+                let last = self.line_count().saturating_sub(1);
+                self.scroll = if matches!(action, Action::Up | Action::PageUp) {
+                    self.scroll.saturating_sub(step)
+                } else {
+                    (self.scroll + step).min(last)
+                };
+                return Vec::new();
+            }
             Action::EnterDate => {
                 let purpose = Purpose::Report(PromptFor::Date);
                 cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 30))));

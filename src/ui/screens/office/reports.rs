@@ -98,7 +98,26 @@ pub fn draw(
                 )));
             }
         }
-        render_para(frame, inner, lines);
+        // Nothing is cut without a mark: a report longer than the box scrolls (↑↓ PgUp PgDn)
+        // and its last row says which lines are shown.
+        let height = usize::from(inner.height);
+        if lines.len() > height && height > 1 {
+            let room = height - 1;
+            let start = v.scroll.min(lines.len() - room);
+            let end = start + room;
+            let total = lines.len();
+            let mut shown: Vec<Line> = lines.drain(start..end).collect();
+            shown.push(Line::styled(
+                format!(
+                    " （全 {total} 行中 {}〜{end} 行目。↑↓ PgUp PgDn でスクロール）",
+                    start + 1
+                ),
+                theme::warn(),
+            ));
+            frame.render_widget(Paragraph::new(shown), inner);
+        } else {
+            render_para(frame, inner, lines);
+        }
     }
     let mut foot_lines = Vec::new();
     if let Some((events, head)) = audit {
