@@ -263,9 +263,11 @@ fn mail_delivered_and_returned_with_a_reason() {
     let fx = app.handle(ch('2'));
     answer_office(&mut app, &fx);
     let items = sample_mail_items();
+    // 配達済 asks for the delivery day from the tracking page; today is already filled in.
     app.handle(ch('d'));
-    assert_eq!(app.context(), Context::OfficeConfirm);
-    let fx = app.handle(ch('y'));
+    assert_eq!(app.context(), Context::OfficeInput);
+    assert!(render_to_text(&app, 80, 24).contains("配達日"));
+    let fx = app.handle(press(KeyCode::Enter));
     assert_eq!(
         office_requests(&fx),
         vec![OfficeRequest::MailDelivered {
@@ -1496,4 +1498,41 @@ fn a_long_daily_report_scrolls_and_says_how_many_lines_it_holds() {
         },
     );
     assert!(!render_to_text(&app, 120, 40).contains("行中"));
+}
+
+/// Issue 11 friction: 配達済 records the delivery date from the tracking page (default today,
+/// `12/3` in the current year); a day in the future or before the dispatch is refused.
+#[test]
+fn mail_delivered_takes_the_delivery_date_and_refuses_impossible_ones() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(12)));
+    let fx = app.handle(ch('2'));
+    answer_office(&mut app, &fx);
+    let items = sample_mail_items();
+    app.handle(ch('d'));
+    let clear = |app: &mut App| {
+        for _ in 0..20 {
+            app.handle(press(KeyCode::Backspace));
+        }
+    };
+    clear(&mut app);
+    typed(&mut app, "2020-01-01");
+    assert!(office_requests(&app.handle(press(KeyCode::Enter))).is_empty());
+    let text = render_to_text(&app, 120, 40);
+    assert!(text.contains("より前"), "the reason is said: {text}");
+    clear(&mut app);
+    typed(&mut app, "2026-11-26");
+    assert!(office_requests(&app.handle(press(KeyCode::Enter))).is_empty());
+    assert!(render_to_text(&app, 120, 40).contains("未来"));
+    clear(&mut app);
+    typed(&mut app, "11/24");
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(
+        office_requests(&fx),
+        vec![OfficeRequest::MailDelivered {
+            card: items[0].card.id,
+            on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            officer_id: 1,
+        }]
+    );
 }

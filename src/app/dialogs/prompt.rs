@@ -41,6 +41,15 @@ impl Prompt {
         }
     }
 
+    /// A prompt whose field starts with `text` (a default the officer may keep).
+    pub fn prefilled(purpose: Purpose, max_chars: usize, text: &str) -> Self {
+        Prompt {
+            purpose,
+            field: LineEdit::with_text(max_chars, text),
+            error: None,
+        }
+    }
+
     /// A prompt for a code (tracking number): typed input is normalised (NFKC).
     pub fn code(purpose: Purpose, max_chars: usize) -> Self {
         Prompt {

@@ -1,10 +1,13 @@
 //! 本人限定受取郵便: cards on their way by restricted-delivery mail; record 配達済 or a return.
 
 use super::requests::{OfficeLoaded, OfficeRequest};
-use super::{ConfirmPurpose, OfficeItem, Purpose, move_sel};
+use chrono::NaiveDate;
+
+use super::{OfficeItem, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
-use crate::app::dialogs::{Confirm, ConfirmText, Prompt, PromptText};
+use crate::app::dialogs::{Prompt, PromptText};
 use crate::app::{Action, Effect, Modal};
+use crate::domain::date_rules::DateRule;
 use crate::domain::office::MailItem;
 use crate::domain::record::CardRecord;
 
@@ -16,57 +19,43 @@ pub struct MailView {
     pub error: Option<String>,
 }
 
-/// Why a mailed card came back.
+/// What a prompt of the mail screen asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptFor {
+    /// Why a mailed card came back.
     Returned { card: Box<CardRecord> },
+    /// The day Japan Post delivered it (the tracking page says; default today).
+    Delivered {
+        card: Box<CardRecord>,
+        /// The dispatch date: a delivery cannot come before it.
+        dispatched: Option<NaiveDate>,
+    },
 }
 
 impl PromptFor {
     pub fn text(&self) -> PromptText {
-        let PromptFor::Returned { card } = self;
-        PromptText {
-            title: "返送（不達）の記録",
-            lines: vec![
-                format!("{}（カードID {}）", card.name, card.card_id),
-                "カードは「交付待ち」に戻ります。返送の理由を入力してください。".into(),
-            ],
-            label: "理由（必須。例: 保管期間経過）",
-            hint: "Enter で記録、Esc でやめる",
+        match self {
+            PromptFor::Returned { card } => PromptText {
+                title: "返送（不達）の記録",
+                lines: vec![
+                    format!("{}（カードID {}）", card.name, card.card_id),
+                    "カードは「交付待ち」に戻ります。返送の理由を入力してください。".into(),
+                ],
+                label: "理由（必須。例: 保管期間経過）",
+                hint: "Enter で記録、Esc でやめる",
+            },
+            PromptFor::Delivered { card, .. } => PromptText {
+                title: "配達済の記録",
+                lines: vec![
+                    format!("{}（カードID {}）", card.name, card.card_id),
+                    "お問い合わせ番号の追跡ページにある配達日を入力してください（既定は本日）。"
+                        .into(),
+                ],
+                label: "配達日（2026-12-03 / R8.12.3 / 12/3）",
+                hint: "Enter で配達済を記録、Esc でやめる",
+            },
         }
     }
-}
-
-/// The card was delivered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfirmFor {
-    Delivered { card: Box<CardRecord> },
-}
-
-impl ConfirmFor {
-    pub fn text(&self) -> ConfirmText {
-        let ConfirmFor::Delivered { card } = self;
-        ConfirmText {
-            title: "配達済の記録",
-            lines: vec![
-                format!("{}（カードID {}）", card.name, card.card_id),
-                "本日配達済として記録しますか？".to_string(),
-            ],
-        }
-    }
-}
-
-pub fn on_confirm(c: ConfirmFor, officer_id: i64, cx: &mut Cx) -> Vec<Effect> {
-    let ConfirmFor::Delivered { card } = c;
-    cx.flash("配達済を記録しています…", false);
-    vec![
-        OfficeRequest::MailDelivered {
-            card: card.id,
-            on: cx.today,
-            officer_id,
-        }
-        .into(),
-    ]
 }
 
 impl Default for MailView {
@@ -105,9 +94,15 @@ impl MailView {
                 };
                 let card = Box::new(item.card.clone());
                 if action == Action::MailDelivered {
-                    cx.push(Modal::Confirm(Box::new(Confirm {
-                        purpose: ConfirmPurpose::Mail(ConfirmFor::Delivered { card }),
-                    })));
+                    let dispatched = item
+                        .dispatch_date
+                        .as_deref()
+                        .and_then(|d| crate::domain::date::parse_date(d).ok());
+                    let purpose = Purpose::Mail(PromptFor::Delivered { card, dispatched });
+                    let today = cx.today.format("%Y-%m-%d").to_string();
+                    cx.push(Modal::Prompt(Box::new(Prompt::prefilled(
+                        purpose, 30, &today,
+                    ))));
                 } else {
                     let purpose = Purpose::Mail(PromptFor::Returned { card });
                     cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 100))));
@@ -124,8 +119,28 @@ impl MailView {
         text: String,
         cx: &mut Cx,
     ) -> Result<Vec<Effect>, String> {
-        let PromptFor::Returned { card } = p;
         let officer_id = super::prompt_officer(cx)?;
+        let card = match p {
+            PromptFor::Returned { card } => card,
+            PromptFor::Delivered { card, dispatched } => {
+                let on = crate::domain::date::parse_date_in_year(&text, cx.today)
+                    .map_err(|e| e.to_string())?;
+                let mut rule = DateRule::recorded("配達日").for_card(&card);
+                if let Some(d) = dispatched {
+                    rule = rule.not_before(d, "発送日");
+                }
+                rule.check(on, cx.today)?;
+                cx.flash("配達済を記録しています…", false);
+                return Ok(vec![
+                    OfficeRequest::MailDelivered {
+                        card: card.id,
+                        on,
+                        officer_id,
+                    }
+                    .into(),
+                ]);
+            }
+        };
         if text.is_empty() {
             return Err("返送の理由を入力してください（例: 保管期間経過）。".into());
         }

@@ -119,7 +119,6 @@ impl Purpose {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfirmPurpose {
     Batch(batches::ConfirmFor),
-    Mail(mail::ConfirmFor),
     Uncollected(uncollected::ConfirmFor),
 }
 
@@ -127,7 +126,6 @@ impl ConfirmPurpose {
     pub fn text(&self) -> ConfirmText {
         match self {
             ConfirmPurpose::Batch(c) => c.text(),
-            ConfirmPurpose::Mail(c) => c.text(),
             ConfirmPurpose::Uncollected(c) => c.text(),
         }
     }
@@ -323,7 +321,6 @@ impl Office {
         };
         match purpose {
             ConfirmPurpose::Batch(c) => batches::on_confirm(c, officer_id, cx),
-            ConfirmPurpose::Mail(c) => mail::on_confirm(c, officer_id, cx),
             ConfirmPurpose::Uncollected(c) => uncollected::on_confirm(c, officer_id, cx),
         }
     }
