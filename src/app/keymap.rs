@@ -271,6 +271,8 @@ pub enum Action {
     TogglePhoto,
     ToggleDetails,
     ConfirmNear,
+    /// The officer told the physician that the card's PIN is locked.
+    AckPinLocked,
     RecordException,
     AbortHandover,
     Reread,
@@ -424,6 +426,12 @@ pub static KEYMAP: &[Binding] = &[
     b(C::CardCheck, ch('y'), A::ConfirmNear, "同一人物として承認"),
     b(C::CardCheck, ch('e'), A::RecordException, "例外として記録"),
     b(C::CardCheck, ch('r'), A::Reread, "再読取"),
+    b(
+        C::CardCheck,
+        ch('k'),
+        A::AckPinLocked,
+        "PINロックを案内した",
+    ),
     b(C::CardCheck, ch('x'), A::AbortHandover, "交付中止"),
     b(C::CardCheck, ESC, A::Back, "戻る"),
     demo(C::CardCheck, f(6), A::DemoTray, "デモカード"),

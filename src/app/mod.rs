@@ -395,6 +395,7 @@ impl App {
             Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, None))),
             Action::RecordException => matches!(result, Some((MatchResult::Mismatch, None))),
             Action::Next => result.is_some(),
+            Action::AckPinLocked => h.pin_locked_unacknowledged(),
             Action::Reread => !matches!(phase, CardPhase::Waiting | CardPhase::Reading),
             _ => true,
         }

@@ -102,6 +102,7 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
                 id_docs: &app.id_docs,
                 ascii: app.desk.ascii,
                 officer: app.officer.as_ref(),
+                reader_down: app.reader.service == ServiceState::Unavailable,
             };
             screens::handover::draw(frame, &env, h, body, &g)
         }

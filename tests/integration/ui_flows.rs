@@ -1383,3 +1383,105 @@ fn another_officer_unlocking_abandons_the_open_handover() {
     let text = kofu::ui::render_to_text(&app, 120, 40);
     assert!(text.contains("中止しました"), "{text}");
 }
+
+/// Issue 11 friction: a card whose PIN is locked needs an explicit acknowledgement (`k`) that
+/// the physician was told whom to call, before the handover goes on.
+#[test]
+fn a_pin_locked_card_needs_an_acknowledgement() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    let blocked = kofu::domain::card_facts::PinStatus {
+        tries_left: Some(0),
+        blocked: true,
+    };
+    place(&mut app, reading_for(&recs[0], "山田\u{3000}太郎", blocked));
+    assert!(
+        kofu::ui::footer_hints(&app)
+            .iter()
+            .any(|(k, l)| k == "k" && l.contains("PIN"))
+    );
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "card", "not without the acknowledgement");
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("k を押してください"), "{text}");
+    app.handle(ch('k'));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "handoff");
+    // A card with a working PIN needs nothing of the kind.
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(
+        &mut app,
+        reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
+    );
+    assert!(!kofu::ui::footer_hints(&app).iter().any(|(k, _)| k == "k"));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "handoff");
+}
+
+/// Issue 11 friction: F4 (dispatch by mail) on a card planned for the counter warns that the
+/// route differs; on a card planned for mail it says nothing.
+#[test]
+fn f4_on_a_counter_card_warns_that_the_route_differs() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(4)));
+    assert_eq!(step_name(&app), "card");
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("窓口交付の予定です"), "{text}");
+    let mut app = sample_app(false);
+    for _ in 0..3 {
+        app.handle(press(KeyCode::Down));
+    }
+    app.handle(press(KeyCode::F(4)));
+    assert_eq!(step_name(&app), "card");
+    assert!(!kofu::ui::render_to_text(&app, 120, 40).contains("窓口交付の予定です"));
+}
+
+/// Issue 11 friction: a reader service that is down is said in the card step's panel, not
+/// only in the header.
+#[test]
+fn a_reader_service_that_is_down_is_said_in_the_card_step() {
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    app.handle(Event::Card(CardSignal::ServiceUnavailable));
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    let panel: Vec<&str> = text.lines().skip(4).collect();
+    assert!(
+        panel.iter().any(|l| l.contains("サービスが動いていません")),
+        "{text}"
+    );
+    assert!(!text.contains("カードをリーダに置いてください"), "{text}");
+    app.handle(Event::Card(CardSignal::ServiceAvailable));
+    assert!(kofu::ui::render_to_text(&app, 80, 24).contains("カードをリーダに置いてください"));
+}

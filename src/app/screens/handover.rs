@@ -165,6 +165,9 @@ pub struct Handover {
     pub mail_draft: MailDraft,
     /// Message shown under the card step (e.g. why Enter does nothing yet).
     pub card_error: Option<String>,
+    /// The officer acknowledged (`k`) that the card read has a locked PIN and told the
+    /// physician whom to call; reset with every new reading.
+    pub pin_acknowledged: bool,
 }
 
 /// Parse a dispatch date typed by the officer (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD).
@@ -243,6 +246,7 @@ impl Handover {
                 error: None,
             },
             card_error: None,
+            pin_acknowledged: false,
         }
     }
 
@@ -320,6 +324,7 @@ impl Handover {
     /// or not a handover follows).
     fn result_for(&mut self, reading: &CardReading, cx: &Cx) -> (CardPhase, Vec<Effect>) {
         self.card_note.clear();
+        self.pin_acknowledged = false;
         let outcome = cx.rules.match_card(&self.record, reading, cx.today);
         let fx = match outcome.result {
             MatchResult::Match => Vec::new(),
@@ -337,6 +342,19 @@ impl Handover {
             note_focus: false,
         };
         (phase, fx)
+    }
+
+    /// The card on the card step has a locked PIN that the officer has not acknowledged yet.
+    pub fn pin_locked_unacknowledged(&self) -> bool {
+        let Step::Card {
+            phase: CardPhase::Result { reading, .. },
+            ..
+        } = &self.step
+        else {
+            return false;
+        };
+        let pin = reading.pin;
+        (pin.blocked || pin.tries_left == Some(0)) && !self.pin_acknowledged
     }
 
     /// Enter step 2 with what the reader currently holds.
@@ -464,8 +482,18 @@ impl Handover {
                 }
                 Vec::new()
             }
-            Step::Card { identity, phase } => match action {
+            Step::Card { phase, .. } => match action {
                 Action::Next => {
+                    if h.pin_locked_unacknowledged() {
+                        h.card_error = Some(
+                            "暗証番号（PIN）がロックされたカードです。日本医師会電子認証センターへの連絡を本人に案内してから k を押してください。"
+                                .into(),
+                        );
+                        return Vec::new();
+                    }
+                    let Step::Card { identity, phase } = &mut h.step else {
+                        return Vec::new();
+                    };
                     let confirmed = match phase {
                         CardPhase::Result {
                             reading,
@@ -546,6 +574,13 @@ impl Handover {
                             h.mail_draft.error = None;
                             h.step = Step::Mail { card: confirmed };
                         }
+                    }
+                    Vec::new()
+                }
+                Action::AckPinLocked => {
+                    if h.pin_locked_unacknowledged() {
+                        h.pin_acknowledged = true;
+                        h.card_error = None;
                     }
                     Vec::new()
                 }

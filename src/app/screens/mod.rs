@@ -133,7 +133,19 @@ impl App {
                 self.open_officer_picker();
                 vec![Effect::LoadOfficers]
             }
-            Nav::OpenHandover { record, flow } => self.open_handover(*record, flow),
+            Nav::OpenHandover { record, flow } => {
+                // F4 on a card planned for the counter: say that the route changes.
+                let warn = flow == Some(handover::Flow::Mail)
+                    && record.route == Some(crate::domain::Route::Counter);
+                let fx = self.open_handover(*record, flow);
+                if warn && matches!(self.screen, Screen::Handover(_)) {
+                    self.flash(
+                        "注意: このカードは窓口交付の予定です。本人限定受取郵便で発送します（窓口で渡すときは Esc で戻り Enter）。",
+                        true,
+                    );
+                }
+                fx
+            }
             Nav::OfficeMenu => self.open_office_menu(),
         }
     }

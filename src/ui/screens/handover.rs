@@ -27,6 +27,8 @@ pub struct Env<'a> {
     /// The ASCII glyph set is in use.
     pub ascii: bool,
     pub officer: Option<&'a OfficerInfo>,
+    /// The reader service (pcscd / winscard) does not answer.
+    pub reader_down: bool,
 }
 
 const COUNTER_STEPS: [&str; 4] = ["本人確認", "カード読取", "受け渡し", "確認"];
@@ -91,7 +93,7 @@ pub fn draw(
             draw_identity(frame, env, h, content, g);
             None
         }
-        Step::Card { phase, .. } => draw_card(frame, h, phase, content, g),
+        Step::Card { phase, .. } => draw_card(frame, h, phase, env.reader_down, content, g),
         Step::Handoff { qr, .. } => {
             draw_handoff(frame, env, h, qr, content, g);
             None
@@ -240,6 +242,7 @@ fn draw_card(
     frame: &mut Frame,
     h: &Handover,
     phase: &CardPhase,
+    reader_down: bool,
     area: Rect,
     g: &Glyphs,
 ) -> Option<Position> {
@@ -252,6 +255,18 @@ fn draw_card(
     frame.render_widget(block, area);
     let big = |s: &str, st: Style| vec![Line::from(""), Line::styled(format!("  {s}"), st)];
     let mut lines: Vec<Line> = match phase {
+        CardPhase::Waiting if reader_down => {
+            let mut l = big("リーダのサービスが動いていません", theme::error());
+            l.push(Line::from(""));
+            l.push(Line::from(
+                "  カードを読み取れません。リーダの接続とサービス（pcscd / スマートカード）を確認してください。",
+            ));
+            l.push(Line::styled(
+                "  サービスが戻ると自動で再接続します（kofu reader diagnose で詳しく確認できます）。",
+                theme::dim(),
+            ));
+            l
+        }
         CardPhase::Waiting => {
             let mut l = big("カードをリーダに置いてください", theme::title());
             l.push(Line::from(""));
