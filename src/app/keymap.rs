@@ -432,7 +432,7 @@ pub static KEYMAP: &[Binding] = &[
         A::AckPinLocked,
         "PINロックを案内した",
     ),
-    b(C::CardCheck, ch('x'), A::AbortHandover, "交付中止"),
+    b(C::CardCheck, ch('x'), A::AbortHandover, "中止"),
     b(C::CardCheck, ESC, A::Back, "戻る"),
     demo(C::CardCheck, f(6), A::DemoTray, "デモカード"),
     b(C::CardNote, ENTER, A::Next, "理由を確定して次へ"),

@@ -1485,3 +1485,24 @@ fn a_reader_service_that_is_down_is_said_in_the_card_step() {
     app.handle(Event::Card(CardSignal::ServiceAvailable));
     assert!(kofu::ui::render_to_text(&app, 80, 24).contains("カードをリーダに置いてください"));
 }
+
+/// Issue 11 #9: the mail route speaks of a dispatch, not of a counter handover.
+#[test]
+fn the_mail_route_speaks_of_a_dispatch() {
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    for _ in 0..3 {
+        app.handle(press(KeyCode::Down));
+    }
+    app.handle(press(KeyCode::Enter));
+    place(&mut app, reading_for(&recs[3], "渡邊\u{3000}健", FULL_PIN));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("Enter で次へ（発送情報）"), "{text}");
+    assert!(
+        !text.contains("受け渡し") && !text.contains("交付中止"),
+        "{text}"
+    );
+    app.handle(ch('x'));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("発送を中止しました"), "{text}");
+}

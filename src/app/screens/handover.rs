@@ -628,9 +628,10 @@ impl Handover {
                         Some("カードを一度リーダから離し、もう一度置いてください。".into());
                     vec![Effect::ReadCard]
                 }
-                Action::AbortHandover => {
-                    abandon(cx, "交付を中止しました（記録は変わっていません）。")
-                }
+                Action::AbortHandover => match h.flow {
+                    Flow::Counter => abandon(cx, "交付を中止しました（記録は変わっていません）。"),
+                    Flow::Mail => abandon(cx, "発送を中止しました（記録は変わっていません）。"),
+                },
                 Action::Back => match h.flow {
                     Flow::Counter => {
                         h.card_stash = Some(std::mem::replace(phase, CardPhase::Waiting));

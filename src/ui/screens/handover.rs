@@ -343,15 +343,26 @@ fn draw_card(
                     "同一人物として承認します。理由を入力して Enter。",
                     theme::warn(),
                 )),
-                (MatchResult::Mismatch, None) => l.push(Line::from(
-                    "x で交付を中止、または e で例外として記録（理由と別の担当者の確認が必要）。",
-                )),
+                (MatchResult::Mismatch, None) => l.push(Line::from(match h.flow {
+                    Flow::Counter => {
+                        "x で交付を中止、または e で例外として記録（理由と別の担当者の確認が必要）。"
+                    }
+                    Flow::Mail => {
+                        "x で発送を中止、または e で例外として記録（理由と別の担当者の確認が必要）。"
+                    }
+                })),
                 (MatchResult::Mismatch, Some(_)) => l.push(Line::styled(
                     "例外として記録します。理由を入力して Enter（記録の前に別の担当者が確認します）。",
                     theme::error(),
                 )),
                 (MatchResult::Match, _) => {
-                    l.push(Line::styled("Enter で次へ（受け渡し）。", theme::dim()))
+                    l.push(Line::styled(
+                        match h.flow {
+                            Flow::Counter => "Enter で次へ（受け渡し）。",
+                            Flow::Mail => "Enter で次へ（発送情報）。",
+                        },
+                        theme::dim(),
+                    ))
                 }
                 _ => {}
             }
