@@ -236,18 +236,16 @@ impl ArrivalView {
     ) -> Result<Vec<Effect>, String> {
         let PromptFor::Resolve { problem, .. } = p;
         let officer_id = super::prompt_officer(cx)?;
-        if text.is_empty() {
-            return Err("解決の内容を入力してください（例: JMACAに確認済）。".into());
-        }
-        cx.flash("解決を記録しています…", false);
-        Ok(vec![
+        super::required(&text, "解決の内容を入力してください（例: JMACAに確認済）。")?;
+        super::send(
+            cx,
+            "解決を記録しています…",
             OfficeRequest::ResolveArrival {
                 problem,
                 note: text,
                 officer_id,
-            }
-            .into(),
-        ])
+            },
+        )
     }
 
     pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Vec<Effect> {
@@ -309,29 +307,17 @@ impl ArrivalView {
         let Some(shipment) = self.chosen else {
             return Vec::new();
         };
-        let CardSignal::ReadFinished { result, .. } = sig else {
-            return Vec::new();
-        };
-        match result {
-            Ok(reading) => {
-                let Some(officer_id) = cx.officer_id() else {
-                    return Vec::new();
-                };
-                cx.flash("照合しています…", false);
-                vec![
-                    OfficeRequest::ArrivalRead {
-                        shipment,
-                        certificate: Box::new(reading.certificate.clone()),
-                        today: cx.today,
-                        officer_id,
-                    }
-                    .into(),
-                ]
-            }
-            Err(e) => {
-                cx.flash(format!("カードを読み取れませんでした: {e}"), true);
-                Vec::new()
-            }
-        }
+        let today = cx.today;
+        super::on_read(
+            sig,
+            cx,
+            "照合しています…",
+            |certificate, officer_id| OfficeRequest::ArrivalRead {
+                shipment,
+                certificate,
+                today,
+                officer_id,
+            },
+        )
     }
 }

@@ -128,18 +128,16 @@ pub fn batch_action(action: Action, b: ReturnBatch, cx: &mut Cx) -> Vec<Effect> 
 pub fn on_prompt(p: PromptFor, text: String, cx: &mut Cx) -> Result<Vec<Effect>, String> {
     let PromptFor::Reopen { number, .. } = p;
     let officer_id = super::prompt_officer(cx)?;
-    if text.is_empty() {
-        return Err("訂正の理由を入力してください。".into());
-    }
-    cx.flash("訂正を記録しています…", false);
-    Ok(vec![
+    super::required(&text, "訂正の理由を入力してください。")?;
+    super::send(
+        cx,
+        "訂正を記録しています…",
         OfficeRequest::ReopenBatch {
             number,
             reason: text,
             officer_id,
-        }
-        .into(),
-    ])
+        },
+    )
 }
 
 pub fn on_confirm(c: ConfirmFor, officer_id: i64, cx: &mut Cx) -> Vec<Effect> {

@@ -130,30 +130,28 @@ impl MailView {
                     rule = rule.not_before(d, "発送日");
                 }
                 rule.check(on, cx.today)?;
-                cx.flash("配達済を記録しています…", false);
-                return Ok(vec![
+                return super::send(
+                    cx,
+                    "配達済を記録しています…",
                     OfficeRequest::MailDelivered {
                         card: card.id,
                         on,
                         officer_id,
-                    }
-                    .into(),
-                ]);
+                    },
+                );
             }
         };
-        if text.is_empty() {
-            return Err("返送の理由を入力してください（例: 保管期間経過）。".into());
-        }
-        cx.flash("返送を記録しています…", false);
-        Ok(vec![
+        super::required(&text, "返送の理由を入力してください（例: 保管期間経過）。")?;
+        super::send(
+            cx,
+            "返送を記録しています…",
             OfficeRequest::MailReturned {
                 card: card.id,
                 on: cx.today,
                 reason: text,
                 officer_id,
-            }
-            .into(),
-        ])
+            },
+        )
     }
 
     pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Vec<Effect> {

@@ -138,6 +138,47 @@ pub(crate) fn prompt_officer(cx: &Cx) -> Result<i64, String> {
         .ok_or_else(|| crate::app::cx::NO_OFFICER.to_string())
 }
 
+/// A card read on a screen that checks cards (入荷確認, 未交付カード): with an officer on duty,
+/// the request `make` builds from the certificate goes to the store; a failed read is said.
+pub(crate) fn on_read(
+    sig: &CardSignal,
+    cx: &mut Cx,
+    working: &str,
+    make: impl FnOnce(Box<crate::domain::card_facts::CertificateFacts>, i64) -> OfficeRequest,
+) -> Vec<Effect> {
+    let CardSignal::ReadFinished { result, .. } = sig else {
+        return Vec::new();
+    };
+    match result {
+        Ok(reading) => {
+            let Some(officer_id) = cx.officer_id() else {
+                return Vec::new();
+            };
+            cx.flash(working, false);
+            vec![make(Box::new(reading.certificate.clone()), officer_id).into()]
+        }
+        Err(e) => {
+            cx.flash(format!("カードを読み取れませんでした: {e}"), true);
+            Vec::new()
+        }
+    }
+}
+
+/// Recorded work asked in a prompt: the footer says it is on its way, the request goes out.
+pub(crate) fn send(cx: &mut Cx, working: &str, req: OfficeRequest) -> Result<Vec<Effect>, String> {
+    cx.flash(working, false);
+    Ok(vec![req.into()])
+}
+
+/// A prompt's required text: `Err(why)` while it is empty.
+pub(crate) fn required(text: &str, why: &str) -> Result<(), String> {
+    if text.is_empty() {
+        Err(why.to_string())
+    } else {
+        Ok(())
+    }
+}
+
 /// Take the answer to a load: loading stops, and the screen keeps the error or gets the value.
 pub(crate) fn take<T>(
     loading: &mut bool,

@@ -156,16 +156,16 @@ impl ReceiptsView {
     ) -> Result<Vec<Effect>, String> {
         let PromptFor::NewBatch { cards } = p;
         let officer_id = super::prompt_officer(cx)?;
-        cx.flash("返送バッチを作成しています…", false);
-        Ok(vec![
+        super::send(
+            cx,
+            "返送バッチを作成しています…",
             OfficeRequest::CreateReceiptBatch {
                 cards,
                 on: cx.today,
                 tracking_no: (!text.is_empty()).then_some(text),
                 officer_id,
-            }
-            .into(),
-        ])
+            },
+        )
     }
 
     pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Vec<Effect> {

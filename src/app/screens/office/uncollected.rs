@@ -265,9 +265,7 @@ impl UncollectedView {
         let officer_id = super::prompt_officer(cx)?;
         let req = match p {
             PromptFor::Hold { card } => {
-                if text.is_empty() {
-                    return Err("保留の理由を入力してください。".into());
-                }
+                super::required(&text, "保留の理由を入力してください。")?;
                 cx.flash("保留を記録しています…", false);
                 OfficeRequest::SetHold {
                     card: card.id,
@@ -383,28 +381,15 @@ impl UncollectedView {
         let Some(number) = self.verifying.clone() else {
             return Vec::new();
         };
-        let CardSignal::ReadFinished { result, .. } = sig else {
-            return Vec::new();
-        };
-        match result {
-            Ok(reading) => {
-                let Some(officer_id) = cx.officer_id() else {
-                    return Vec::new();
-                };
-                cx.flash("カードを照合しています…", false);
-                vec![
-                    OfficeRequest::VerifyReturnCard {
-                        number,
-                        certificate: Box::new(reading.certificate.clone()),
-                        officer_id,
-                    }
-                    .into(),
-                ]
-            }
-            Err(e) => {
-                cx.flash(format!("カードを読み取れませんでした: {e}"), true);
-                Vec::new()
-            }
-        }
+        super::on_read(
+            sig,
+            cx,
+            "カードを照合しています…",
+            |certificate, officer_id| OfficeRequest::VerifyReturnCard {
+                number,
+                certificate,
+                officer_id,
+            },
+        )
     }
 }
