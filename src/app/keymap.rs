@@ -437,6 +437,8 @@ pub static KEYMAP: &[Binding] = &[
     demo(C::CardCheck, f(6), A::DemoTray, "デモカード"),
     b(C::CardNote, ENTER, A::Next, "理由を確定して次へ"),
     b(C::CardNote, ESC, A::LeaveField, "入力をやめる"),
+    quiet(C::CardNote, UP, A::Up, "前の定型の理由"),
+    quiet(C::CardNote, DOWN, A::Down, "次の定型の理由"),
     // 3 受け渡し
     b(C::Handoff, ch('q'), A::ToggleQr, "QR手渡し"),
     b(C::Handoff, ch('r'), A::ReceiptCollected, "受領書あり"),

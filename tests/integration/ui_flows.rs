@@ -1506,3 +1506,61 @@ fn the_mail_route_speaks_of_a_dispatch() {
     let text = kofu::ui::render_to_text(&app, 120, 40);
     assert!(text.contains("発送を中止しました"), "{text}");
 }
+
+/// Issue 11 friction: preset reasons from data/reasons.toml for 要確認 and 例外, picked with
+/// ↑↓ in the reason field right under the verdict; what is recorded is the text as shown.
+#[test]
+fn preset_reasons_are_offered_in_the_reason_field() {
+    let presets =
+        kofu::domain::reasons::PresetReasons::from_toml(include_str!("../../data/reasons.toml"))
+            .expect("shipped reasons");
+    let near = presets.for_kind(kofu::domain::reasons::ReasonKind::NearMatch);
+    let mut app = sample_app(false);
+    let recs = sample_records();
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(
+        &mut app,
+        reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN),
+    );
+    app.handle(ch('y'));
+    assert!(kofu::ui::render_to_text(&app, 120, 40).contains("上下キーで定型文から選べます"));
+    app.handle(press(KeyCode::Down));
+    app.handle(press(KeyCode::Down));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    let shown: String = near[1].chars().take(8).collect();
+    assert!(
+        text.contains(&shown),
+        "the second preset is in the field: {text}"
+    );
+    app.handle(press(KeyCode::Up));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "handoff");
+    app.handle(Event::Loaded(Loaded::Qr {
+        record_id: 2,
+        result: Ok(None),
+    }));
+    feed(
+        &mut app,
+        [
+            ch('q'),
+            ch('r'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let c = commit_of(&app.handle(ch('y'))).expect("commit");
+    assert_eq!(c.officer_note.as_deref(), Some(near[0].as_str()));
+}

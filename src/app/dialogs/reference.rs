@@ -19,6 +19,7 @@ use crate::domain::expiry::{ComputedExpiry, ExpiryRules, IssueContext, IssueType
 use crate::domain::fees::{FeeCase, FeeDecision, FeeTable, IssueKind};
 use crate::domain::issuers::KnownIssuers;
 use crate::domain::matching::{MatchOutcome, match_reading};
+use crate::domain::reasons::PresetReasons;
 use crate::domain::record::CardRecord;
 use crate::domain::reference::CounterReference;
 
@@ -32,6 +33,8 @@ pub struct ReferenceRules {
     pub calendar: DeskCalendar,
     /// Issuing CAs and policies (data/issuers.toml) for the identity match.
     pub issuers: KnownIssuers,
+    /// Preset reasons for 要確認 and 例外 (data/reasons.toml), offered in the card step.
+    pub reasons: PresetReasons,
 }
 
 impl ReferenceRules {
@@ -43,6 +46,7 @@ impl ReferenceRules {
             reference: data.reference.clone(),
             calendar: data.calendar.clone(),
             issuers: data.issuers.clone(),
+            reasons: data.reasons.clone(),
         }
     }
 
@@ -69,6 +73,7 @@ impl ReferenceRules {
             calendar: DeskCalendar::shipped().map_err(|e| e.to_string())?,
             issuers: KnownIssuers::from_toml(include_str!("../../../data/issuers.toml"))
                 .map_err(|e| e.to_string())?,
+            reasons: PresetReasons::from_toml(include_str!("../../../data/reasons.toml"))?,
         })
     }
 }

@@ -13,6 +13,7 @@ use crate::app::{
 };
 use crate::domain::card_facts::{CardReading, PinStatus};
 use crate::domain::handover::{Confirmation, HandoverCommit, HandoverRoute, QrHandover};
+use crate::domain::reasons::ReasonKind;
 use crate::domain::record::CardRecord;
 
 /// Counter handover (identity check at the desk) or dispatch by restricted-delivery mail.
@@ -168,6 +169,8 @@ pub struct Handover {
     /// The officer acknowledged (`k`) that the card read has a locked PIN and told the
     /// physician whom to call; reset with every new reading.
     pub pin_acknowledged: bool,
+    /// The preset reason (data/reasons.toml) now in the reason field, if one was picked.
+    pub preset: Option<usize>,
 }
 
 /// Parse a dispatch date typed by the officer (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD).
@@ -247,6 +250,7 @@ impl Handover {
             },
             card_error: None,
             pin_acknowledged: false,
+            preset: None,
         }
     }
 
@@ -324,6 +328,7 @@ impl Handover {
     /// or not a handover follows).
     fn result_for(&mut self, reading: &CardReading, cx: &Cx) -> (CardPhase, Vec<Effect>) {
         self.card_note.clear();
+        self.preset = None;
         self.pin_acknowledged = false;
         let outcome = cx.rules.match_card(&self.record, reading, cx.today);
         let fx = match outcome.result {
@@ -575,6 +580,36 @@ impl Handover {
                             h.step = Step::Mail { card: confirmed };
                         }
                     }
+                    Vec::new()
+                }
+                Action::Up | Action::Down => {
+                    // In the reason field: ↑↓ go through the preset reasons of the decision.
+                    let CardPhase::Result {
+                        decision: Some(decision),
+                        note_focus: true,
+                        ..
+                    } = phase
+                    else {
+                        return Vec::new();
+                    };
+                    let kind = match decision {
+                        Decision::NearConfirmed => ReasonKind::NearMatch,
+                        Decision::Exception => ReasonKind::Exception,
+                    };
+                    let list = cx.rules.reasons.for_kind(kind);
+                    if list.is_empty() {
+                        return Vec::new();
+                    }
+                    let n = list.len();
+                    let next = match (h.preset, action) {
+                        (None, Action::Up) => n - 1,
+                        (None, _) => 0,
+                        (Some(i), Action::Up) => (i + n - 1) % n,
+                        (Some(i), _) => (i + 1) % n,
+                    };
+                    h.preset = Some(next);
+                    h.card_note = LineEdit::with_text(100, &list[next]);
+                    h.card_error = None;
                     Vec::new()
                 }
                 Action::AckPinLocked => {

@@ -390,7 +390,11 @@ fn draw_card(
                 ..
             }
         );
-        return draw_field(frame, note_area, "理由（必須）", &h.card_note, focused, g);
+        let title = match h.preset {
+            Some(_) => "理由（必須・定型文。上下キーで選び直し、書き換えも可）",
+            None => "理由（必須。上下キーで定型文から選べます）",
+        };
+        return draw_field(frame, note_area, title, &h.card_note, focused, g);
     }
     render_para(frame, inner, lines);
     None
