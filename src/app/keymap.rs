@@ -270,6 +270,8 @@ pub enum Action {
     AbortHandover,
     Reread,
     ToggleQr,
+    /// The registration QR alone on the whole screen (and back).
+    ShowQr,
     ReceiptCollected,
     PostcardPresented,
     SwitchField,
@@ -426,6 +428,7 @@ pub static KEYMAP: &[Binding] = &[
     b(C::CardNote, ESC, A::LeaveField, "入力をやめる"),
     // 3 受け渡し
     b(C::Handoff, ch('q'), A::ToggleQr, "QR手渡し"),
+    b(C::Handoff, ch('v'), A::ShowQr, "QR全画面"),
     b(C::Handoff, ch('r'), A::ReceiptCollected, "受領書あり"),
     b(C::Handoff, ch('h'), A::PostcardPresented, "はがき提出"),
     b(C::Handoff, ENTER, A::Next, "次へ"),

@@ -2,15 +2,16 @@
 //!
 //! Unicode glyph set: half blocks (one cell = two modules stacked), explicit white/black so
 //! the terminal theme does not invert the code. ASCII glyph set: two spaces per module with
-//! a background colour (half blocks are East-Asian ambiguous and break in conhost).
+//! a background colour (half blocks are East-Asian ambiguous and break in conhost). The size
+//! and the place are the app's rule ([`qr_cells`], [`crate::app::screens::handover::qr_fit`]),
+//! so what the app records as shown is what is drawn.
 
 use qrcode::{Color as QrColor, EcLevel, QrCode};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
-/// Modules of light margin around the code.
-pub const QUIET: usize = 2;
+use crate::app::screens::handover::{QR_QUIET as QUIET, qr_cells};
 
 /// A QR code ready to draw.
 pub struct QrPicture {
@@ -46,14 +47,14 @@ impl QrPicture {
         x < self.side && y < self.side && self.modules[y * self.side + x]
     }
 
+    /// Modules per side, quiet zone included (the same as `qr_side` of the payload).
+    pub fn side(&self) -> usize {
+        self.side
+    }
+
     /// Cells needed (width, height).
     pub fn size(&self) -> (u16, u16) {
-        let side = u16::try_from(self.side).unwrap_or(u16::MAX);
-        if self.ascii {
-            (side.saturating_mul(2), side)
-        } else {
-            (side, side.div_ceil(2))
-        }
+        qr_cells(self.side, self.ascii)
     }
 
     /// Draw at the top-left of `area` (the caller checked that it fits).

@@ -96,6 +96,87 @@ pub enum QrView {
     Error(String),
 }
 
+/// Modules of light margin drawn around the registration QR.
+pub const QR_QUIET: usize = 2;
+/// Columns the step-3 checklist keeps beside the QR.
+pub const QR_TEXT_MIN_WIDTH: u16 = 44;
+/// Rows of the screen around the step's content: header 2, footer 2, step bar and name 2.
+pub const SCREEN_CHROME_ROWS: u16 = 6;
+/// The drawing area is capped at this size and nothing at all is drawn below the minimum
+/// (the same numbers as `ui::MAX_WIDTH` … `ui::MIN_HEIGHT`; a test checks it).
+pub const SCREEN_MAX: (u16, u16) = (200, 60);
+pub const SCREEN_MIN: (u16, u16) = (80, 24);
+
+/// Where the registration QR is drawn. Decided by [`qr_fit`] from the terminal size alone, so
+/// that the app (may `q` be ticked, what is recorded) and the view (what is drawn) agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrFit {
+    /// To the right of the step-3 checklist.
+    Beside,
+    /// Alone on the whole screen with one line of instructions (`v`).
+    FullScreen,
+    /// Not drawn: the terminal is too small. `need` is the size (columns, rows) that would
+    /// show it this way.
+    TooSmall { need: (u16, u16) },
+}
+
+/// Modules per side of the registration QR for `payload`, quiet zone included (error
+/// correction M, the shortest mode for the text); `None` if it cannot be encoded.
+pub fn qr_side(payload: &str) -> Option<usize> {
+    qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+        .ok()
+        .map(|c| c.width() + 2 * QR_QUIET)
+}
+
+/// Cells (columns, rows) a QR of `side` modules takes. Unicode: half blocks, one cell holds
+/// two modules stacked. ASCII: two blank cells with a background colour per module (half
+/// blocks are East-Asian ambiguous: conhost draws them two cells wide).
+pub fn qr_cells(side: usize, ascii: bool) -> (u16, u16) {
+    let side = u16::try_from(side).unwrap_or(u16::MAX);
+    if ascii {
+        (side.saturating_mul(2), side)
+    } else {
+        (side, side.div_ceil(2))
+    }
+}
+
+/// The one size rule of the registration QR: where a QR of `side` modules is drawn on a
+/// terminal of `term` (columns, rows), beside the checklist or, when `full_screen` was asked
+/// for, alone on the screen.
+pub fn qr_fit(side: usize, ascii: bool, term: (u16, u16), full_screen: bool) -> QrFit {
+    let (qw, qh) = qr_cells(side, ascii);
+    let (w, h) = term;
+    if w < SCREEN_MIN.0 || h < SCREEN_MIN.1 {
+        // Only 「画面を広げてください」 is drawn.
+        let need = if full_screen {
+            (qw.max(SCREEN_MIN.0), (qh + 1).max(SCREEN_MIN.1))
+        } else {
+            (
+                (qw + 1 + QR_TEXT_MIN_WIDTH).max(SCREEN_MIN.0),
+                (qh + SCREEN_CHROME_ROWS).max(SCREEN_MIN.1),
+            )
+        };
+        return QrFit::TooSmall { need };
+    }
+    if full_screen {
+        if qw <= w && qh + 1 <= h {
+            QrFit::FullScreen
+        } else {
+            QrFit::TooSmall { need: (qw, qh + 1) }
+        }
+    } else {
+        let cw = w.min(SCREEN_MAX.0);
+        let ch = h.min(SCREEN_MAX.1).saturating_sub(SCREEN_CHROME_ROWS);
+        if qw + 1 + QR_TEXT_MIN_WIDTH <= cw && qh <= ch {
+            QrFit::Beside
+        } else {
+            QrFit::TooSmall {
+                need: (qw + 1 + QR_TEXT_MIN_WIDTH, qh + SCREEN_CHROME_ROWS),
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReceiptChoice {
     /// 受領書あり: signed receipt collected, signature and date checked.
@@ -108,6 +189,11 @@ pub enum ReceiptChoice {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HandoffDraft {
     pub qr_handed: bool,
+    /// The QR payload was on screen (by [`qr_fit`]) when `q` was ticked: only then is
+    /// [`QrHandover::ShownOnScreen`] recorded, which erases the payload.
+    pub qr_shown: bool,
+    /// The QR is shown alone on the whole screen (`v`; Esc returns).
+    pub full_screen: bool,
     pub receipt: Option<ReceiptChoice>,
     pub error: Option<String>,
 }
@@ -356,6 +442,29 @@ impl Handover {
     }
 }
 
+/// Why `q` is refused: the QR of `side` modules is not on screen, and what would show it
+/// (the view shows the same line while the QR is not drawn).
+pub fn qr_not_shown(side: usize, full_screen: bool, term: (u16, u16), ascii: bool) -> String {
+    let (w, h) = term;
+    match qr_fit(side, ascii, term, true) {
+        QrFit::TooSmall { need } => {
+            let hint = if ascii {
+                "（ASCII表示のため大きくなります。Windows Terminal などでは desk.toml の glyphs = \"unicode\" で小さく表示できます）"
+            } else {
+                ""
+            };
+            format!(
+                "QRコードを表示できないため受け渡せません。全画面でも 横{} x 縦{} 以上が必要です（いまは {w} x {h}）。画面を広げてください。{hint}",
+                need.0, need.1
+            )
+        }
+        _ if !full_screen => {
+            "QRコードはまだ表示されていません。v で全画面表示して読み取ってもらってから q を押してください。".into()
+        }
+        _ => "QRコードを表示してから q を押してください。".into(),
+    }
+}
+
 /// Leave the handover without recording anything.
 fn abandon(cx: &mut Cx, msg: &'static str) -> Vec<Effect> {
     cx.nav = Some(Nav::Abandon(msg));
@@ -597,14 +706,52 @@ impl Handover {
             Step::Handoff { identity, card, qr } => {
                 let d = &mut h.handoff_draft;
                 d.error = None;
+                let fit = match qr {
+                    QrView::Payload(p) => {
+                        qr_side(p).map(|side| qr_fit(side, cx.ascii, cx.term, d.full_screen))
+                    }
+                    _ => None,
+                };
                 match action {
-                    Action::ToggleQr => d.qr_handed = !d.qr_handed,
+                    // Un-ticking is always possible; ticking a QR on screen needs it drawn.
+                    Action::ToggleQr if d.qr_handed => {
+                        d.qr_handed = false;
+                        d.qr_shown = false;
+                    }
+                    Action::ToggleQr => match (&*qr, fit) {
+                        (QrView::Loading, _) => {
+                            d.error = Some("QRコードを読み込んでいます。".into());
+                        }
+                        (QrView::Payload(_), None) => {
+                            d.error =
+                                Some("QRコードを作れませんでした。画面では渡せません。".into());
+                        }
+                        (QrView::Payload(p), Some(QrFit::TooSmall { .. })) => {
+                            let side = qr_side(p).unwrap_or(0);
+                            d.error = Some(qr_not_shown(side, d.full_screen, cx.term, cx.ascii));
+                        }
+                        (QrView::Payload(_), Some(_)) => {
+                            d.qr_handed = true;
+                            d.qr_shown = true;
+                            d.full_screen = false;
+                        }
+                        _ => d.qr_handed = true,
+                    },
+                    Action::ShowQr => {
+                        if matches!(qr, QrView::Payload(_)) {
+                            d.full_screen = !d.full_screen;
+                        } else {
+                            d.error = Some("画面に表示するQRコードはありません。".into());
+                        }
+                    }
+                    Action::Back | Action::Next if d.full_screen => d.full_screen = false,
                     Action::ReceiptCollected => d.receipt = Some(ReceiptChoice::Receipt),
                     Action::PostcardPresented => d.receipt = Some(ReceiptChoice::Postcard),
                     Action::Next => {
                         let err = if matches!(qr, QrView::Loading) {
                             Some("QRコードを読み込んでいます。")
-                        } else if !d.qr_handed {
+                        } else if !d.qr_handed || (matches!(qr, QrView::Payload(_)) && !d.qr_shown)
+                        {
                             Some("初期登録用QRコードを渡したら q で確認してください。")
                         } else if d.receipt.is_none() {
                             Some("受領書あり（r）か、はがき提出（h）を選んでください。")
@@ -619,8 +766,9 @@ impl Handover {
                             Some(ReceiptChoice::Postcard) => HandoverRoute::CounterWithPostcard,
                             _ => HandoverRoute::CounterWithReceipt,
                         };
+                        // Shown on screen (which erases the payload) only if it was drawn.
                         let qr_how = match qr {
-                            QrView::Payload(_) => QrHandover::ShownOnScreen,
+                            QrView::Payload(_) if d.qr_shown => QrHandover::ShownOnScreen,
                             _ => QrHandover::PrintedSheet,
                         };
                         let commit = HandoverCommit {
