@@ -428,7 +428,8 @@ pub static KEYMAP: &[Binding] = &[
     b(C::CardNote, ESC, A::LeaveField, "入力をやめる"),
     // 3 受け渡し
     b(C::Handoff, ch('q'), A::ToggleQr, "QR手渡し"),
-    b(C::Handoff, ch('v'), A::ShowQr, "QR全画面"),
+    // Told on the step itself when there is a QR to show (the footer keeps Enter at 80x24).
+    quiet(C::Handoff, ch('v'), A::ShowQr, "QR全画面"),
     b(C::Handoff, ch('r'), A::ReceiptCollected, "受領書あり"),
     b(C::Handoff, ch('h'), A::PostcardPresented, "はがき提出"),
     b(C::Handoff, ENTER, A::Next, "次へ"),

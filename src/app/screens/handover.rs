@@ -159,7 +159,7 @@ pub fn qr_fit(side: usize, ascii: bool, term: (u16, u16), full_screen: bool) -> 
         return QrFit::TooSmall { need };
     }
     if full_screen {
-        if qw <= w && qh + 1 <= h {
+        if qw <= w && qh < h {
             QrFit::FullScreen
         } else {
             QrFit::TooSmall { need: (qw, qh + 1) }

@@ -437,9 +437,12 @@ fn draw_handoff(
     }
     if let Some(e) = &d.error {
         lines.push(Line::styled(e.clone(), theme::error()));
-    } else if picture.is_some() {
+    } else if picture.as_ref().is_some_and(|p| {
+        let term = (frame.area().width, frame.area().height);
+        qr_fit(p.side(), env.ascii, term, true) == QrFit::FullScreen
+    }) {
         lines.push(Line::styled(
-            "v でQRコードを全画面表示、Enter で次へ（確認）。",
+            "v でQRを全画面に、Enter で次へ（確認）。",
             theme::dim(),
         ));
     } else {
@@ -458,7 +461,7 @@ fn draw_handoff(
                 draw_qr_full_screen(frame, pic, d.error.as_deref(), full);
                 return;
             }
-            QrFit::Beside if qw + 1 <= area.width && qh <= area.height => {
+            QrFit::Beside if qw < area.width && qh <= area.height => {
                 text_area = Rect::new(area.x, area.y, area.width - qw - 1, area.height);
                 let x = area.x + area.width - qw;
                 pic.render(Rect::new(x, area.y, qw, qh), frame.buffer_mut());
