@@ -92,3 +92,55 @@ impl QrPicture {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads the modules back from the drawn cells: what a phone sees is the code itself.
+    fn read_back(pic: &QrPicture, buf: &Buffer) -> Vec<bool> {
+        let side = pic.side;
+        let mut dark = vec![false; side * side];
+        let (w, h) = pic.size();
+        for row in 0..h {
+            for col in 0..w {
+                let cell = &buf[(col, row)];
+                let (x, y) = (usize::from(col), usize::from(row));
+                if pic.ascii {
+                    dark[y * side + x / 2] = cell.bg == Color::Black;
+                } else {
+                    // White foreground on black: a drawn half is a light module.
+                    let (top_light, bottom_light) = match cell.symbol() {
+                        "█" => (true, true),
+                        "▀" => (true, false),
+                        "▄" => (false, true),
+                        _ => (false, false),
+                    };
+                    dark[2 * y * side + x] = !top_light;
+                    if 2 * y + 1 < side {
+                        dark[(2 * y + 1) * side + x] = !bottom_light;
+                    }
+                }
+            }
+        }
+        dark
+    }
+
+    #[test]
+    fn the_drawn_cells_are_the_code() {
+        let payload = "KOFU-DEMO-REG:D2610000124:7Q3X-9KMP-22HD-V8NC";
+        for ascii in [false, true] {
+            let pic = QrPicture::new(payload, ascii).expect("encodes");
+            assert_eq!(
+                Some(pic.side()),
+                crate::app::screens::handover::qr_side(payload)
+            );
+            let (w, h) = pic.size();
+            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+            pic.render(buf.area, &mut buf);
+            assert_eq!(read_back(&pic, &buf), pic.modules, "ascii={ascii}");
+            // The quiet zone is light all round.
+            assert!(!pic.dark(0, 0) && !pic.dark(pic.side - 1, pic.side - 1));
+        }
+    }
+}
