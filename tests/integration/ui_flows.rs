@@ -1197,8 +1197,8 @@ fn handoff_with_qr(ascii: bool, size: (u16, u16), payload: &str) -> App {
     app
 }
 
-/// Rows of the text dump that hold QR modules (half blocks, or `#`-free ASCII rows cannot be
-/// seen in text: those are counted by the buffer's background instead).
+/// Rows of the text dump that hold at least 10 half-block QR modules (the ASCII rendering is
+/// blank cells with a background colour: it does not show in a text dump).
 fn qr_rows(text: &str) -> usize {
     text.lines()
         .filter(|l| l.chars().filter(|c| matches!(c, '▀' | '▄' | '█')).count() >= 10)
