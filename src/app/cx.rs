@@ -47,6 +47,10 @@ pub struct Cx<'a> {
     pub card: &'a CardSlot,
     /// Ticks since start (dialogs that must not accept a key too soon).
     pub ticks: u64,
+    /// The terminal's size (columns, rows) and whether the ASCII glyph set is in use: what
+    /// the screens need to know what the view can draw (the registration QR).
+    pub term: (u16, u16),
+    pub ascii: bool,
     pub flash: &'a mut Option<Flash>,
     pub dialogs: &'a mut Vec<Modal>,
     pub nav: Option<Nav>,

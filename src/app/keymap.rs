@@ -277,6 +277,8 @@ pub enum Action {
     AbortHandover,
     Reread,
     ToggleQr,
+    /// The registration QR alone on the whole screen (and back).
+    ShowQr,
     ReceiptCollected,
     PostcardPresented,
     SwitchField,
@@ -441,6 +443,8 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::CardNote, DOWN, A::Down, "次の定型の理由"),
     // 3 受け渡し
     b(C::Handoff, ch('q'), A::ToggleQr, "QR手渡し"),
+    // Told on the step itself when there is a QR to show (the footer keeps Enter at 80x24).
+    quiet(C::Handoff, ch('v'), A::ShowQr, "QR全画面"),
     b(C::Handoff, ch('r'), A::ReceiptCollected, "受領書あり"),
     b(C::Handoff, ch('h'), A::PostcardPresented, "はがき提出"),
     b(C::Handoff, ENTER, A::Next, "次へ"),

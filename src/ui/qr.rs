@@ -2,15 +2,16 @@
 //!
 //! Unicode glyph set: half blocks (one cell = two modules stacked), explicit white/black so
 //! the terminal theme does not invert the code. ASCII glyph set: two spaces per module with
-//! a background colour (half blocks are East-Asian ambiguous and break in conhost).
+//! a background colour (half blocks are East-Asian ambiguous and break in conhost). The size
+//! and the place are the app's rule ([`qr_cells`], [`crate::app::screens::handover::qr_fit`]),
+//! so what the app records as shown is what is drawn.
 
 use qrcode::{Color as QrColor, EcLevel, QrCode};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
-/// Modules of light margin around the code.
-pub const QUIET: usize = 2;
+use crate::app::screens::handover::{QR_QUIET as QUIET, qr_cells};
 
 /// A QR code ready to draw.
 pub struct QrPicture {
@@ -46,14 +47,14 @@ impl QrPicture {
         x < self.side && y < self.side && self.modules[y * self.side + x]
     }
 
+    /// Modules per side, quiet zone included (the same as `qr_side` of the payload).
+    pub fn side(&self) -> usize {
+        self.side
+    }
+
     /// Cells needed (width, height).
     pub fn size(&self) -> (u16, u16) {
-        let side = u16::try_from(self.side).unwrap_or(u16::MAX);
-        if self.ascii {
-            (side.saturating_mul(2), side)
-        } else {
-            (side, side.div_ceil(2))
-        }
+        qr_cells(self.side, self.ascii)
     }
 
     /// Draw at the top-left of `area` (the caller checked that it fits).
@@ -88,6 +89,58 @@ impl QrPicture {
                         .set_style(Style::new().fg(white).bg(black));
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads the modules back from the drawn cells: what a phone sees is the code itself.
+    fn read_back(pic: &QrPicture, buf: &Buffer) -> Vec<bool> {
+        let side = pic.side;
+        let mut dark = vec![false; side * side];
+        let (w, h) = pic.size();
+        for row in 0..h {
+            for col in 0..w {
+                let cell = &buf[(col, row)];
+                let (x, y) = (usize::from(col), usize::from(row));
+                if pic.ascii {
+                    dark[y * side + x / 2] = cell.bg == Color::Black;
+                } else {
+                    // White foreground on black: a drawn half is a light module.
+                    let (top_light, bottom_light) = match cell.symbol() {
+                        "█" => (true, true),
+                        "▀" => (true, false),
+                        "▄" => (false, true),
+                        _ => (false, false),
+                    };
+                    dark[2 * y * side + x] = !top_light;
+                    if 2 * y + 1 < side {
+                        dark[(2 * y + 1) * side + x] = !bottom_light;
+                    }
+                }
+            }
+        }
+        dark
+    }
+
+    #[test]
+    fn the_drawn_cells_are_the_code() {
+        let payload = "KOFU-DEMO-REG:D2610000124:7Q3X-9KMP-22HD-V8NC";
+        for ascii in [false, true] {
+            let pic = QrPicture::new(payload, ascii).expect("encodes");
+            assert_eq!(
+                Some(pic.side()),
+                crate::app::screens::handover::qr_side(payload)
+            );
+            let (w, h) = pic.size();
+            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+            pic.render(buf.area, &mut buf);
+            assert_eq!(read_back(&pic, &buf), pic.modules, "ascii={ascii}");
+            // The quiet zone is light all round.
+            assert!(!pic.dark(0, 0) && !pic.dark(pic.side - 1, pic.side - 1));
         }
     }
 }

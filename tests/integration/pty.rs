@@ -1,6 +1,8 @@
-//! End-to-end test of the real binary in a pseudo-terminal: `kofu demo` → search → a full
+//! End-to-end tests of the real binary in a pseudo-terminal: `kofu demo` → search → a full
 //! counter handover with the demo card → quit; then `kofu cards --json` shows the card
-//! handed over and `kofu audit verify` passes.
+//! handed over and `kofu audit verify` passes. The second one does it at 80x24 with a card
+//! whose 初期登録用QRコード is on file: the QR is really drawn before it is ticked and
+//! committed, and its payload is erased only then.
 #![cfg(unix)]
 
 use std::io::{ErrorKind, Write};
@@ -21,14 +23,35 @@ struct Tui {
 
 impl Tui {
     fn spawn(cmd: Command) -> Tui {
+        Tui::spawn_sized(cmd, COLS, ROWS)
+    }
+
+    fn spawn_sized(cmd: Command, cols: u16, rows: u16) -> Tui {
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
         session
             .get_process_mut()
-            .set_window_size(COLS, ROWS)
+            .set_window_size(cols, rows)
             .expect("window size");
         Tui {
             session,
-            parser: vt100::Parser::new(ROWS, COLS, 0),
+            parser: vt100::Parser::new(rows, cols, 0),
+        }
+    }
+
+    /// Waits until at least `rows` terminal rows hold QR modules (half blocks) and returns
+    /// the screen.
+    fn wait_for_qr(&mut self, rows: usize) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if qr_rows(&s) >= rows {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for a QR of {rows} rows; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 
@@ -86,7 +109,16 @@ impl Tui {
     }
 }
 
+/// Rows of the screen that hold at least 10 half-block QR modules.
+fn qr_rows(screen: &str) -> usize {
+    screen
+        .lines()
+        .filter(|l| l.chars().filter(|c| matches!(c, '▀' | '▄' | '█')).count() >= 10)
+        .count()
+}
+
 const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
 const F6: &str = "\x1b[17~";
 const F9: &str = "\x1b[20~";
 const F10: &str = "\x1b[21~";
@@ -189,5 +221,100 @@ fn demo_handover_end_to_end() {
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The card of `card_id` in `kofu cards --json`.
+fn card_json(db: &Path, card_id: &str) -> serde_json::Value {
+    let out = run(db, &["cards", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cards: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let list = cards
+        .as_array()
+        .or_else(|| cards.get("cards").and_then(|c| c.as_array()))
+        .expect("a list of cards")
+        .clone();
+    list.into_iter()
+        .find(|c| c.get("card_id").and_then(|v| v.as_str()) == Some(card_id))
+        .expect("the card is listed")
+}
+
+#[test]
+fn handover_with_the_qr_on_screen_at_80x24() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kofu.db");
+    let mut cmd = Command::new(kofu());
+    cmd.arg("--db").arg(&db).arg("demo");
+    // Windows Terminal: the Unicode glyph set, half-block QR (ASCII needs more rows, see README).
+    cmd.env("TERM", "xterm-256color")
+        .env("WT_SESSION", "pty-test");
+    let mut tui = Tui::spawn_sized(cmd, 80, 24);
+    tui.wait_for("カード一覧");
+
+    // 渡邊　健太 (D2503000001): a counter card whose shipping list carries the QR payload.
+    for c in "D2503000001".chars() {
+        tui.send(&c.to_string());
+    }
+    tui.wait_for("カード一覧 1件");
+    tui.send(ENTER);
+    tui.wait_for("1 本人確認");
+    for k in ["1", "m", "p", "d"] {
+        tui.send(k);
+    }
+    tui.send(ENTER);
+    tui.wait_for("カードをリーダに置いてください");
+    tui.send(F6);
+    tui.wait_for("デモ用カードトレイ");
+    tui.send("1");
+    tui.wait_for("照合結果: 一致");
+    tui.send(ENTER);
+    tui.wait_for("3 受け渡し");
+    // The QR is really drawn at 80x24, beside the checklist: version 2 with its quiet zone
+    // is 29 modules, 15 rows of half blocks.
+    let step3 = tui.wait_for_qr(14);
+    assert!(step3.contains("受領書"), "{step3}");
+    assert!(!step3.contains("受け渡せません"), "{step3}");
+    // Alone on the screen with `v`: nothing but the QR and one line.
+    tui.send("v");
+    let full = tui.wait_for("Esc で戻ります");
+    assert!(qr_rows(&full) >= 14, "{full}");
+    assert!(!full.contains("渡邊"), "{full}");
+    tui.send(ESC);
+    tui.wait_for("受領書あり");
+    // Not committed yet: the payload is still on file.
+    assert_eq!(
+        card_json(&db, "D2503000001").get("has_registration_qr"),
+        Some(&serde_json::Value::Bool(true))
+    );
+    tui.send("q");
+    tui.send("r");
+    tui.send(ENTER);
+    let confirm = tui.wait_for("以下の内容で記録します");
+    assert!(confirm.contains("画面に表示して読み取り"), "{confirm}");
+    tui.send(F9);
+    // The dialog accepts its key only after a pause (no input burst can commit).
+    tui.wait_for("y 確定する   Esc やめる");
+    tui.send("y");
+    tui.wait_for("交付を記録しました");
+    tui.send(ENTER);
+    tui.wait_for("カード一覧");
+    tui.send(F10);
+    tui.wait_exit();
+
+    let card = card_json(&db, "D2503000001");
+    assert_eq!(
+        card.get("state").and_then(|v| v.as_str()),
+        Some("handed_over"),
+        "{card}"
+    );
+    // Shown, scanned, committed: only now is the payload erased.
+    assert_eq!(
+        card.get("has_registration_qr"),
+        Some(&serde_json::Value::Bool(false)),
+        "{card}"
     );
 }

@@ -152,6 +152,10 @@ const SHOWN: &[(&str, u16, u16)] = &[
     ("office_arrival", 120, 36),
     ("office_report", 120, 40),
     ("queue", 80, 24),
+    ("handoff_qr", 80, 24),
+    ("handoff_qr_full", 80, 24),
+    ("handoff_qr_long", 80, 24),
+    ("handoff_qr_long_full", 80, 24),
 ];
 
 #[test]

@@ -1564,3 +1564,122 @@ fn preset_reasons_are_offered_in_the_reason_field() {
     let c = commit_of(&app.handle(ch('y'))).expect("commit");
     assert_eq!(c.officer_note.as_deref(), Some(near[0].as_str()));
 }
+
+/// Record 2 opened, identity checked, its card read and matched: step 3 with `payload` loaded,
+/// on a terminal of `size`.
+fn handoff_with_qr(ascii: bool, size: (u16, u16), payload: &str) -> App {
+    let mut app = sample_app(ascii);
+    app.handle(Event::Resize(size.0, size.1));
+    let recs = sample_records();
+    feed(&mut app, [press(KeyCode::Down), press(KeyCode::Enter)]);
+    feed(
+        &mut app,
+        [ch('a'), ch('c'), ch('m'), ch('d'), press(KeyCode::Enter)],
+    );
+    place(
+        &mut app,
+        reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN),
+    );
+    let fx = app.handle(press(KeyCode::Enter));
+    assert_eq!(fx, vec![Effect::LoadQr(2)]);
+    app.handle(Event::Loaded(Loaded::Qr {
+        record_id: 2,
+        result: Ok(Some(payload.into())),
+    }));
+    assert_eq!(step_name(&app), "handoff");
+    app
+}
+
+/// Rows of the text dump that hold at least 10 half-block QR modules (the ASCII rendering is
+/// blank cells with a background colour: it does not show in a text dump).
+fn qr_rows(text: &str) -> usize {
+    text.lines()
+        .filter(|l| l.chars().filter(|c| matches!(c, '▀' | '▄' | '█')).count() >= 10)
+        .count()
+}
+
+/// The demo's payload form (45 characters: QR version 3).
+const DEMO_QR: &str = "KOFU-DEMO-REG:D2610000124:7Q3X-9KMP-22HD-V8NC";
+/// A longer, realistic payload (a registration URL with a one-time token, ~100 bytes:
+/// version 5 or 6), too tall to stand beside the checklist at 80x24.
+const LONG_QR: &str = "https://reg.example.jp/hpki/second-cert/activate?card=D2610000124&otp=7Q3X9KMP22HDV8NCW4TZ6B0Y";
+
+#[test]
+fn qr_at_80x24_is_drawn_beside_the_checklist() {
+    let mut app = handoff_with_qr(false, (80, 24), DEMO_QR);
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(qr_rows(&text) >= 15, "the QR is drawn at 80x24:\n{text}");
+    assert!(!text.contains("画面を広げてください"), "{text}");
+    feed(&mut app, [ch('q'), ch('r'), press(KeyCode::Enter)]);
+    assert_eq!(step_name(&app), "confirm");
+    let confirm = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(confirm.contains("画面に表示して読み取り"), "{confirm}");
+}
+
+#[test]
+fn a_qr_too_tall_for_80x24_is_shown_full_screen_before_q() {
+    let mut app = handoff_with_qr(false, (80, 24), LONG_QR);
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert_eq!(qr_rows(&text), 0, "too tall to stand beside:\n{text}");
+    // Not on screen: `q` is refused and says how to show it.
+    app.handle(ch('q'));
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("[ ] QRコードを本人"), "not ticked:\n{text}");
+    assert!(text.contains("v で全画面表示"), "{text}");
+    feed(&mut app, [ch('r'), press(KeyCode::Enter)]);
+    assert_eq!(step_name(&app), "handoff", "nothing to confirm yet");
+    // `v`: the QR alone on the screen, nothing else (not even the name).
+    app.handle(ch('v'));
+    let full = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(qr_rows(&full) >= 20, "full-screen QR:\n{full}");
+    assert!(!full.contains("高橋"), "only the QR and one line:\n{full}");
+    assert!(full.contains("Esc で戻ります"), "{full}");
+    // Esc returns to the checklist; `v` and then `q` tick it and return too.
+    app.handle(press(KeyCode::Esc));
+    assert_eq!(step_name(&app), "handoff");
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("高橋"), "{text}");
+    feed(&mut app, [ch('v'), ch('q')]);
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(text.contains("受領書"), "back on the checklist:\n{text}");
+    feed(&mut app, [press(KeyCode::Enter)]);
+    assert_eq!(step_name(&app), "confirm");
+    app.handle(press(KeyCode::F(9)));
+    feed(&mut app, [Event::Tick, Event::Tick]);
+    let c = commit_of(&app.handle(ch('y'))).expect("commit");
+    assert_eq!(c.qr, QrHandover::ShownOnScreen);
+}
+
+#[test]
+fn an_ascii_qr_that_cannot_be_drawn_can_never_be_ticked_nor_erased() {
+    // ASCII glyphs: two cells and one row per module; 33 modules need 34 rows even alone.
+    let mut app = handoff_with_qr(true, (80, 24), DEMO_QR);
+    for keys in [vec![ch('q')], vec![ch('v'), ch('q')]] {
+        feed(&mut app, keys);
+        let text = kofu::ui::render_to_text(&app, 80, 24);
+        assert!(text.contains("[ ] QRコードを本人"), "not ticked:\n{text}");
+        assert!(
+            text.contains("QRコードを表示できないため受け渡せません"),
+            "says so truthfully:\n{text}"
+        );
+        assert!(text.contains("縦34"), "{text}");
+    }
+    feed(
+        &mut app,
+        [press(KeyCode::Esc), ch('r'), press(KeyCode::Enter)],
+    );
+    assert_eq!(step_name(&app), "handoff", "no summary claims it was shown");
+    // Widened to 120x40, it is drawn and can be ticked.
+    app.handle(Event::Resize(120, 40));
+    let buf = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(!buf.contains("受け渡せません"), "{buf}");
+    feed(&mut app, [ch('q'), press(KeyCode::Enter)]);
+    assert_eq!(step_name(&app), "confirm");
+}
+
+#[test]
+fn qr_fit_is_the_views_rule() {
+    use kofu::app::screens::handover::{SCREEN_MAX, SCREEN_MIN};
+    assert_eq!(SCREEN_MAX, (kofu::ui::MAX_WIDTH, kofu::ui::MAX_HEIGHT));
+    assert_eq!(SCREEN_MIN, (kofu::ui::MIN_WIDTH, kofu::ui::MIN_HEIGHT));
+}

@@ -24,7 +24,15 @@ fn every_scene_at_80x24_and_120x40() {
 #[test]
 fn ascii_glyph_set_scenes() {
     for (name, app) in scenes::all(true) {
-        if ["queue", "card_match", "handoff_qr", "help"].contains(&name) {
+        if [
+            "queue",
+            "card_match",
+            "handoff_qr",
+            "handoff_qr_full",
+            "help",
+        ]
+        .contains(&name)
+        {
             insta::assert_snapshot!(format!("ascii_{name}_80x24"), render_to_text(&app, 80, 24));
         }
     }

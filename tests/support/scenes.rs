@@ -391,6 +391,31 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
         }
     }
     out.push(("handoff_qr", a.clone()));
+    // `v`: the QR alone on the screen (fits 80x24 with half blocks).
+    let mut full = a.clone();
+    full.handle(ch('v'));
+    out.push(("handoff_qr_full", full));
+    // A long payload (~100 bytes, version 6): too tall beside the checklist at 80x24.
+    let mut long = base.clone();
+    to_card_step(&mut long, 1);
+    place(
+        &mut long,
+        reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN),
+    );
+    for e in long.handle(press(KeyCode::Enter)) {
+        if let Effect::LoadQr(id) = e {
+            long.handle(Event::Loaded(Loaded::Qr {
+                record_id: id,
+                result: Ok(Some(
+                    "https://reg.example.jp/hpki/second-cert/activate?card=D2610000124&otp=7Q3X9KMP22HDV8NCW4TZ6B0Y"
+                        .into(),
+                )),
+            }));
+        }
+    }
+    out.push(("handoff_qr_long", long.clone()));
+    long.handle(ch('v'));
+    out.push(("handoff_qr_long_full", long));
     feed(
         &mut a,
         [

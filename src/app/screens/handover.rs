@@ -97,6 +97,87 @@ pub enum QrView {
     Error(String),
 }
 
+/// Modules of light margin drawn around the registration QR.
+pub const QR_QUIET: usize = 2;
+/// Columns the step-3 checklist keeps beside the QR.
+pub const QR_TEXT_MIN_WIDTH: u16 = 44;
+/// Rows of the screen around the step's content: header 2, footer 2, step bar and name 2.
+pub const SCREEN_CHROME_ROWS: u16 = 6;
+/// The drawing area is capped at this size and nothing at all is drawn below the minimum
+/// (the same numbers as `ui::MAX_WIDTH` … `ui::MIN_HEIGHT`; a test checks it).
+pub const SCREEN_MAX: (u16, u16) = (200, 60);
+pub const SCREEN_MIN: (u16, u16) = (80, 24);
+
+/// Where the registration QR is drawn. Decided by [`qr_fit`] from the terminal size alone, so
+/// that the app (may `q` be ticked, what is recorded) and the view (what is drawn) agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrFit {
+    /// To the right of the step-3 checklist.
+    Beside,
+    /// Alone on the whole screen with one line of instructions (`v`).
+    FullScreen,
+    /// Not drawn: the terminal is too small. `need` is the size (columns, rows) that would
+    /// show it this way.
+    TooSmall { need: (u16, u16) },
+}
+
+/// Modules per side of the registration QR for `payload`, quiet zone included (error
+/// correction M, the shortest mode for the text); `None` if it cannot be encoded.
+pub fn qr_side(payload: &str) -> Option<usize> {
+    qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+        .ok()
+        .map(|c| c.width() + 2 * QR_QUIET)
+}
+
+/// Cells (columns, rows) a QR of `side` modules takes. Unicode: half blocks, one cell holds
+/// two modules stacked. ASCII: two blank cells with a background colour per module (half
+/// blocks are East-Asian ambiguous: conhost draws them two cells wide).
+pub fn qr_cells(side: usize, ascii: bool) -> (u16, u16) {
+    let side = u16::try_from(side).unwrap_or(u16::MAX);
+    if ascii {
+        (side.saturating_mul(2), side)
+    } else {
+        (side, side.div_ceil(2))
+    }
+}
+
+/// The one size rule of the registration QR: where a QR of `side` modules is drawn on a
+/// terminal of `term` (columns, rows), beside the checklist or, when `full_screen` was asked
+/// for, alone on the screen.
+pub fn qr_fit(side: usize, ascii: bool, term: (u16, u16), full_screen: bool) -> QrFit {
+    let (qw, qh) = qr_cells(side, ascii);
+    let (w, h) = term;
+    if w < SCREEN_MIN.0 || h < SCREEN_MIN.1 {
+        // Only 「画面を広げてください」 is drawn.
+        let need = if full_screen {
+            (qw.max(SCREEN_MIN.0), (qh + 1).max(SCREEN_MIN.1))
+        } else {
+            (
+                (qw + 1 + QR_TEXT_MIN_WIDTH).max(SCREEN_MIN.0),
+                (qh + SCREEN_CHROME_ROWS).max(SCREEN_MIN.1),
+            )
+        };
+        return QrFit::TooSmall { need };
+    }
+    if full_screen {
+        if qw <= w && qh < h {
+            QrFit::FullScreen
+        } else {
+            QrFit::TooSmall { need: (qw, qh + 1) }
+        }
+    } else {
+        let cw = w.min(SCREEN_MAX.0);
+        let ch = h.min(SCREEN_MAX.1).saturating_sub(SCREEN_CHROME_ROWS);
+        if qw + 1 + QR_TEXT_MIN_WIDTH <= cw && qh <= ch {
+            QrFit::Beside
+        } else {
+            QrFit::TooSmall {
+                need: (qw + 1 + QR_TEXT_MIN_WIDTH, qh + SCREEN_CHROME_ROWS),
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReceiptChoice {
     /// 受領書あり: signed receipt collected, signature and date checked.
@@ -109,6 +190,11 @@ pub enum ReceiptChoice {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HandoffDraft {
     pub qr_handed: bool,
+    /// The QR payload was on screen (by [`qr_fit`]) when `q` was ticked: only then is
+    /// [`QrHandover::ShownOnScreen`] recorded, which erases the payload.
+    pub qr_shown: bool,
+    /// The QR is shown alone on the whole screen (`v`; Esc returns).
+    pub full_screen: bool,
     pub receipt: Option<ReceiptChoice>,
     pub error: Option<String>,
 }
@@ -389,6 +475,29 @@ impl Handover {
         };
         self.step = Step::Card { identity, phase };
         fx
+    }
+}
+
+/// Why `q` is refused: the QR of `side` modules is not on screen, and what would show it
+/// (the view shows the same line while the QR is not drawn).
+pub fn qr_not_shown(side: usize, full_screen: bool, term: (u16, u16), ascii: bool) -> String {
+    let (w, h) = term;
+    match qr_fit(side, ascii, term, true) {
+        QrFit::TooSmall { need } => {
+            let hint = if ascii {
+                "（ASCII表示のため大きくなります。Windows Terminal などでは desk.toml の glyphs = \"unicode\" で小さく表示できます）"
+            } else {
+                ""
+            };
+            format!(
+                "QRコードを表示できないため受け渡せません。全画面でも 横{} x 縦{} 以上が必要です（いまは {w} x {h}）。画面を広げてください。{hint}",
+                need.0, need.1
+            )
+        }
+        _ if !full_screen => {
+            "QRコードはまだ表示されていません。v で全画面表示して読み取ってもらってから q を押してください。".into()
+        }
+        _ => "QRコードを表示してから q を押してください。".into(),
     }
 }
 
@@ -681,14 +790,52 @@ impl Handover {
             Step::Handoff { identity, card, qr } => {
                 let d = &mut h.handoff_draft;
                 d.error = None;
+                let fit = match qr {
+                    QrView::Payload(p) => {
+                        qr_side(p).map(|side| qr_fit(side, cx.ascii, cx.term, d.full_screen))
+                    }
+                    _ => None,
+                };
                 match action {
-                    Action::ToggleQr => d.qr_handed = !d.qr_handed,
+                    // Un-ticking is always possible; ticking a QR on screen needs it drawn.
+                    Action::ToggleQr if d.qr_handed => {
+                        d.qr_handed = false;
+                        d.qr_shown = false;
+                    }
+                    Action::ToggleQr => match (&*qr, fit) {
+                        (QrView::Loading, _) => {
+                            d.error = Some("QRコードを読み込んでいます。".into());
+                        }
+                        (QrView::Payload(_), None) => {
+                            d.error =
+                                Some("QRコードを作れませんでした。画面では渡せません。".into());
+                        }
+                        (QrView::Payload(p), Some(QrFit::TooSmall { .. })) => {
+                            let side = qr_side(p).unwrap_or(0);
+                            d.error = Some(qr_not_shown(side, d.full_screen, cx.term, cx.ascii));
+                        }
+                        (QrView::Payload(_), Some(_)) => {
+                            d.qr_handed = true;
+                            d.qr_shown = true;
+                            d.full_screen = false;
+                        }
+                        _ => d.qr_handed = true,
+                    },
+                    Action::ShowQr => {
+                        if matches!(qr, QrView::Payload(_)) {
+                            d.full_screen = !d.full_screen;
+                        } else {
+                            d.error = Some("画面に表示するQRコードはありません。".into());
+                        }
+                    }
+                    Action::Back | Action::Next if d.full_screen => d.full_screen = false,
                     Action::ReceiptCollected => d.receipt = Some(ReceiptChoice::Receipt),
                     Action::PostcardPresented => d.receipt = Some(ReceiptChoice::Postcard),
                     Action::Next => {
                         let err = if matches!(qr, QrView::Loading) {
                             Some("QRコードを読み込んでいます。")
-                        } else if !d.qr_handed {
+                        } else if !d.qr_handed || (matches!(qr, QrView::Payload(_)) && !d.qr_shown)
+                        {
                             Some("初期登録用QRコードを渡したら q で確認してください。")
                         } else if d.receipt.is_none() {
                             Some("受領書あり（r）か、はがき提出（h）を選んでください。")
@@ -703,8 +850,9 @@ impl Handover {
                             Some(ReceiptChoice::Postcard) => HandoverRoute::CounterWithPostcard,
                             _ => HandoverRoute::CounterWithReceipt,
                         };
+                        // Shown on screen (which erases the payload) only if it was drawn.
                         let qr_how = match qr {
-                            QrView::Payload(_) => QrHandover::ShownOnScreen,
+                            QrView::Payload(_) if d.qr_shown => QrHandover::ShownOnScreen,
                             _ => QrHandover::PrintedSheet,
                         };
                         let commit = HandoverCommit {
@@ -974,6 +1122,40 @@ impl Handover {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn qr_fit_at_80x24() {
+        // The demo's payload: version 3, 33 modules with the quiet zone.
+        let demo = qr_side("KOFU-DEMO-REG:D2610000124:7Q3X-9KMP-22HD-V8NC");
+        assert_eq!(demo, Some(33));
+        let demo = demo.unwrap_or(0);
+        assert_eq!(qr_cells(demo, false), (33, 17));
+        assert_eq!(qr_fit(demo, false, (80, 24), false), QrFit::Beside);
+        assert_eq!(qr_fit(demo, false, (80, 24), true), QrFit::FullScreen);
+        // ASCII: two cells and one row per module, too tall for 24 rows even alone.
+        assert_eq!(
+            qr_fit(demo, true, (80, 24), true),
+            QrFit::TooSmall { need: (66, 34) }
+        );
+        assert_eq!(qr_fit(demo, true, (120, 40), false), QrFit::Beside);
+        // About 100 bytes: version 6, 45 modules; only the full-screen view holds it at 80x24.
+        let long = qr_side(&format!(
+            "https://reg.example.jp/activate?t={}",
+            "A1b2".repeat(16)
+        ));
+        assert_eq!(long, Some(45));
+        let long = long.unwrap_or(0);
+        assert!(matches!(
+            qr_fit(long, false, (80, 24), false),
+            QrFit::TooSmall { .. }
+        ));
+        assert_eq!(qr_fit(long, false, (80, 24), true), QrFit::FullScreen);
+        // Below 80x24 nothing but 「画面を広げてください」 is drawn.
+        assert!(matches!(
+            qr_fit(demo, false, (79, 24), true),
+            QrFit::TooSmall { .. }
+        ));
+    }
 
     #[test]
     fn dispatch_dates() {

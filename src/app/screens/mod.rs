@@ -35,6 +35,8 @@ impl App {
             id_docs,
             reader,
             ticks,
+            size,
+            desk,
             ..
         } = self;
         let cx = Cx {
@@ -44,6 +46,8 @@ impl App {
             id_docs,
             card: &reader.card,
             ticks: *ticks,
+            term: *size,
+            ascii: desk.ascii,
             flash,
             dialogs: modals,
             nav: None,

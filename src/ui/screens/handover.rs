@@ -1,14 +1,15 @@
 //! 交付 wizard screens and the completion screen.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::OfficerInfo;
 use crate::app::keymap::doc_key;
+use crate::app::screens::handover::{QrFit, qr_fit, qr_not_shown};
 use crate::app::{
     CardPhase, Decision, DoneInfo, Flow, Handover, MailField, MatchResult, QrView, ReceiptChoice,
     Severity, Step, Verdict,
@@ -466,35 +467,40 @@ fn draw_handoff(
     }
     if let Some(e) = &d.error {
         lines.push(Line::styled(e.clone(), theme::error()));
+    } else if picture.as_ref().is_some_and(|p| {
+        let term = (frame.area().width, frame.area().height);
+        qr_fit(p.side(), env.ascii, term, true) == QrFit::FullScreen
+    }) {
+        lines.push(Line::styled(
+            "v でQRを全画面に、Enter で次へ（確認）。",
+            theme::dim(),
+        ));
     } else {
         lines.push(Line::styled("Enter で次へ（確認）。", theme::dim()));
     }
-    // The QR code is drawn only here, beside the checklist, without a frame around it.
+    // The QR code is drawn only here, beside the checklist without a frame around it, or
+    // alone on the whole screen (`v`); where is the app's rule (`qr_fit`), so that `q` is
+    // accepted exactly when the QR is on screen.
     let full = frame.area();
+    let term = (full.width, full.height);
     let mut text_area = area;
     if let Some(pic) = &picture {
         let (qw, qh) = pic.size();
-        let min_text = 44u16;
-        if qw + 1 + min_text <= area.width && qh <= area.height {
-            text_area = Rect::new(area.x, area.y, area.width - qw - 1, area.height);
-            let x = area.x + area.width - qw;
-            pic.render(Rect::new(x, area.y, qw, qh), frame.buffer_mut());
-        } else {
-            lines.push(Line::from(""));
-            lines.push(Line::styled(
-                format!(
-                    "画面を広げてください。QRコードの表示には 横{} x 縦{} 以上が必要です（いまは {} x {}）。",
-                    qw + 1 + min_text + full.width.saturating_sub(area.width),
-                    qh + full.height.saturating_sub(area.height),
-                    full.width,
-                    full.height
-                ),
-                theme::warn(),
-            ));
-            if env.ascii {
+        match qr_fit(pic.side(), env.ascii, term, d.full_screen) {
+            QrFit::FullScreen => {
+                draw_qr_full_screen(frame, pic, d.error.as_deref(), full);
+                return;
+            }
+            QrFit::Beside if qw < area.width && qh <= area.height => {
+                text_area = Rect::new(area.x, area.y, area.width - qw - 1, area.height);
+                let x = area.x + area.width - qw;
+                pic.render(Rect::new(x, area.y, qw, qh), frame.buffer_mut());
+            }
+            _ => {
+                lines.push(Line::from(""));
                 lines.push(Line::styled(
-                    "（Windows Terminal などでは desk.toml の glyphs = \"unicode\" で小さく表示できます）",
-                    theme::dim(),
+                    qr_not_shown(pic.side(), d.full_screen, term, env.ascii),
+                    theme::warn(),
                 ));
             }
         }
@@ -503,6 +509,25 @@ fn draw_handoff(
     let inner = block.inner(text_area);
     frame.render_widget(block, text_area);
     render_para(frame, inner, lines);
+}
+
+/// The registration QR alone on the screen, one line of instructions under it; nothing else
+/// (no name, no header, no footer) is drawn.
+fn draw_qr_full_screen(frame: &mut Frame, pic: &QrPicture, error: Option<&str>, full: Rect) {
+    frame.render_widget(Clear, full);
+    let (qw, qh) = pic.size();
+    let top = full.y + full.height.saturating_sub(qh + 1) / 2;
+    let x = full.x + full.width.saturating_sub(qw) / 2;
+    pic.render(Rect::new(x, top, qw, qh), frame.buffer_mut());
+    let line = match error {
+        Some(e) => Line::styled(e.to_string(), theme::error()),
+        None => Line::styled(
+            "本人のスマートフォンで読み取ってもらったら q。Esc で戻ります。",
+            theme::title(),
+        ),
+    };
+    let text = Rect::new(full.x, top + qh, full.width, 1);
+    frame.render_widget(Paragraph::new(line).alignment(Alignment::Center), text);
 }
 
 fn draw_mail(frame: &mut Frame, h: &Handover, area: Rect, g: &Glyphs) -> Option<Position> {
