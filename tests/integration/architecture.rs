@@ -324,3 +324,47 @@ fn sql_lives_in_the_store_and_cli_files_stay_small() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// Screens are units: a screen's state and update live in `app/screens/…` as methods of its own
+/// type (only `app/screens/mod.rs`, the router, may add to `App`), and its view in
+/// `ui/screens/…` draws that state without taking the whole `App`.
+#[test]
+fn screens_own_their_update_and_views_draw_only_their_state() {
+    let mut bad = Vec::new();
+    for (rel, text) in src_files() {
+        let lines: Vec<(usize, &str)> = code_lines(&text).collect();
+        if rel.starts_with("app/screens/") && rel != "app/screens/mod.rs" {
+            for (n, line) in &lines {
+                if line.trim_start().starts_with("impl App ") || line.trim() == "impl App {" {
+                    bad.push(format!(
+                        "src/{rel}:{n}: a screen adds to App (`{}`)",
+                        line.trim()
+                    ));
+                }
+            }
+        }
+        if rel.starts_with("ui/screens/") {
+            for (n, line) in &lines {
+                let by_ref = line.match_indices("&App").any(|(i, _)| {
+                    !line[i + 4..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                });
+                let takes_app = by_ref
+                    || (line.contains("use crate::app::") && {
+                        let names = line.split("use crate::app::").nth(1).unwrap_or("");
+                        names
+                            .split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .any(|w| w == "App")
+                    });
+                if takes_app {
+                    bad.push(format!(
+                        "src/{rel}:{n}: a screen's view takes the whole App"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
