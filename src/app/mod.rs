@@ -44,6 +44,16 @@ pub const CONFIRM_ARM_TICKS: u64 = 2;
 /// Rows asked from the store for one search.
 pub const SEARCH_LIMIT: usize = 200;
 
+/// Smallest usable terminal. Below it the screen only asks to be enlarged, and no key but
+/// quitting changes anything (issue 11 #2): the one rule for `ui` and `app`.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Whether a terminal of `width` x `height` cells shows the desk.
+pub fn screen_fits(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
+
 /// Desk-wide settings the app needs (from `data/desk.toml` and the command line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeskInfo {
@@ -442,10 +452,16 @@ impl App {
                     return Vec::new();
                 }
                 self.idle_ticks = 0;
+                if !self.screen_fits() {
+                    return self.handle_key_hidden(key);
+                }
                 self.handle_key(key)
             }
             Event::Paste(text) => {
                 self.idle_ticks = 0;
+                if !self.screen_fits() {
+                    return Vec::new();
+                }
                 let before = self.queue.search.value().to_string();
                 let on_queue = self.modals.is_empty() && matches!(self.screen, Screen::Queue);
                 if let Some(field) = self.focused_field_mut() {
@@ -513,6 +529,23 @@ impl App {
             name: LineEdit::new(40),
             error: None,
         });
+    }
+
+    /// Whether the terminal is big enough to show the desk ([`screen_fits`] on `size`).
+    pub fn screen_fits(&self) -> bool {
+        screen_fits(self.size.0, self.size.1)
+    }
+
+    /// A key while 「画面を広げてください」 hides the desk: nothing the officer cannot see
+    /// happens. Only quitting works (in the middle of a handover it still asks first, and the
+    /// question waits until the screen is large enough to read it).
+    fn handle_key_hidden(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let quit =
+            keymap::lookup(Context::Global, &key, self.desk.demo, true) == Some(Action::Quit);
+        if quit && !matches!(self.modals.last(), Some(Modal::QuitConfirm)) {
+            return self.global_action(Action::Quit);
+        }
+        Vec::new()
     }
 
     fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
