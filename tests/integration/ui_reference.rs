@@ -571,3 +571,70 @@ fn at_the_lock_a_new_officer_cannot_be_added_when_passphrases_are_in_use() {
             .any(|e| matches!(e, Effect::AddOfficer(n) if n == "新人 三郎"))
     );
 }
+
+/// Issue 11 #16: typing into a prefilled field replaces the prefill (it appended:
+/// `[2026-10-01R6.4.1]`), in 窓口案内, the dispatch date and the appointment dialog; an arrow or
+/// Backspace keeps it for editing.
+#[test]
+fn typing_into_a_prefilled_field_replaces_it() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(7)));
+    assert_eq!(app.reference().unwrap().issued.value(), "2026-10-01");
+    typed(&mut app, "R6.4.1");
+    assert_eq!(app.reference().unwrap().issued.value(), "R6.4.1");
+    assert!(!render_to_text(&app, 80, 24).contains("2026-10-01R6"));
+    // The next prefilled field: Backspace edits the prefill instead.
+    app.handle(press(KeyCode::Down));
+    app.handle(press(KeyCode::Backspace));
+    typed(&mut app, "3");
+    assert_eq!(app.reference().unwrap().born.value(), "1985-04-03");
+    app.handle(press(KeyCode::Esc));
+
+    // The dispatch date of the mail route starts as today and is replaced by typing.
+    let recs = sample_records();
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+        ],
+    );
+    crate::support::scenes::place(
+        &mut app,
+        crate::support::scenes::reading_for(
+            &recs[3],
+            "渡邊\u{3000}健",
+            crate::support::scenes::FULL_PIN,
+        ),
+    );
+    app.handle(press(KeyCode::Enter));
+    let date_of = |app: &App| match app.handover() {
+        Some(h) if matches!(h.step, Step::Mail { .. }) => h.mail_draft.date.value().to_string(),
+        other => panic!("not at the mail step: {other:?}"),
+    };
+    let today = date_of(&app);
+    assert!(!today.is_empty());
+    app.handle(press(KeyCode::Tab));
+    typed(&mut app, "R8.11.2");
+    assert_eq!(date_of(&app), "R8.11.2");
+
+    // The appointment dialog's prefilled fields too.
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(9)));
+    let Some(Modal::Appointment(a)) = app.modals.last() else {
+        panic!("no appointment dialog")
+    };
+    let prefilled = a.field().value().to_string();
+    typed(&mut app, "12/3");
+    let Some(Modal::Appointment(a)) = app.modals.last() else {
+        panic!("no appointment dialog")
+    };
+    assert_eq!(
+        a.field().value(),
+        "12/3",
+        "was prefilled with {prefilled:?}"
+    );
+}

@@ -118,7 +118,15 @@ fn field_row(
     let line = Line::from(vec![
         Span::styled(lead.clone(), style),
         Span::raw("["),
-        Span::raw(pad(&display(&shown), FIELD_W)),
+        // An untouched prefill shows as selected text: typing replaces it.
+        Span::styled(
+            pad(&display(&shown), FIELD_W),
+            if focused && field.is_prefilled() {
+                theme::selected()
+            } else {
+                Style::new()
+            },
+        ),
         Span::raw("] "),
         Span::styled(hint.to_string(), theme::dim()),
     ]);
