@@ -377,6 +377,9 @@ const fn f(n: u8) -> KeySpec {
     KeySpec::plain(K::F(n))
 }
 
+/// The picker's Enter at the lock, where no officer can be added (footer and help).
+pub const PICK_LOCKED: &str = "選択（ロック中）";
+
 /// The table. Order matters only for display.
 pub static KEYMAP: &[Binding] = &[
     // Global
@@ -475,6 +478,7 @@ pub static KEYMAP: &[Binding] = &[
     b(C::CancelReason, ENTER, A::Yes, "取消を記録"),
     b(C::CancelReason, ESC, A::No, "やめる"),
     b(C::OfficerPicker, ENTER, A::Yes, "選択/追加"),
+    b(C::OfficerPicker, ENTER, A::Yes, PICK_LOCKED),
     quiet(C::OfficerPicker, UP, A::Up, "前の担当者"),
     quiet(C::OfficerPicker, DOWN, A::Down, "次の担当者"),
     b(C::OfficerPicker, ESC, A::No, "閉じる"),

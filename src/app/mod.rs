@@ -351,6 +351,15 @@ impl App {
         if let Some(Modal::Reference(r)) = self.modals.last() {
             return r.binding_relevant(b);
         }
+        if let Some(Modal::OfficerPicker { .. }) = self.modals.last() {
+            // Nobody on duty: Esc cannot close the picker; at the lock (passphrases in use)
+            // no officer can be added either (issue 11 #15).
+            return match b.action {
+                Action::No => self.officer.is_some(),
+                Action::Yes => (b.label == keymap::PICK_LOCKED) == self.desk_locked(),
+                _ => true,
+            };
+        }
         let Screen::Handover(h) = &self.screen else {
             return true;
         };
@@ -375,6 +384,12 @@ impl App {
         }
     }
 
+    /// The desk is locked: nobody on duty and passphrases in use, so only a registered officer
+    /// (with their passphrase) can open it; the picker offers no new-officer field.
+    pub fn desk_locked(&self) -> bool {
+        self.officer.is_none() && self.officers.iter().any(|o| o.has_passphrase)
+    }
+
     /// True when a text field has keyboard focus (single-key shortcuts are off).
     pub fn text_focus(&self) -> bool {
         self.context().has_text_focus()
@@ -385,6 +400,7 @@ impl App {
         if let Some(m) = self.modals.last() {
             return match m {
                 Modal::CancelReason { reason, .. } => Some(reason),
+                Modal::OfficerPicker { .. } if self.desk_locked() => None,
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field(),
                 Modal::Passphrase { field, .. } => Some(&field.0),
@@ -402,9 +418,11 @@ impl App {
     }
 
     fn focused_field_mut(&mut self) -> Option<&mut LineEdit> {
+        let locked = self.desk_locked();
         if let Some(m) = self.modals.last_mut() {
             return match m {
                 Modal::CancelReason { reason, .. } => Some(reason),
+                Modal::OfficerPicker { .. } if locked => None,
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field_mut(),
                 Modal::Passphrase { field, .. } => Some(&mut field.0),

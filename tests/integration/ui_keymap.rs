@@ -55,7 +55,9 @@ fn no_plain_character_shortcut_where_a_field_has_focus() {
 fn no_key_is_bound_twice_in_one_context() {
     for (i, a) in KEYMAP.iter().enumerate() {
         for b in &KEYMAP[i + 1..] {
-            if a.context == b.context {
+            // One key may carry two labels for one action, shown by state (the picker's
+            // Enter at the lock); never two actions.
+            if a.context == b.context && a.action != b.action {
                 assert!(a.key != b.key, "{:?} binds {:?} twice", a.context, a.key);
             }
         }

@@ -556,12 +556,13 @@ fn at_the_lock_a_new_officer_cannot_be_added_when_passphrases_are_in_use() {
         "{fx:?}"
     );
     assert!(app.officer.is_none());
-    match app.modals.last() {
-        Some(Modal::OfficerPicker { error: Some(e), .. }) => {
-            assert!(e.contains("ロック中は担当者を追加できません"), "{e}")
-        }
-        other => panic!("{other:?}"),
-    }
+    // The typing went nowhere (there is no field), and Enter chose the registered officer,
+    // who is asked for the passphrase.
+    assert!(
+        matches!(app.modals.last(), Some(Modal::Passphrase { .. })),
+        "{:?}",
+        app.modals.last()
+    );
     // Without passphrases in use the lock guards nothing more, and adding stays possible.
     let mut app = locked(false);
     typed(&mut app, "新人 三郎");
@@ -636,5 +637,45 @@ fn typing_into_a_prefilled_field_replaces_it() {
         a.field().value(),
         "12/3",
         "was prefilled with {prefilled:?}"
+    );
+}
+
+/// Issue 11 #15: the lock offers only what works: no `Esc 閉じる` (nobody is on duty), no
+/// 「新しい担当者」 field while passphrases are in use, and Enter says it chooses.
+#[test]
+fn the_lock_screen_offers_only_what_works() {
+    let app = locked(true);
+    let text = render_to_text(&app, 80, 24);
+    let footer = text.lines().nth(23).unwrap_or_default();
+    assert!(!footer.contains("閉じる"), "{footer}");
+    assert!(!text.contains("新しい担当者"), "{text}");
+    assert!(footer.contains("Enter 選択（ロック中）"), "{footer}");
+    assert!(
+        text.contains("ロック中は登録済みの担当者だけを選べます"),
+        "{text}"
+    );
+    assert_eq!(
+        kofu::ui::render_with_cursor(&app, 80, 24).1,
+        None,
+        "no caret"
+    );
+    // Without passphrases an officer can still be added from the picker, but Esc cannot
+    // close it while nobody is on duty.
+    let app = locked(false);
+    let text = render_to_text(&app, 80, 24);
+    let footer = text.lines().nth(23).unwrap_or_default();
+    assert!(text.contains("新しい担当者"), "{text}");
+    assert!(footer.contains("Enter 選択/追加"), "{footer}");
+    assert!(!footer.contains("閉じる"), "{footer}");
+    // With an officer on duty (F3) Esc closes it.
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(3)));
+    let text = render_to_text(&app, 80, 24);
+    assert!(
+        text.lines()
+            .nth(23)
+            .unwrap_or_default()
+            .contains("Esc 閉じる"),
+        "{text}"
     );
 }
