@@ -375,11 +375,16 @@ impl App {
             } => Some((outcome.result, *decision)),
             _ => None,
         };
+        // Issue 11 #10: y and e work again after Esc left the reason field (they return to
+        // it); Enter goes on only from a match or a decision; r needs a card on the reader.
         match b.action {
-            Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, None))),
-            Action::RecordException => matches!(result, Some((MatchResult::Mismatch, None))),
-            Action::Next => result.is_some(),
-            Action::Reread => !matches!(phase, CardPhase::Waiting | CardPhase::Reading),
+            Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, _))),
+            Action::RecordException => matches!(result, Some((MatchResult::Mismatch, _))),
+            Action::Next => matches!(result, Some((MatchResult::Match, _)) | Some((_, Some(_)))),
+            Action::Reread => {
+                !matches!(phase, CardPhase::Waiting | CardPhase::Reading)
+                    && !matches!(self.reader.card, CardSlot::Absent)
+            }
             _ => true,
         }
     }

@@ -1171,3 +1171,83 @@ fn the_match_at_the_counter_checks_the_expiry_rule() {
     let text = kofu::ui::render_to_text(&app, 120, 40);
     assert!(text.contains(&format!("計算 {rule}")), "{text}");
 }
+
+/// The footer line at 120x40.
+fn footer_120(app: &App) -> String {
+    let text = kofu::ui::render_to_text(app, 120, 40);
+    text.lines().nth(39).unwrap_or_default().to_string()
+}
+
+/// Issue 11 #10: the footer shows exactly the keys that work now, and a prompt goes when
+/// its field is left.
+#[test]
+fn card_step_footer_and_prompts_follow_the_state() {
+    let recs = sample_records();
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(
+        &mut app,
+        reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN),
+    );
+    // 要確認: Enter does not go on, so it is not offered; y is.
+    let f = footer_120(&app);
+    assert!(!f.contains("Enter 次へ"), "{f}");
+    assert!(f.contains("y 同一人物として承認"), "{f}");
+    app.handle(ch('y'));
+    app.handle(press(KeyCode::Enter));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("理由を入力してください。"), "{text}");
+    // Esc leaves the field: the prompt goes, y (back to the field) and Enter are offered.
+    app.handle(press(KeyCode::Esc));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(!text.contains("理由を入力してください。"), "{text}");
+    let f = footer_120(&app);
+    assert!(f.contains("y 同一人物として承認"), "{f}");
+    assert!(f.contains("Enter 次へ"), "{f}");
+    app.handle(ch('y'));
+    assert_eq!(app.context(), kofu::app::Context::CardNote, "y still works");
+
+    // 不一致: e is offered, Enter is not; after e and Esc, e stays.
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(&mut app, other_person_reading(&recs[0]));
+    let f = footer_120(&app);
+    assert!(!f.contains("Enter 次へ"), "{f}");
+    assert!(f.contains("e 例外として記録"), "{f}");
+    feed(&mut app, [ch('e'), press(KeyCode::Esc)]);
+    let f = footer_120(&app);
+    assert!(f.contains("e 例外として記録"), "{f}");
+    assert!(f.contains("r 再読取"), "{f}");
+
+    // The card lifted: r is not offered, and pressing it asks to place the card.
+    app.handle(Event::Card(CardSignal::Removed {
+        reader: READER.into(),
+    }));
+    let f = footer_120(&app);
+    assert!(!f.contains("再読取"), "{f}");
+    app.handle(ch('r'));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(!text.contains("離し"), "{text}");
+    assert!(text.contains("カードをリーダに置いてください"), "{text}");
+}

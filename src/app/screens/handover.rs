@@ -570,6 +570,13 @@ impl Handover {
                     if let CardPhase::Result { note_focus, .. } = phase {
                         *note_focus = false;
                     }
+                    // The field's prompt goes with it (issue 11 #10).
+                    h.card_error = None;
+                    Vec::new()
+                }
+                Action::Reread if matches!(cx.card, CardSlot::Absent) => {
+                    // Nothing to lift: the card is not on the reader.
+                    h.card_error = Some("カードをリーダに置いてください。".into());
                     Vec::new()
                 }
                 Action::Reread => {
