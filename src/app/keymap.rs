@@ -36,6 +36,8 @@ pub enum Context {
     OfficerPicker,
     DemoTray,
     QuitConfirm,
+    /// Leaving a handover from its first step (Esc asks).
+    AbandonConfirm,
     /// 窓口案内 without a text field focused.
     Reference,
     /// 窓口案内 with a text field focused.
@@ -62,7 +64,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 31] = [
+    pub const ALL: [Context; 32] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -79,6 +81,7 @@ impl Context {
         Context::OfficerPicker,
         Context::DemoTray,
         Context::QuitConfirm,
+        Context::AbandonConfirm,
         Context::Reference,
         Context::ReferenceField,
         Context::Passphrase,
@@ -115,6 +118,7 @@ impl Context {
             Context::OfficerPicker => "担当者の選択",
             Context::DemoTray => "デモ用カードトレイ",
             Context::QuitConfirm => "終了の確認",
+            Context::AbandonConfirm => "交付中止の確認",
             Context::Reference => "窓口案内",
             Context::ReferenceField => "窓口案内 入力中",
             Context::Passphrase => "パスフレーズの入力",
@@ -492,6 +496,9 @@ pub static KEYMAP: &[Binding] = &[
     b(C::QuitConfirm, ch('y'), A::Yes, "終了する"),
     b(C::QuitConfirm, ESC, A::No, "続ける"),
     quiet(C::QuitConfirm, ch('n'), A::No, "続ける"),
+    b(C::AbandonConfirm, ch('y'), A::Yes, "中止する"),
+    b(C::AbandonConfirm, ESC, A::No, "続ける"),
+    quiet(C::AbandonConfirm, ch('n'), A::No, "続ける"),
     // 窓口案内 (F7 from every screen; Esc returns to where the officer was)
     b(C::Global, f(7), A::OpenReference, "窓口案内"),
     b(C::Reference, TAB, A::NextSection, "次の項目"),

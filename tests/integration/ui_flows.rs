@@ -586,13 +586,50 @@ fn esc_goes_back_a_step_without_losing_input() {
     assert_eq!(step_name(&app), "handoff");
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "confirm");
-    // Esc all the way back to the queue: nothing committed.
+    // Esc all the way back to the queue: nothing committed. Leaving step 1 asks first.
     let mut all = Vec::new();
     for _ in 0..4 {
         all.extend(app.handle(press(KeyCode::Esc)));
     }
+    assert_eq!(step_name(&app), "identity");
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::AbandonConfirm { .. })
+    ));
+    all.extend(app.handle(ch('y')));
     assert_eq!(step_name(&app), "queue");
     assert!(commit_of(&all).is_none());
+}
+
+/// Esc on step 1 asks before throwing the handover away (Esc/n keep it); after leaving, and
+/// after a commit, the search is empty and the list shows 交付待ち again.
+#[test]
+fn esc_on_step_one_asks_and_the_queue_comes_back_clean() {
+    let mut app = sample_app(false);
+    feed(&mut app, "山田".chars().map(ch));
+    // すべて (the rows on screen stay the sample's).
+    app.queue.filter = None;
+    app.handle(press(KeyCode::Enter));
+    feed(&mut app, [ch('1'), ch('m')]);
+    app.handle(press(KeyCode::Esc));
+    assert_eq!(step_name(&app), "identity", "not thrown away at once");
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("この交付を中止して一覧へ戻りますか"),
+        "{text}"
+    );
+    app.handle(press(KeyCode::Esc));
+    assert!(app.modals.is_empty());
+    let h = app.handover().expect("still in the handover");
+    assert!(h.identity_draft.checked[0], "the ticks are kept");
+    app.handle(press(KeyCode::Esc));
+    app.handle(ch('n'));
+    assert_eq!(step_name(&app), "identity");
+    app.handle(press(KeyCode::Esc));
+    app.handle(ch('y'));
+    assert_eq!(step_name(&app), "queue");
+    assert_eq!(app.queue.search.value(), "", "search cleared");
+    assert_eq!(app.queue.filter, Some(CardState::Awaiting));
 }
 
 #[test]
@@ -1250,4 +1287,21 @@ fn card_step_footer_and_prompts_follow_the_state() {
     let text = kofu::ui::render_to_text(&app, 120, 40);
     assert!(!text.contains("離し"), "{text}");
     assert!(text.contains("カードをリーダに置いてください"), "{text}");
+}
+
+/// After a commit the queue comes back with an empty search over 交付待ち.
+#[test]
+fn after_a_commit_the_queue_comes_back_clean() {
+    let mut app = sample_app(false);
+    feed(&mut app, "山".chars().map(ch));
+    app.queue.filter = None;
+    let fx = drive_to_commit(&mut app);
+    committed(&mut app, &fx, CardState::HandedOver);
+    assert!(matches!(app.screen, Screen::Done(_)));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "queue");
+    assert_eq!(app.queue.search.value(), "");
+    assert_eq!(app.queue.filter, Some(CardState::Awaiting));
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(!text.contains("検索: 山"), "{text}");
 }

@@ -444,9 +444,10 @@ impl Handover {
                         };
                         return h.enter_card_step(Some(identity), cx);
                     }
-                    Action::Back => {
-                        return abandon(cx, "交付を中止しました（記録は変わっていません）。");
-                    }
+                    // Leaving the first step throws the handover away: ask first.
+                    Action::Back => cx.push(Modal::AbandonConfirm {
+                        notice: "交付を中止しました（記録は変わっていません）。",
+                    }),
                     _ => {}
                 }
                 Vec::new()
@@ -597,7 +598,12 @@ impl Handover {
                         h.step = Step::Identity;
                         Vec::new()
                     }
-                    Flow::Mail => abandon(cx, "発送を中止しました（記録は変わっていません）。"),
+                    Flow::Mail => {
+                        cx.push(Modal::AbandonConfirm {
+                            notice: "発送を中止しました（記録は変わっていません）。",
+                        });
+                        Vec::new()
+                    }
                 },
                 _ => Vec::new(),
             },

@@ -316,5 +316,25 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             );
             None
         }
+        Modal::AbandonConfirm { .. } => {
+            let inner = dialog_box(frame, area, (56, 7), "交付中止の確認", theme::warn(), g);
+            render_para(
+                frame,
+                inner,
+                vec![
+                    Line::from(""),
+                    Line::from(" この交付を中止して一覧へ戻りますか？（記録は変わりません）"),
+                    Line::from(""),
+                    Line::from(vec![
+                        Span::raw(" "),
+                        Span::styled("y", theme::key()),
+                        Span::raw(" 中止する   "),
+                        Span::styled("Esc", theme::key()),
+                        Span::raw(" 続ける"),
+                    ]),
+                ],
+            );
+            None
+        }
     }
 }
