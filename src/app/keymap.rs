@@ -393,11 +393,15 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::Global, KeySpec::ctrl('c'), A::Quit, "終了"),
     quiet(C::Global, ch('?'), A::Help, "ヘルプ（入力欄の外で）"),
     // Queue (the search field always has focus: no plain characters)
+    // Footer order is by use: when they do not all fit, the last ones go first
+    // (at 120 columns Enter, F9, F4, F12, F2 and F3 stay; at 80 Enter, F9, F4 and F12).
     b(C::Queue, ENTER, A::Open, "交付へ"),
+    b(C::Queue, f(9), A::Appointment, "予約"),
     b(C::Queue, f(4), A::OpenMail, "郵送発送"),
+    b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
     b(C::Queue, f(2), A::CycleFilter, "状態切替"),
-    b(C::Queue, f(8), A::CancelHandover, "取消/訂正"),
     b(C::Queue, f(3), A::SwitchOfficer, "担当者"),
+    b(C::Queue, f(8), A::CancelHandover, "取消/訂正"),
     quiet(C::Queue, UP, A::Up, "前の行"),
     quiet(C::Queue, DOWN, A::Down, "次の行"),
     quiet(C::Queue, KeySpec::plain(K::PageUp), A::PageUp, "前のページ"),
@@ -523,8 +527,6 @@ pub static KEYMAP: &[Binding] = &[
     b(C::Passphrase, ENTER, A::Yes, "解除"),
     b(C::Passphrase, ESC, A::No, "担当者の選択へ"),
     // 業務メニュー (app/screens/office/)
-    b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
-    b(C::Queue, f(9), A::Appointment, "予約"),
     b(
         C::Queue,
         KeySpec::ctrl('r'),

@@ -92,3 +92,16 @@ fn footer_shows_help_and_quit_at_80_columns() {
     assert!(footer.contains("F10 終了"), "{footer}");
     assert!(footer.contains("Enter 交付へ"), "{footer}");
 }
+
+/// F9 予約 and F12 業務メニュー are in the queue footer at 120 and at 80 columns.
+#[test]
+fn queue_footer_offers_appointments_and_the_office_menu() {
+    let app = sample_app(false);
+    for (w, h) in [(120u16, 40u16), (80, 24)] {
+        let text = render_to_text(&app, w, h);
+        let footer = text.lines().nth(usize::from(h) - 1).unwrap_or_default();
+        assert!(footer.contains("F9 予約"), "{w}: {footer}");
+        assert!(footer.contains("F12 業務メニュー"), "{w}: {footer}");
+        assert!(footer.contains("Enter 交付へ"), "{w}: {footer}");
+    }
+}
