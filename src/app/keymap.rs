@@ -673,6 +673,27 @@ pub fn bindings(context: Context, demo_mode: bool) -> impl Iterator<Item = &'sta
         .filter(move |bd| bd.context == context && (demo_mode || !bd.demo_only))
 }
 
+/// The help screen's line of `context`'s heading (the help screen lists every context with
+/// bindings in [`Context::ALL`] order: a heading, its bindings, a blank line between), so that
+/// F1 opens at the keys of the screen in use.
+pub fn help_line(context: Context, demo_mode: bool) -> u16 {
+    let mut line = 0usize;
+    for ctx in Context::ALL {
+        let n = bindings(ctx, demo_mode).count();
+        if n == 0 {
+            continue;
+        }
+        if line > 0 {
+            line += 1;
+        }
+        if ctx == context {
+            return u16::try_from(line).unwrap_or(u16::MAX);
+        }
+        line += 1 + n;
+    }
+    0
+}
+
 /// Look a key up in a context. Digit bindings return the digit in their action.
 /// With `text_focus`, plain-character bindings are skipped: the character goes to the field.
 pub fn lookup(

@@ -637,10 +637,16 @@ impl App {
         Vec::new()
     }
 
+    /// F1: the help screen, scrolled to the keys of the context in use.
+    pub(crate) fn open_help(&mut self) {
+        let scroll = keymap::help_line(self.context(), self.desk.demo);
+        self.modals.push(Modal::Help { scroll });
+    }
+
     fn global_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Help => {
-                self.modals.push(Modal::Help { scroll: 0 });
+                self.open_help();
                 Vec::new()
             }
             Action::OpenReference => self.open_reference(),

@@ -17,6 +17,9 @@ fn every_binding_has_a_japanese_label() {
 fn every_binding_appears_in_the_rendered_help_screen() {
     let mut app = sample_app(false);
     app.handle(press(KeyCode::F(1)));
+    for _ in 0..40 {
+        app.handle(press(KeyCode::PageUp));
+    }
     // Scroll through the help screen and collect everything it shows.
     let mut seen = String::new();
     for _ in 0..40 {
@@ -104,4 +107,23 @@ fn queue_footer_offers_appointments_and_the_office_menu() {
         assert!(footer.contains("F12 業務メニュー"), "{w}: {footer}");
         assert!(footer.contains("Enter 交付へ"), "{w}: {footer}");
     }
+}
+
+/// F1 opens the help at the keys of the screen in use.
+#[test]
+fn f1_opens_at_the_current_screens_keys() {
+    use crate::support::scenes::ch;
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(1)));
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("[受付待ち一覧]"), "{text}");
+    assert!(!text.contains("[全画面共通]"), "{text}");
+    app.handle(press(KeyCode::Esc));
+    for e in [press(KeyCode::Enter), ch('1')] {
+        app.handle(e);
+    }
+    app.handle(press(KeyCode::F(1)));
+    let text = render_to_text(&app, 80, 24);
+    assert!(text.contains("[交付 1 本人確認]"), "{text}");
+    assert!(!text.contains("[受付待ち一覧]"), "{text}");
 }

@@ -468,7 +468,7 @@ impl App {
             Action::Close => {
                 self.modals.pop();
             }
-            Action::Help => self.modals.push(Modal::Help { scroll: 0 }),
+            Action::Help => self.open_help(),
             other => {
                 let rules = &self.rules;
                 if let Some(Modal::Reference(r)) = self.modals.last_mut() {
