@@ -287,6 +287,11 @@ pub enum Action {
     OpenReference,
     NextSection,
     PrevSection,
+    /// 窓口案内: jump to section n (1-based).
+    GoSection(u8),
+    /// Tab / Shift+Tab: the next / previous field of a form.
+    NextField,
+    PrevField,
     ChoiceNext,
     ChoicePrev,
     // 業務メニュー (app/screens/office/)
@@ -373,6 +378,8 @@ const DOWN: KeySpec = KeySpec::plain(K::Down);
 const LEFT: KeySpec = KeySpec::plain(K::Left);
 const RIGHT: KeySpec = KeySpec::plain(K::Right);
 const TAB: KeySpec = KeySpec::plain(K::Tab);
+const CTRL_RIGHT: KeySpec = KeySpec::Key(K::Right, KeyModifiers::CONTROL);
+const CTRL_LEFT: KeySpec = KeySpec::Key(K::Left, KeyModifiers::CONTROL);
 const BACKTAB: KeySpec = KeySpec::plain(K::BackTab);
 const fn ch(c: char) -> KeySpec {
     KeySpec::plain(K::Char(c))
@@ -505,19 +512,30 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::AbandonConfirm, ch('n'), A::No, "続ける"),
     // 窓口案内 (F7 from every screen; Esc returns to where the officer was)
     b(C::Global, f(7), A::OpenReference, "窓口案内"),
-    b(C::Reference, TAB, A::NextSection, "次の項目"),
-    quiet(C::Reference, BACKTAB, A::PrevSection, "前の項目"),
-    b(C::Reference, RIGHT, A::ChoiceNext, "選択を変える"),
-    quiet(C::Reference, LEFT, A::ChoicePrev, "選択を戻す"),
-    quiet(C::Reference, ch(' '), A::ChoiceNext, "選択を変える"),
+    // Tab is always the next field; the sections (tabs) change with left/right or 1-5
+    // (in a text field, where those edit, with Ctrl+left/right).
+    b(C::Reference, RIGHT, A::NextSection, "次の項目"),
+    quiet(C::Reference, LEFT, A::PrevSection, "前の項目"),
+    quiet(C::Reference, CTRL_RIGHT, A::NextSection, "次の項目"),
+    quiet(C::Reference, CTRL_LEFT, A::PrevSection, "前の項目"),
+    quiet(C::Reference, ch('1'), A::GoSection(1), "有効期限"),
+    quiet(C::Reference, ch('2'), A::GoSection(2), "手数料"),
+    quiet(C::Reference, ch('3'), A::GoSection(3), "暗証番号"),
+    quiet(C::Reference, ch('4'), A::GoSection(4), "郵送の手続き"),
+    quiet(C::Reference, ch('5'), A::GoSection(5), "更新"),
+    b(C::Reference, ch(' '), A::ChoiceNext, "選択を変える"),
+    b(C::Reference, TAB, A::NextField, "次の欄"),
+    quiet(C::Reference, BACKTAB, A::PrevField, "前の欄"),
     b(C::Reference, DOWN, A::Down, "下へ"),
     quiet(C::Reference, UP, A::Up, "上へ"),
     b(C::Reference, ESC, A::Close, "戻る"),
     quiet(C::Reference, f(7), A::Close, "戻る"),
     quiet(C::Reference, f(1), A::Help, "ヘルプ"),
-    b(C::ReferenceField, TAB, A::NextSection, "次の項目"),
-    quiet(C::ReferenceField, BACKTAB, A::PrevSection, "前の項目"),
-    b(C::ReferenceField, DOWN, A::Down, "次の欄"),
+    b(C::ReferenceField, TAB, A::NextField, "次の欄"),
+    quiet(C::ReferenceField, BACKTAB, A::PrevField, "前の欄"),
+    b(C::ReferenceField, CTRL_RIGHT, A::NextSection, "次の項目"),
+    quiet(C::ReferenceField, CTRL_LEFT, A::PrevSection, "前の項目"),
+    quiet(C::ReferenceField, DOWN, A::Down, "次の欄"),
     quiet(C::ReferenceField, UP, A::Up, "前の欄"),
     quiet(C::ReferenceField, ENTER, A::Down, "次の欄"),
     b(C::ReferenceField, ESC, A::Close, "戻る"),

@@ -173,7 +173,7 @@ fn choice_row(
         Span::styled(format!("< {value} >"), value_style),
     ];
     if focused {
-        spans.push(Span::styled("  左右キーで選択", theme::dim()));
+        spans.push(Span::styled("  Space で選択", theme::dim()));
     }
     frame.render_widget(
         Paragraph::new(wrap_lines(vec![Line::from(spans)], area.width)),
