@@ -15,7 +15,8 @@ use std::thread;
 use std::time::Duration;
 
 use crossterm::event::{
-    DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, KeyEventKind,
+    DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, KeyCode, KeyEvent,
+    KeyEventKind, KeyModifiers,
 };
 use crossterm::execute;
 use ratatui::DefaultTerminal;
@@ -325,28 +326,95 @@ fn translate(ev: CardEvent) -> CardSignal {
     }
 }
 
-/// Reads terminal input and forwards it; stops when `stop` is set.
-fn input_thread(tx: Sender<Event>, stop: Arc<AtomicBool>) {
-    thread::spawn(move || {
-        while !stop.load(Ordering::SeqCst) {
-            match crossterm::event::poll(Duration::from_millis(100)) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(_) => break,
-            }
-            let ev = match crossterm::event::read() {
-                // Releases are dropped in the app too; not sending them saves a wake-up.
-                Ok(TermEvent::Key(k)) if k.kind == KeyEventKind::Release => continue,
-                Ok(TermEvent::Key(k)) => Event::Key(k),
-                Ok(TermEvent::Paste(s)) => Event::Paste(s),
-                Ok(TermEvent::Resize(w, h)) => Event::Resize(w, h),
-                Ok(_) => continue,
-                Err(_) => break,
-            };
-            if tx.send(ev).is_err() {
-                break;
+/// Terminal events as app events.
+///
+/// Releases are dropped (the app drops them too; not sending them saves a wake-up). With
+/// `glued_esc` (Unix terminals), a key with Alt alone is split into Esc and the key: the desk
+/// binds no Alt key, and crossterm reads `ESC x` arriving in one read — an Esc pressed during
+/// a burst of typing or scanning — as Alt+x, which lost the Esc (issue 11 #11). Windows reports
+/// real key events, so there an Alt key stays what it is.
+fn from_terminal(ev: TermEvent, glued_esc: bool) -> Vec<Event> {
+    match ev {
+        TermEvent::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
+        TermEvent::Key(k)
+            if glued_esc
+                && k.modifiers.contains(KeyModifiers::ALT)
+                && !k.modifiers.contains(KeyModifiers::CONTROL)
+                && k.code != KeyCode::Esc =>
+        {
+            let mut key = k;
+            key.modifiers.remove(KeyModifiers::ALT);
+            vec![
+                Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+                Event::Key(key),
+            ]
+        }
+        TermEvent::Key(k) => vec![Event::Key(k)],
+        // A bracketed paste is one event, however long.
+        TermEvent::Paste(s) => vec![Event::Paste(s)],
+        TermEvent::Resize(w, h) => vec![Event::Resize(w, h)],
+        _ => Vec::new(),
+    }
+}
+
+/// Most events forwarded in one go before the input thread looks at `stop` again.
+const INPUT_BATCH: usize = 1024;
+
+/// The input thread's loop over an event source (`read(timeout)` answers `Ok(None)` when
+/// nothing came in time). Everything already waiting is read and forwarded in order, none
+/// dropped; a read error is logged and retried (it ended the thread, and with it every key, for
+/// the rest of the session). Returns when `stop` is set or the app is gone.
+fn pump_input(
+    mut read: impl FnMut(Duration) -> io::Result<Option<TermEvent>>,
+    tx: &Sender<Event>,
+    stop: &AtomicBool,
+    glued_esc: bool,
+) {
+    let mut errors = 0u32;
+    while !stop.load(Ordering::SeqCst) {
+        let mut wait = Duration::from_millis(100);
+        for _ in 0..INPUT_BATCH {
+            match read(wait) {
+                Ok(Some(ev)) => {
+                    errors = 0;
+                    for e in from_terminal(ev, glued_esc) {
+                        if tx.send(e).is_err() {
+                            return;
+                        }
+                    }
+                    // The rest of a burst is already there: read it without waiting long.
+                    wait = Duration::from_millis(1);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    errors = errors.saturating_add(1);
+                    if errors <= 3 {
+                        tracing::warn!("terminal input error (retrying): {e}");
+                    }
+                    thread::sleep(Duration::from_millis(50));
+                    break;
+                }
             }
         }
+    }
+}
+
+/// Reads terminal input and forwards it; stops when `stop` is set.
+///
+/// crossterm is built with `use-dev-tty` (Cargo.toml): its default reader on Unix waits with
+/// edge-triggered mio and returned after the first 1 024 bytes of a burst, leaving the rest
+/// unread until the next key arrived — the Esc typed during a 3 000-character scan waited
+/// behind it (issue 11 #11). The `poll(2)` reader picks up what is left.
+fn input_thread(tx: Sender<Event>, stop: Arc<AtomicBool>) {
+    thread::spawn(move || {
+        let read = |timeout: Duration| -> io::Result<Option<TermEvent>> {
+            if crossterm::event::poll(timeout)? {
+                crossterm::event::read().map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        pump_input(read, &tx, &stop, cfg!(unix));
     });
 }
 
@@ -522,6 +590,19 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
     result
 }
 
+/// A burst of typing asks for one search per key; only the last can still be shown (the app
+/// keeps the newest sequence number), so the store runs that one. 3 000 scanned characters
+/// queued 3 000 searches behind which the Esc's own search waited (issue 11 #11).
+fn latest_search_only(effects: Vec<Effect>) -> Vec<Effect> {
+    let last = effects.iter().rposition(|e| matches!(e, Effect::Search(_)));
+    effects
+        .into_iter()
+        .enumerate()
+        .filter(|(i, e)| !matches!(e, Effect::Search(_)) || Some(*i) == last)
+        .map(|(_, e)| e)
+        .collect()
+}
+
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
@@ -535,7 +616,7 @@ fn event_loop(
         for ev in rx.try_iter().take(512) {
             effects.extend(app.handle(ev));
         }
-        for e in effects {
+        for e in latest_search_only(effects) {
             runner.run(e);
         }
         if app.should_quit {
@@ -576,6 +657,80 @@ mod tests {
         }
         stop.store(true, Ordering::SeqCst);
         assert_eq!(seen, chrono::NaiveDate::from_ymd_opt(2027, 1, 1));
+    }
+
+    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(c, m)
+    }
+
+    /// Issue 11 #11: a burst with Esc glued to the next key, a read error in the middle and a
+    /// long paste: every key arrives in order, the Esc too, the paste as one event.
+    #[test]
+    fn the_input_thread_forwards_a_burst_without_losing_a_key() {
+        let mut script: Vec<io::Result<Option<TermEvent>>> = Vec::new();
+        for _ in 0..3000 {
+            script.push(Ok(Some(TermEvent::Key(key(
+                KeyCode::Char('a'),
+                KeyModifiers::NONE,
+            )))));
+        }
+        // ESC b in one read: crossterm says Alt+b.
+        script.push(Ok(Some(TermEvent::Key(key(
+            KeyCode::Char('b'),
+            KeyModifiers::ALT,
+        )))));
+        script.push(Err(io::Error::other("interrupted read")));
+        script.push(Ok(None));
+        script.push(Ok(Some(TermEvent::Paste("山田".repeat(1500)))));
+        script.push(Ok(Some(TermEvent::Key(key(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        )))));
+        let stop = AtomicBool::new(false);
+        let (tx, rx) = mpsc::channel();
+        let mut script = script.into_iter();
+        pump_input(
+            |_| match script.next() {
+                Some(r) => r,
+                None => {
+                    stop.store(true, Ordering::SeqCst);
+                    Ok(None)
+                }
+            },
+            &tx,
+            &stop,
+            true,
+        );
+        let got: Vec<Event> = rx.try_iter().collect();
+        assert_eq!(got.len(), 3000 + 2 + 1 + 1, "no event lost");
+        assert_eq!(got[3000], Event::Key(key(KeyCode::Esc, KeyModifiers::NONE)));
+        assert_eq!(
+            got[3001],
+            Event::Key(key(KeyCode::Char('b'), KeyModifiers::NONE))
+        );
+        assert_eq!(got[3002], Event::Paste("山田".repeat(1500)));
+        assert_eq!(
+            got[3003],
+            Event::Key(key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            "Ctrl keys are not split"
+        );
+        // Without the Unix glue (Windows) Alt stays Alt.
+        let alt = TermEvent::Key(key(KeyCode::Char('b'), KeyModifiers::ALT));
+        assert_eq!(from_terminal(alt, false).len(), 1);
+    }
+
+    #[test]
+    fn only_the_last_search_of_a_batch_runs() {
+        let search = |seq| {
+            Effect::Search(crate::app::SearchRequest {
+                seq,
+                text: String::new(),
+                state: None,
+                limit: 1,
+            })
+        };
+        let out = latest_search_only(vec![search(1), Effect::LoadCounts, search(2), search(3)]);
+        assert_eq!(out, vec![Effect::LoadCounts, search(3)]);
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct LineEdit {
     max_chars: usize,
     /// NFKC on input (a code field) rather than as typed (a text field).
     code: bool,
+    /// The text is a prefill (today's date, the record's dates) and behaves like selected
+    /// text: the first typed or pasted character replaces it, while an arrow, Home, End,
+    /// Backspace or Delete keeps it for editing (issue 11 #16).
+    prefilled: bool,
 }
 
 /// Half-width katakana runs (U+FF61–U+FF9F) as full-width, with a separately typed voiced
@@ -78,6 +82,7 @@ impl LineEdit {
             cursor: 0,
             max_chars,
             code: false,
+            prefilled: false,
         }
     }
 
@@ -89,10 +94,17 @@ impl LineEdit {
         }
     }
 
+    /// A text field prefilled with `text`: typing replaces the prefill, editing keys keep it.
     pub fn with_text(max_chars: usize, text: &str) -> Self {
         let mut e = Self::new(max_chars);
         e.insert_str(text);
+        e.prefilled = !e.text.is_empty();
         e
+    }
+
+    /// True while the text is an untouched prefill (the next typed character replaces it).
+    pub fn is_prefilled(&self) -> bool {
+        self.prefilled
     }
 
     pub fn value(&self) -> &str {
@@ -111,6 +123,7 @@ impl LineEdit {
     pub fn clear(&mut self) {
         self.text.clear();
         self.cursor = 0;
+        self.prefilled = false;
     }
 
     fn split(&self) -> (String, String) {
@@ -125,6 +138,9 @@ impl LineEdit {
         let clean: String = s.chars().filter(|c| !c.is_control()).collect();
         if clean.is_empty() {
             return;
+        }
+        if self.prefilled {
+            self.clear();
         }
         let (prefix, suffix) = self.split();
         let joined = format!("{prefix}{clean}");
@@ -147,6 +163,30 @@ impl LineEdit {
     pub fn handle_key(&mut self, key: &KeyEvent) -> EditOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let was_prefilled = self.prefilled;
+        // Any editing key ends the "selected" prefill; a typed character replaces it first.
+        if !matches!(key.code, KeyCode::Char(_)) || ctrl || alt {
+            if !matches!(
+                key.code,
+                KeyCode::Backspace
+                    | KeyCode::Delete
+                    | KeyCode::Left
+                    | KeyCode::Right
+                    | KeyCode::Home
+                    | KeyCode::End
+            ) {
+                return self.handle_plain(key, ctrl, alt);
+            }
+            self.prefilled = false;
+        }
+        let outcome = self.handle_plain(key, ctrl, alt);
+        if was_prefilled && outcome == EditOutcome::Ignored {
+            self.prefilled = true;
+        }
+        outcome
+    }
+
+    fn handle_plain(&mut self, key: &KeyEvent, ctrl: bool, alt: bool) -> EditOutcome {
         match key.code {
             KeyCode::Char('u') if ctrl => {
                 if self.text.is_empty() {
@@ -158,8 +198,9 @@ impl LineEdit {
             }
             KeyCode::Char(c) if !ctrl && !alt => {
                 let before = self.text.clone();
+                let was_prefilled = self.prefilled;
                 self.insert_str(&c.to_string());
-                if before == self.text {
+                if before == self.text && !was_prefilled {
                     EditOutcome::Moved
                 } else {
                     EditOutcome::Changed
@@ -300,6 +341,37 @@ mod tests {
         e.handle_key(&key(KeyCode::Delete));
         assert_eq!(e.value(), "あ");
         assert_eq!(e.visual_cursor(), 2);
+    }
+
+    /// Issue 11 #16: a prefilled date is replaced by typing (it was `2024-10-01R6.4.1`),
+    /// and kept for editing by an arrow or Backspace.
+    #[test]
+    fn typing_replaces_a_prefill_and_editing_keys_keep_it() {
+        let mut e = LineEdit::with_text(20, "2024-10-01");
+        assert!(e.is_prefilled());
+        for c in "R6.4.1".chars() {
+            e.handle_key(&key(KeyCode::Char(c)));
+        }
+        assert_eq!(e.value(), "R6.4.1");
+        let mut e = LineEdit::with_text(20, "2024-10-01");
+        e.insert_str("令和6年4月1日");
+        assert_eq!(
+            e.value(),
+            "令和6年4月1日",
+            "a paste replaces the prefill too"
+        );
+        let mut e = LineEdit::with_text(20, "2024-10-01");
+        e.handle_key(&key(KeyCode::Backspace));
+        e.handle_key(&key(KeyCode::Char('2')));
+        assert_eq!(e.value(), "2024-10-02");
+        let mut e = LineEdit::with_text(20, "2024-10-01");
+        e.handle_key(&key(KeyCode::Left));
+        e.handle_key(&key(KeyCode::Char('9')));
+        assert_eq!(e.value(), "2024-10-091");
+        // A key the field does not handle (Tab, Enter) leaves the prefill selected.
+        let mut e = LineEdit::with_text(20, "2024-10-01");
+        e.handle_key(&key(KeyCode::Tab));
+        assert!(e.is_prefilled());
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub enum Context {
     OfficerPicker,
     DemoTray,
     QuitConfirm,
+    /// Leaving a handover from its first step (Esc asks).
+    AbandonConfirm,
     /// 窓口案内 without a text field focused.
     Reference,
     /// 窓口案内 with a text field focused.
@@ -64,7 +66,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 32] = [
+    pub const ALL: [Context; 33] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -81,6 +83,7 @@ impl Context {
         Context::OfficerPicker,
         Context::DemoTray,
         Context::QuitConfirm,
+        Context::AbandonConfirm,
         Context::Reference,
         Context::ReferenceField,
         Context::Passphrase,
@@ -118,6 +121,7 @@ impl Context {
             Context::OfficerPicker => "担当者の選択",
             Context::DemoTray => "デモ用カードトレイ",
             Context::QuitConfirm => "終了の確認",
+            Context::AbandonConfirm => "交付中止の確認",
             Context::Reference => "窓口案内",
             Context::ReferenceField => "窓口案内 入力中",
             Context::Passphrase => "パスフレーズの入力",
@@ -292,6 +296,11 @@ pub enum Action {
     OpenReference,
     NextSection,
     PrevSection,
+    /// 窓口案内: jump to section n (1-based).
+    GoSection(u8),
+    /// Tab / Shift+Tab: the next / previous field of a form.
+    NextField,
+    PrevField,
     ChoiceNext,
     ChoicePrev,
     // 業務メニュー (app/screens/office/)
@@ -378,6 +387,8 @@ const DOWN: KeySpec = KeySpec::plain(K::Down);
 const LEFT: KeySpec = KeySpec::plain(K::Left);
 const RIGHT: KeySpec = KeySpec::plain(K::Right);
 const TAB: KeySpec = KeySpec::plain(K::Tab);
+const CTRL_RIGHT: KeySpec = KeySpec::Key(K::Right, KeyModifiers::CONTROL);
+const CTRL_LEFT: KeySpec = KeySpec::Key(K::Left, KeyModifiers::CONTROL);
 const BACKTAB: KeySpec = KeySpec::plain(K::BackTab);
 const fn ch(c: char) -> KeySpec {
     KeySpec::plain(K::Char(c))
@@ -385,6 +396,9 @@ const fn ch(c: char) -> KeySpec {
 const fn f(n: u8) -> KeySpec {
     KeySpec::plain(K::F(n))
 }
+
+/// The picker's Enter at the lock, where no officer can be added (footer and help).
+pub const PICK_LOCKED: &str = "選択（ロック中）";
 
 /// The table. Order matters only for display.
 pub static KEYMAP: &[Binding] = &[
@@ -395,11 +409,15 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::Global, KeySpec::ctrl('c'), A::Quit, "終了"),
     quiet(C::Global, ch('?'), A::Help, "ヘルプ（入力欄の外で）"),
     // Queue (the search field always has focus: no plain characters)
+    // Footer order is by use: when they do not all fit, the last ones go first
+    // (at 120 columns Enter, F9, F4, F12, F2 and F3 stay; at 80 Enter, F9, F4 and F12).
     b(C::Queue, ENTER, A::Open, "交付へ"),
+    b(C::Queue, f(9), A::Appointment, "予約"),
     b(C::Queue, f(4), A::OpenMail, "郵送発送"),
+    b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
     b(C::Queue, f(2), A::CycleFilter, "状態切替"),
-    b(C::Queue, f(8), A::CancelHandover, "取消/訂正"),
     b(C::Queue, f(3), A::SwitchOfficer, "担当者"),
+    b(C::Queue, f(8), A::CancelHandover, "取消/訂正"),
     quiet(C::Queue, UP, A::Up, "前の行"),
     quiet(C::Queue, DOWN, A::Down, "次の行"),
     quiet(C::Queue, KeySpec::plain(K::PageUp), A::PageUp, "前のページ"),
@@ -494,6 +512,7 @@ pub static KEYMAP: &[Binding] = &[
     b(C::CancelReason, ENTER, A::Yes, "取消を記録"),
     b(C::CancelReason, ESC, A::No, "やめる"),
     b(C::OfficerPicker, ENTER, A::Yes, "選択/追加"),
+    b(C::OfficerPicker, ENTER, A::Yes, PICK_LOCKED),
     quiet(C::OfficerPicker, UP, A::Up, "前の担当者"),
     quiet(C::OfficerPicker, DOWN, A::Down, "次の担当者"),
     b(C::OfficerPicker, ESC, A::No, "閉じる"),
@@ -507,21 +526,35 @@ pub static KEYMAP: &[Binding] = &[
     b(C::QuitConfirm, ch('y'), A::Yes, "終了する"),
     b(C::QuitConfirm, ESC, A::No, "続ける"),
     quiet(C::QuitConfirm, ch('n'), A::No, "続ける"),
+    b(C::AbandonConfirm, ch('y'), A::Yes, "中止する"),
+    b(C::AbandonConfirm, ESC, A::No, "続ける"),
+    quiet(C::AbandonConfirm, ch('n'), A::No, "続ける"),
     // 窓口案内 (F7 from every screen; Esc returns to where the officer was)
     b(C::Global, f(7), A::OpenReference, "窓口案内"),
-    b(C::Reference, TAB, A::NextSection, "次の項目"),
-    quiet(C::Reference, BACKTAB, A::PrevSection, "前の項目"),
-    b(C::Reference, RIGHT, A::ChoiceNext, "選択を変える"),
-    quiet(C::Reference, LEFT, A::ChoicePrev, "選択を戻す"),
-    quiet(C::Reference, ch(' '), A::ChoiceNext, "選択を変える"),
+    // Tab is always the next field; the sections (tabs) change with left/right or 1-5
+    // (in a text field, where those edit, with Ctrl+left/right).
+    b(C::Reference, RIGHT, A::NextSection, "次の項目"),
+    quiet(C::Reference, LEFT, A::PrevSection, "前の項目"),
+    quiet(C::Reference, CTRL_RIGHT, A::NextSection, "次の項目"),
+    quiet(C::Reference, CTRL_LEFT, A::PrevSection, "前の項目"),
+    quiet(C::Reference, ch('1'), A::GoSection(1), "有効期限"),
+    quiet(C::Reference, ch('2'), A::GoSection(2), "手数料"),
+    quiet(C::Reference, ch('3'), A::GoSection(3), "暗証番号"),
+    quiet(C::Reference, ch('4'), A::GoSection(4), "郵送の手続き"),
+    quiet(C::Reference, ch('5'), A::GoSection(5), "更新"),
+    b(C::Reference, ch(' '), A::ChoiceNext, "選択を変える"),
+    b(C::Reference, TAB, A::NextField, "次の欄"),
+    quiet(C::Reference, BACKTAB, A::PrevField, "前の欄"),
     b(C::Reference, DOWN, A::Down, "下へ"),
     quiet(C::Reference, UP, A::Up, "上へ"),
     b(C::Reference, ESC, A::Close, "戻る"),
     quiet(C::Reference, f(7), A::Close, "戻る"),
     quiet(C::Reference, f(1), A::Help, "ヘルプ"),
-    b(C::ReferenceField, TAB, A::NextSection, "次の項目"),
-    quiet(C::ReferenceField, BACKTAB, A::PrevSection, "前の項目"),
-    b(C::ReferenceField, DOWN, A::Down, "次の欄"),
+    b(C::ReferenceField, TAB, A::NextField, "次の欄"),
+    quiet(C::ReferenceField, BACKTAB, A::PrevField, "前の欄"),
+    b(C::ReferenceField, CTRL_RIGHT, A::NextSection, "次の項目"),
+    quiet(C::ReferenceField, CTRL_LEFT, A::PrevSection, "前の項目"),
+    quiet(C::ReferenceField, DOWN, A::Down, "次の欄"),
     quiet(C::ReferenceField, UP, A::Up, "前の欄"),
     quiet(C::ReferenceField, ENTER, A::Down, "次の欄"),
     b(C::ReferenceField, ESC, A::Close, "戻る"),
@@ -536,8 +569,6 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::SecondOfficer, DOWN, A::Down, "次の担当者"),
     b(C::SecondOfficer, ESC, A::No, "やめる"),
     // 業務メニュー (app/screens/office/)
-    b(C::Queue, f(12), A::OfficeMenu, "業務メニュー"),
-    b(C::Queue, f(9), A::Appointment, "予約"),
     b(
         C::Queue,
         KeySpec::ctrl('r'),
@@ -696,6 +727,27 @@ pub fn bindings(context: Context, demo_mode: bool) -> impl Iterator<Item = &'sta
     KEYMAP
         .iter()
         .filter(move |bd| bd.context == context && (demo_mode || !bd.demo_only))
+}
+
+/// The help screen's line of `context`'s heading (the help screen lists every context with
+/// bindings in [`Context::ALL`] order: a heading, its bindings, a blank line between), so that
+/// F1 opens at the keys of the screen in use.
+pub fn help_line(context: Context, demo_mode: bool) -> u16 {
+    let mut line = 0usize;
+    for ctx in Context::ALL {
+        let n = bindings(ctx, demo_mode).count();
+        if n == 0 {
+            continue;
+        }
+        if line > 0 {
+            line += 1;
+        }
+        if ctx == context {
+            return u16::try_from(line).unwrap_or(u16::MAX);
+        }
+        line += 1 + n;
+    }
+    0
 }
 
 /// Look a key up in a context. Digit bindings return the digit in their action.

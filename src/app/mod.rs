@@ -44,6 +44,16 @@ pub const CONFIRM_ARM_TICKS: u64 = 2;
 /// Rows asked from the store for one search.
 pub const SEARCH_LIMIT: usize = 200;
 
+/// Smallest usable terminal. Below it the screen only asks to be enlarged, and no key but
+/// quitting changes anything (issue 11 #2): the one rule for `ui` and `app`.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Whether a terminal of `width` x `height` cells shows the desk.
+pub fn screen_fits(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
+
 /// Desk-wide settings the app needs (from `data/desk.toml` and the command line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeskInfo {
@@ -376,6 +386,15 @@ impl App {
         if let Some(Modal::Reference(r)) = self.modals.last() {
             return r.binding_relevant(b);
         }
+        if let Some(Modal::OfficerPicker { .. }) = self.modals.last() {
+            // Nobody on duty: Esc cannot close the picker; at the lock (passphrases in use)
+            // no officer can be added either (issue 11 #15).
+            return match b.action {
+                Action::No => self.officer.is_some(),
+                Action::Yes => (b.label == keymap::PICK_LOCKED) == self.desk_locked(),
+                _ => true,
+            };
+        }
         let Screen::Handover(h) = &self.screen else {
             return true;
         };
@@ -391,14 +410,28 @@ impl App {
             } => Some((outcome.result, *decision)),
             _ => None,
         };
+        // Issue 11 #10: y and e work again after Esc left the reason field (they return to
+        // it); Enter goes on only from a match or a decision; r needs a card on the reader.
         match b.action {
-            Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, None))),
-            Action::RecordException => matches!(result, Some((MatchResult::Mismatch, None))),
-            Action::Next => result.is_some(),
+            Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, _))),
+            Action::RecordException => matches!(result, Some((MatchResult::Mismatch, _))),
+            Action::Next => {
+                matches!(result, Some((MatchResult::Match, _)) | Some((_, Some(_))))
+                    && !h.pin_locked_unacknowledged()
+            }
             Action::AckPinLocked => h.pin_locked_unacknowledged(),
-            Action::Reread => !matches!(phase, CardPhase::Waiting | CardPhase::Reading),
+            Action::Reread => {
+                !matches!(phase, CardPhase::Waiting | CardPhase::Reading)
+                    && !matches!(self.reader.card, CardSlot::Absent)
+            }
             _ => true,
         }
+    }
+
+    /// The desk is locked: nobody on duty and passphrases in use, so only a registered officer
+    /// (with their passphrase) can open it; the picker offers no new-officer field.
+    pub fn desk_locked(&self) -> bool {
+        self.officer.is_none() && self.officers.iter().any(|o| o.has_passphrase)
     }
 
     /// True when a text field has keyboard focus (single-key shortcuts are off).
@@ -411,6 +444,7 @@ impl App {
         if let Some(m) = self.modals.last() {
             return match m {
                 Modal::CancelReason { reason, .. } => Some(reason),
+                Modal::OfficerPicker { .. } if self.desk_locked() => None,
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field(),
                 Modal::Passphrase { field, .. } => Some(&field.0),
@@ -429,9 +463,11 @@ impl App {
     }
 
     fn focused_field_mut(&mut self) -> Option<&mut LineEdit> {
+        let locked = self.desk_locked();
         if let Some(m) = self.modals.last_mut() {
             return match m {
                 Modal::CancelReason { reason, .. } => Some(reason),
+                Modal::OfficerPicker { .. } if locked => None,
                 Modal::OfficerPicker { name, .. } => Some(name),
                 Modal::Reference(r) => r.focused_field_mut(),
                 Modal::Passphrase { field, .. } => Some(&mut field.0),
@@ -480,10 +516,16 @@ impl App {
                     return Vec::new();
                 }
                 self.idle_ticks = 0;
+                if !self.screen_fits() {
+                    return self.handle_key_hidden(key);
+                }
                 self.handle_key(key)
             }
             Event::Paste(text) => {
                 self.idle_ticks = 0;
+                if !self.screen_fits() {
+                    return Vec::new();
+                }
                 let before = self.queue.search.value().to_string();
                 let on_queue = self.modals.is_empty() && matches!(self.screen, Screen::Queue);
                 if let Some(field) = self.focused_field_mut() {
@@ -589,6 +631,23 @@ impl App {
         });
     }
 
+    /// Whether the terminal is big enough to show the desk ([`screen_fits`] on `size`).
+    pub fn screen_fits(&self) -> bool {
+        screen_fits(self.size.0, self.size.1)
+    }
+
+    /// A key while 「画面を広げてください」 hides the desk: nothing the officer cannot see
+    /// happens. Only quitting works (in the middle of a handover it still asks first, and the
+    /// question waits until the screen is large enough to read it).
+    fn handle_key_hidden(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let quit =
+            keymap::lookup(Context::Global, &key, self.desk.demo, true) == Some(Action::Quit);
+        if quit && !matches!(self.modals.last(), Some(Modal::QuitConfirm)) {
+            return self.global_action(Action::Quit);
+        }
+        Vec::new()
+    }
+
     fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let demo = self.desk.demo;
         let ctx = self.context();
@@ -655,10 +714,16 @@ impl App {
         Vec::new()
     }
 
+    /// F1: the help screen, scrolled to the keys of the context in use.
+    pub(crate) fn open_help(&mut self) {
+        let scroll = keymap::help_line(self.context(), self.desk.demo);
+        self.modals.push(Modal::Help { scroll });
+    }
+
     fn global_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Help => {
-                self.modals.push(Modal::Help { scroll: 0 });
+                self.open_help();
                 Vec::new()
             }
             Action::OpenReference => self.open_reference(),

@@ -27,9 +27,8 @@ use crate::app::{App, CardSlot, Screen, ServiceState};
 use theme::Glyphs;
 use widgets::boxed;
 
-/// Smallest usable terminal.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+/// Smallest usable terminal (the rule lives in `app`, which ignores keys below it).
+pub use crate::app::{MIN_HEIGHT, MIN_WIDTH};
 /// Largest area used; a bigger terminal gets margins.
 pub const MAX_WIDTH: u16 = 200;
 pub const MAX_HEIGHT: u16 = 60;
@@ -44,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
     let full = frame.area();
     let g = Glyphs::new(app.desk.ascii);
-    if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
+    if !crate::app::screen_fits(full.width, full.height) {
         let msg = vec![
             Line::from("画面を広げてください"),
             Line::from(format!(

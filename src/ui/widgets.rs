@@ -105,7 +105,13 @@ pub(crate) fn draw_field(
 ) -> Option<Position> {
     let inner = pane(frame, area, title, focused, g);
     let (shown, caret) = field.view(usize::from(inner.width));
-    frame.render_widget(Paragraph::new(shown), inner);
+    // An untouched prefill shows as selected text: typing replaces it.
+    let style = if focused && field.is_prefilled() {
+        theme::selected()
+    } else {
+        Style::new()
+    };
+    frame.render_widget(Paragraph::new(shown).style(style), inner);
     if !focused || inner.width == 0 || inner.height == 0 {
         return None;
     }

@@ -87,6 +87,22 @@ impl Tui {
         }
     }
 
+    /// Wait until the screen satisfies `ok`.
+    fn wait_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn send(&mut self, bytes: &str) {
         self.session.write_all(bytes.as_bytes()).expect("write");
         self.session.flush().expect("flush");
@@ -317,4 +333,46 @@ fn handover_with_the_qr_on_screen_at_80x24() {
         Some(&serde_json::Value::Bool(false)),
         "{card}"
     );
+}
+
+/// Issue 11 #11: an Esc in the middle of a 3 000-character burst (it arrives glued to the next
+/// key in one read) and a long bracketed paste followed by an Esc: nothing is lost, the real
+/// binary in a pseudo-terminal.
+#[test]
+fn esc_survives_a_long_burst_and_a_long_paste() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kofu.db");
+    let mut cmd = Command::new(kofu());
+    cmd.arg("--db").arg(&db).arg("demo");
+    cmd.env("TERM", "xterm-256color").env_remove("WT_SESSION");
+    let mut tui = Tui::spawn(cmd);
+    tui.wait_for("カード一覧");
+    // 3 000 characters, Esc (clears the search), the surname: one write, as a scanner sends.
+    let burst = format!("{}\x1bアサギ", "x".repeat(3000));
+    tui.send(&burst);
+    let s = tui.wait_until("the surname's one card", |s| {
+        s.contains("カード一覧 1件") && s.contains("D2410000001")
+    });
+    assert!(!s.contains("xxx"), "the Esc cleared the burst:\n{s}");
+    // A long bracketed paste (one event), then Esc and another surname glued to it.
+    let paste = format!("\x1b\x1b[200~{}\x1b[201~\x1bサンジョウ", "y".repeat(3000));
+    tui.send(&paste);
+    let s = tui.wait_until("the second surname's card", |s| {
+        s.contains("カード一覧 1件") && s.contains("D2404000001")
+    });
+    assert!(
+        !s.contains("yyy"),
+        "the Esc after the paste cleared it:\n{s}"
+    );
+    assert!(!s.contains("D2410000001"), "{s}");
+    // Esc, then a bracketed paste: it shows its text. (Not in one read: crossterm takes
+    // `ESC ESC` as one Esc and would eat the paste's opening ESC.)
+    tui.send("\x1b");
+    tui.wait_for("カード一覧 50件");
+    tui.send("\x1b[200~タカハシ\x1b[201~");
+    tui.wait_until("the pasted surname's card", |s| {
+        s.contains("カード一覧 1件") && s.contains("D2501000001")
+    });
+    tui.send(F10);
+    tui.wait_exit();
 }

@@ -630,13 +630,50 @@ fn esc_goes_back_a_step_without_losing_input() {
     assert_eq!(step_name(&app), "handoff");
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "confirm");
-    // Esc all the way back to the queue: nothing committed.
+    // Esc all the way back to the queue: nothing committed. Leaving step 1 asks first.
     let mut all = Vec::new();
     for _ in 0..4 {
         all.extend(app.handle(press(KeyCode::Esc)));
     }
+    assert_eq!(step_name(&app), "identity");
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::AbandonConfirm { .. })
+    ));
+    all.extend(app.handle(ch('y')));
     assert_eq!(step_name(&app), "queue");
     assert!(commit_of(&all).is_none());
+}
+
+/// Esc on step 1 asks before throwing the handover away (Esc/n keep it); after leaving, and
+/// after a commit, the search is empty and the list shows 交付待ち again.
+#[test]
+fn esc_on_step_one_asks_and_the_queue_comes_back_clean() {
+    let mut app = sample_app(false);
+    feed(&mut app, "山田".chars().map(ch));
+    // すべて (the rows on screen stay the sample's).
+    app.queue.filter = None;
+    app.handle(press(KeyCode::Enter));
+    feed(&mut app, [ch('1'), ch('m')]);
+    app.handle(press(KeyCode::Esc));
+    assert_eq!(step_name(&app), "identity", "not thrown away at once");
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(
+        text.contains("この交付を中止して一覧へ戻りますか"),
+        "{text}"
+    );
+    app.handle(press(KeyCode::Esc));
+    assert!(app.modals.is_empty());
+    let h = app.handover().expect("still in the handover");
+    assert!(h.identity_draft.checked[0], "the ticks are kept");
+    app.handle(press(KeyCode::Esc));
+    app.handle(ch('n'));
+    assert_eq!(step_name(&app), "identity");
+    app.handle(press(KeyCode::Esc));
+    app.handle(ch('y'));
+    assert_eq!(step_name(&app), "queue");
+    assert_eq!(app.queue.search.value(), "", "search cleared");
+    assert_eq!(app.queue.filter, Some(CardState::Awaiting));
 }
 
 #[test]
@@ -1682,4 +1719,101 @@ fn qr_fit_is_the_views_rule() {
     use kofu::app::screens::handover::{SCREEN_MAX, SCREEN_MIN};
     assert_eq!(SCREEN_MAX, (kofu::ui::MAX_WIDTH, kofu::ui::MAX_HEIGHT));
     assert_eq!(SCREEN_MIN, (kofu::ui::MIN_WIDTH, kofu::ui::MIN_HEIGHT));
+}
+
+/// The footer line at 120x40.
+fn footer_120(app: &App) -> String {
+    let text = kofu::ui::render_to_text(app, 120, 40);
+    text.lines().nth(39).unwrap_or_default().to_string()
+}
+
+/// Issue 11 #10: the footer shows exactly the keys that work now, and a prompt goes when
+/// its field is left.
+#[test]
+fn card_step_footer_and_prompts_follow_the_state() {
+    let recs = sample_records();
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(
+        &mut app,
+        reading_for(&recs[1], "髙橋\u{3000}一郎", FULL_PIN),
+    );
+    // 要確認: Enter does not go on, so it is not offered; y is.
+    let f = footer_120(&app);
+    assert!(!f.contains("Enter 次へ"), "{f}");
+    assert!(f.contains("y 同一人物として承認"), "{f}");
+    app.handle(ch('y'));
+    app.handle(press(KeyCode::Enter));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(text.contains("理由を入力してください。"), "{text}");
+    // Esc leaves the field: the prompt goes, y (back to the field) and Enter are offered.
+    app.handle(press(KeyCode::Esc));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(!text.contains("理由を入力してください。"), "{text}");
+    let f = footer_120(&app);
+    assert!(f.contains("y 同一人物として承認"), "{f}");
+    assert!(f.contains("Enter 次へ"), "{f}");
+    app.handle(ch('y'));
+    assert_eq!(app.context(), kofu::app::Context::CardNote, "y still works");
+
+    // 不一致: e is offered, Enter is not; after e and Esc, e stays.
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+        ],
+    );
+    place(&mut app, other_person_reading(&recs[0]));
+    let f = footer_120(&app);
+    assert!(!f.contains("Enter 次へ"), "{f}");
+    assert!(f.contains("e 例外として記録"), "{f}");
+    feed(&mut app, [ch('e'), press(KeyCode::Esc)]);
+    let f = footer_120(&app);
+    assert!(f.contains("e 例外として記録"), "{f}");
+    assert!(f.contains("r 再読取"), "{f}");
+
+    // The card lifted: r is not offered, and pressing it asks to place the card.
+    app.handle(Event::Card(CardSignal::Removed {
+        reader: READER.into(),
+    }));
+    let f = footer_120(&app);
+    assert!(!f.contains("再読取"), "{f}");
+    app.handle(ch('r'));
+    let text = kofu::ui::render_to_text(&app, 120, 40);
+    assert!(!text.contains("離し"), "{text}");
+    assert!(text.contains("カードをリーダに置いてください"), "{text}");
+}
+
+/// After a commit the queue comes back with an empty search over 交付待ち.
+#[test]
+fn after_a_commit_the_queue_comes_back_clean() {
+    let mut app = sample_app(false);
+    feed(&mut app, "山".chars().map(ch));
+    app.queue.filter = None;
+    let fx = drive_to_commit(&mut app);
+    committed(&mut app, &fx, CardState::HandedOver);
+    assert!(matches!(app.screen, Screen::Done(_)));
+    app.handle(press(KeyCode::Enter));
+    assert_eq!(step_name(&app), "queue");
+    assert_eq!(app.queue.search.value(), "");
+    assert_eq!(app.queue.filter, Some(CardState::Awaiting));
+    let text = kofu::ui::render_to_text(&app, 80, 24);
+    assert!(!text.contains("検索: 山"), "{text}");
 }

@@ -234,3 +234,47 @@ fn no_wide_character_straddles_the_screen_edge_or_a_border() {
         }
     }
 }
+
+/// Issue 11 #2: while 「画面を広げてください」 hides the desk, no key changes anything (a whole
+/// step, and F9 y at the confirmation, did so blind); quitting still works.
+#[test]
+fn keys_do_nothing_while_the_screen_is_too_small() {
+    let mut app = sample_app(false);
+    app.handle(Event::Resize(50, 12));
+    assert!(kofu::ui::render_to_text(&app, 50, 12).contains("画面を広げてください"));
+    let before = app.clone();
+    let mut fx = feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            ch('1'),
+            ch('m'),
+            ch('p'),
+            ch('d'),
+            press(KeyCode::Enter),
+            press(KeyCode::F(2)),
+            Event::Paste("山田".into()),
+        ],
+    );
+    assert_eq!(app, before, "nothing changed behind the hidden screen");
+    assert!(fx.is_empty(), "{fx:?}");
+
+    let mut app = at_confirm();
+    app.handle(Event::Resize(50, 12));
+    fx = feed(&mut app, [press(KeyCode::F(9))]);
+    for _ in 0..4 {
+        fx.extend(app.handle(Event::Tick));
+    }
+    fx.extend(feed(&mut app, [ch('y'), press(KeyCode::Enter)]));
+    assert_eq!(commits(&fx), 0, "{fx:?}");
+    assert!(app.modals.is_empty());
+    // Back at full size the same keys work again.
+    app.handle(Event::Resize(80, 24));
+    app.handle(press(KeyCode::F(9)));
+    assert!(!app.modals.is_empty());
+    // Quitting is the one key that works while hidden (from the queue it quits at once).
+    let mut app = sample_app(false);
+    app.handle(Event::Resize(50, 12));
+    let fx = app.handle(press(KeyCode::F(10)));
+    assert!(fx.contains(&Effect::Quit), "{fx:?}");
+}

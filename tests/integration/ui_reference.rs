@@ -18,6 +18,16 @@ fn ctrl(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
+/// The next / previous 窓口案内 section from anywhere in it (Ctrl+Right / Ctrl+Left; without a
+/// field focused Right / Left and 1-5 do it too).
+fn next_section() -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::CONTROL))
+}
+
+fn prev_section() -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Left, KeyModifiers::CONTROL))
+}
+
 fn typed(app: &mut App, s: &str) {
     feed(app, s.chars().map(ch));
 }
@@ -119,7 +129,7 @@ fn f7_from_the_identity_step_keeps_the_ticks_and_prefills_the_open_record() {
     typed(&mut app, "12pd");
     assert_eq!(app.reference().unwrap().issued.value(), "12pd");
     assert!(matches!(expiry(&app), ExpiryAnswer::Error(e) if e.starts_with("発行日: ")));
-    feed(&mut app, [press(KeyCode::Tab), press(KeyCode::Tab)]);
+    feed(&mut app, [next_section(), next_section()]);
     assert_eq!(app.reference().unwrap().section, RefSection::Pin);
 
     app.handle(press(KeyCode::Esc));
@@ -247,10 +257,10 @@ fn expiry_of_a_renewal_shows_which_rule_applied() {
 #[test]
 fn fee_for_a_non_member_initial_issue_and_its_exemptions() {
     let mut app = empty_queue();
-    app.handle(press(KeyCode::Tab));
+    app.handle(next_section());
     assert_eq!(app.reference().unwrap().section, RefSection::Fee);
     // Kind row: initial by default; membership: non-member.
-    feed(&mut app, [press(KeyCode::Down), press(KeyCode::Right)]);
+    feed(&mut app, [press(KeyCode::Down), ch(' ')]);
     let fee = |app: &App| {
         app.reference()
             .unwrap()
@@ -275,7 +285,7 @@ fn fee_for_a_non_member_initial_issue_and_its_exemptions() {
     typed(&mut app, "2026-03-02");
     assert_eq!(fee(&app).unwrap().0, 5500);
     // Through マイナポータル: free for non-members.
-    feed(&mut app, [press(KeyCode::Down), press(KeyCode::Right)]);
+    feed(&mut app, [press(KeyCode::Down), ch(' ')]);
     assert!(app.reference().unwrap().mynaportal);
     assert_eq!(fee(&app).unwrap().0, 0);
     // A bad exam year says which field.
@@ -289,14 +299,7 @@ fn fee_for_a_non_member_initial_issue_and_its_exemptions() {
 
     // Reissue after loss: 5,500 for members too.
     let mut app = empty_queue();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Tab),
-            press(KeyCode::Right),
-            press(KeyCode::Right),
-        ],
-    );
+    feed(&mut app, [next_section(), ch(' '), ch(' ')]);
     let (amount, summary) = fee(&app).unwrap();
     assert_eq!(amount, 5500, "{summary}");
     assert!(summary.contains("紛失"), "{summary}");
@@ -305,22 +308,22 @@ fn fee_for_a_non_member_initial_issue_and_its_exemptions() {
 #[test]
 fn pin_procedures_and_renewal_sections_show_the_data() {
     let mut app = empty_queue();
-    feed(&mut app, [press(KeyCode::Tab), press(KeyCode::Tab)]);
+    feed(&mut app, [next_section(), next_section()]);
     let text = render_to_text(&app, 120, 40);
     assert!(text.contains("15回"), "{text}");
-    app.handle(press(KeyCode::Tab));
+    app.handle(next_section());
     assert_eq!(app.reference().unwrap().section, RefSection::Procedures);
     let text = render_to_text(&app, 120, 40);
     assert!(text.contains("03-6634-0904"), "{text}");
     assert!(text.contains("【紛失届】"), "{text}");
     assert!(text.contains("住民票"), "{text}");
-    app.handle(press(KeyCode::Tab));
+    app.handle(next_section());
     let text = render_to_text(&app, 80, 24);
     assert!(text.contains("更新のお知らせ"), "{text}");
-    // Tab wraps round to the first section; Shift+Tab goes back.
-    app.handle(press(KeyCode::Tab));
+    // Ctrl+Right wraps round to the first section; Ctrl+Left goes back.
+    app.handle(next_section());
     assert_eq!(app.reference().unwrap().section, RefSection::Expiry);
-    app.handle(press(KeyCode::BackTab));
+    app.handle(prev_section());
     assert_eq!(app.reference().unwrap().section, RefSection::Renewal);
 }
 
@@ -334,14 +337,7 @@ fn procedures_qr_is_drawn_when_it_fits_and_otherwise_says_so() {
     ] {
         let mut app = sample_app(ascii);
         app.handle(press(KeyCode::F(7)));
-        feed(
-            &mut app,
-            [
-                press(KeyCode::Tab),
-                press(KeyCode::Tab),
-                press(KeyCode::Tab),
-            ],
-        );
+        feed(&mut app, [next_section(), next_section(), next_section()]);
         let text = render_to_text(&app, w, h);
         let asks = text.contains("画面を広げてください");
         let buf = kofu::ui::render_to_buffer(&app, w, h);
@@ -520,7 +516,7 @@ fn without_a_passphrase_unlocking_stays_as_it_was_and_switching_is_allowed() {
 #[test]
 fn long_sections_scroll_to_the_end_and_back_without_piling_up() {
     let mut app = empty_queue();
-    feed(&mut app, [press(KeyCode::BackTab), press(KeyCode::BackTab)]);
+    feed(&mut app, [prev_section(), prev_section()]);
     assert_eq!(app.reference().unwrap().section, RefSection::Procedures);
     let first = render_to_text(&app, 80, 24);
     assert!(first.contains("下キーで続きを表示"), "{first}");
@@ -542,7 +538,7 @@ fn long_sections_scroll_to_the_end_and_back_without_piling_up() {
     }
     assert_eq!(render_to_text(&app, 80, 24), first);
     // Changing section starts at the top.
-    app.handle(press(KeyCode::Tab));
+    app.handle(next_section());
     assert_eq!(app.reference().unwrap().scroll, 0);
 }
 
@@ -556,12 +552,13 @@ fn at_the_lock_a_new_officer_cannot_be_added_when_passphrases_are_in_use() {
         "{fx:?}"
     );
     assert!(app.officer.is_none());
-    match app.modals.last() {
-        Some(Modal::OfficerPicker { error: Some(e), .. }) => {
-            assert!(e.contains("ロック中は担当者を追加できません"), "{e}")
-        }
-        other => panic!("{other:?}"),
-    }
+    // The typing went nowhere (there is no field), and Enter chose the registered officer,
+    // who is asked for the passphrase.
+    assert!(
+        matches!(app.modals.last(), Some(Modal::Passphrase { .. })),
+        "{:?}",
+        app.modals.last()
+    );
     // Without passphrases in use the lock guards nothing more, and adding stays possible.
     let mut app = locked(false);
     typed(&mut app, "新人 三郎");
@@ -570,4 +567,154 @@ fn at_the_lock_a_new_officer_cannot_be_added_when_passphrases_are_in_use() {
         fx.iter()
             .any(|e| matches!(e, Effect::AddOfficer(n) if n == "新人 三郎"))
     );
+}
+
+/// Issue 11 #16: typing into a prefilled field replaces the prefill (it appended:
+/// `[2026-10-01R6.4.1]`), in 窓口案内, the dispatch date and the appointment dialog; an arrow or
+/// Backspace keeps it for editing.
+#[test]
+fn typing_into_a_prefilled_field_replaces_it() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(7)));
+    assert_eq!(app.reference().unwrap().issued.value(), "2026-10-01");
+    typed(&mut app, "R6.4.1");
+    assert_eq!(app.reference().unwrap().issued.value(), "R6.4.1");
+    assert!(!render_to_text(&app, 80, 24).contains("2026-10-01R6"));
+    // The next prefilled field: Backspace edits the prefill instead.
+    app.handle(press(KeyCode::Down));
+    app.handle(press(KeyCode::Backspace));
+    typed(&mut app, "3");
+    assert_eq!(app.reference().unwrap().born.value(), "1985-04-03");
+    app.handle(press(KeyCode::Esc));
+
+    // The dispatch date of the mail route starts as today and is replaced by typing.
+    let recs = sample_records();
+    let mut app = sample_app(false);
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Down),
+            press(KeyCode::Enter),
+        ],
+    );
+    crate::support::scenes::place(
+        &mut app,
+        crate::support::scenes::reading_for(
+            &recs[3],
+            "渡邊\u{3000}健",
+            crate::support::scenes::FULL_PIN,
+        ),
+    );
+    app.handle(press(KeyCode::Enter));
+    let date_of = |app: &App| match app.handover() {
+        Some(h) if matches!(h.step, Step::Mail { .. }) => h.mail_draft.date.value().to_string(),
+        other => panic!("not at the mail step: {other:?}"),
+    };
+    let today = date_of(&app);
+    assert!(!today.is_empty());
+    app.handle(press(KeyCode::Tab));
+    typed(&mut app, "R8.11.2");
+    assert_eq!(date_of(&app), "R8.11.2");
+
+    // The appointment dialog's prefilled fields too.
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(9)));
+    let Some(Modal::Appointment(a)) = app.modals.last() else {
+        panic!("no appointment dialog")
+    };
+    let prefilled = a.field().value().to_string();
+    typed(&mut app, "12/3");
+    let Some(Modal::Appointment(a)) = app.modals.last() else {
+        panic!("no appointment dialog")
+    };
+    assert_eq!(
+        a.field().value(),
+        "12/3",
+        "was prefilled with {prefilled:?}"
+    );
+}
+
+/// Issue 11 #15: the lock offers only what works: no `Esc 閉じる` (nobody is on duty), no
+/// 「新しい担当者」 field while passphrases are in use, and Enter says it chooses.
+#[test]
+fn the_lock_screen_offers_only_what_works() {
+    let app = locked(true);
+    let text = render_to_text(&app, 80, 24);
+    let footer = text.lines().nth(23).unwrap_or_default();
+    assert!(!footer.contains("閉じる"), "{footer}");
+    assert!(!text.contains("新しい担当者"), "{text}");
+    assert!(footer.contains("Enter 選択（ロック中）"), "{footer}");
+    assert!(
+        text.contains("ロック中は登録済みの担当者だけを選べます"),
+        "{text}"
+    );
+    assert_eq!(
+        kofu::ui::render_with_cursor(&app, 80, 24).1,
+        None,
+        "no caret"
+    );
+    // Without passphrases an officer can still be added from the picker, but Esc cannot
+    // close it while nobody is on duty.
+    let app = locked(false);
+    let text = render_to_text(&app, 80, 24);
+    let footer = text.lines().nth(23).unwrap_or_default();
+    assert!(text.contains("新しい担当者"), "{text}");
+    assert!(footer.contains("Enter 選択/追加"), "{footer}");
+    assert!(!footer.contains("閉じる"), "{footer}");
+    // With an officer on duty (F3) Esc closes it.
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(3)));
+    let text = render_to_text(&app, 80, 24);
+    assert!(
+        text.lines()
+            .nth(23)
+            .unwrap_or_default()
+            .contains("Esc 閉じる"),
+        "{text}"
+    );
+}
+
+/// Tab always means the next field; the sections change with Right/Left or 1-5 (Ctrl+Right
+/// in a field, where Right moves the caret).
+#[test]
+fn tab_is_the_next_field_and_sections_change_with_arrows_or_digits() {
+    let mut app = sample_app(false);
+    app.handle(press(KeyCode::F(7)));
+    let r = app.reference().unwrap();
+    assert_eq!((r.section, r.expiry_focus), (RefSection::Expiry, 0));
+    app.handle(press(KeyCode::Tab));
+    let r = app.reference().unwrap();
+    assert_eq!(
+        (r.section, r.expiry_focus),
+        (RefSection::Expiry, 1),
+        "Tab: next field"
+    );
+    app.handle(press(KeyCode::BackTab));
+    assert_eq!(app.reference().unwrap().expiry_focus, 0);
+    // In a field Right moves the caret; Ctrl+Right changes the section.
+    app.handle(press(KeyCode::Right));
+    assert_eq!(app.reference().unwrap().section, RefSection::Expiry);
+    app.handle(next_section());
+    assert_eq!(app.reference().unwrap().section, RefSection::Fee);
+    // Fee form, kind row (a choice): Tab goes to the next row, Space changes the choice.
+    app.handle(press(KeyCode::Tab));
+    assert_eq!(
+        app.reference().unwrap().fee_row,
+        kofu::app::FeeRow::Membership
+    );
+    // Without a field: Right and digits change the section.
+    app.handle(press(KeyCode::Right));
+    assert_eq!(app.reference().unwrap().section, RefSection::Pin);
+    app.handle(ch('4'));
+    assert_eq!(app.reference().unwrap().section, RefSection::Procedures);
+    app.handle(press(KeyCode::Left));
+    assert_eq!(app.reference().unwrap().section, RefSection::Pin);
+    app.handle(ch('1'));
+    assert_eq!(app.reference().unwrap().section, RefSection::Expiry);
+    let text = render_to_text(&app, 120, 40);
+    let footer = text.lines().nth(39).unwrap_or_default();
+    assert!(footer.contains("Tab 次の欄"), "{footer}");
+    assert!(!footer.contains("Tab 次の項目"), "{footer}");
 }

@@ -3,6 +3,7 @@
 //! (the officer on duty, quitting), so they work on `App`; dialogs a screen opens are routed to
 //! their own `update` from here.
 
+use crate::app::cx::Nav;
 use crate::app::dialogs::officer;
 use crate::app::dialogs::second_officer::{SecondOfficerAnswer, SecondOfficerDialog};
 use crate::app::{
@@ -53,6 +54,21 @@ impl App {
                     self.modals.pop();
                     self.should_quit = true;
                     vec![Effect::Quit]
+                }
+                Action::No => {
+                    self.modals.pop();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Modal::AbandonConfirm { notice } => match action {
+                Action::Yes => {
+                    let notice = *notice;
+                    self.modals.pop();
+                    self.handover_update(|_, cx| {
+                        cx.nav = Some(Nav::Abandon(notice));
+                        Vec::new()
+                    })
                 }
                 Action::No => {
                     self.modals.pop();

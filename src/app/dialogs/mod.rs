@@ -47,6 +47,11 @@ pub enum Modal {
     },
     DemoTray,
     QuitConfirm,
+    /// Esc on the first step of a handover: leave it (nothing recorded)?
+    AbandonConfirm {
+        /// The notice shown on the queue afterwards.
+        notice: &'static str,
+    },
     /// 窓口案内, full screen over whatever was open (Esc returns there).
     Reference(Box<ReferenceState>),
     /// The passphrase of the officer chosen in the picker.
@@ -76,6 +81,7 @@ impl Modal {
             Modal::OfficerPicker { .. } => Context::OfficerPicker,
             Modal::DemoTray => Context::DemoTray,
             Modal::QuitConfirm => Context::QuitConfirm,
+            Modal::AbandonConfirm { .. } => Context::AbandonConfirm,
             Modal::Reference(r) => r.context(),
             Modal::Passphrase { .. } => Context::Passphrase,
             Modal::SecondOfficer(_) => Context::SecondOfficer,

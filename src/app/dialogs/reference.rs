@@ -282,6 +282,10 @@ impl ReferenceState {
             Action::ChoiceNext | Action::ChoicePrev => {
                 self.section == RefSection::Fee && self.fee_row.is_choice()
             }
+            // Tab moves between the fields of the two forms; the text sections have none.
+            Action::NextField | Action::PrevField => {
+                matches!(self.section, RefSection::Expiry | RefSection::Fee)
+            }
             _ => true,
         }
     }
@@ -329,6 +333,22 @@ impl ReferenceState {
             Action::NextSection | Action::PrevSection => {
                 self.section = self.section.step(action == Action::NextSection);
                 self.scroll = 0;
+            }
+            Action::GoSection(n) => {
+                if let Some(s) = RefSection::ALL.get(usize::from(n).saturating_sub(1)) {
+                    self.section = *s;
+                    self.scroll = 0;
+                }
+            }
+            Action::NextField | Action::PrevField
+                if matches!(self.section, RefSection::Expiry | RefSection::Fee) =>
+            {
+                let down = if action == Action::NextField {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                self.action(down, rules);
             }
             Action::Up | Action::Down => {
                 let down = action == Action::Down;
@@ -473,7 +493,7 @@ impl App {
             Action::Close => {
                 self.modals.pop();
             }
-            Action::Help => self.modals.push(Modal::Help { scroll: 0 }),
+            Action::Help => self.open_help(),
             other => {
                 let rules = &self.rules;
                 if let Some(Modal::Reference(r)) = self.modals.last_mut() {

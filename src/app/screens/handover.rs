@@ -589,9 +589,10 @@ impl Handover {
                         };
                         return h.enter_card_step(Some(identity), cx);
                     }
-                    Action::Back => {
-                        return abandon(cx, "交付を中止しました（記録は変わっていません）。");
-                    }
+                    // Leaving the first step throws the handover away: ask first.
+                    Action::Back => cx.push(Modal::AbandonConfirm {
+                        notice: "交付を中止しました（記録は変わっていません）。",
+                    }),
                     _ => {}
                 }
                 Vec::new()
@@ -762,6 +763,13 @@ impl Handover {
                     if let CardPhase::Result { note_focus, .. } = phase {
                         *note_focus = false;
                     }
+                    // The field's prompt goes with it (issue 11 #10).
+                    h.card_error = None;
+                    Vec::new()
+                }
+                Action::Reread if matches!(cx.card, CardSlot::Absent) => {
+                    // Nothing to lift: the card is not on the reader.
+                    h.card_error = Some("カードをリーダに置いてください。".into());
                     Vec::new()
                 }
                 Action::Reread => {
@@ -783,7 +791,12 @@ impl Handover {
                         h.step = Step::Identity;
                         Vec::new()
                     }
-                    Flow::Mail => abandon(cx, "発送を中止しました（記録は変わっていません）。"),
+                    Flow::Mail => {
+                        cx.push(Modal::AbandonConfirm {
+                            notice: "発送を中止しました（記録は変わっていません）。",
+                        });
+                        Vec::new()
+                    }
                 },
                 _ => Vec::new(),
             },

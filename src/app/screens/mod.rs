@@ -125,11 +125,13 @@ impl App {
             }
             Nav::Abandon(msg) => {
                 self.screen = Screen::Queue;
+                self.queue.reset_search();
                 self.flash(msg, false);
                 vec![self.queue.search_effect()]
             }
             Nav::Done(info) => {
                 self.screen = Screen::Done(info);
+                self.queue.reset_search();
                 self.flash = None;
                 vec![self.queue.search_effect(), Effect::LoadCounts]
             }

@@ -61,6 +61,13 @@ impl QueueState {
         }
     }
 
+    /// After a handover is recorded or left: an empty search over 交付待ち, ready for the
+    /// next physician.
+    pub fn reset_search(&mut self) {
+        self.search.clear();
+        self.filter = Some(CardState::Awaiting);
+    }
+
     /// A new search for the current text and filter.
     pub fn search_effect(&mut self) -> Effect {
         self.seq += 1;

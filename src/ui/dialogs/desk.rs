@@ -205,14 +205,27 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
                 });
             }
             render_para(frame, list, lines);
-            let c = draw_field(
-                frame,
-                field,
-                "新しい担当者の名前（入力して Enter で追加）",
-                name,
-                true,
-                g,
-            );
+            // At the lock no officer can be added: no field is offered (issue 11 #15).
+            let c = if app.desk_locked() {
+                render_para(
+                    frame,
+                    field,
+                    vec![Line::styled(
+                        " ロック中は登録済みの担当者だけを選べます（追加は担当者を選んだあと F3 から）。",
+                        theme::dim(),
+                    )],
+                );
+                None
+            } else {
+                draw_field(
+                    frame,
+                    field,
+                    "新しい担当者の名前（入力して Enter で追加）",
+                    name,
+                    true,
+                    g,
+                )
+            };
             let msg = match error {
                 Some(e) => Line::styled(format!(" {e}"), theme::error()),
                 None => Line::from(""),
@@ -297,6 +310,26 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
                         Span::raw(" "),
                         Span::styled("y", theme::key()),
                         Span::raw(" 終了する   "),
+                        Span::styled("Esc", theme::key()),
+                        Span::raw(" 続ける"),
+                    ]),
+                ],
+            );
+            None
+        }
+        Modal::AbandonConfirm { .. } => {
+            let inner = dialog_box(frame, area, (56, 7), "交付中止の確認", theme::warn(), g);
+            render_para(
+                frame,
+                inner,
+                vec![
+                    Line::from(""),
+                    Line::from(" この交付を中止して一覧へ戻りますか？（記録は変わりません）"),
+                    Line::from(""),
+                    Line::from(vec![
+                        Span::raw(" "),
+                        Span::styled("y", theme::key()),
+                        Span::raw(" 中止する   "),
                         Span::styled("Esc", theme::key()),
                         Span::raw(" 続ける"),
                     ]),

@@ -118,7 +118,15 @@ fn field_row(
     let line = Line::from(vec![
         Span::styled(lead.clone(), style),
         Span::raw("["),
-        Span::raw(pad(&display(&shown), FIELD_W)),
+        // An untouched prefill shows as selected text: typing replaces it.
+        Span::styled(
+            pad(&display(&shown), FIELD_W),
+            if focused && field.is_prefilled() {
+                theme::selected()
+            } else {
+                Style::new()
+            },
+        ),
         Span::raw("] "),
         Span::styled(hint.to_string(), theme::dim()),
     ]);
@@ -165,7 +173,7 @@ fn choice_row(
         Span::styled(format!("< {value} >"), value_style),
     ];
     if focused {
-        spans.push(Span::styled("  左右キーで選択", theme::dim()));
+        spans.push(Span::styled("  Space で選択", theme::dim()));
     }
     frame.render_widget(
         Paragraph::new(wrap_lines(vec![Line::from(spans)], area.width)),
