@@ -32,6 +32,19 @@ pub fn display(s: &str) -> String {
 }
 
 /// Truncate to at most `width` display cells (never splits a character).
+/// [`fit`], with a mark when something was cut: nothing is cut silently (a long name in a
+/// column ends in `mark`).
+pub fn fit_marked(s: &str, width: usize, mark: &str) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = fit(s, width.saturating_sub(mark.width()));
+    if width >= mark.width() {
+        out.push_str(mark);
+    }
+    out
+}
+
 pub fn fit(s: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
@@ -372,6 +385,10 @@ mod tests {
     #[test]
     fn fit_and_pad_count_cells() {
         assert_eq!(fit("山田太郎", 5), "山田");
+        // Nothing is cut silently: a cut name ends in the mark; one that fits stays as it is.
+        assert_eq!(fit_marked("神楽坂三十四", 9, "…"), "神楽坂三…");
+        assert_eq!(fit_marked("神楽坂三十四", 9, "~"), "神楽坂三~");
+        assert_eq!(fit_marked("山田太郎", 8, "…"), "山田太郎");
         assert_eq!(pad("山田", 6), "山田  ");
         assert_eq!(pad("ab", 1), "a");
     }

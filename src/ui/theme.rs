@@ -18,6 +18,9 @@ pub struct Glyphs {
     pub radio_off: &'static str,
     pub pointer: &'static str,
     pub step_sep: &'static str,
+    /// Marks text cut to fit a column (「…」; `~` in the ASCII set, which has no ambiguous-width
+    /// characters).
+    pub ellipsis: &'static str,
 }
 
 const ASCII_BORDER: border::Set<'static> = border::Set {
@@ -43,6 +46,7 @@ impl Glyphs {
                 radio_off: "( )",
                 pointer: ">",
                 step_sep: " > ",
+                ellipsis: "~",
             }
         } else {
             Glyphs {
@@ -54,6 +58,7 @@ impl Glyphs {
                 radio_off: "( )",
                 pointer: "▶",
                 step_sep: " › ",
+                ellipsis: "…",
             }
         }
     }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::QueueState;
 use crate::domain::CardState;
-use crate::ui::text::{display, fit, wareki_short};
+use crate::ui::text::{display, fit_marked, wareki_short};
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::{boxed, draw_field};
 
@@ -150,8 +150,16 @@ pub fn draw(
             _ => theme::dim(),
         };
         Row::new(vec![
-            Cell::from(fit(&display(&r.name), usize::from(name_w))),
-            Cell::from(fit(&display(&r.kana), usize::from(kana_w))),
+            Cell::from(fit_marked(
+                &display(&r.name),
+                usize::from(name_w),
+                g.ellipsis,
+            )),
+            Cell::from(fit_marked(
+                &display(&r.kana),
+                usize::from(kana_w),
+                g.ellipsis,
+            )),
             Cell::from(wareki_short(r.birth_date)),
             Cell::from(display(&r.card_id)),
             Cell::from(r.arrived_on.format("%m/%d").to_string()),

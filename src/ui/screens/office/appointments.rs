@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::{exported_line, header, status_line};
 use crate::app::screens::office::AppointmentsView;
 use crate::ui::render_para;
-use crate::ui::text::{display, fit};
+use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::boxed;
 
@@ -61,8 +61,16 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &AppointmentsView, area: Rec
             Row::new(vec![
                 Cell::from(a.at.format("%H:%M").to_string()),
                 Cell::from(display(&a.card.card_id)),
-                Cell::from(fit(&display(&a.card.name), usize::from(name_w))),
-                Cell::from(fit(&display(&a.card.kana), usize::from(kana_w))),
+                Cell::from(fit_marked(
+                    &display(&a.card.name),
+                    usize::from(name_w),
+                    g.ellipsis,
+                )),
+                Cell::from(fit_marked(
+                    &display(&a.card.kana),
+                    usize::from(kana_w),
+                    g.ellipsis,
+                )),
                 Cell::from(display(a.note.as_deref().unwrap_or(""))),
             ])
         });

@@ -10,7 +10,7 @@ use crate::app::screens::office::{ArrivalRow, ArrivalView};
 use crate::domain::office::ArrivalOutcome;
 use crate::domain::office::arrival::ArrivalRead;
 use crate::ui::render_para;
-use crate::ui::text::{display, fit};
+use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::boxed;
 
@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
                 Cell::from(format!("#{}", sh.id)),
                 Cell::from(display(&sh.arrived_on)),
                 Cell::from(format!("{:>4}枚", sh.row_count)),
-                Cell::from(fit(&display(&sh.file_name), 60)),
+                Cell::from(fit_marked(&display(&sh.file_name), 60, g.ellipsis)),
             ])
         });
         let t = Table::new(

@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::{header, status_line};
 use crate::app::screens::office::MailView;
 use crate::ui::render_para;
-use crate::ui::text::{display, fit};
+use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::boxed;
 
@@ -51,7 +51,11 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &MailView, area: Rect, g: &G
             Cell::from(display(m.dispatch_date.as_deref().unwrap_or("-"))),
             Cell::from(display(m.tracking_no.as_deref().unwrap_or("（なし）"))),
             Cell::from(display(&m.card.card_id)),
-            Cell::from(fit(&display(&m.card.name), usize::from(name_w))),
+            Cell::from(fit_marked(
+                &display(&m.card.name),
+                usize::from(name_w),
+                g.ellipsis,
+            )),
             Cell::from(days),
         ])
     });

@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::{batch_status_style, date_text, exported_line, header, status_line};
 use crate::app::screens::office::{ReceiptPane, ReceiptsView};
 use crate::ui::render_para;
-use crate::ui::text::{display, fit};
+use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::{focused_table, pane};
 
@@ -54,8 +54,16 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
             Row::new(vec![
                 Cell::from(g.check(v.marked.contains(&c.id))),
                 Cell::from(display(&c.card_id)),
-                Cell::from(fit(&display(&c.name), usize::from(name_w))),
-                Cell::from(fit(&display(&c.kana), usize::from(kana_w))),
+                Cell::from(fit_marked(
+                    &display(&c.name),
+                    usize::from(name_w),
+                    g.ellipsis,
+                )),
+                Cell::from(fit_marked(
+                    &display(&c.kana),
+                    usize::from(kana_w),
+                    g.ellipsis,
+                )),
                 Cell::from(format!("{:>4}日", (today - c.arrived_on).num_days())),
             ])
         });
@@ -97,7 +105,11 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
                 Cell::from(format!("{:>3}通", b.live_items().count())),
                 Cell::from(Span::styled(b.status.label(), st)),
                 Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
-                Cell::from(fit(&display(b.tracking_no.as_deref().unwrap_or("")), 16)),
+                Cell::from(fit_marked(
+                    &display(b.tracking_no.as_deref().unwrap_or("")),
+                    16,
+                    g.ellipsis,
+                )),
             ])
         });
         let t = Table::new(

@@ -11,7 +11,7 @@ use crate::app::screens::office::UncollectedView;
 use crate::app::screens::office::uncollected::Pane;
 use crate::domain::office::DueAction;
 use crate::ui::render_para;
-use crate::ui::text::{display, fit};
+use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::{focused_table, pane};
 
@@ -83,7 +83,11 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
             };
             Row::new(vec![
                 Cell::from(display(&u.card.card_id)),
-                Cell::from(fit(&display(&u.card.name), usize::from(name_w))),
+                Cell::from(fit_marked(
+                    &display(&u.card.name),
+                    usize::from(name_w),
+                    g.ellipsis,
+                )),
                 Cell::from(u.card.arrived_on.format("%m/%d").to_string()),
                 Cell::from(format!("{:>4}日", u.days)),
                 Cell::from(Span::styled(due, style)),
