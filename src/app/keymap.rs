@@ -59,6 +59,8 @@ pub enum Context {
     OfficeUncollected,
     /// The contact dialog (note field).
     OfficeContact,
+    /// The contact dialog with the method row focused (no text field).
+    OfficeContactMethod,
     OfficeArrival,
     /// 入荷確認 before a shipment is chosen.
     OfficeShipments,
@@ -66,7 +68,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 33] = [
+    pub const ALL: [Context; 34] = [
         Context::Global,
         Context::Queue,
         Context::Identity,
@@ -97,6 +99,7 @@ impl Context {
         Context::OfficeAppointment,
         Context::OfficeUncollected,
         Context::OfficeContact,
+        Context::OfficeContactMethod,
         Context::OfficeArrival,
         Context::OfficeShipments,
         Context::OfficeReport,
@@ -135,6 +138,7 @@ impl Context {
             Context::OfficeAppointment => "予約の登録",
             Context::OfficeUncollected => "未交付カード",
             Context::OfficeContact => "連絡の記録",
+            Context::OfficeContactMethod => "連絡の記録（方法）",
             Context::OfficeArrival => "入荷確認",
             Context::OfficeShipments => "入荷確認 発送リストの選択",
             Context::OfficeReport => "日報・月報",
@@ -672,9 +676,35 @@ pub static KEYMAP: &[Binding] = &[
         C::OfficeContact,
         KeySpec::plain(K::Tab),
         A::SwitchField,
-        "方法の切替",
+        "次の欄（方法）",
     ),
     b(C::OfficeContact, ESC, A::No, "やめる"),
+    b(C::OfficeContactMethod, ENTER, A::Yes, "記録"),
+    b(
+        C::OfficeContactMethod,
+        ch(' '),
+        A::ChoiceNext,
+        "方法を変える",
+    ),
+    quiet(
+        C::OfficeContactMethod,
+        KeySpec::plain(K::Right),
+        A::ChoiceNext,
+        "次の方法",
+    ),
+    quiet(
+        C::OfficeContactMethod,
+        KeySpec::plain(K::Left),
+        A::ChoicePrev,
+        "前の方法",
+    ),
+    b(
+        C::OfficeContactMethod,
+        KeySpec::plain(K::Tab),
+        A::SwitchField,
+        "次の欄（メモ）",
+    ),
+    b(C::OfficeContactMethod, ESC, A::No, "やめる"),
     b(C::OfficeReport, ch('m'), A::ToggleReport, "日報/月報"),
     b(C::OfficeReport, ch('d'), A::EnterDate, "日付"),
     b(C::OfficeReport, ch('o'), A::ExportDay, "出力"),

@@ -450,7 +450,7 @@ impl App {
                 Modal::Passphrase { field, .. } => Some(&field.0),
                 Modal::SecondOfficer(d) => d.field(),
                 Modal::Prompt(p) => Some(&p.field),
-                Modal::Contact(c) => Some(&c.note),
+                Modal::Contact(c) => (!c.method_focus).then_some(&c.note),
                 Modal::Appointment(a) => Some(a.field()),
                 _ => None,
             };
@@ -473,7 +473,7 @@ impl App {
                 Modal::Passphrase { field, .. } => Some(&mut field.0),
                 Modal::SecondOfficer(d) => d.field_mut(),
                 Modal::Prompt(p) => Some(&mut p.field),
-                Modal::Contact(c) => Some(&mut c.note),
+                Modal::Contact(c) => (!c.method_focus).then_some(&mut c.note),
                 Modal::Appointment(a) => Some(a.field_mut()),
                 _ => None,
             };

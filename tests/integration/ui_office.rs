@@ -802,7 +802,12 @@ fn contact_hold_and_unhold_are_recorded_for_the_selected_card() {
     // A contact by letter with a note ("c" typed in the note stays in the note).
     app.handle(ch('c'));
     assert_eq!(app.context(), Context::OfficeContact);
+    // Tab is the next field, as everywhere: to the method row, where Space changes it.
     app.handle(press(KeyCode::Tab));
+    assert_eq!(app.context(), Context::OfficeContactMethod);
+    app.handle(ch(' '));
+    app.handle(press(KeyCode::Tab));
+    assert_eq!(app.context(), Context::OfficeContact);
     typed(&mut app, "通知書を送付c");
     let fx = app.handle(press(KeyCode::Enter));
     assert_eq!(

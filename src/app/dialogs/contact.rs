@@ -13,6 +13,8 @@ pub struct ContactDialog {
     pub method: ContactMethod,
     pub note: LineEdit,
     pub error: Option<String>,
+    /// The method row has the focus (Tab moves between it and the note, as everywhere).
+    pub method_focus: bool,
 }
 
 impl ContactDialog {
@@ -22,6 +24,7 @@ impl ContactDialog {
             method: ContactMethod::Phone,
             note: LineEdit::new(100),
             error: None,
+            method_focus: false,
         }
     }
 
@@ -29,11 +32,18 @@ impl ContactDialog {
         match action {
             Action::No => Answer::close(Vec::new()),
             Action::SwitchField => {
-                self.method = match self.method {
-                    ContactMethod::Phone => ContactMethod::Letter,
-                    ContactMethod::Letter => ContactMethod::Mail,
-                    ContactMethod::Mail => ContactMethod::Phone,
-                };
+                self.method_focus = !self.method_focus;
+                Answer::stay()
+            }
+            Action::ChoiceNext | Action::ChoicePrev if self.method_focus => {
+                const ORDER: [ContactMethod; 3] = [
+                    ContactMethod::Phone,
+                    ContactMethod::Letter,
+                    ContactMethod::Mail,
+                ];
+                let i = ORDER.iter().position(|m| *m == self.method).unwrap_or(0);
+                let step = if action == Action::ChoiceNext { 1 } else { 2 };
+                self.method = ORDER[(i + step) % ORDER.len()];
                 Answer::stay()
             }
             Action::Yes => {

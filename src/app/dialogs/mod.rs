@@ -87,6 +87,7 @@ impl Modal {
             Modal::SecondOfficer(_) => Context::SecondOfficer,
             Modal::Prompt(_) => Context::OfficeInput,
             Modal::Confirm(_) => Context::OfficeConfirm,
+            Modal::Contact(c) if c.method_focus => Context::OfficeContactMethod,
             Modal::Contact(_) => Context::OfficeContact,
             Modal::Appointment(_) => Context::OfficeAppointment,
         }

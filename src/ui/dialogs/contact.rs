@@ -19,7 +19,14 @@ pub fn draw(frame: &mut Frame, d: &ContactDialog, area: Rect, g: &Glyphs) -> Opt
         Constraint::Min(1),
     ])
     .areas(inner);
-    let mut methods = vec![Span::raw(" 方法: ")];
+    let mut methods = vec![Span::styled(
+        format!(" {} 方法: ", if d.method_focus { g.pointer } else { " " }),
+        if d.method_focus {
+            theme::title()
+        } else {
+            Style::new()
+        },
+    )];
     for m in [
         crate::domain::office::ContactMethod::Phone,
         crate::domain::office::ContactMethod::Letter,
@@ -31,7 +38,14 @@ pub fn draw(frame: &mut Frame, d: &ContactDialog, area: Rect, g: &Glyphs) -> Opt
             if on { theme::selected() } else { Style::new() },
         ));
     }
-    methods.push(Span::styled("（Tab で切替）", theme::dim()));
+    methods.push(Span::styled(
+        if d.method_focus {
+            "（Space・左右キーで変える）"
+        } else {
+            "（Tab でここへ）"
+        },
+        theme::dim(),
+    ));
     render_para(
         frame,
         top,
@@ -49,7 +63,7 @@ pub fn draw(frame: &mut Frame, d: &ContactDialog, area: Rect, g: &Glyphs) -> Opt
         fnote,
         "メモ（任意。例: 来週来庁予定）",
         &d.note,
-        true,
+        !d.method_focus,
         g,
     );
     let msg = match &d.error {

@@ -448,6 +448,9 @@ pub fn scenes(base: &App) -> Vec<(&'static str, App)> {
     out.push(("office_uncollected", a.clone()));
     let mut c = a.clone();
     c.handle(ch('c'));
+    // Tab to the method row, Space: 郵便; Tab back to the note.
+    c.handle(press(KeyCode::Tab));
+    c.handle(ch(' '));
     c.handle(press(KeyCode::Tab));
     feed(&mut c, "留守電に伝言".chars().map(ch));
     out.push(("office_uncollected_contact", c));
