@@ -3,7 +3,7 @@
 
 use crate::support::scenes::{
     self, FULL_PIN, READER, ch, feed, other_person_reading, place, press, reading_for, sample_app,
-    sample_records,
+    sample_records, to_card_step,
 };
 use chrono::Datelike;
 use crossterm::event::KeyCode;
@@ -336,17 +336,7 @@ fn mail_route_validates_tracking_number() {
 fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     place(&mut app, other_person_reading(&recs[0]));
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "card", "a mismatch blocks");
@@ -422,17 +412,7 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
 
     // The other way out: x cancels the handover, nothing is committed.
     let mut app = sample_app(false);
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     place(&mut app, other_person_reading(&recs[0]));
     let fx = app.handle(ch('x'));
     assert_eq!(step_name(&app), "queue");
@@ -501,17 +481,7 @@ fn near_match_needs_explicit_confirmation_with_reason() {
 fn card_lifted_mid_read_asks_to_place_it_again() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     feed(
         &mut app,
         [
@@ -550,17 +520,7 @@ fn card_lifted_mid_read_asks_to_place_it_again() {
 fn stale_match_for_a_lifted_card_is_ignored() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
@@ -581,17 +541,7 @@ fn stale_match_for_a_lifted_card_is_ignored() {
 fn esc_goes_back_a_step_without_losing_input() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
@@ -903,17 +853,7 @@ fn officer_must_be_chosen_outside_demo() {
 fn reread_asks_to_lift_and_place_the_card_again() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
@@ -1217,17 +1157,7 @@ fn a_reason_is_recorded_as_typed() {
 fn the_match_at_the_counter_checks_the_expiry_rule() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     // The card and the printed list both say one year later than the rule gives.
     let mut reading = reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN);
     let rule = recs[0].expiry_date;
@@ -1269,17 +1199,7 @@ fn the_match_at_the_counter_checks_the_expiry_rule() {
 fn mismatched_and_near_reads_at_the_counter_are_recorded() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     let fx = place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
@@ -1427,17 +1347,7 @@ fn another_officer_unlocking_abandons_the_open_handover() {
 fn a_pin_locked_card_needs_an_acknowledgement() {
     let mut app = sample_app(false);
     let recs = sample_records();
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     let blocked = kofu::domain::card_facts::PinStatus {
         tries_left: Some(0),
         blocked: true,
@@ -1457,17 +1367,7 @@ fn a_pin_locked_card_needs_an_acknowledgement() {
     assert_eq!(step_name(&app), "handoff");
     // A card with a working PIN needs nothing of the kind.
     let mut app = sample_app(false);
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     place(
         &mut app,
         reading_for(&recs[0], "山田\u{3000}太郎", FULL_PIN),
@@ -1500,17 +1400,7 @@ fn f4_on_a_counter_card_warns_that_the_route_differs() {
 #[test]
 fn a_reader_service_that_is_down_is_said_in_the_card_step() {
     let mut app = sample_app(false);
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     app.handle(Event::Card(CardSignal::ServiceUnavailable));
     let text = kofu::ui::render_to_text(&app, 80, 24);
     let panel: Vec<&str> = text.lines().skip(4).collect();
@@ -1769,17 +1659,7 @@ fn card_step_footer_and_prompts_follow_the_state() {
 
     // 不一致: e is offered, Enter is not; after e and Esc, e stays.
     let mut app = sample_app(false);
-    feed(
-        &mut app,
-        [
-            press(KeyCode::Enter),
-            ch('1'),
-            ch('m'),
-            ch('p'),
-            ch('d'),
-            press(KeyCode::Enter),
-        ],
-    );
+    to_card_step(&mut app, 0);
     place(&mut app, other_person_reading(&recs[0]));
     let f = footer_120(&app);
     assert!(!f.contains("Enter 次へ"), "{f}");

@@ -280,7 +280,7 @@ pub fn place(app: &mut App, reading: CardReading) -> Vec<Effect> {
 }
 
 /// Open record `idx` of the queue and complete the identity step.
-fn to_card_step(app: &mut App, idx: usize) -> Vec<Effect> {
+pub fn to_card_step(app: &mut App, idx: usize) -> Vec<Effect> {
     for _ in 0..idx {
         app.handle(press(KeyCode::Down));
     }
