@@ -33,6 +33,28 @@ pub fn draw(frame: &mut Frame, o: &Office, today: NaiveDate, area: Rect, g: &Gly
     }
 }
 
+/// A table in a pane: its column header, the cursor on `selected`, marked only while the pane
+/// has the focus.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn draw_table<'a>(
+    frame: &mut Frame,
+    inner: Rect,
+    rows: impl IntoIterator<Item = Row<'a>>,
+    widths: &[ratatui::layout::Constraint],
+    cols: &[&'static str],
+    focused: bool,
+    selected: usize,
+    g: &Glyphs,
+) {
+    let t = ratatui::widgets::Table::new(rows, widths.iter().copied())
+        .header(header(cols))
+        .column_spacing(1);
+    let t = crate::ui::widgets::focused_table(t, focused, g);
+    let mut st = ratatui::widgets::TableState::default();
+    st.select(Some(selected));
+    frame.render_stateful_widget(t, inner, &mut st);
+}
+
 pub(crate) fn header(cells: &[&'static str]) -> Row<'static> {
     Row::new(
         cells

@@ -4,14 +4,14 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{batch_status_style, date_text, exported_line, header, status_line};
+use super::{batch_status_style, date_text, exported_line, status_line};
 use crate::app::screens::office::{ReceiptPane, ReceiptsView};
 use crate::ui::render_para;
 use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::{focused_table, pane};
+use crate::ui::widgets::pane;
 
 pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g: &Glyphs) {
     let [help, top, bottom, foot] = Layout::vertical([
@@ -67,22 +67,24 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
                 Cell::from(format!("{:>4}日", (today - c.arrived_on).num_days())),
             ])
         });
-        let t = Table::new(
+        let widths = [
+            Constraint::Length(3),
+            Constraint::Length(14),
+            Constraint::Length(name_w),
+            Constraint::Length(kana_w),
+            Constraint::Min(6),
+        ];
+        let cols = ["印", "カードID", "氏名", "フリガナ", "到着から"];
+        super::draw_table(
+            frame,
+            inner,
             rows,
-            [
-                Constraint::Length(3),
-                Constraint::Length(14),
-                Constraint::Length(name_w),
-                Constraint::Length(kana_w),
-                Constraint::Min(6),
-            ],
-        )
-        .header(header(&["印", "カードID", "氏名", "フリガナ", "到着から"]))
-        .column_spacing(1);
-        let t = focused_table(t, focus_pending, g);
-        let mut st = TableState::default();
-        st.select(Some(v.sel_pending));
-        frame.render_stateful_widget(t, inner, &mut st);
+            &widths,
+            &cols,
+            focus_pending,
+            v.sel_pending,
+            g,
+        );
     }
 
     // Batches.
@@ -112,30 +114,32 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
                 )),
             ])
         });
-        let t = Table::new(
-            rows,
-            [
-                Constraint::Length(12),
-                Constraint::Length(10),
-                Constraint::Length(5),
-                Constraint::Length(12),
-                Constraint::Length(10),
-                Constraint::Min(8),
-            ],
-        )
-        .header(header(&[
+        let widths = [
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Min(8),
+        ];
+        let cols = [
             "番号",
             "作成日",
             "件数",
             "状態",
             "送付日",
             "お問い合わせ番号",
-        ]))
-        .column_spacing(1);
-        let t = focused_table(t, focus_batches, g);
-        let mut st = TableState::default();
-        st.select(Some(v.sel_batch));
-        frame.render_stateful_widget(t, inner, &mut st);
+        ];
+        super::draw_table(
+            frame,
+            inner,
+            rows,
+            &widths,
+            &cols,
+            focus_batches,
+            v.sel_batch,
+            g,
+        );
     }
     let foot_line = match v.exported.first() {
         Some(f) => exported_line(f),

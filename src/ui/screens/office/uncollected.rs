@@ -4,16 +4,16 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{batch_status_style, date_text, exported_line, header, status_line};
+use super::{batch_status_style, date_text, exported_line, status_line};
 use crate::app::screens::office::UncollectedView;
 use crate::app::screens::office::uncollected::Pane;
 use crate::domain::office::DueAction;
 use crate::ui::render_para;
 use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::{focused_table, pane};
+use crate::ui::widgets::pane;
 
 pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
     let [help, top, bottom, foot] = Layout::vertical([
@@ -95,32 +95,26 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
                 Cell::from(display(&status)),
             ])
         });
-        let t = Table::new(
+        let widths = [
+            Constraint::Length(12),
+            Constraint::Length(name_w),
+            Constraint::Length(5),
+            Constraint::Length(6),
+            Constraint::Length(6),
+            Constraint::Length(16),
+            Constraint::Min(6),
+        ];
+        let cols = ["カードID", "氏名", "到着", "経過", "対応", "連絡", "状況"];
+        super::draw_table(
+            frame,
+            inner,
             rows,
-            [
-                Constraint::Length(12),
-                Constraint::Length(name_w),
-                Constraint::Length(5),
-                Constraint::Length(6),
-                Constraint::Length(6),
-                Constraint::Length(16),
-                Constraint::Min(6),
-            ],
-        )
-        .header(header(&[
-            "カードID",
-            "氏名",
-            "到着",
-            "経過",
-            "対応",
-            "連絡",
-            "状況",
-        ]))
-        .column_spacing(1);
-        let t = focused_table(t, focus_cards, g);
-        let mut st = TableState::default();
-        st.select(Some(v.sel_card));
-        frame.render_stateful_widget(t, inner, &mut st);
+            &widths,
+            &cols,
+            focus_cards,
+            v.sel_card,
+            g,
+        );
     }
 
     let focus_batches = v.pane == Pane::Batches;
@@ -152,30 +146,25 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
                 Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
             ])
         });
-        let t = Table::new(
+        let widths = [
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Length(18),
+            Constraint::Length(12),
+            Constraint::Min(10),
+        ];
+        let cols = ["番号", "作成日", "枚数", "読取確認", "状態", "送付日"];
+        super::draw_table(
+            frame,
+            inner,
             rows,
-            [
-                Constraint::Length(12),
-                Constraint::Length(10),
-                Constraint::Length(5),
-                Constraint::Length(18),
-                Constraint::Length(12),
-                Constraint::Min(10),
-            ],
-        )
-        .header(header(&[
-            "番号",
-            "作成日",
-            "枚数",
-            "読取確認",
-            "状態",
-            "送付日",
-        ]))
-        .column_spacing(1);
-        let t = focused_table(t, focus_batches, g);
-        let mut st = TableState::default();
-        st.select(Some(v.sel_batch));
-        frame.render_stateful_widget(t, inner, &mut st);
+            &widths,
+            &cols,
+            focus_batches,
+            v.sel_batch,
+            g,
+        );
     }
     let foot_line = match v.exported.first() {
         Some(f) => exported_line(f),
