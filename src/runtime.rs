@@ -619,7 +619,7 @@ fn event_loop(
         for e in latest_search_only(effects) {
             runner.run(e);
         }
-        if app.should_quit {
+        if app.session.should_quit {
             break;
         }
         terminal.draw(|f| crate::ui::draw(f, app))?;

@@ -2,8 +2,9 @@
 //!
 //! A screen's `update` gets its own state as `&mut self` and everything else through a `Cx`:
 //! the session's facts (read-only), the footer notice, the dialog stack, and a [`Nav`] to leave
-//! the screen. `App` builds the `Cx` from disjoint borrows of its fields, runs the screen, and
-//! applies the `Nav` afterwards, so no screen ever re-looks itself up in `App`.
+//! the screen. The router (`screens/mod.rs`) splits `App` into the screen and a `Cx` built by
+//! `Session::cx` from disjoint borrows of the session and the dialog stack, runs the screen,
+//! and applies the `Nav` afterwards, so no screen ever re-looks itself up in `App`.
 
 use chrono::NaiveDate;
 

@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
     let full = frame.area();
-    let g = Glyphs::new(app.desk.ascii);
+    let g = Glyphs::new(app.session.desk.ascii);
     if !crate::app::screen_fits(full.width, full.height) {
         let msg = vec![
             Line::from("画面を広げてください"),
@@ -78,7 +78,7 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
     // With nobody on duty (at start, or after the idle lock) no personal data is on screen:
     // only the officer picker over an empty body.
     let mut cursor = match &app.screen {
-        _ if app.officer.is_none() => {
+        _ if app.session.officer.is_none() => {
             let block = boxed("ロック中", &g);
             let inner = block.inner(body);
             frame.render_widget(block, body);
@@ -90,18 +90,18 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
         }
         Screen::Queue => {
             let env = screens::queue::Env {
-                today: app.today,
-                calendar: &app.rules.calendar,
-                focused: app.modals.is_empty(),
+                today: app.session.today,
+                calendar: &app.session.rules.calendar,
+                focused: app.dialogs.is_empty(),
             };
             screens::queue::draw(frame, &app.queue, &env, body, &g)
         }
         Screen::Handover(h) => {
             let env = screens::handover::Env {
-                id_docs: &app.id_docs,
-                ascii: app.desk.ascii,
-                officer: app.officer.as_ref(),
-                reader_down: app.reader.service == ServiceState::Unavailable,
+                id_docs: &app.session.id_docs,
+                ascii: app.session.desk.ascii,
+                officer: app.session.officer.as_ref(),
+                reader_down: app.session.reader.service == ServiceState::Unavailable,
             };
             screens::handover::draw(frame, &env, h, body, &g)
         }
@@ -110,15 +110,15 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
             None
         }
         Screen::Office(o) => {
-            screens::office::draw(frame, o, app.today, body, &g);
+            screens::office::draw(frame, o, app.session.today, body, &g);
             None
         }
     };
-    if !app.modals.is_empty() {
+    if !app.dialogs.is_empty() {
         cursor = None;
-        for (i, m) in app.modals.iter().enumerate() {
+        for (i, m) in app.dialogs.iter().enumerate() {
             let c = dialogs::desk::draw(frame, app, m, body, &g);
-            if i + 1 == app.modals.len() {
+            if i + 1 == app.dialogs.len() {
                 cursor = c;
             }
         }
@@ -129,16 +129,17 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let style = theme::header_bar();
     let officer = app
+        .session
         .officer
         .as_ref()
         .map(|o| o.name.clone())
         .unwrap_or_else(|| "（未選択）".into());
     let date = format!(
         "{}（{}）",
-        text::wareki(app.today),
-        text::weekday(app.today)
+        text::wareki(app.session.today),
+        text::weekday(app.session.today)
     );
-    let demo = match (app.desk.demo, app.desk.fixed_clock) {
+    let demo = match (app.session.desk.demo, app.session.desk.fixed_clock) {
         (true, true) => " [デモ] [時計固定]",
         (true, false) => " [デモ]",
         (false, true) => " [時計固定]",
@@ -150,7 +151,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let head = format!(" kofu{demo}  ");
     let duty = format!("  担当: {}", text::display(&officer));
     let desk_room = room.saturating_sub(head.width() + duty.width());
-    let desk = text::fit(&text::display(&app.desk.desk_name), desk_room);
+    let desk = text::fit(&text::display(&app.session.desk.desk_name), desk_room);
     let left = text::pad(&format!("{head}{desk}{duty}"), room);
     let line1 = Line::from(vec![
         Span::raw(left),
@@ -160,7 +161,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     ])
     .style(style);
 
-    let r = &app.reader;
+    let r = &app.session.reader;
     let reader = match r.service {
         ServiceState::Unavailable => {
             "リーダのサービスが動いていません（再接続を待っています）".to_string()
@@ -175,7 +176,9 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         CardSlot::Absent => ("カード: なし".to_string(), Style::new()),
         CardSlot::Present => ("カード: あり".to_string(), Style::new()),
         CardSlot::Reading => ("カード: 読み取り中".to_string(), theme::warn()),
-        CardSlot::Read(_) if app.officer.is_none() => ("カード: 読取済".to_string(), theme::ok()),
+        CardSlot::Read(_) if app.session.officer.is_none() => {
+            ("カード: 読取済".to_string(), theme::ok())
+        }
         CardSlot::Read(rd) => (
             format!(
                 "カード: 読取済 {}",
@@ -190,7 +193,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     };
     let card_w = card.width() + 2;
     // A ledger disagreement found at start-up stays in the header: it takes the reader's place.
-    let (reader, reader_style) = match &app.ledger_alert {
+    let (reader, reader_style) = match &app.session.ledger_alert {
         Some(alert) => (alert.clone(), theme::error()),
         None => (reader, Style::new()),
     };
@@ -212,7 +215,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
 /// Footer hints for a context: its own bindings, then the global ones.
 pub fn footer_hints(app: &App) -> Vec<(String, &'static str)> {
     let ctx = app.context();
-    let ascii = app.desk.ascii;
+    let ascii = app.session.desk.ascii;
     let focus = app.text_focus();
     let mut out: Vec<(String, &'static str)> = Vec::new();
     let mut push = |key: String, label: &'static str| {
@@ -220,11 +223,13 @@ pub fn footer_hints(app: &App) -> Vec<(String, &'static str)> {
             out.push((key, label));
         }
     };
-    for bd in keymap::bindings(ctx, app.desk.demo).filter(|b| b.footer && app.binding_relevant(b)) {
+    for bd in
+        keymap::bindings(ctx, app.session.desk.demo).filter(|b| b.footer && app.binding_relevant(b))
+    {
         push(bd.key.display(ascii), bd.label);
     }
-    if app.modals.is_empty() {
-        for bd in keymap::bindings(Context::Global, app.desk.demo).filter(|b| b.footer) {
+    if app.dialogs.is_empty() {
+        for bd in keymap::bindings(Context::Global, app.session.desk.demo).filter(|b| b.footer) {
             if focus && bd.key.is_plain_char() {
                 continue;
             }
@@ -236,7 +241,7 @@ pub fn footer_hints(app: &App) -> Vec<(String, &'static str)> {
 
 fn draw_footer(frame: &mut Frame, app: &App, area: Rect, _g: &Glyphs) {
     let w = usize::from(area.width);
-    let status = match &app.flash {
+    let status = match &app.session.flash {
         Some(f) => Line::from(Span::styled(
             text::fit(&format!(" {}", f.text), w),
             if f.error { theme::error() } else { theme::ok() },
@@ -250,7 +255,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect, _g: &Glyphs) {
     // 窓口案内 is asked for all day at the counter: it stays too when there is room for it
     // (100 columns or more; at 80 the step's own keys, such as "Enter 次へ", come first).
     let keep_reference = w >= 100;
-    let global: Vec<&'static str> = keymap::bindings(Context::Global, app.desk.demo)
+    let global: Vec<&'static str> = keymap::bindings(Context::Global, app.session.desk.demo)
         .filter(|b| match b.action {
             keymap::Action::Help | keymap::Action::Quit => true,
             keymap::Action::OpenReference => keep_reference,
@@ -339,8 +344,12 @@ pub fn render_to_text(app: &App, width: u16, height: u16) -> String {
 pub fn help_entries(app: &App) -> Vec<(&'static str, String, &'static str)> {
     let mut out = Vec::new();
     for ctx in Context::ALL {
-        for bd in keymap::bindings(ctx, app.desk.demo) {
-            out.push((ctx.label(), bd.key.display(app.desk.ascii), bd.label));
+        for bd in keymap::bindings(ctx, app.session.desk.demo) {
+            out.push((
+                ctx.label(),
+                bd.key.display(app.session.desk.ascii),
+                bd.label,
+            ));
         }
     }
     out

@@ -99,7 +99,7 @@ fn main() {
     let first_frame = t.elapsed();
     // Nobody is on duty at start: the officer picker is up and no personal data is shown.
     // Choosing the (only) officer with Enter opens the queue.
-    if app.officer.is_none() {
+    if app.session.officer.is_none() {
         let fx = app.handle(key(KeyCode::Enter));
         run(&mut app, &mut store, fx);
     }

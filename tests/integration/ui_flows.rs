@@ -369,7 +369,7 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
         "not recorded by one officer alone"
     );
     assert!(fx.contains(&Effect::LoadOfficers));
-    assert!(matches!(app.modals.last(), Some(Modal::SecondOfficer(_))));
+    assert!(matches!(app.dialogs.last(), Some(Modal::SecondOfficer(_))));
     // Only the officer on duty is registered: nobody can confirm.
     assert!(commit_of(&app.handle(press(KeyCode::Enter))).is_none());
     assert!(kofu::ui::render_to_text(&app, 80, 24).contains("確認できる担当者"));
@@ -559,7 +559,7 @@ fn esc_goes_back_a_step_without_losing_input() {
     // Esc in the commit confirmation only closes it.
     app.handle(press(KeyCode::F(9)));
     app.handle(press(KeyCode::Esc));
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     assert_eq!(step_name(&app), "confirm");
     app.handle(press(KeyCode::Esc));
     assert_eq!(step_name(&app), "handoff");
@@ -587,7 +587,7 @@ fn esc_goes_back_a_step_without_losing_input() {
     }
     assert_eq!(step_name(&app), "identity");
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::AbandonConfirm { .. })
     ));
     all.extend(app.handle(ch('y')));
@@ -613,7 +613,7 @@ fn esc_on_step_one_asks_and_the_queue_comes_back_clean() {
         "{text}"
     );
     app.handle(press(KeyCode::Esc));
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     let h = app.handover().expect("still in the handover");
     assert!(h.identity_draft.checked[0], "the ticks are kept");
     app.handle(press(KeyCode::Esc));
@@ -652,7 +652,7 @@ fn already_handed_over_card_cannot_be_handed_over_again() {
     }));
     assert_eq!(step_name(&app), "queue");
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::Message { error: true, .. })
     ));
 }
@@ -685,7 +685,7 @@ fn correction_needs_a_reason_and_is_sent_to_the_store() {
     }));
     app.handle(press(KeyCode::F(8)));
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::CancelReason { .. })
     ));
     assert!(
@@ -707,7 +707,8 @@ fn correction_needs_a_reason_and_is_sent_to_the_store() {
     let fx = app.handle(Event::Loaded(Loaded::Cancelled(Ok(back))));
     assert!(fx.iter().any(|e| matches!(e, Effect::Search(_))));
     assert!(
-        app.flash
+        app.session
+            .flash
             .as_ref()
             .is_some_and(|f| f.text.contains("取消を記録しました"))
     );
@@ -715,7 +716,7 @@ fn correction_needs_a_reason_and_is_sent_to_the_store() {
     // An awaiting card has nothing to correct.
     let mut app = sample_app(false);
     app.handle(press(KeyCode::F(8)));
-    assert!(matches!(app.modals.last(), Some(Modal::Message { .. })));
+    assert!(matches!(app.dialogs.last(), Some(Modal::Message { .. })));
 }
 
 #[test]
@@ -762,7 +763,7 @@ fn demo_tray_places_cards_for_the_selected_record() {
     );
     assert_eq!(facts.role.as_deref(), Some("Medical Doctor"));
     assert_eq!(facts.not_after, sample_records()[0].expiry_date);
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     app.handle(press(KeyCode::Down));
     app.handle(press(KeyCode::F(6)));
     let fx = app.handle(ch('3'));
@@ -792,12 +793,12 @@ fn quit_in_the_middle_of_a_handover_asks_first() {
     let mut app = sample_app(false);
     app.handle(press(KeyCode::Enter));
     assert!(app.handle(press(KeyCode::F(10))).is_empty());
-    assert!(!app.should_quit);
+    assert!(!app.session.should_quit);
     app.handle(press(KeyCode::Esc));
-    assert!(!app.should_quit);
+    assert!(!app.session.should_quit);
     app.handle(press(KeyCode::F(10)));
     assert_eq!(app.handle(ch('y')), vec![Effect::Quit]);
-    assert!(app.should_quit);
+    assert!(app.session.should_quit);
     // From the queue, F10 quits at once.
     let mut app = sample_app(false);
     assert_eq!(app.handle(press(KeyCode::F(10))), vec![Effect::Quit]);
@@ -821,11 +822,11 @@ fn officer_must_be_chosen_outside_demo() {
     app.start();
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::OfficerPicker { .. })
     ));
     app.handle(press(KeyCode::Esc));
-    assert!(!app.modals.is_empty(), "cannot dismiss without an officer");
+    assert!(!app.dialogs.is_empty(), "cannot dismiss without an officer");
     feed(&mut app, "鈴木".chars().map(ch));
     let fx = app.handle(press(KeyCode::Enter));
     assert_eq!(fx, vec![Effect::AddOfficer("鈴木".into())]);
@@ -836,15 +837,15 @@ fn officer_must_be_chosen_outside_demo() {
             has_passphrase: false,
         },
     ))));
-    assert!(app.modals.is_empty());
-    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(7));
+    assert!(app.dialogs.is_empty());
+    assert_eq!(app.session.officer.as_ref().map(|o| o.id), Some(7));
     // Idle for a minute: the desk locks.
     for _ in 0..kofu::app::TICKS_PER_MINUTE {
         app.handle(Event::Tick);
     }
-    assert!(app.officer.is_none());
+    assert!(app.session.officer.is_none());
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::OfficerPicker { .. })
     ));
 }
@@ -961,7 +962,7 @@ fn quit_works_from_the_officer_picker_at_start() {
     app.start();
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::OfficerPicker { .. })
     ));
     assert_eq!(app.handle(press(KeyCode::F(10))), vec![Effect::Quit]);
@@ -974,7 +975,7 @@ fn a_locked_desk_shows_no_personal_data() {
         .iter()
         .find(|(n, _)| *n == "lock_passphrase")
         .expect("lock scene");
-    assert!(locked.officer.is_none());
+    assert!(locked.session.officer.is_none());
     for (w, h) in [(80, 24), (120, 40)] {
         let text = kofu::ui::render_to_text(locked, w, h);
         for rec in crate::support::scenes::sample_records() {
@@ -997,7 +998,7 @@ fn a_fixed_clock_is_said_in_the_header() {
     let mut app = crate::support::scenes::sample_app(false);
     let plain = kofu::ui::render_to_text(&app, 120, 40);
     assert!(!plain.contains("時計固定"));
-    app.desk.fixed_clock = true;
+    app.session.desk.fixed_clock = true;
     for (w, h) in [(120, 40), (80, 24)] {
         let text = kofu::ui::render_to_text(&app, w, h);
         let header = text.lines().next().unwrap_or_default();
@@ -1016,7 +1017,7 @@ fn ctrl_r_in_the_queue_shows_the_reader_diagnostics() {
         KeyModifiers::CONTROL,
     )));
     assert_eq!(fx, vec![Effect::DiagnoseReader]);
-    assert!(matches!(app.modals.last(), Some(Modal::Message { .. })));
+    assert!(matches!(app.dialogs.last(), Some(Modal::Message { .. })));
     assert!(kofu::ui::render_to_text(&app, 80, 24).contains("診断しています"));
     app.handle(Event::Loaded(Loaded::Diagnosis(vec![
         "PC/SC サービス: 動作中".into(),
@@ -1027,10 +1028,10 @@ fn ctrl_r_in_the_queue_shows_the_reader_diagnostics() {
     assert!(text.contains("PC/SC サービス: 動作中"), "{text}");
     assert!(!text.contains("診断しています"), "{text}");
     app.handle(press(KeyCode::Esc));
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     // A late answer after the dialog closed changes nothing.
     app.handle(Event::Loaded(Loaded::Diagnosis(vec!["x".into()])));
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
 }
 
 /// JMA's pickup list: the 医師免許証（原本） must be seen (m), besides the identity documents;
@@ -1294,13 +1295,13 @@ fn two_officers() -> Vec<OfficerInfo> {
 #[test]
 fn idle_lock_fires_during_a_handover_and_the_same_officer_continues() {
     let mut app = sample_app(false);
-    app.desk.idle_lock_minutes = 1;
+    app.session.desk.idle_lock_minutes = 1;
     handover_in_progress(&mut app);
     assert!(kofu::ui::render_to_text(&app, 120, 40).contains("山田"));
     for _ in 0..kofu::app::TICKS_PER_MINUTE {
         app.handle(Event::Tick);
     }
-    assert!(app.officer.is_none(), "locked");
+    assert!(app.session.officer.is_none(), "locked");
     let text = kofu::ui::render_to_text(&app, 120, 40);
     assert!(!text.contains("山田") && !text.contains("昭和60"), "{text}");
     app.handle(Event::Loaded(Loaded::Officers(Ok(two_officers()))));
@@ -1311,7 +1312,7 @@ fn idle_lock_fires_during_a_handover_and_the_same_officer_continues() {
             .any(|e| matches!(e, Effect::AbandonHandover { .. })),
         "{fx:?}"
     );
-    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(1));
+    assert_eq!(app.session.officer.as_ref().map(|o| o.id), Some(1));
     assert_eq!(step_name(&app), "card", "back where they were");
     app.handle(press(KeyCode::Enter));
     assert_eq!(step_name(&app), "handoff", "the matched card still stands");
@@ -1322,7 +1323,7 @@ fn idle_lock_fires_during_a_handover_and_the_same_officer_continues() {
 #[test]
 fn another_officer_unlocking_abandons_the_open_handover() {
     let mut app = sample_app(false);
-    app.desk.idle_lock_minutes = 1;
+    app.session.desk.idle_lock_minutes = 1;
     handover_in_progress(&mut app);
     for _ in 0..kofu::app::TICKS_PER_MINUTE {
         app.handle(Event::Tick);
@@ -1330,7 +1331,7 @@ fn another_officer_unlocking_abandons_the_open_handover() {
     app.handle(Event::Loaded(Loaded::Officers(Ok(two_officers()))));
     app.handle(press(KeyCode::Down));
     let fx = app.handle(press(KeyCode::Enter));
-    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(2));
+    assert_eq!(app.session.officer.as_ref().map(|o| o.id), Some(2));
     assert!(fx.contains(&Effect::AbandonHandover {
         card: sample_records()[0].id,
         officer_id: 1,

@@ -161,14 +161,14 @@ fn single_key_shortcuts_are_off_while_a_field_has_focus() {
     // On the queue the search field has focus: '?' and 'q' are text, not help or anything else.
     let mut app = sample_app(false);
     feed(&mut app, [ch('?'), ch('q'), ch('x')]);
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     assert_eq!(app.queue.search.value(), "?qx");
     // Outside a field, '?' opens help.
     let mut app = sample_app(false);
     app.handle(press(KeyCode::Enter));
     app.handle(ch('?'));
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(kofu::app::Modal::Help { .. })
     ));
 }
@@ -267,11 +267,11 @@ fn keys_do_nothing_while_the_screen_is_too_small() {
     }
     fx.extend(feed(&mut app, [ch('y'), press(KeyCode::Enter)]));
     assert_eq!(commits(&fx), 0, "{fx:?}");
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     // Back at full size the same keys work again.
     app.handle(Event::Resize(80, 24));
     app.handle(press(KeyCode::F(9)));
-    assert!(!app.modals.is_empty());
+    assert!(!app.dialogs.is_empty());
     // Quitting is the one key that works while hidden (from the queue it quits at once).
     let mut app = sample_app(false);
     app.handle(Event::Resize(50, 12));

@@ -46,7 +46,7 @@ fn receipts_app() -> App {
 }
 
 fn top_error(app: &App) -> Option<String> {
-    match app.modals.last() {
+    match app.dialogs.last() {
         Some(Modal::Message { lines, error, .. }) if *error => Some(lines.join(" ")),
         _ => None,
     }
@@ -97,7 +97,7 @@ fn a_receipt_batch_of_the_marked_receipts_with_a_tracking_number() {
             officer_id: 1,
         }]
     );
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     // The store made it: the batch list is reloaded and gets the cursor.
     let mut b = sample_receipt_batches().remove(0);
     b.number = "R2026-0003".into();
@@ -109,7 +109,7 @@ fn a_receipt_batch_of_the_marked_receipts_with_a_tracking_number() {
         },
     );
     assert_eq!(office_requests(&fx), vec![OfficeRequest::LoadReceipts]);
-    let flash = app.flash.clone().expect("a message");
+    let flash = app.session.flash.clone().expect("a message");
     assert!(
         flash.text.contains("R2026-0003") && !flash.error,
         "{flash:?}"
@@ -176,8 +176,8 @@ fn mark_sent_asks_first_and_only_for_an_open_batch() {
     app.handle(press(KeyCode::Down));
     let fx = app.handle(ch('s'));
     assert!(fx.is_empty());
-    assert!(app.modals.is_empty());
-    let flash = app.flash.clone().expect("a message");
+    assert!(app.dialogs.is_empty());
+    let flash = app.session.flash.clone().expect("a message");
     assert!(flash.error && flash.text.contains("送付済"), "{flash:?}");
 }
 
@@ -248,7 +248,7 @@ fn the_cover_list_export_shows_where_the_files_went() {
 #[test]
 fn without_an_officer_nothing_is_recorded() {
     let mut app = receipts_app();
-    app.officer = None;
+    app.session.officer = None;
     app.handle(ch('n'));
     let fx = app.handle(press(KeyCode::Enter));
     assert!(office_requests(&fx).is_empty());
@@ -292,7 +292,7 @@ fn mail_delivered_and_returned_with_a_reason() {
     app.handle(ch('u'));
     assert!(app.handle(press(KeyCode::Enter)).is_empty());
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::Prompt(p)) if p.error.is_some()
     ));
     typed(&mut app, "保管期間経過");
@@ -346,7 +346,7 @@ fn runtime_makes_sends_exports_and_reopens_a_receipt_batch() {
 
     // The app's flow decides the request; the runtime runs it.
     let mut app = sample_app(false);
-    app.officer = Some(kofu::app::OfficerInfo {
+    app.session.officer = Some(kofu::app::OfficerInfo {
         id: officer,
         name: "受付 一郎".into(),
         has_passphrase: false,
@@ -533,7 +533,7 @@ fn f9_sets_an_appointment_for_the_selected_card_in_any_date_form() {
             officer_id: 1,
         }]
     );
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     let fx = loaded(
         &mut app,
         OfficeLoaded::AppointmentSaved {
@@ -603,11 +603,11 @@ fn an_appointment_on_a_closed_day_is_refused_with_its_name() {
 fn the_queue_shows_a_closed_day() {
     let mut app = sample_app(false);
     assert!(!render_to_text(&app, 80, 24).contains("本日休業日"));
-    app.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+    app.session.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     assert!(render_to_text(&app, 80, 24).contains("本日休業日（日曜日）"));
-    app.today = chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
+    app.session.today = chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
     assert!(render_to_text(&app, 80, 24).contains("本日休業日（年末年始休業）"));
-    app.today = chrono::NaiveDate::from_ymd_opt(2028, 1, 5).unwrap();
+    app.session.today = chrono::NaiveDate::from_ymd_opt(2028, 1, 5).unwrap();
     assert!(render_to_text(&app, 120, 40).contains("2028年の祝日は"));
 }
 
@@ -1105,7 +1105,7 @@ fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
     // A card not read yet (third row) has nothing to resolve: it is read instead.
     app.handle(press(KeyCode::Down));
     assert!(app.handle(ch('r')).is_empty());
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     assert!(render_to_text(&app, 120, 40).contains("リーダに置いて読み取って"));
     // The failed card (first row) is resolved with a note.
     app.handle(press(KeyCode::Up));
@@ -1399,7 +1399,7 @@ fn the_appointment_band_moves_with_the_desk_date() {
     let mut app = sample_app(false);
     let new_year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
     let fx = app.handle(Event::Today(new_year));
-    assert_eq!(app.today, new_year);
+    assert_eq!(app.session.today, new_year);
     assert_eq!(
         office_requests(&fx),
         vec![OfficeRequest::LoadUpcoming {

@@ -47,7 +47,7 @@ fn empty_queue() -> App {
 }
 
 fn expiry(app: &App) -> ExpiryAnswer {
-    app.reference().unwrap().expiry(&app.rules.expiry)
+    app.reference().unwrap().expiry(&app.session.rules.expiry)
 }
 
 #[test]
@@ -70,7 +70,12 @@ fn f7_from_the_queue_prefills_the_selected_record_and_esc_returns_intact() {
     assert_eq!(r.born.value(), "1985-04-02");
     assert_eq!(
         expiry(&app),
-        match app.rules.expiry.compute(rec.issue_date, rec.birth_date) {
+        match app
+            .session
+            .rules
+            .expiry
+            .compute(rec.issue_date, rec.birth_date)
+        {
             Ok(c) => ExpiryAnswer::Computed(c),
             Err(e) => panic!("{e}"),
         }
@@ -94,7 +99,7 @@ fn f7_from_the_queue_prefills_the_selected_record_and_esc_returns_intact() {
 
     let fx = app.handle(press(KeyCode::Esc));
     assert!(fx.is_empty());
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     assert_eq!(app.screen, before.screen);
     assert_eq!(app.queue, before.queue);
     assert_eq!(app.queue.search.value(), "山田");
@@ -133,7 +138,7 @@ fn f7_from_the_identity_step_keeps_the_ticks_and_prefills_the_open_record() {
     assert_eq!(app.reference().unwrap().section, RefSection::Pin);
 
     app.handle(press(KeyCode::Esc));
-    assert!(app.modals.is_empty());
+    assert!(app.dialogs.is_empty());
     assert_eq!(app.screen, before, "the handover is exactly as it was");
     // And it still works: Enter goes on from the identity step as before.
     let text = render_to_text(&app, 120, 40);
@@ -264,7 +269,7 @@ fn fee_for_a_non_member_initial_issue_and_its_exemptions() {
     let fee = |app: &App| {
         app.reference()
             .unwrap()
-            .fee(&app.rules.fees, app.today)
+            .fee(&app.session.rules.fees, app.session.today)
             .map(|d| (d.amount_yen, d.summary()))
     };
     let (amount, summary) = fee(&app).unwrap();
@@ -359,15 +364,15 @@ fn procedures_qr_is_drawn_when_it_fits_and_otherwise_says_so() {
 #[test]
 fn idle_lock_closes_an_open_reference_over_the_queue() {
     let mut app = sample_app(false);
-    app.desk.idle_lock_minutes = 1;
+    app.session.desk.idle_lock_minutes = 1;
     app.handle(press(KeyCode::F(7)));
     for _ in 0..TICKS_PER_MINUTE {
         app.handle(Event::Tick);
     }
-    assert!(app.officer.is_none());
+    assert!(app.session.officer.is_none());
     assert!(app.reference().is_none());
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::OfficerPicker { .. })
     ));
 }
@@ -390,17 +395,20 @@ fn officers(first_has_passphrase: bool) -> Vec<OfficerInfo> {
 /// The demo desk, idle-locked, with the officer list answered.
 fn locked(first_has_passphrase: bool) -> App {
     let mut app = sample_app(false);
-    app.desk.idle_lock_minutes = 1;
+    app.session.desk.idle_lock_minutes = 1;
     for _ in 0..TICKS_PER_MINUTE {
         app.handle(Event::Tick);
     }
-    assert!(app.officer.is_none());
+    assert!(app.session.officer.is_none());
     app.handle(Event::Loaded(Loaded::Officers(Ok(officers(
         first_has_passphrase,
     )))));
-    assert!(app.officer.is_none(), "the demo desk stays locked too");
+    assert!(
+        app.session.officer.is_none(),
+        "the demo desk stays locked too"
+    );
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::OfficerPicker { .. })
     ));
     app
@@ -422,8 +430,8 @@ fn lock_with_a_passphrase_wrong_then_right() {
     assert!(render_to_text(&app, 80, 24).contains("受付 一郎（パスフレーズ）"));
     let fx = app.handle(press(KeyCode::Enter));
     assert!(fx.is_empty());
-    assert!(app.officer.is_none());
-    assert!(matches!(app.modals.last(), Some(Modal::Passphrase { .. })));
+    assert!(app.session.officer.is_none());
+    assert!(matches!(app.dialogs.last(), Some(Modal::Passphrase { .. })));
 
     // Plain letters type into the masked field (no shortcuts), shown as stars only.
     typed(&mut app, "open sesame");
@@ -445,7 +453,7 @@ fn lock_with_a_passphrase_wrong_then_right() {
         officer_id: 1,
         result: Ok(false),
     }));
-    assert!(app.officer.is_none());
+    assert!(app.session.officer.is_none());
     let text = render_to_text(&app, 80, 24);
     assert!(text.contains(WRONG_PASSPHRASE), "{text}");
     assert_eq!(WRONG_PASSPHRASE, "パスフレーズが違います");
@@ -457,8 +465,8 @@ fn lock_with_a_passphrase_wrong_then_right() {
         officer_id: 1,
         result: Ok(true),
     }));
-    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(1));
-    assert!(app.modals.is_empty(), "{:?}", app.modals);
+    assert_eq!(app.session.officer.as_ref().map(|o| o.id), Some(1));
+    assert!(app.dialogs.is_empty(), "{:?}", app.dialogs);
 }
 
 #[test]
@@ -471,7 +479,7 @@ fn an_empty_passphrase_is_not_sent_and_a_late_answer_after_esc_unlocks_nothing()
     assert!(verify_effect(&fx).is_some());
     app.handle(press(KeyCode::Esc));
     assert!(matches!(
-        app.modals.last(),
+        app.dialogs.last(),
         Some(Modal::OfficerPicker { .. })
     ));
     app.handle(Event::Loaded(Loaded::PassphraseChecked {
@@ -479,7 +487,7 @@ fn an_empty_passphrase_is_not_sent_and_a_late_answer_after_esc_unlocks_nothing()
         result: Ok(true),
     }));
     assert!(
-        app.officer.is_none(),
+        app.session.officer.is_none(),
         "an answer nobody waits for is ignored"
     );
     // F7 does not open over the lock.
@@ -492,14 +500,14 @@ fn without_a_passphrase_unlocking_stays_as_it_was_and_switching_is_allowed() {
     let mut app = locked(false);
     let fx = app.handle(press(KeyCode::Enter));
     assert!(fx.is_empty());
-    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(1));
-    assert!(app.modals.is_empty());
+    assert_eq!(app.session.officer.as_ref().map(|o| o.id), Some(1));
+    assert!(app.dialogs.is_empty());
 
     // Switch officer from the lock: the other officer, no passphrase.
     let mut app = locked(true);
     feed(&mut app, [press(KeyCode::Down), press(KeyCode::Enter)]);
-    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(2));
-    assert!(app.modals.is_empty());
+    assert_eq!(app.session.officer.as_ref().map(|o| o.id), Some(2));
+    assert!(app.dialogs.is_empty());
     // Switching back to the officer with a passphrase (F3) asks for it.
     feed(
         &mut app,
@@ -509,8 +517,8 @@ fn without_a_passphrase_unlocking_stays_as_it_was_and_switching_is_allowed() {
             press(KeyCode::Enter),
         ],
     );
-    assert!(matches!(app.modals.last(), Some(Modal::Passphrase { .. })));
-    assert_eq!(app.officer.as_ref().map(|o| o.id), Some(2));
+    assert!(matches!(app.dialogs.last(), Some(Modal::Passphrase { .. })));
+    assert_eq!(app.session.officer.as_ref().map(|o| o.id), Some(2));
 }
 
 #[test]
@@ -526,7 +534,7 @@ fn long_sections_scroll_to_the_end_and_back_without_piling_up() {
     }
     let r = app.reference().unwrap();
     assert!(
-        r.scroll <= r.max_scroll(&app.rules) && r.scroll < 100,
+        r.scroll <= r.max_scroll(&app.session.rules) && r.scroll < 100,
         "{}",
         r.scroll
     );
@@ -551,13 +559,13 @@ fn at_the_lock_a_new_officer_cannot_be_added_when_passphrases_are_in_use() {
         !fx.iter().any(|e| matches!(e, Effect::AddOfficer(_))),
         "{fx:?}"
     );
-    assert!(app.officer.is_none());
+    assert!(app.session.officer.is_none());
     // The typing went nowhere (there is no field), and Enter chose the registered officer,
     // who is asked for the passphrase.
     assert!(
-        matches!(app.modals.last(), Some(Modal::Passphrase { .. })),
+        matches!(app.dialogs.last(), Some(Modal::Passphrase { .. })),
         "{:?}",
-        app.modals.last()
+        app.dialogs.last()
     );
     // Without passphrases in use the lock guards nothing more, and adding stays possible.
     let mut app = locked(false);
@@ -621,12 +629,12 @@ fn typing_into_a_prefilled_field_replaces_it() {
     // The appointment dialog's prefilled fields too.
     let mut app = sample_app(false);
     app.handle(press(KeyCode::F(9)));
-    let Some(Modal::Appointment(a)) = app.modals.last() else {
+    let Some(Modal::Appointment(a)) = app.dialogs.last() else {
         panic!("no appointment dialog")
     };
     let prefilled = a.field().value().to_string();
     typed(&mut app, "12/3");
-    let Some(Modal::Appointment(a)) = app.modals.last() else {
+    let Some(Modal::Appointment(a)) = app.dialogs.last() else {
         panic!("no appointment dialog")
     };
     assert_eq!(

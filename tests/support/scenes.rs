@@ -541,7 +541,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     out.push(("reference_procedures", a));
 
     let mut a = base.clone();
-    a.desk.idle_lock_minutes = 1;
+    a.session.desk.idle_lock_minutes = 1;
     ticks(
         &mut a,
         usize::try_from(kofu::app::TICKS_PER_MINUTE).unwrap_or(240),

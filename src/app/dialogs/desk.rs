@@ -13,12 +13,12 @@ use crate::app::{
 impl App {
     pub(in crate::app) fn modal_action(&mut self, action: Action) -> Vec<Effect> {
         if matches!(
-            self.modals.last(),
+            self.dialogs.last(),
             Some(Modal::Prompt(_) | Modal::Confirm(_) | Modal::Contact(_) | Modal::Appointment(_))
         ) {
             return self.screen_dialog_action(action);
         }
-        let Some(top) = self.modals.last_mut() else {
+        let Some(top) = self.dialogs.last_mut() else {
             return Vec::new();
         };
         match top {
@@ -37,7 +37,7 @@ impl App {
                     Action::PageUp => *scroll = scroll.saturating_sub(10),
                     Action::PageDown => *scroll = scroll.saturating_add(10).min(max),
                     Action::Close => {
-                        self.modals.pop();
+                        self.dialogs.pop();
                     }
                     _ => {}
                 }
@@ -45,18 +45,18 @@ impl App {
             }
             Modal::Message { .. } => {
                 if action == Action::Close {
-                    self.modals.pop();
+                    self.dialogs.pop();
                 }
                 Vec::new()
             }
             Modal::QuitConfirm => match action {
                 Action::Yes => {
-                    self.modals.pop();
-                    self.should_quit = true;
+                    self.dialogs.pop();
+                    self.session.should_quit = true;
                     vec![Effect::Quit]
                 }
                 Action::No => {
-                    self.modals.pop();
+                    self.dialogs.pop();
                     Vec::new()
                 }
                 _ => Vec::new(),
@@ -64,14 +64,14 @@ impl App {
             Modal::AbandonConfirm { notice } => match action {
                 Action::Yes => {
                     let notice = *notice;
-                    self.modals.pop();
+                    self.dialogs.pop();
                     self.handover_update(|_, cx| {
                         cx.nav = Some(Nav::Abandon(notice));
                         Vec::new()
                     })
                 }
                 Action::No => {
-                    self.modals.pop();
+                    self.dialogs.pop();
                     Vec::new()
                 }
                 _ => Vec::new(),
@@ -89,8 +89,8 @@ impl App {
                         match record {
                             Some(r) => vec![Effect::DemoPlace(Box::new(demo::card_for(kind, &r)))],
                             None => {
-                                self.modals.pop();
-                                self.modals.push(Modal::message(
+                                self.dialogs.pop();
+                                self.dialogs.push(Modal::message(
                                     "デモカード",
                                     &["一覧でカードの記録を選んでから置いてください。"],
                                     false,
@@ -103,26 +103,26 @@ impl App {
                     Action::Close => Vec::new(),
                     _ => return Vec::new(),
                 };
-                self.modals.pop();
+                self.dialogs.pop();
                 fx
             }
             Modal::ConfirmCommit { opened_tick } => match action {
                 Action::Yes => {
-                    if self.ticks < *opened_tick + CONFIRM_ARM_TICKS {
+                    if self.session.ticks < *opened_tick + CONFIRM_ARM_TICKS {
                         // Too soon after opening: part of an input burst, not a decision.
                         return Vec::new();
                     }
-                    self.modals.pop();
+                    self.dialogs.pop();
                     if self.handover().is_some_and(|h| h.needs_second_officer()) {
-                        let on_duty = self.officer.as_ref().map(|o| o.id);
-                        let dialog = SecondOfficerDialog::new(&self.officers, on_duty);
-                        self.modals.push(Modal::SecondOfficer(Box::new(dialog)));
+                        let on_duty = self.session.officer.as_ref().map(|o| o.id);
+                        let dialog = SecondOfficerDialog::new(&self.session.officers, on_duty);
+                        self.dialogs.push(Modal::SecondOfficer(Box::new(dialog)));
                         return vec![Effect::LoadOfficers];
                     }
                     self.handover_update(|h, cx| h.commit(cx))
                 }
                 Action::No => {
-                    self.modals.pop();
+                    self.dialogs.pop();
                     Vec::new()
                 }
                 _ => Vec::new(),
@@ -130,11 +130,11 @@ impl App {
             Modal::SecondOfficer(d) => match d.update(action) {
                 SecondOfficerAnswer::Stay => Vec::new(),
                 SecondOfficerAnswer::Cancel => {
-                    self.modals.pop();
+                    self.dialogs.pop();
                     Vec::new()
                 }
                 SecondOfficerAnswer::Confirmed(c) => {
-                    self.modals.pop();
+                    self.dialogs.pop();
                     self.flash("記録しています…", false);
                     self.handover_update(|h, cx| h.commit_with(Some(c), cx))
                 }
@@ -149,7 +149,7 @@ impl App {
                         *error = Some("取消の理由を入力してください。".to_string());
                         return Vec::new();
                     }
-                    let Some(officer) = &self.officer else {
+                    let Some(officer) = &self.session.officer else {
                         *error = Some("担当者が選ばれていません。".to_string());
                         return Vec::new();
                     };
@@ -158,12 +158,12 @@ impl App {
                         reason: reason.value().trim().to_string(),
                         officer_id: officer.id,
                     };
-                    self.modals.pop();
+                    self.dialogs.pop();
                     self.flash("取消を記録しています…", false);
                     vec![fx]
                 }
                 Action::No => {
-                    self.modals.pop();
+                    self.dialogs.pop();
                     Vec::new()
                 }
                 _ => Vec::new(),
@@ -178,7 +178,7 @@ impl App {
                     Vec::new()
                 }
                 Action::Down => {
-                    if *selected + 1 < self.officers.len() {
+                    if *selected + 1 < self.session.officers.len() {
                         *selected += 1;
                     }
                     Vec::new()
@@ -187,7 +187,8 @@ impl App {
                     if !name.is_blank() {
                         // With passphrases in use, the lock must not be passed by adding a
                         // new officer: at the lock only registered officers can be chosen.
-                        if self.officer.is_none() && self.officers.iter().any(|o| o.has_passphrase)
+                        if self.session.officer.is_none()
+                            && self.session.officers.iter().any(|o| o.has_passphrase)
                         {
                             *error = Some(
                                 "ロック中は担当者を追加できません。登録済みの担当者を選んでください（追加は担当者を選んだあと F3 から）。"
@@ -198,15 +199,15 @@ impl App {
                         let n = name.value().trim().to_string();
                         return vec![Effect::AddOfficer(n)];
                     }
-                    match self.officers.get(*selected) {
-                        Some(o) if officer::needs_passphrase(self.officer.as_ref(), o) => {
+                    match self.session.officers.get(*selected) {
+                        Some(o) if officer::needs_passphrase(self.session.officer.as_ref(), o) => {
                             let o = o.clone();
                             self.open_passphrase(o);
                         }
                         Some(o) => {
-                            self.officer = Some(o.clone());
+                            self.session.officer = Some(o.clone());
                             let msg = format!("担当者: {}", o.name);
-                            self.modals.pop();
+                            self.dialogs.pop();
                             self.flash(msg, false);
                             return self.after_unlock();
                         }
@@ -218,8 +219,8 @@ impl App {
                     Vec::new()
                 }
                 Action::No => {
-                    if self.officer.is_some() {
-                        self.modals.pop();
+                    if self.session.officer.is_some() {
+                        self.dialogs.pop();
                     } else {
                         *error = Some("担当者を選ぶまで操作できません。".into());
                     }

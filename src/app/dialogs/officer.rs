@@ -56,7 +56,7 @@ pub(crate) fn needs_passphrase(on_duty: Option<&OfficerInfo>, o: &OfficerInfo) -
 
 impl App {
     pub(crate) fn open_passphrase(&mut self, officer: OfficerInfo) {
-        self.modals.push(Modal::Passphrase {
+        self.dialogs.push(Modal::Passphrase {
             officer,
             field: SecretField(LineEdit::code(PASSPHRASE_MAX_CHARS)),
             error: None,
@@ -70,7 +70,7 @@ impl App {
             field,
             error,
             checking,
-        }) = self.modals.last_mut()
+        }) = self.dialogs.last_mut()
         else {
             return Vec::new();
         };
@@ -94,7 +94,7 @@ impl App {
             }
             Action::No => {
                 // Back to the officer picker (still locked).
-                self.modals.pop();
+                self.dialogs.pop();
                 Vec::new()
             }
             _ => Vec::new(),
@@ -112,7 +112,7 @@ impl App {
             field,
             error,
             checking,
-        }) = self.modals.last_mut()
+        }) = self.dialogs.last_mut()
         else {
             return Vec::new();
         };
@@ -124,12 +124,12 @@ impl App {
         match result {
             Ok(true) => {
                 let o = officer.clone();
-                self.modals.pop();
-                if matches!(self.modals.last(), Some(Modal::OfficerPicker { .. })) {
-                    self.modals.pop();
+                self.dialogs.pop();
+                if matches!(self.dialogs.last(), Some(Modal::OfficerPicker { .. })) {
+                    self.dialogs.pop();
                 }
                 self.flash(format!("担当者: {}", o.name), false);
-                self.officer = Some(o);
+                self.session.officer = Some(o);
                 return self.after_unlock();
             }
             Ok(false) => *error = Some(WRONG_PASSPHRASE.into()),

@@ -476,13 +476,13 @@ impl App {
             _ => None,
         };
         let state = ReferenceState::new(record);
-        self.modals.push(Modal::Reference(Box::new(state)));
+        self.dialogs.push(Modal::Reference(Box::new(state)));
         Vec::new()
     }
 
     /// The reference dialog on top, if open.
     pub fn reference(&self) -> Option<&ReferenceState> {
-        match self.modals.last() {
+        match self.dialogs.last() {
             Some(Modal::Reference(r)) => Some(r),
             _ => None,
         }
@@ -491,12 +491,12 @@ impl App {
     pub(crate) fn reference_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Close => {
-                self.modals.pop();
+                self.dialogs.pop();
             }
             Action::Help => self.open_help(),
             other => {
-                let rules = &self.rules;
-                if let Some(Modal::Reference(r)) = self.modals.last_mut() {
+                let rules = &self.session.rules;
+                if let Some(Modal::Reference(r)) = self.dialogs.last_mut() {
                     r.action(other, rules);
                 }
             }

@@ -2,7 +2,7 @@
 //! itself into the screen on display and a [`Cx`] (disjoint borrows), runs the screen's hook,
 //! and applies the [`Nav`] the screen asked for. The queue's state lives in `App::queue` for the whole
 //! session (search and selection survive every screen); the done page is a few lines in
-//! `app/mod.rs`.
+//! `app/keys.rs` and `app/routing.rs`.
 
 pub mod handover;
 pub mod office;
@@ -25,34 +25,12 @@ impl App {
     /// [`App::split`], with the queue's state too.
     fn split_all(&mut self) -> (&mut Screen, &mut QueueState, Cx<'_>) {
         let App {
-            screen,
+            session,
             queue,
-            modals,
-            flash,
-            today,
-            officer,
-            rules,
-            id_docs,
-            reader,
-            ticks,
-            size,
-            desk,
-            ..
+            screen,
+            dialogs,
         } = self;
-        let cx = Cx {
-            today: *today,
-            officer: officer.as_ref(),
-            rules,
-            id_docs,
-            card: &reader.card,
-            ticks: *ticks,
-            term: *size,
-            ascii: desk.ascii,
-            flash,
-            dialogs: modals,
-            nav: None,
-        };
-        (screen, queue, cx)
+        (screen, queue, session.cx(dialogs))
     }
 
     /// A key action on the queue.
@@ -67,7 +45,7 @@ impl App {
 
     /// Today's and tomorrow's appointments for the band above the queue.
     pub fn upcoming_effect(&self) -> Effect {
-        queue::upcoming_effect(self.today)
+        queue::upcoming_effect(self.session.today)
     }
 
     /// Run `f` on the screen and go where it asks.
@@ -110,7 +88,7 @@ impl App {
         match nav {
             Nav::Queue => {
                 self.screen = Screen::Queue;
-                self.flash = None;
+                self.session.flash = None;
                 vec![
                     self.queue.search_effect(),
                     Effect::LoadCounts,
@@ -120,7 +98,7 @@ impl App {
             // Handled by `Office::update` (the menu is a back-office screen).
             Nav::Menu(item) => {
                 self.screen = Screen::Office(Box::new(Office::menu_at(item)));
-                self.flash = None;
+                self.session.flash = None;
                 Vec::new()
             }
             Nav::Abandon(msg) => {
@@ -132,7 +110,7 @@ impl App {
             Nav::Done(info) => {
                 self.screen = Screen::Done(info);
                 self.queue.reset_search();
-                self.flash = None;
+                self.session.flash = None;
                 vec![self.queue.search_effect(), Effect::LoadCounts]
             }
             Nav::PickOfficer => {
@@ -159,17 +137,17 @@ impl App {
     /// F12 from the queue.
     pub(crate) fn open_office_menu(&mut self) -> Vec<Effect> {
         self.screen = Screen::Office(Box::new(Office::Menu { selected: 0 }));
-        self.flash = None;
+        self.session.flash = None;
         Vec::new()
     }
 
     /// A key on a dialog that a screen opened (prompt, question, contact, appointment).
     /// The dialog is taken off the stack for its update and put back unless it is done.
     pub(super) fn screen_dialog_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(mut dialog) = self.modals.pop() else {
+        let Some(mut dialog) = self.dialogs.pop() else {
             return Vec::new();
         };
-        let at = self.modals.len();
+        let at = self.dialogs.len();
         let (screen, mut cx) = self.split();
         let office = match screen {
             Screen::Office(o) => Some(&mut **o),
@@ -210,7 +188,7 @@ impl App {
             _ => Answer::stay(),
         };
         if !answer.close {
-            self.modals.insert(at, dialog);
+            self.dialogs.insert(at, dialog);
         }
         answer.effects
     }

@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
         }
         Modal::ConfirmCommit { opened_tick } => {
             let inner = dialog_box(frame, area, (60, 9), "確定の確認", theme::warn(), g);
-            let armed = app.ticks >= opened_tick + CONFIRM_ARM_TICKS;
+            let armed = app.session.ticks >= opened_tick + CONFIRM_ARM_TICKS;
             let what = match app.handover().map(|h| h.flow) {
                 Some(crate::app::Flow::Mail) => "発送",
                 _ => "交付",
@@ -171,7 +171,9 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             name,
             error,
         } => {
-            let list_h = u16::try_from(app.officers.len()).unwrap_or(10).clamp(1, 8);
+            let list_h = u16::try_from(app.session.officers.len())
+                .unwrap_or(10)
+                .clamp(1, 8);
             let inner = dialog_box(
                 frame,
                 area,
@@ -187,10 +189,10 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             ])
             .areas(inner);
             let mut lines = vec![Line::styled(" 本日の担当者を選んで Enter", theme::dim())];
-            if app.officers.is_empty() {
+            if app.session.officers.is_empty() {
                 lines.push(Line::from(" （登録された担当者はいません）"));
             }
-            for (i, o) in app.officers.iter().enumerate() {
+            for (i, o) in app.session.officers.iter().enumerate() {
                 let on = i == *selected;
                 let lock = if o.has_passphrase {
                     "（パスフレーズ）"
@@ -290,7 +292,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
         } => super::officer::draw(
             frame,
             officer,
-            app.officers.len(),
+            app.session.officers.len(),
             field,
             error.as_deref(),
             *checking,

@@ -45,20 +45,20 @@ pub fn draw(
         RefSection::Pin => {
             draw_points(
                 frame,
-                &app.rules.reference.pin,
+                &app.session.rules.reference.pin,
                 r.scroll,
                 content,
-                app.desk.ascii,
+                app.session.desk.ascii,
             );
             None
         }
         RefSection::Renewal => {
             draw_points(
                 frame,
-                &app.rules.reference.renewal,
+                &app.session.rules.reference.renewal,
                 r.scroll,
                 content,
-                app.desk.ascii,
+                app.session.desk.ascii,
             );
             None
         }
@@ -244,7 +244,7 @@ fn draw_expiry(
     .areas(area);
     para(
         frame,
-        app.desk.ascii,
+        app.session.desk.ascii,
         intro,
         vec![
             Line::from("発行日と生年月日から医師資格証の有効期限を計算します。"),
@@ -285,7 +285,7 @@ fn draw_expiry(
     if let (Some(p), Some(a)) = (&r.prefill, row(fields, 3)) {
         para(
             frame,
-            app.desk.ascii,
+            app.session.desk.ascii,
             a,
             vec![Line::styled(
                 format!("  （カードID {} の記録から入力しました）", p.card_id),
@@ -294,7 +294,7 @@ fn draw_expiry(
         );
     }
     let mut lines = Vec::new();
-    match r.expiry(&app.rules.expiry) {
+    match r.expiry(&app.session.rules.expiry) {
         ExpiryAnswer::Incomplete => lines.push(Line::styled(
             "発行日と生年月日を入力してください。",
             theme::dim(),
@@ -319,7 +319,7 @@ fn draw_expiry(
         }
         ExpiryAnswer::Error(e) => lines.push(Line::styled(e, theme::error())),
     }
-    para(frame, app.desk.ascii, result, lines);
+    para(frame, app.session.desk.ascii, result, lines);
     c1.or(c2).or(c3)
 }
 
@@ -338,7 +338,7 @@ fn draw_fee(
     .areas(area);
     para(
         frame,
-        app.desk.ascii,
+        app.session.desk.ascii,
         intro,
         vec![Line::from(
             "申請の内容を選ぶと、当てはまる発行時費用の区分を表示します。",
@@ -394,7 +394,7 @@ fn draw_fee(
         }
     }
     let mut lines = Vec::new();
-    match r.fee(&app.rules.fees, app.today) {
+    match r.fee(&app.session.rules.fees, app.session.today) {
         Ok(d) => {
             lines.push(Line::from(vec![
                 Span::styled("区分  ", theme::title()),
@@ -410,7 +410,7 @@ fn draw_fee(
         "窓口では費用を受け取りません（区分のご案内のみです）。",
         theme::warn(),
     ));
-    para(frame, app.desk.ascii, result, lines);
+    para(frame, app.session.desk.ascii, result, lines);
     caret
 }
 
@@ -447,9 +447,9 @@ fn draw_points(frame: &mut Frame, points: &Points, scroll: u16, area: Rect, asci
 }
 
 fn draw_procedures(frame: &mut Frame, app: &App, r: &ReferenceState, area: Rect) {
-    let reference = &app.rules.reference;
+    let reference = &app.session.rules.reference;
     let contact = &reference.contact;
-    let picture = QrPicture::new(&contact.procedures_url, app.desk.ascii);
+    let picture = QrPicture::new(&contact.procedures_url, app.session.desk.ascii);
     let full = frame.area();
     let mut text_area = area;
     let mut too_small = None;
@@ -493,7 +493,7 @@ fn draw_procedures(frame: &mut Frame, app: &App, r: &ReferenceState, area: Rect)
                 ),
                 theme::warn(),
             ));
-            if app.desk.ascii {
+            if app.session.desk.ascii {
                 lines.push(Line::styled(
                     "（Windows Terminal などでは desk.toml の glyphs = \"unicode\" で小さく表示できます）",
                     theme::dim(),
@@ -514,5 +514,5 @@ fn draw_procedures(frame: &mut Frame, app: &App, r: &ReferenceState, area: Rect)
             lines.push(Line::styled(format!("  備考: {}", p.note), theme::dim()));
         }
     }
-    scrolled(frame, text_area, lines, r.scroll, app.desk.ascii);
+    scrolled(frame, text_area, lines, r.scroll, app.session.desk.ascii);
 }
