@@ -368,3 +368,67 @@ fn screens_own_their_update_and_views_draw_only_their_state() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// `App` only routes, and only the shell touches its fields. The files that add to `App` are
+/// the shell (`app/mod.rs` and its `keys`/`routing`/`lock` parts), the router
+/// (`app/screens/mod.rs`) and the desk-wide dialogs that change the session itself (the
+/// officer on duty, quitting, the reference over any screen). Besides them, only the frame's
+/// view (`ui/mod.rs` and the desk-wide dialogs' views, reading `&App`) and the runtime (which
+/// owns the `App` and feeds it events) may name the type. Everything else — every screen,
+/// every other dialog, `Session`, `Cx` — gets what it needs through a `Cx` or its own state,
+/// so it cannot reach into `App`.
+#[test]
+fn only_the_shell_touches_app() {
+    const SHELL: &[&str] = &[
+        "app/mod.rs",
+        "app/keys.rs",
+        "app/routing.rs",
+        "app/lock.rs",
+        "app/screens/mod.rs",
+        "app/dialogs/desk.rs",
+        "app/dialogs/officer.rs",
+        "app/dialogs/reference.rs",
+    ];
+    const READERS: &[&str] = &[
+        "ui/mod.rs",
+        "ui/dialogs/desk.rs",
+        "ui/dialogs/reference.rs",
+        "runtime.rs",
+    ];
+    let names_app = |line: &str| {
+        line.split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == "App")
+    };
+    let files = src_files();
+    for must in SHELL.iter().chain(READERS) {
+        assert!(
+            files.iter().any(|(r, _)| r == must),
+            "src/{must} is gone: update the lists of this test"
+        );
+    }
+    let mut bad = Vec::new();
+    for (rel, text) in &files {
+        let shell = SHELL.contains(&rel.as_str());
+        let reader = READERS.contains(&rel.as_str());
+        for (n, line) in code_lines(text) {
+            if !names_app(line) {
+                continue;
+            }
+            let adds = line.trim_start().starts_with("impl App ") || line.trim() == "impl App {";
+            if shell {
+                continue;
+            }
+            if !reader {
+                bad.push(format!(
+                    "src/{rel}:{n}: names App outside the shell (`{}`)",
+                    line.trim()
+                ));
+            } else if adds {
+                bad.push(format!("src/{rel}:{n}: adds to App outside the shell"));
+            } else if rel.starts_with("ui/") && line.contains("&mut App") {
+                bad.push(format!("src/{rel}:{n}: a view changes App"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
