@@ -17,7 +17,8 @@
 //!   manifest import; every SQL string.
 //! - [`card`]: PC/SC and simulated card readers, HPKI reading, certificate parsing.
 //! - [`app`]: application state machine (Elm style: `App::handle(Event) -> Vec<Effect>`);
-//!   screens in `app::screens`, dialogs in `app::dialogs`, each owning its state and update.
+//!   `App { session, queue, screen, dialogs }` only routes; screens in `app::screens`, dialogs
+//!   in `app::dialogs`, each owning its state and update.
 //! - [`ui`]: pure rendering with ratatui; `ui::screens` / `ui::dialogs` mirror `app`'s files.
 //! - [`clock`]: the one clock (the only wall-clock read of the program).
 //! - [`cli`], [`runtime`], [`console`], [`logging`]: the shell.

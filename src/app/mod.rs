@@ -290,7 +290,7 @@ impl DoneInfo {
     }
 }
 
-/// The main screen under the modals.
+/// The main screen under the dialogs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
     Queue,
@@ -333,7 +333,27 @@ impl App {
         rules: Arc<ReferenceRules>,
     ) -> Self {
         App {
-            session: Session::new(desk, today, id_docs, rules),
+            session: Session {
+                desk,
+                today,
+                officer: None,
+                officers: Vec::new(),
+                id_docs,
+                rules,
+                reader: ReaderState {
+                    service: ServiceState::Unknown,
+                    readers: Vec::new(),
+                    active: None,
+                    card: CardSlot::Absent,
+                },
+                size: (80, 24),
+                flash: None,
+                ticks: 0,
+                idle_ticks: 0,
+                should_quit: false,
+                ledger_alert: None,
+                locked: None,
+            },
             queue: QueueState::new(),
             screen: Screen::Queue,
             dialogs: Vec::new(),

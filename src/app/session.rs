@@ -5,9 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::cx::Cx;
-use super::{
-    CardSlot, DeskInfo, Flash, Modal, OfficerInfo, ReaderState, ReferenceRules, ServiceState,
-};
+use super::{DeskInfo, Flash, Modal, OfficerInfo, ReaderState, ReferenceRules};
 use crate::domain::iddocs::IdDocuments;
 
 /// The desk session: the desk's settings and rule tables, the date, who is on duty, the reader,
@@ -52,35 +50,6 @@ pub struct Locked {
 }
 
 impl Session {
-    pub fn new(
-        desk: DeskInfo,
-        today: NaiveDate,
-        id_docs: IdDocuments,
-        rules: Arc<ReferenceRules>,
-    ) -> Self {
-        Session {
-            desk,
-            today,
-            officer: None,
-            officers: Vec::new(),
-            id_docs,
-            rules,
-            reader: ReaderState {
-                service: ServiceState::Unknown,
-                readers: Vec::new(),
-                active: None,
-                card: CardSlot::Absent,
-            },
-            size: (80, 24),
-            flash: None,
-            ticks: 0,
-            idle_ticks: 0,
-            should_quit: false,
-            ledger_alert: None,
-            locked: None,
-        }
-    }
-
     /// A one-line notice in the footer.
     pub fn flash(&mut self, text: impl Into<String>, error: bool) {
         self.flash = Some(Flash {
