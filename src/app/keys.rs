@@ -18,7 +18,7 @@ impl App {
         self.screen_context()
     }
 
-    pub(super) fn screen_context(&self) -> Context {
+    fn screen_context(&self) -> Context {
         match &self.screen {
             Screen::Queue => Context::Queue,
             Screen::Done(_) => Context::Done,
@@ -215,7 +215,7 @@ impl App {
         self.dialogs.push(Modal::Help { scroll });
     }
 
-    pub(super) fn global_action(&mut self, action: Action) -> Vec<Effect> {
+    fn global_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Help => {
                 self.open_help();
@@ -235,7 +235,7 @@ impl App {
         }
     }
 
-    pub(super) fn screen_action(&mut self, action: Action) -> Vec<Effect> {
+    fn screen_action(&mut self, action: Action) -> Vec<Effect> {
         if action == Action::DemoTray {
             if self.session.desk.demo {
                 self.dialogs.push(Modal::DemoTray);

@@ -70,7 +70,7 @@ impl App {
         self.open_officer_picker_at(on_duty);
     }
 
-    pub(super) fn open_officer_picker_at(&mut self, officer: Option<i64>) {
+    fn open_officer_picker_at(&mut self, officer: Option<i64>) {
         let selected = officer
             .and_then(|id| self.session.officers.iter().position(|x| x.id == id))
             .unwrap_or(0);

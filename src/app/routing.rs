@@ -90,7 +90,7 @@ impl App {
         }
     }
 
-    pub(super) fn current_serial(&self) -> Option<&str> {
+    fn current_serial(&self) -> Option<&str> {
         match &self.session.reader.card {
             CardSlot::Read(r) => Some(r.certificate.serial_hex.as_str()),
             _ => None,
