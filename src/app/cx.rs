@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use super::screens::office::OfficeItem;
-use super::{CardSlot, DoneInfo, Flash, Flow, Modal, OfficerInfo, ReferenceRules};
+use super::{CardSlot, Dialog, DoneInfo, Flash, Flow, OfficerInfo, ReferenceRules};
 use crate::domain::iddocs::IdDocuments;
 use crate::domain::record::CardRecord;
 
@@ -53,7 +53,7 @@ pub struct Cx<'a> {
     pub term: (u16, u16),
     pub ascii: bool,
     pub flash: &'a mut Option<Flash>,
-    pub dialogs: &'a mut Vec<Modal>,
+    pub dialogs: &'a mut Vec<Dialog>,
     pub nav: Option<Nav>,
 }
 
@@ -81,14 +81,14 @@ impl Cx<'_> {
         }
     }
 
-    pub fn push(&mut self, dialog: Modal) {
+    pub fn push(&mut self, dialog: Dialog) {
         self.dialogs.push(dialog);
     }
 
     /// A failed piece of recorded work: the notice goes, an error dialog says why.
     pub fn error(&mut self, title: &str, e: String) {
         self.clear_flash();
-        self.dialogs.push(Modal::Message {
+        self.dialogs.push(Dialog::Message {
             title: title.into(),
             lines: vec![e],
             error: true,

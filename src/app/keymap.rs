@@ -15,8 +15,8 @@ pub fn doc_key(index: usize) -> Option<char> {
     DOC_KEYS.get(index).copied()
 }
 
-/// Where a binding applies. Modals and screens each have one; `Global` applies everywhere
-/// below a modal.
+/// Where a binding applies. Dialogs and screens each have one; `Global` applies everywhere
+/// below a dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
     Global,
@@ -495,7 +495,7 @@ pub static KEYMAP: &[Binding] = &[
     // 完了
     b(C::Done, ENTER, A::Close, "一覧へ"),
     quiet(C::Done, ESC, A::Close, "一覧へ"),
-    // Modals
+    // Dialogs
     b(C::Help, ESC, A::Close, "閉じる"),
     quiet(C::Help, f(1), A::Close, "閉じる"),
     quiet(C::Help, ENTER, A::Close, "閉じる"),

@@ -5,12 +5,12 @@ use crossterm::event::KeyEvent;
 
 use super::keymap;
 use super::{
-    Action, App, Binding, CardPhase, CardSlot, Context, EditOutcome, Effect, LineEdit, MatchResult,
-    Modal, Screen, Step,
+    Action, App, Binding, CardPhase, CardSlot, Context, Dialog, EditOutcome, Effect, LineEdit,
+    MatchResult, Screen, Step,
 };
 
 impl App {
-    /// The key context in force: the top modal's, else the screen's.
+    /// The key context in force: the top dialog's, else the screen's.
     pub fn context(&self) -> Context {
         if let Some(m) = self.dialogs.last() {
             return m.context();
@@ -30,10 +30,10 @@ impl App {
     /// Whether a binding does something right now (the footer shows only those; the help
     /// screen shows every binding).
     pub fn binding_relevant(&self, b: &Binding) -> bool {
-        if let Some(Modal::Reference(r)) = self.dialogs.last() {
+        if let Some(Dialog::Reference(r)) = self.dialogs.last() {
             return r.binding_relevant(b);
         }
-        if let Some(Modal::OfficerPicker { .. }) = self.dialogs.last() {
+        if let Some(Dialog::OfficerPicker { .. }) = self.dialogs.last() {
             // Nobody on duty: Esc cannot close the picker; at the lock (passphrases in use)
             // no officer can be added either (issue 11 #15).
             return match b.action {
@@ -89,15 +89,15 @@ impl App {
     pub fn focused_field(&self) -> Option<&LineEdit> {
         if let Some(m) = self.dialogs.last() {
             return match m {
-                Modal::CancelReason { reason, .. } => Some(reason),
-                Modal::OfficerPicker { .. } if self.desk_locked() => None,
-                Modal::OfficerPicker { name, .. } => Some(name),
-                Modal::Reference(r) => r.focused_field(),
-                Modal::Passphrase { field, .. } => Some(&field.0),
-                Modal::SecondOfficer(d) => d.field(),
-                Modal::Prompt(p) => Some(&p.field),
-                Modal::Contact(c) => (!c.method_focus).then_some(&c.note),
-                Modal::Appointment(a) => Some(a.field()),
+                Dialog::CancelReason { reason, .. } => Some(reason),
+                Dialog::OfficerPicker { .. } if self.desk_locked() => None,
+                Dialog::OfficerPicker { name, .. } => Some(name),
+                Dialog::Reference(r) => r.focused_field(),
+                Dialog::Passphrase { field, .. } => Some(&field.0),
+                Dialog::SecondOfficer(d) => d.field(),
+                Dialog::Prompt(p) => Some(&p.field),
+                Dialog::Contact(c) => (!c.method_focus).then_some(&c.note),
+                Dialog::Appointment(a) => Some(a.field()),
                 _ => None,
             };
         }
@@ -112,15 +112,15 @@ impl App {
         let locked = self.desk_locked();
         if let Some(m) = self.dialogs.last_mut() {
             return match m {
-                Modal::CancelReason { reason, .. } => Some(reason),
-                Modal::OfficerPicker { .. } if locked => None,
-                Modal::OfficerPicker { name, .. } => Some(name),
-                Modal::Reference(r) => r.focused_field_mut(),
-                Modal::Passphrase { field, .. } => Some(&mut field.0),
-                Modal::SecondOfficer(d) => d.field_mut(),
-                Modal::Prompt(p) => Some(&mut p.field),
-                Modal::Contact(c) => (!c.method_focus).then_some(&mut c.note),
-                Modal::Appointment(a) => Some(a.field_mut()),
+                Dialog::CancelReason { reason, .. } => Some(reason),
+                Dialog::OfficerPicker { .. } if locked => None,
+                Dialog::OfficerPicker { name, .. } => Some(name),
+                Dialog::Reference(r) => r.focused_field_mut(),
+                Dialog::Passphrase { field, .. } => Some(&mut field.0),
+                Dialog::SecondOfficer(d) => d.field_mut(),
+                Dialog::Prompt(p) => Some(&mut p.field),
+                Dialog::Contact(c) => (!c.method_focus).then_some(&mut c.note),
+                Dialog::Appointment(a) => Some(a.field_mut()),
                 _ => None,
             };
         }
@@ -137,7 +137,7 @@ impl App {
     pub(super) fn handle_key_hidden(&mut self, key: KeyEvent) -> Vec<Effect> {
         let quit = keymap::lookup(Context::Global, &key, self.session.desk.demo, true)
             == Some(Action::Quit);
-        if quit && !matches!(self.dialogs.last(), Some(Modal::QuitConfirm)) {
+        if quit && !matches!(self.dialogs.last(), Some(Dialog::QuitConfirm)) {
             return self.global_action(Action::Quit);
         }
         Vec::new()
@@ -149,23 +149,23 @@ impl App {
         let focus = ctx.has_text_focus();
         if !self.dialogs.is_empty() {
             if let Some(action) = keymap::lookup(ctx, &key, demo, focus) {
-                return self.modal_action(action);
+                return self.dialog_action(action);
             }
             let mut edited = EditOutcome::Ignored;
             if let Some(field) = self.focused_field_mut() {
                 edited = field.handle_key(&key);
                 if let Some(
-                    Modal::CancelReason { error, .. }
-                    | Modal::OfficerPicker { error, .. }
-                    | Modal::Passphrase { error, .. },
+                    Dialog::CancelReason { error, .. }
+                    | Dialog::OfficerPicker { error, .. }
+                    | Dialog::Passphrase { error, .. },
                 ) = self.dialogs.last_mut()
                 {
                     *error = None;
                 }
                 match self.dialogs.last_mut() {
-                    Some(Modal::Prompt(p)) => p.error = None,
-                    Some(Modal::Contact(c)) => c.error = None,
-                    Some(Modal::Appointment(a)) => a.error = None,
+                    Some(Dialog::Prompt(p)) => p.error = None,
+                    Some(Dialog::Contact(c)) => c.error = None,
+                    Some(Dialog::Appointment(a)) => a.error = None,
                     _ => {}
                 }
             }
@@ -173,11 +173,11 @@ impl App {
             // out); in the middle of a handover it still asks first.
             if edited == EditOutcome::Ignored
                 && keymap::lookup(Context::Global, &key, demo, true) == Some(Action::Quit)
-                && !matches!(self.dialogs.last(), Some(Modal::QuitConfirm))
+                && !matches!(self.dialogs.last(), Some(Dialog::QuitConfirm))
             {
                 return self.global_action(Action::Quit);
             }
-            // Otherwise the top modal consumes every key.
+            // Otherwise the top dialog consumes every key.
             return Vec::new();
         }
         if let Some(action) = keymap::lookup(ctx, &key, demo, focus) {
@@ -212,7 +212,7 @@ impl App {
     /// F1: the help screen, scrolled to the keys of the context in use.
     pub(crate) fn open_help(&mut self) {
         let scroll = keymap::help_line(self.context(), self.session.desk.demo);
-        self.dialogs.push(Modal::Help { scroll });
+        self.dialogs.push(Dialog::Help { scroll });
     }
 
     fn global_action(&mut self, action: Action) -> Vec<Effect> {
@@ -224,7 +224,7 @@ impl App {
             Action::OpenReference => self.open_reference(),
             Action::Quit => {
                 if matches!(self.screen, Screen::Handover(_)) {
-                    self.dialogs.push(Modal::QuitConfirm);
+                    self.dialogs.push(Dialog::QuitConfirm);
                     Vec::new()
                 } else {
                     self.session.should_quit = true;
@@ -238,7 +238,7 @@ impl App {
     fn screen_action(&mut self, action: Action) -> Vec<Effect> {
         if action == Action::DemoTray {
             if self.session.desk.demo {
-                self.dialogs.push(Modal::DemoTray);
+                self.dialogs.push(Dialog::DemoTray);
             }
             return Vec::new();
         }

@@ -46,7 +46,7 @@ use crate::domain::record::CardRecord;
 pub use demo::{DemoCardKind, DemoCardSpec};
 pub use dialogs::officer::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
 pub use dialogs::reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
-pub use dialogs::{AppointmentDialog, Confirm, ContactDialog, DIAGNOSIS_TITLE, Modal, Prompt};
+pub use dialogs::{AppointmentDialog, Confirm, ContactDialog, DIAGNOSIS_TITLE, Dialog, Prompt};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
 pub use lock::TICKS_PER_MINUTE;
@@ -322,7 +322,7 @@ pub struct App {
     pub session: Session,
     pub queue: QueueState,
     pub screen: Screen,
-    pub dialogs: Vec<Modal>,
+    pub dialogs: Vec<Dialog>,
 }
 
 impl App {

@@ -2,7 +2,7 @@
 //! updated here, the rest goes to the screen or dialog it is for.
 
 use super::{
-    App, CardSignal, CardSlot, DIAGNOSIS_TITLE, Effect, Flow, Handover, Loaded, Modal, Screen,
+    App, CardSignal, CardSlot, DIAGNOSIS_TITLE, Dialog, Effect, Flow, Handover, Loaded, Screen,
     ServiceState,
 };
 use crate::domain::CardState;
@@ -116,11 +116,11 @@ impl App {
                         self.session.officers = list;
                         // The second-officer dialog lists the officers as the store has them.
                         let on_duty = self.session.officer.as_ref().map(|o| o.id);
-                        if let Some(Modal::SecondOfficer(d)) = self.dialogs.last_mut() {
+                        if let Some(Dialog::SecondOfficer(d)) = self.dialogs.last_mut() {
                             d.refresh(&self.session.officers, on_duty);
                         }
                         let picking = self.dialogs.iter().any(|m| {
-                            matches!(m, Modal::OfficerPicker { .. } | Modal::Passphrase { .. })
+                            matches!(m, Dialog::OfficerPicker { .. } | Dialog::Passphrase { .. })
                         });
                         if self.session.officer.is_none() {
                             // Demo: the first officer is taken at start, unless a passphrase
@@ -146,14 +146,14 @@ impl App {
                     Ok(o) => {
                         self.session.officers.push(o.clone());
                         self.session.officer = Some(o.clone());
-                        if matches!(self.dialogs.last(), Some(Modal::OfficerPicker { .. })) {
+                        if matches!(self.dialogs.last(), Some(Dialog::OfficerPicker { .. })) {
                             self.dialogs.pop();
                         }
                         self.flash(format!("担当者: {}", o.name), false);
                         return self.after_unlock();
                     }
                     Err(e) => {
-                        if let Some(Modal::OfficerPicker { error, .. }) = self.dialogs.last_mut() {
+                        if let Some(Dialog::OfficerPicker { error, .. }) = self.dialogs.last_mut() {
                             *error = Some(e);
                         } else {
                             self.flash(e, true);
@@ -220,7 +220,7 @@ impl App {
             }
             Loaded::Office(l) => self.office_loaded(l),
             Loaded::Diagnosis(lines) => {
-                if let Some(Modal::Message {
+                if let Some(Dialog::Message {
                     title, lines: l, ..
                 }) = self.dialogs.last_mut()
                     && title == DIAGNOSIS_TITLE
@@ -239,7 +239,7 @@ impl App {
                         ),
                         false,
                     ),
-                    Err(e) => self.dialogs.push(Modal::Message {
+                    Err(e) => self.dialogs.push(Dialog::Message {
                         title: "取消できませんでした".into(),
                         lines: vec![e],
                         error: true,
@@ -260,7 +260,7 @@ impl App {
                 record.card_id,
                 record.state.label()
             );
-            self.dialogs.push(Modal::Message {
+            self.dialogs.push(Dialog::Message {
                 title: "交付できません".into(),
                 lines: vec![
                     line1,

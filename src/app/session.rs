@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::cx::Cx;
-use super::{DeskInfo, Flash, Modal, OfficerInfo, ReaderState, ReferenceRules};
+use super::{DeskInfo, Dialog, Flash, OfficerInfo, ReaderState, ReferenceRules};
 use crate::domain::iddocs::IdDocuments;
 
 /// The desk session: the desk's settings and rule tables, the date, who is on duty, the reader,
@@ -46,7 +46,7 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Locked {
     pub officer_id: i64,
-    pub dialogs: Vec<Modal>,
+    pub dialogs: Vec<Dialog>,
 }
 
 impl Session {
@@ -66,7 +66,7 @@ impl Session {
 
     /// The [`Cx`] of one update: the session's facts read-only, the notice and the dialog
     /// stack to change.
-    pub(in crate::app) fn cx<'a>(&'a mut self, dialogs: &'a mut Vec<Modal>) -> Cx<'a> {
+    pub(in crate::app) fn cx<'a>(&'a mut self, dialogs: &'a mut Vec<Dialog>) -> Cx<'a> {
         let Session {
             today,
             officer,

@@ -8,7 +8,7 @@ use crate::support::scenes::{
 use chrono::Datelike;
 use crossterm::event::KeyCode;
 use kofu::app::{
-    App, CardPhase, CardSignal, Effect, Event, Loaded, Modal, OfficerInfo, Screen, Step,
+    App, CardPhase, CardSignal, Dialog, Effect, Event, Loaded, OfficerInfo, Screen, Step,
 };
 use kofu::domain::CardState;
 use kofu::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
@@ -369,7 +369,7 @@ fn mismatch_blocks_until_cancelled_or_recorded_as_exception() {
         "not recorded by one officer alone"
     );
     assert!(fx.contains(&Effect::LoadOfficers));
-    assert!(matches!(app.dialogs.last(), Some(Modal::SecondOfficer(_))));
+    assert!(matches!(app.dialogs.last(), Some(Dialog::SecondOfficer(_))));
     // Only the officer on duty is registered: nobody can confirm.
     assert!(commit_of(&app.handle(press(KeyCode::Enter))).is_none());
     assert!(kofu::ui::render_to_text(&app, 80, 24).contains("確認できる担当者"));
@@ -588,7 +588,7 @@ fn esc_goes_back_a_step_without_losing_input() {
     assert_eq!(step_name(&app), "identity");
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::AbandonConfirm { .. })
+        Some(Dialog::AbandonConfirm { .. })
     ));
     all.extend(app.handle(ch('y')));
     assert_eq!(step_name(&app), "queue");
@@ -653,7 +653,7 @@ fn already_handed_over_card_cannot_be_handed_over_again() {
     assert_eq!(step_name(&app), "queue");
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::Message { error: true, .. })
+        Some(Dialog::Message { error: true, .. })
     ));
 }
 
@@ -686,7 +686,7 @@ fn correction_needs_a_reason_and_is_sent_to_the_store() {
     app.handle(press(KeyCode::F(8)));
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::CancelReason { .. })
+        Some(Dialog::CancelReason { .. })
     ));
     assert!(
         app.handle(press(KeyCode::Enter)).is_empty(),
@@ -716,7 +716,7 @@ fn correction_needs_a_reason_and_is_sent_to_the_store() {
     // An awaiting card has nothing to correct.
     let mut app = sample_app(false);
     app.handle(press(KeyCode::F(8)));
-    assert!(matches!(app.dialogs.last(), Some(Modal::Message { .. })));
+    assert!(matches!(app.dialogs.last(), Some(Dialog::Message { .. })));
 }
 
 #[test]
@@ -823,7 +823,7 @@ fn officer_must_be_chosen_outside_demo() {
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::OfficerPicker { .. })
+        Some(Dialog::OfficerPicker { .. })
     ));
     app.handle(press(KeyCode::Esc));
     assert!(!app.dialogs.is_empty(), "cannot dismiss without an officer");
@@ -846,7 +846,7 @@ fn officer_must_be_chosen_outside_demo() {
     assert!(app.session.officer.is_none());
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::OfficerPicker { .. })
+        Some(Dialog::OfficerPicker { .. })
     ));
 }
 
@@ -963,7 +963,7 @@ fn quit_works_from_the_officer_picker_at_start() {
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::OfficerPicker { .. })
+        Some(Dialog::OfficerPicker { .. })
     ));
     assert_eq!(app.handle(press(KeyCode::F(10))), vec![Effect::Quit]);
 }
@@ -1017,7 +1017,7 @@ fn ctrl_r_in_the_queue_shows_the_reader_diagnostics() {
         KeyModifiers::CONTROL,
     )));
     assert_eq!(fx, vec![Effect::DiagnoseReader]);
-    assert!(matches!(app.dialogs.last(), Some(Modal::Message { .. })));
+    assert!(matches!(app.dialogs.last(), Some(Dialog::Message { .. })));
     assert!(kofu::ui::render_to_text(&app, 80, 24).contains("診断しています"));
     app.handle(Event::Loaded(Loaded::Diagnosis(vec![
         "PC/SC サービス: 動作中".into(),

@@ -169,7 +169,7 @@ fn single_key_shortcuts_are_off_while_a_field_has_focus() {
     app.handle(ch('?'));
     assert!(matches!(
         app.dialogs.last(),
-        Some(kofu::app::Modal::Help { .. })
+        Some(kofu::app::Dialog::Help { .. })
     ));
 }
 

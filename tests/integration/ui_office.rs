@@ -9,7 +9,7 @@ use crate::support::scenes::office::{
 use crate::support::scenes::{ch, feed, press, sample_app, today};
 use crossterm::event::KeyCode;
 use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded, ReceiptPane};
-use kofu::app::{App, Context, Effect, Event, Loaded, Modal, OfficeRequest, Screen};
+use kofu::app::{App, Context, Dialog, Effect, Event, Loaded, OfficeRequest, Screen};
 use kofu::domain::handover::HandoverRoute;
 use kofu::domain::office::ArrivalProblem;
 use kofu::domain::{CardState, ReceiptStatus};
@@ -47,7 +47,7 @@ fn receipts_app() -> App {
 
 fn top_error(app: &App) -> Option<String> {
     match app.dialogs.last() {
-        Some(Modal::Message { lines, error, .. }) if *error => Some(lines.join(" ")),
+        Some(Dialog::Message { lines, error, .. }) if *error => Some(lines.join(" ")),
         _ => None,
     }
 }
@@ -293,7 +293,7 @@ fn mail_delivered_and_returned_with_a_reason() {
     assert!(app.handle(press(KeyCode::Enter)).is_empty());
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::Prompt(p)) if p.error.is_some()
+        Some(Dialog::Prompt(p)) if p.error.is_some()
     ));
     typed(&mut app, "保管期間経過");
     let fx = app.handle(press(KeyCode::Enter));

@@ -4,7 +4,7 @@ use crate::support::scenes::{self, ch, feed, press, sample_app, sample_records};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kofu::app::{
-    App, Effect, Event, ExpiryAnswer, Loaded, Modal, OfficerInfo, RefSection, Screen, Step,
+    App, Dialog, Effect, Event, ExpiryAnswer, Loaded, OfficerInfo, RefSection, Screen, Step,
     TICKS_PER_MINUTE, WRONG_PASSPHRASE,
 };
 use kofu::ui::render_to_text;
@@ -373,7 +373,7 @@ fn idle_lock_closes_an_open_reference_over_the_queue() {
     assert!(app.reference().is_none());
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::OfficerPicker { .. })
+        Some(Dialog::OfficerPicker { .. })
     ));
 }
 
@@ -409,7 +409,7 @@ fn locked(first_has_passphrase: bool) -> App {
     );
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::OfficerPicker { .. })
+        Some(Dialog::OfficerPicker { .. })
     ));
     app
 }
@@ -431,7 +431,10 @@ fn lock_with_a_passphrase_wrong_then_right() {
     let fx = app.handle(press(KeyCode::Enter));
     assert!(fx.is_empty());
     assert!(app.session.officer.is_none());
-    assert!(matches!(app.dialogs.last(), Some(Modal::Passphrase { .. })));
+    assert!(matches!(
+        app.dialogs.last(),
+        Some(Dialog::Passphrase { .. })
+    ));
 
     // Plain letters type into the masked field (no shortcuts), shown as stars only.
     typed(&mut app, "open sesame");
@@ -480,7 +483,7 @@ fn an_empty_passphrase_is_not_sent_and_a_late_answer_after_esc_unlocks_nothing()
     app.handle(press(KeyCode::Esc));
     assert!(matches!(
         app.dialogs.last(),
-        Some(Modal::OfficerPicker { .. })
+        Some(Dialog::OfficerPicker { .. })
     ));
     app.handle(Event::Loaded(Loaded::PassphraseChecked {
         officer_id: 1,
@@ -517,7 +520,10 @@ fn without_a_passphrase_unlocking_stays_as_it_was_and_switching_is_allowed() {
             press(KeyCode::Enter),
         ],
     );
-    assert!(matches!(app.dialogs.last(), Some(Modal::Passphrase { .. })));
+    assert!(matches!(
+        app.dialogs.last(),
+        Some(Dialog::Passphrase { .. })
+    ));
     assert_eq!(app.session.officer.as_ref().map(|o| o.id), Some(2));
 }
 
@@ -563,7 +569,7 @@ fn at_the_lock_a_new_officer_cannot_be_added_when_passphrases_are_in_use() {
     // The typing went nowhere (there is no field), and Enter chose the registered officer,
     // who is asked for the passphrase.
     assert!(
-        matches!(app.dialogs.last(), Some(Modal::Passphrase { .. })),
+        matches!(app.dialogs.last(), Some(Dialog::Passphrase { .. })),
         "{:?}",
         app.dialogs.last()
     );
@@ -629,12 +635,12 @@ fn typing_into_a_prefilled_field_replaces_it() {
     // The appointment dialog's prefilled fields too.
     let mut app = sample_app(false);
     app.handle(press(KeyCode::F(9)));
-    let Some(Modal::Appointment(a)) = app.dialogs.last() else {
+    let Some(Dialog::Appointment(a)) = app.dialogs.last() else {
         panic!("no appointment dialog")
     };
     let prefilled = a.field().value().to_string();
     typed(&mut app, "12/3");
-    let Some(Modal::Appointment(a)) = app.dialogs.last() else {
+    let Some(Dialog::Appointment(a)) = app.dialogs.last() else {
         panic!("no appointment dialog")
     };
     assert_eq!(

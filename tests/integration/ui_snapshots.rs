@@ -1,4 +1,4 @@
-//! Snapshot of every screen and modal at 80x24 and 120x40, as a wide-character-aware text
+//! Snapshot of every screen and dialog at 80x24 and 120x40, as a wide-character-aware text
 //! dump of the rendered buffer (the trailing cell of each wide character is skipped).
 
 use crate::support::scenes;

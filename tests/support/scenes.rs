@@ -1,4 +1,4 @@
-//! Sample data and every screen/modal as a named scene, reached through `App::handle` (not
+//! Sample data and every screen/dialog as a named scene, reached through `App::handle` (not
 //! by building states by hand). Used by the snapshot tests and the screenshot generator.
 
 use std::sync::Arc;
@@ -303,7 +303,7 @@ fn ticks(app: &mut App, n: usize) {
     }
 }
 
-/// Every screen and modal, by name.
+/// Every screen and dialog, by name.
 pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     let mut out = Vec::new();
     let base = sample_app(ascii);

@@ -7,14 +7,19 @@ use crate::app::cx::Nav;
 use crate::app::dialogs::officer;
 use crate::app::dialogs::second_officer::{SecondOfficerAnswer, SecondOfficerDialog};
 use crate::app::{
-    Action, App, CONFIRM_ARM_TICKS, Context, DemoCardKind, Effect, KEYMAP, Modal, Screen, demo,
+    Action, App, CONFIRM_ARM_TICKS, Context, DemoCardKind, Dialog, Effect, KEYMAP, Screen, demo,
 };
 
 impl App {
-    pub(in crate::app) fn modal_action(&mut self, action: Action) -> Vec<Effect> {
+    pub(in crate::app) fn dialog_action(&mut self, action: Action) -> Vec<Effect> {
         if matches!(
             self.dialogs.last(),
-            Some(Modal::Prompt(_) | Modal::Confirm(_) | Modal::Contact(_) | Modal::Appointment(_))
+            Some(
+                Dialog::Prompt(_)
+                    | Dialog::Confirm(_)
+                    | Dialog::Contact(_)
+                    | Dialog::Appointment(_)
+            )
         ) {
             return self.screen_dialog_action(action);
         }
@@ -22,12 +27,13 @@ impl App {
             return Vec::new();
         };
         match top {
-            Modal::Reference(_) => self.reference_action(action),
-            Modal::Passphrase { .. } => self.passphrase_action(action),
-            Modal::Prompt(_) | Modal::Confirm(_) | Modal::Contact(_) | Modal::Appointment(_) => {
-                Vec::new()
-            }
-            Modal::Help { scroll } => {
+            Dialog::Reference(_) => self.reference_action(action),
+            Dialog::Passphrase { .. } => self.passphrase_action(action),
+            Dialog::Prompt(_)
+            | Dialog::Confirm(_)
+            | Dialog::Contact(_)
+            | Dialog::Appointment(_) => Vec::new(),
+            Dialog::Help { scroll } => {
                 // Headings and blank lines included; the renderer clamps to the window.
                 let lines = KEYMAP.len() + 2 * Context::ALL.len();
                 let max = u16::try_from(lines).unwrap_or(u16::MAX);
@@ -43,13 +49,13 @@ impl App {
                 }
                 Vec::new()
             }
-            Modal::Message { .. } => {
+            Dialog::Message { .. } => {
                 if action == Action::Close {
                     self.dialogs.pop();
                 }
                 Vec::new()
             }
-            Modal::QuitConfirm => match action {
+            Dialog::QuitConfirm => match action {
                 Action::Yes => {
                     self.dialogs.pop();
                     self.session.should_quit = true;
@@ -61,7 +67,7 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            Modal::AbandonConfirm { notice } => match action {
+            Dialog::AbandonConfirm { notice } => match action {
                 Action::Yes => {
                     let notice = *notice;
                     self.dialogs.pop();
@@ -76,7 +82,7 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            Modal::DemoTray => {
+            Dialog::DemoTray => {
                 let fx = match action {
                     Action::DemoPlace(n) => {
                         let Some(kind) = DemoCardKind::from_digit(n) else {
@@ -90,7 +96,7 @@ impl App {
                             Some(r) => vec![Effect::DemoPlace(Box::new(demo::card_for(kind, &r)))],
                             None => {
                                 self.dialogs.pop();
-                                self.dialogs.push(Modal::message(
+                                self.dialogs.push(Dialog::message(
                                     "デモカード",
                                     &["一覧でカードの記録を選んでから置いてください。"],
                                     false,
@@ -106,7 +112,7 @@ impl App {
                 self.dialogs.pop();
                 fx
             }
-            Modal::ConfirmCommit { opened_tick } => match action {
+            Dialog::ConfirmCommit { opened_tick } => match action {
                 Action::Yes => {
                     if self.session.ticks < *opened_tick + CONFIRM_ARM_TICKS {
                         // Too soon after opening: part of an input burst, not a decision.
@@ -116,7 +122,7 @@ impl App {
                     if self.handover().is_some_and(|h| h.needs_second_officer()) {
                         let on_duty = self.session.officer.as_ref().map(|o| o.id);
                         let dialog = SecondOfficerDialog::new(&self.session.officers, on_duty);
-                        self.dialogs.push(Modal::SecondOfficer(Box::new(dialog)));
+                        self.dialogs.push(Dialog::SecondOfficer(Box::new(dialog)));
                         return vec![Effect::LoadOfficers];
                     }
                     self.handover_update(|h, cx| h.commit(cx))
@@ -127,7 +133,7 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            Modal::SecondOfficer(d) => match d.update(action) {
+            Dialog::SecondOfficer(d) => match d.update(action) {
                 SecondOfficerAnswer::Stay => Vec::new(),
                 SecondOfficerAnswer::Cancel => {
                     self.dialogs.pop();
@@ -139,7 +145,7 @@ impl App {
                     self.handover_update(|h, cx| h.commit_with(Some(c), cx))
                 }
             },
-            Modal::CancelReason {
+            Dialog::CancelReason {
                 record,
                 reason,
                 error,
@@ -168,7 +174,7 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            Modal::OfficerPicker {
+            Dialog::OfficerPicker {
                 selected,
                 name,
                 error,

@@ -23,7 +23,7 @@ pub const DIAGNOSIS_TITLE: &str = "リーダ診断（サポートへの連絡用
 
 /// A dialog on top of the screen. The top one gets every key first.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Modal {
+pub enum Dialog {
     Help {
         scroll: u16,
     },
@@ -71,30 +71,30 @@ pub enum Modal {
     Appointment(Box<AppointmentDialog>),
 }
 
-impl Modal {
+impl Dialog {
     pub fn context(&self) -> Context {
         match self {
-            Modal::Help { .. } => Context::Help,
-            Modal::Message { .. } => Context::Message,
-            Modal::ConfirmCommit { .. } => Context::ConfirmCommit,
-            Modal::CancelReason { .. } => Context::CancelReason,
-            Modal::OfficerPicker { .. } => Context::OfficerPicker,
-            Modal::DemoTray => Context::DemoTray,
-            Modal::QuitConfirm => Context::QuitConfirm,
-            Modal::AbandonConfirm { .. } => Context::AbandonConfirm,
-            Modal::Reference(r) => r.context(),
-            Modal::Passphrase { .. } => Context::Passphrase,
-            Modal::SecondOfficer(_) => Context::SecondOfficer,
-            Modal::Prompt(_) => Context::OfficeInput,
-            Modal::Confirm(_) => Context::OfficeConfirm,
-            Modal::Contact(c) if c.method_focus => Context::OfficeContactMethod,
-            Modal::Contact(_) => Context::OfficeContact,
-            Modal::Appointment(_) => Context::OfficeAppointment,
+            Dialog::Help { .. } => Context::Help,
+            Dialog::Message { .. } => Context::Message,
+            Dialog::ConfirmCommit { .. } => Context::ConfirmCommit,
+            Dialog::CancelReason { .. } => Context::CancelReason,
+            Dialog::OfficerPicker { .. } => Context::OfficerPicker,
+            Dialog::DemoTray => Context::DemoTray,
+            Dialog::QuitConfirm => Context::QuitConfirm,
+            Dialog::AbandonConfirm { .. } => Context::AbandonConfirm,
+            Dialog::Reference(r) => r.context(),
+            Dialog::Passphrase { .. } => Context::Passphrase,
+            Dialog::SecondOfficer(_) => Context::SecondOfficer,
+            Dialog::Prompt(_) => Context::OfficeInput,
+            Dialog::Confirm(_) => Context::OfficeConfirm,
+            Dialog::Contact(c) if c.method_focus => Context::OfficeContactMethod,
+            Dialog::Contact(_) => Context::OfficeContact,
+            Dialog::Appointment(_) => Context::OfficeAppointment,
         }
     }
 
     pub fn message(title: &str, lines: &[&str], error: bool) -> Self {
-        Modal::Message {
+        Dialog::Message {
             title: title.to_string(),
             lines: lines.iter().map(|s| s.to_string()).collect(),
             error,

@@ -9,7 +9,7 @@
 
 use crate::app::input::LineEdit;
 use crate::app::keymap::Action;
-use crate::app::{App, Effect, Modal, OfficerInfo};
+use crate::app::{App, Dialog, Effect, OfficerInfo};
 
 /// A passphrase on its way to the store. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub(crate) fn needs_passphrase(on_duty: Option<&OfficerInfo>, o: &OfficerInfo) -
 
 impl App {
     pub(crate) fn open_passphrase(&mut self, officer: OfficerInfo) {
-        self.dialogs.push(Modal::Passphrase {
+        self.dialogs.push(Dialog::Passphrase {
             officer,
             field: SecretField(LineEdit::code(PASSPHRASE_MAX_CHARS)),
             error: None,
@@ -65,7 +65,7 @@ impl App {
     }
 
     pub(crate) fn passphrase_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(Modal::Passphrase {
+        let Some(Dialog::Passphrase {
             officer,
             field,
             error,
@@ -107,7 +107,7 @@ impl App {
         officer_id: i64,
         result: Result<bool, String>,
     ) -> Vec<Effect> {
-        let Some(Modal::Passphrase {
+        let Some(Dialog::Passphrase {
             officer,
             field,
             error,
@@ -125,7 +125,7 @@ impl App {
             Ok(true) => {
                 let o = officer.clone();
                 self.dialogs.pop();
-                if matches!(self.dialogs.last(), Some(Modal::OfficerPicker { .. })) {
+                if matches!(self.dialogs.last(), Some(Dialog::OfficerPicker { .. })) {
                     self.dialogs.pop();
                 }
                 self.flash(format!("担当者: {}", o.name), false);

@@ -1,6 +1,6 @@
 //! 窓口案内 (counter reference): what physicians ask at the desk, answered from `data/`.
 //!
-//! The reference is a full-screen dialog on top of the modal stack: opening it (F7) from any
+//! The reference is a full-screen dialog on top of the dialog stack: opening it (F7) from any
 //! screen leaves that screen untouched underneath, and Esc pops it, so the officer returns to
 //! exactly where they were. Expiry and fee are computed here from the rule tables the app was
 //! given at construction ([`ReferenceRules`]); nothing here does I/O.
@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::app::input::LineEdit;
 use crate::app::keymap::{Action, Binding, Context};
-use crate::app::{App, Effect, Modal, Screen};
+use crate::app::{App, Dialog, Effect, Screen};
 use crate::data::DataSet;
 use crate::domain::Membership;
 use crate::domain::calendar::DeskCalendar;
@@ -476,14 +476,14 @@ impl App {
             _ => None,
         };
         let state = ReferenceState::new(record);
-        self.dialogs.push(Modal::Reference(Box::new(state)));
+        self.dialogs.push(Dialog::Reference(Box::new(state)));
         Vec::new()
     }
 
     /// The reference dialog on top, if open.
     pub fn reference(&self) -> Option<&ReferenceState> {
         match self.dialogs.last() {
-            Some(Modal::Reference(r)) => Some(r),
+            Some(Dialog::Reference(r)) => Some(r),
             _ => None,
         }
     }
@@ -496,7 +496,7 @@ impl App {
             Action::Help => self.open_help(),
             other => {
                 let rules = &self.session.rules;
-                if let Some(Modal::Reference(r)) = self.dialogs.last_mut() {
+                if let Some(Dialog::Reference(r)) = self.dialogs.last_mut() {
                     r.action(other, rules);
                 }
             }

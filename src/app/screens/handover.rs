@@ -8,8 +8,8 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::app::cx::{Cx, Nav};
 use crate::app::{
-    Action, CardSignal, CardSlot, Context, DoneInfo, Effect, LineEdit, MatchOutcome, MatchResult,
-    Modal,
+    Action, CardSignal, CardSlot, Context, Dialog, DoneInfo, Effect, LineEdit, MatchOutcome,
+    MatchResult,
 };
 use crate::domain::card_facts::{CardReading, PinStatus};
 use crate::domain::handover::{Confirmation, HandoverCommit, HandoverRoute, QrHandover};
@@ -590,7 +590,7 @@ impl Handover {
                         return h.enter_card_step(Some(identity), cx);
                     }
                     // Leaving the first step throws the handover away: ask first.
-                    Action::Back => cx.push(Modal::AbandonConfirm {
+                    Action::Back => cx.push(Dialog::AbandonConfirm {
                         notice: "交付を中止しました（記録は変わっていません）。",
                     }),
                     _ => {}
@@ -792,7 +792,7 @@ impl Handover {
                         Vec::new()
                     }
                     Flow::Mail => {
-                        cx.push(Modal::AbandonConfirm {
+                        cx.push(Dialog::AbandonConfirm {
                             notice: "発送を中止しました（記録は変わっていません）。",
                         });
                         Vec::new()
@@ -975,7 +975,7 @@ impl Handover {
                             cx.nav = Some(Nav::PickOfficer);
                             return Vec::new();
                         }
-                        cx.push(Modal::ConfirmCommit { opened_tick: ticks });
+                        cx.push(Dialog::ConfirmCommit { opened_tick: ticks });
                         Vec::new()
                     }
                     Action::Back => {
@@ -1052,7 +1052,7 @@ impl Handover {
                 let route = commit.route.clone();
                 cx.nav = Some(Nav::Done(Box::new(DoneInfo { record, route })));
             }
-            Err(e) => cx.push(Modal::Message {
+            Err(e) => cx.push(Dialog::Message {
                 title: "記録できませんでした".into(),
                 lines: vec![e],
                 error: true,

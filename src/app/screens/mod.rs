@@ -10,7 +10,7 @@ pub mod queue;
 
 use super::cx::{Cx, Nav};
 use super::dialogs::Answer;
-use super::{Action, App, Effect, Modal, Screen};
+use super::{Action, App, Dialog, Effect, Screen};
 use handover::Handover;
 use office::{Office, OfficeLoaded};
 use queue::QueueState;
@@ -154,9 +154,9 @@ impl App {
             _ => None,
         };
         let answer = match &mut dialog {
-            Modal::Contact(d) => d.update(action, &mut cx),
-            Modal::Appointment(d) => d.update(action, &mut cx),
-            Modal::Confirm(c) => match action {
+            Dialog::Contact(d) => d.update(action, &mut cx),
+            Dialog::Appointment(d) => d.update(action, &mut cx),
+            Dialog::Confirm(c) => match action {
                 Action::No => Answer::close(Vec::new()),
                 Action::Yes => {
                     let fx = match office {
@@ -167,7 +167,7 @@ impl App {
                 }
                 _ => Answer::stay(),
             },
-            Modal::Prompt(p) => match action {
+            Dialog::Prompt(p) => match action {
                 Action::No => Answer::close(Vec::new()),
                 Action::Yes => {
                     let text = p.field.value().trim().to_string();

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::app::cx::{Cx, Nav};
 use crate::app::{
-    Action, AppointmentDialog, DIAGNOSIS_TITLE, Effect, Flow, LineEdit, Modal, OfficeRequest,
+    Action, AppointmentDialog, DIAGNOSIS_TITLE, Dialog, Effect, Flow, LineEdit, OfficeRequest,
     SEARCH_LIMIT, SearchRequest,
 };
 use crate::domain::CardState;
@@ -167,7 +167,7 @@ impl QueueState {
             Action::OfficeMenu => cx.nav = Some(Nav::OfficeMenu),
             Action::Appointment => self.open_appointment(cx),
             Action::ReaderDiagnose => {
-                cx.push(Modal::Message {
+                cx.push(Dialog::Message {
                     title: DIAGNOSIS_TITLE.into(),
                     lines: vec!["診断しています…".into()],
                     error: false,
@@ -175,7 +175,7 @@ impl QueueState {
                 return vec![Effect::DiagnoseReader];
             }
             Action::SwitchOfficer => {
-                cx.push(Modal::OfficerPicker {
+                cx.push(Dialog::OfficerPicker {
                     selected: 0,
                     name: LineEdit::new(40),
                     error: None,
@@ -201,7 +201,7 @@ impl QueueState {
                     return Vec::new();
                 };
                 if !matches!(record.state, CardState::HandedOver | CardState::Mailed) {
-                    cx.push(Modal::Message {
+                    cx.push(Dialog::Message {
                         title: "取消/訂正".into(),
                         lines: vec![format!(
                             "このカードは「{}」です。取消できるのは交付済・郵送中のカードだけです。",
@@ -211,7 +211,7 @@ impl QueueState {
                     });
                     return Vec::new();
                 }
-                cx.push(Modal::CancelReason {
+                cx.push(Dialog::CancelReason {
                     record: Box::new(record),
                     reason: LineEdit::new(100),
                     error: None,
@@ -229,7 +229,7 @@ impl QueueState {
             return;
         };
         if card.state != CardState::Awaiting {
-            cx.push(Modal::Message {
+            cx.push(Dialog::Message {
                 title: "予約".into(),
                 lines: vec![format!(
                     "{}（カードID {}）は「{}」です。予約できるのは交付待ちのカードだけです。",
@@ -247,6 +247,6 @@ impl QueueState {
             .find(|a| a.card.id == card.id)
             .map(|a| a.at);
         let dialog = AppointmentDialog::new(card, existing);
-        cx.push(Modal::Appointment(Box::new(dialog)));
+        cx.push(Dialog::Appointment(Box::new(dialog)));
     }
 }

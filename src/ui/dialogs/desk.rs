@@ -1,4 +1,4 @@
-//! Modal dialogs, drawn centred over the screen.
+//! Dialog dialogs, drawn centred over the screen.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -6,23 +6,23 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::{App, CONFIRM_ARM_TICKS, Modal, demo::DemoCardKind};
+use crate::app::{App, CONFIRM_ARM_TICKS, Dialog, demo::DemoCardKind};
 use crate::ui::text::{pad, wareki};
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::{boxed, centered, clear_area, dialog_box, draw_field};
 use crate::ui::{help_entries, render_para};
 
-pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> Option<Position> {
+pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) -> Option<Position> {
     match m {
-        Modal::SecondOfficer(d) => super::second_officer::draw(frame, d, area, g),
-        Modal::Prompt(p) => super::prompt::draw_prompt(frame, p, area, g),
-        Modal::Confirm(c) => {
+        Dialog::SecondOfficer(d) => super::second_officer::draw(frame, d, area, g),
+        Dialog::Prompt(p) => super::prompt::draw_prompt(frame, p, area, g),
+        Dialog::Confirm(c) => {
             super::prompt::draw_confirm(frame, c, area, g);
             None
         }
-        Modal::Contact(d) => super::contact::draw(frame, d, area, g),
-        Modal::Appointment(d) => super::appointment::draw(frame, d, area, g),
-        Modal::Help { scroll } => {
+        Dialog::Contact(d) => super::contact::draw(frame, d, area, g),
+        Dialog::Appointment(d) => super::appointment::draw(frame, d, area, g),
+        Dialog::Help { scroll } => {
             let inner = dialog_box(
                 frame,
                 area,
@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             frame.render_widget(Paragraph::new(lines).scroll(((*scroll).min(max), 0)), inner);
             None
         }
-        Modal::Message {
+        Dialog::Message {
             title,
             lines,
             error,
@@ -91,7 +91,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             render_para(frame, inner, out);
             None
         }
-        Modal::ConfirmCommit { opened_tick } => {
+        Dialog::ConfirmCommit { opened_tick } => {
             let inner = dialog_box(frame, area, (60, 9), "確定の確認", theme::warn(), g);
             let armed = app.session.ticks >= opened_tick + CONFIRM_ARM_TICKS;
             let what = match app.handover().map(|h| h.flow) {
@@ -128,7 +128,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             render_para(frame, inner, lines);
             None
         }
-        Modal::CancelReason {
+        Dialog::CancelReason {
             record,
             reason,
             error,
@@ -166,7 +166,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             render_para(frame, bottom, vec![msg]);
             c
         }
-        Modal::OfficerPicker {
+        Dialog::OfficerPicker {
             selected,
             name,
             error,
@@ -235,7 +235,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             render_para(frame, bottom, vec![msg]);
             c
         }
-        Modal::DemoTray => {
+        Dialog::DemoTray => {
             let inner = dialog_box(
                 frame,
                 area,
@@ -283,8 +283,8 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             render_para(frame, inner, lines);
             None
         }
-        Modal::Reference(r) => super::reference::draw(frame, app, r, area, g),
-        Modal::Passphrase {
+        Dialog::Reference(r) => super::reference::draw(frame, app, r, area, g),
+        Dialog::Passphrase {
             officer,
             field,
             error,
@@ -299,7 +299,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             area,
             g,
         ),
-        Modal::QuitConfirm => {
+        Dialog::QuitConfirm => {
             let inner = dialog_box(frame, area, (56, 7), "終了の確認", theme::warn(), g);
             render_para(
                 frame,
@@ -319,7 +319,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Modal, area: Rect, g: &Glyphs) -> 
             );
             None
         }
-        Modal::AbandonConfirm { .. } => {
+        Dialog::AbandonConfirm { .. } => {
             let inner = dialog_box(frame, area, (56, 7), "交付中止の確認", theme::warn(), g);
             render_para(
                 frame,

@@ -5,7 +5,7 @@ use super::requests::{OfficeLoaded, OfficeRequest};
 use super::{OfficeItem, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
-use crate::app::{Action, CardSignal, Effect, Modal};
+use crate::app::{Action, CardSignal, Dialog, Effect};
 use crate::domain::office::arrival::ArrivalRead;
 use crate::domain::office::{ArrivalProblem, ArrivalSummary};
 
@@ -184,7 +184,7 @@ impl ArrivalView {
             }
             (Some(_), Action::ShowSummary) => {
                 let lines = self.summary_lines();
-                cx.push(Modal::Message {
+                cx.push(Dialog::Message {
                     title: "入荷確認の集計".into(),
                     lines,
                     error: false,
@@ -216,7 +216,7 @@ impl ArrivalView {
                         _ => return Vec::new(),
                     };
                     let purpose = Purpose::Arrival(resolve);
-                    cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 100))));
+                    cx.push(Dialog::Prompt(Box::new(Prompt::new(purpose, 100))));
                 }
                 _ => cx.flash(
                     "解決を記録できるのは「不一致」「名簿にない」の行です（未読取のカードはリーダに置いて読み取ってください）。",

@@ -5,7 +5,7 @@ use super::requests::{BatchChange, OfficeRequest};
 use super::{ConfirmPurpose, Purpose};
 use crate::app::cx::Cx;
 use crate::app::dialogs::{Confirm, ConfirmText, Prompt, PromptText};
-use crate::app::{Action, Effect, Modal};
+use crate::app::{Action, Dialog, Effect};
 use crate::domain::office::{BatchKind, BatchStatus, ReturnBatch};
 
 /// The reason for reopening (or cancelling) a batch.
@@ -98,7 +98,7 @@ pub fn batch_action(action: Action, b: ReturnBatch, cx: &mut Cx) -> Vec<Effect> 
                 kind: b.kind,
                 number: b.number,
             };
-            cx.push(Modal::Confirm(Box::new(Confirm {
+            cx.push(Dialog::Confirm(Box::new(Confirm {
                 purpose: ConfirmPurpose::Batch(purpose),
             })));
             Vec::new()
@@ -119,7 +119,7 @@ pub fn batch_action(action: Action, b: ReturnBatch, cx: &mut Cx) -> Vec<Effect> 
                 number: b.number,
                 kind: b.kind,
             });
-            cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 100))));
+            cx.push(Dialog::Prompt(Box::new(Prompt::new(purpose, 100))));
             Vec::new()
         }
     }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{OfficeItem, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
-use crate::app::{Action, Effect, Modal};
+use crate::app::{Action, Dialog, Effect};
 use crate::domain::date_rules::DateRule;
 use crate::domain::office::MailItem;
 use crate::domain::record::CardRecord;
@@ -100,12 +100,12 @@ impl MailView {
                         .and_then(|d| crate::domain::date::parse_date(d).ok());
                     let purpose = Purpose::Mail(PromptFor::Delivered { card, dispatched });
                     let today = cx.today.format("%Y-%m-%d").to_string();
-                    cx.push(Modal::Prompt(Box::new(Prompt::prefilled(
+                    cx.push(Dialog::Prompt(Box::new(Prompt::prefilled(
                         purpose, 30, &today,
                     ))));
                 } else {
                     let purpose = Purpose::Mail(PromptFor::Returned { card });
-                    cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 100))));
+                    cx.push(Dialog::Prompt(Box::new(Prompt::new(purpose, 100))));
                 }
             }
             _ => {}

@@ -7,7 +7,7 @@ use super::requests::{BatchChange, OfficeLoaded, OfficeRequest};
 use super::{OfficeItem, Purpose, batches, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
-use crate::app::{Action, Effect, Modal};
+use crate::app::{Action, Dialog, Effect};
 use crate::domain::office::ReturnBatch;
 use crate::domain::record::CardRecord;
 
@@ -131,7 +131,7 @@ impl ReceiptsView {
                 let cards =
                     (!self.marked.is_empty()).then(|| self.marked.iter().copied().collect());
                 let purpose = Purpose::Receipts(PromptFor::NewBatch { cards });
-                cx.push(Modal::Prompt(Box::new(Prompt::code(purpose, 40))));
+                cx.push(Dialog::Prompt(Box::new(Prompt::code(purpose, 40))));
             }
             Action::MarkSent | Action::ExportBatch | Action::ReopenBatch => {
                 let Some(b) = self.selected_batch().cloned() else {

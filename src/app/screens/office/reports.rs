@@ -7,7 +7,7 @@ use super::requests::{OfficeLoaded, OfficeRequest};
 use super::{OfficeItem, Purpose};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
-use crate::app::{Action, Effect, Modal};
+use crate::app::{Action, Dialog, Effect};
 use crate::domain::office::reports::{DailyReport, MonthlyReport};
 
 /// Which report is on screen.
@@ -156,7 +156,7 @@ impl ReportView {
             }
             Action::EnterDate => {
                 let purpose = Purpose::Report(PromptFor::Date);
-                cx.push(Modal::Prompt(Box::new(Prompt::new(purpose, 30))));
+                cx.push(Dialog::Prompt(Box::new(Prompt::new(purpose, 30))));
                 return Vec::new();
             }
             Action::ExportDay => {

@@ -5,7 +5,7 @@ use super::requests::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChang
 use super::{ConfirmPurpose, OfficeItem, Purpose, batches, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Confirm, ConfirmText, ContactDialog, Prompt, PromptText};
-use crate::app::{Action, CardSignal, Effect, Modal};
+use crate::app::{Action, CardSignal, Dialog, Effect};
 use crate::domain::office::{BatchStatus, DueAction, ReturnBatch, UncollectedCard};
 use crate::domain::record::CardRecord;
 
@@ -190,9 +190,9 @@ impl UncollectedView {
                 };
                 let dialog = match (action, u.hold) {
                     (Action::RecordContact, _) => {
-                        Modal::Contact(Box::new(ContactDialog::new(u.card)))
+                        Dialog::Contact(Box::new(ContactDialog::new(u.card)))
                     }
-                    (_, Some(_)) => Modal::Confirm(Box::new(Confirm {
+                    (_, Some(_)) => Dialog::Confirm(Box::new(Confirm {
                         purpose: ConfirmPurpose::Uncollected(ConfirmFor::Unhold {
                             card: Box::new(u.card),
                         }),
@@ -201,7 +201,7 @@ impl UncollectedView {
                         let purpose = Purpose::Uncollected(PromptFor::Hold {
                             card: Box::new(u.card),
                         });
-                        Modal::Prompt(Box::new(Prompt::new(purpose, 100)))
+                        Dialog::Prompt(Box::new(Prompt::new(purpose, 100)))
                     }
                 };
                 cx.push(dialog);
@@ -216,7 +216,7 @@ impl UncollectedView {
                     return Vec::new();
                 }
                 let purpose = Purpose::Uncollected(PromptFor::NewBatch { cards });
-                cx.push(Modal::Prompt(Box::new(Prompt::code(purpose, 40))));
+                cx.push(Dialog::Prompt(Box::new(Prompt::code(purpose, 40))));
             }
             Action::VerifyCards => {
                 if self.verifying.take().is_some() {
