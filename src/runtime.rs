@@ -21,16 +21,13 @@ use crossterm::event::{
 use crossterm::execute;
 use ratatui::DefaultTerminal;
 
-use crate::app::{
-    App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo, ReferenceRules,
-};
+use crate::app::{App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo};
 use crate::card::{
     CardEvent, EventSink, SimCard, SimulatedReader, WatcherConfig, WatcherHandle, spawn_watcher,
 };
 use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::card_facts::HpkiApplication;
-use crate::domain::matching::KnownIssuers;
 use crate::store::{CardQuery, Store, StoreError};
 
 pub mod office;
@@ -444,8 +441,9 @@ struct Runner {
     tx: Sender<Event>,
     jobs: Sender<Effect>,
     cards: Cards,
+    /// The data set (desk settings and the shared rules: issuers and reader hints for the
+    /// diagnosis).
     data: DataSet,
-    issuers: KnownIssuers,
 }
 
 impl Runner {
@@ -478,8 +476,7 @@ impl Runner {
             }
             Effect::DiagnoseReader => {
                 let tx = self.tx.clone();
-                let issuers = self.issuers.clone();
-                let hints = self.data.reader_hints.clone();
+                let rules = self.data.rules.clone();
                 let prefix = self.data.desk.reader_prefix().map(str::to_string);
                 let demo = self.cards.is_demo();
                 // PC/SC calls take milliseconds; a thread keeps the loop free all the same.
@@ -492,7 +489,11 @@ impl Runner {
                                 "（kofu reader diagnose で同じ診断を行えます）".into(),
                             ]
                         } else {
-                            crate::card::diagnose::diagnose(prefix.as_deref(), &issuers, &hints)
+                            crate::card::diagnose::diagnose(
+                                prefix.as_deref(),
+                                &rules.issuers,
+                                &rules.reader_hints,
+                            )
                                 .to_text()
                                 .lines()
                                 .map(str::to_string)
@@ -545,17 +546,13 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         idle_lock_minutes: opts.data.desk.idle_lock_minutes,
         fixed_clock: opts.clock.is_fixed(),
     };
-    let rules = Arc::new(ReferenceRules::from_data(&opts.data));
-    let mut app = App::new(desk, opts.clock.today(), opts.data.id_docs.clone(), rules);
+    let mut app = App::new(desk, opts.clock.today(), opts.data.rules.clone());
 
     let (tx, rx) = mpsc::channel::<Event>();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Effect>();
     let store_tx = tx.clone();
-    let mut office_env = office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name);
-    office_env.rules = crate::store::backoffice::UncollectedRules::load(&opts.data.source);
-    office_env.issuers = opts.data.issuers.clone();
-    office_env.expiry = Some(opts.data.expiry.clone());
-    office_env.calendar = Some(opts.data.calendar.clone());
+    let office_env =
+        office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name, opts.data.rules.clone());
     let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
     let prefix = opts.data.desk.reader_prefix().map(String::from);
     let cards = Cards::start(opts.demo, prefix, tx.clone());
@@ -563,7 +560,6 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         tx: tx.clone(),
         jobs: jobs_tx,
         cards,
-        issuers: opts.data.issuers.clone(),
         data: opts.data,
     };
 

@@ -37,15 +37,15 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use crate::domain::CardState;
 use crate::domain::card_facts::{CardReading, CertificateFacts};
 use crate::domain::handover::{HandoverCommit, HandoverRoute};
-use crate::domain::iddocs::IdDocuments;
 pub use crate::domain::matching::{
     FieldLine, MatchOutcome, MatchResult, Reason, Severity, Verdict,
 };
 use crate::domain::record::CardRecord;
 
+pub use crate::domain::rules::Rules;
 pub use demo::{DemoCardKind, DemoCardSpec};
 pub use dialogs::officer::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
-pub use dialogs::reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
+pub use dialogs::reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceState};
 pub use dialogs::{AppointmentDialog, Confirm, ContactDialog, DIAGNOSIS_TITLE, Dialog, Prompt};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
@@ -326,19 +326,15 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(
-        desk: DeskInfo,
-        today: NaiveDate,
-        id_docs: IdDocuments,
-        rules: Arc<ReferenceRules>,
-    ) -> Self {
+    /// A desk at start: nobody on duty, the queue shown; `rules` is the data set's shared
+    /// [`Rules`] (every screen reads its tables from there).
+    pub fn new(desk: DeskInfo, today: NaiveDate, rules: Arc<Rules>) -> Self {
         App {
             session: Session {
                 desk,
                 today,
                 officer: None,
                 officers: Vec::new(),
-                id_docs,
                 rules,
                 reader: ReaderState {
                     service: ServiceState::Unknown,

@@ -276,8 +276,8 @@ impl App {
             _ => Flow::Counter,
         });
         let counts = (
-            self.session.id_docs.all().len(),
-            self.session.id_docs.required().len(),
+            self.session.rules.id_docs.all().len(),
+            self.session.rules.id_docs.required().len(),
         );
         let h = Handover::new(record, flow, counts, self.session.today);
         self.screen = Screen::Handover(Box::new(h));

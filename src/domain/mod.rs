@@ -17,6 +17,7 @@ pub mod readers;
 pub mod reasons;
 pub mod record;
 pub mod reference;
+pub mod rules;
 pub mod search;
 pub mod state;
 

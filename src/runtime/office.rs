@@ -3,11 +3,13 @@
 //! owner-only and atomically (`export::write_private_atomic`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::app::screens::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
-use crate::domain::matching::{KnownIssuers, MatchContext};
+use crate::domain::matching::MatchContext;
+use crate::domain::rules::Rules;
 use crate::export::{self, CsvEncoding};
-use crate::store::backoffice::{BatchKind, UncollectedRules};
+use crate::store::backoffice::BatchKind;
 use crate::store::{Store, StoreError};
 
 /// What the back office needs besides the store.
@@ -17,19 +19,14 @@ pub struct OfficeEnv {
     pub exports_dir: PathBuf,
     /// Printed on cover lists and reports.
     pub desk_name: String,
-    /// Deadlines for uncollected cards (`[uncollected]` of rules.toml), or why they did not load.
-    pub rules: Result<UncollectedRules, String>,
-    /// Issuers accepted when cards are checked on arrival.
-    pub issuers: KnownIssuers,
-    /// Expiry rules, to compare the rule's expiry with the card's on arrival.
-    pub expiry: Option<crate::domain::expiry::ExpiryRules>,
-    /// The desk calendar, for deadlines that count open days.
-    pub calendar: Option<crate::domain::calendar::DeskCalendar>,
+    /// The data set's rules (shared with the app): uncollected deadlines, issuers and expiry
+    /// rules for arrival checks, the desk calendar for open-day counts.
+    pub rules: Arc<Rules>,
 }
 
 impl OfficeEnv {
     /// The env for a database file: `exports/` in the same folder.
-    pub fn for_db(db: &Path, desk_name: &str) -> OfficeEnv {
+    pub fn for_db(db: &Path, desk_name: &str, rules: Arc<Rules>) -> OfficeEnv {
         let dir = db
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -37,10 +34,7 @@ impl OfficeEnv {
         OfficeEnv {
             exports_dir: dir.join("exports"),
             desk_name: desk_name.to_string(),
-            rules: Ok(UncollectedRules::default()),
-            issuers: KnownIssuers::builtin(),
-            expiry: None,
-            calendar: None,
+            rules,
         }
     }
 }
@@ -147,16 +141,10 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             result: store.clear_appointment(card, Some(officer_id)).map_err(err),
         },
         OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(
-            env.rules
-                .clone()
-                .map_err(|e| format!("未交付カードの期限を読み込めません: {e}"))
-                .and_then(|rules| {
-                    let list = store
-                        .uncollected_counted(&rules, today, env.calendar.as_ref())
-                        .map_err(err)?;
-                    let batches = store.return_batches(Some(BatchKind::Cards)).map_err(err)?;
-                    Ok((list, batches))
-                }),
+            store
+                .uncollected_counted(&env.rules.uncollected, today, Some(&env.rules.calendar))
+                .and_then(|list| Ok((list, store.return_batches(Some(BatchKind::Cards))?)))
+                .map_err(err),
         ),
         OfficeRequest::RecordContact {
             card,
@@ -211,7 +199,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             let ctx = MatchContext {
                 today,
                 computed_expiry: None,
-                known_issuers: &env.issuers,
+                known_issuers: &env.rules.issuers,
             };
             OfficeLoaded::ArrivalRead(
                 store
@@ -220,9 +208,10 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                         &certificate,
                         &ctx,
                         &|issued, born, issue| {
-                            env.expiry
-                                .as_ref()
-                                .and_then(|r| r.compute_with(issued, born, issue).ok())
+                            env.rules
+                                .expiry
+                                .compute_with(issued, born, issue)
+                                .ok()
                                 .map(|c| c.date)
                         },
                         Some(officer_id),

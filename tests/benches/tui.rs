@@ -89,8 +89,7 @@ fn main() {
         idle_lock_minutes: 0,
         fixed_clock: false,
     };
-    let rules = std::sync::Arc::new(kofu::app::ReferenceRules::from_data(&data));
-    let mut app = App::new(desk, common::clock().today(), data.id_docs.clone(), rules);
+    let mut app = App::new(desk, common::clock().today(), data.rules.clone());
     let mut fx = app.handle(Event::Resize(120, 40));
     fx.extend(app.start());
     run(&mut app, &mut store, fx);

@@ -813,12 +813,7 @@ fn officer_must_be_chosen_outside_demo() {
         idle_lock_minutes: 1,
         fixed_clock: false,
     };
-    let mut app = App::new(
-        desk,
-        scenes::today(),
-        scenes::sample_id_docs(),
-        scenes::sample_rules(),
-    );
+    let mut app = App::new(desk, scenes::today(), scenes::sample_rules());
     app.start();
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(
@@ -953,12 +948,7 @@ fn quit_works_from_the_officer_picker_at_start() {
         idle_lock_minutes: 0,
         fixed_clock: false,
     };
-    let mut app = App::new(
-        desk,
-        scenes::today(),
-        scenes::sample_id_docs(),
-        scenes::sample_rules(),
-    );
+    let mut app = App::new(desk, scenes::today(), scenes::sample_rules());
     app.start();
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(

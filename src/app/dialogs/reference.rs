@@ -3,80 +3,19 @@
 //! The reference is a full-screen dialog on top of the dialog stack: opening it (F7) from any
 //! screen leaves that screen untouched underneath, and Esc pops it, so the officer returns to
 //! exactly where they were. Expiry and fee are computed here from the rule tables the app was
-//! given at construction ([`ReferenceRules`]); nothing here does I/O.
+//! given at construction (the shared [`Rules`] of `data/`); nothing here does I/O.
 
 use chrono::NaiveDate;
 
 use crate::app::input::LineEdit;
 use crate::app::keymap::{Action, Binding, Context};
 use crate::app::{App, Dialog, Effect, Screen};
-use crate::data::DataSet;
 use crate::domain::Membership;
-use crate::domain::calendar::DeskCalendar;
-use crate::domain::card_facts::CardReading;
 use crate::domain::date::{parse_date, parse_year};
 use crate::domain::expiry::{ComputedExpiry, ExpiryRules, IssueContext, IssueType};
 use crate::domain::fees::{FeeCase, FeeDecision, FeeTable, IssueKind};
-use crate::domain::issuers::KnownIssuers;
-use crate::domain::matching::{MatchOutcome, match_reading};
-use crate::domain::reasons::PresetReasons;
 use crate::domain::record::CardRecord;
-use crate::domain::reference::CounterReference;
-
-/// The rule tables the desk answers from (pure domain values from `data/`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReferenceRules {
-    pub expiry: ExpiryRules,
-    pub fees: FeeTable,
-    pub reference: CounterReference,
-    /// The desk calendar (data/calendar.toml): appointments and the queue's 「本日休業日」.
-    pub calendar: DeskCalendar,
-    /// Issuing CAs and policies (data/issuers.toml) for the identity match.
-    pub issuers: KnownIssuers,
-    /// Preset reasons for 要確認 and 例外 (data/reasons.toml), offered in the card step.
-    pub reasons: PresetReasons,
-}
-
-impl ReferenceRules {
-    /// The tables of a loaded data set.
-    pub fn from_data(data: &DataSet) -> Self {
-        ReferenceRules {
-            expiry: data.expiry.clone(),
-            fees: data.fees.clone(),
-            reference: data.reference.clone(),
-            calendar: data.calendar.clone(),
-            issuers: data.issuers.clone(),
-            reasons: data.reasons.clone(),
-        }
-    }
-
-    /// The identity match of a reading with its record (computed by the app, not the runtime).
-    pub fn match_card(
-        &self,
-        record: &CardRecord,
-        reading: &CardReading,
-        today: NaiveDate,
-    ) -> MatchOutcome {
-        match_reading(record, reading, today, &self.expiry, &self.issuers)
-    }
-
-    /// The tables shipped in `data/` (compiled in; for scenes and tests).
-    pub fn shipped() -> Result<Self, String> {
-        Ok(ReferenceRules {
-            expiry: ExpiryRules::from_toml(include_str!("../../../data/rules.toml"))
-                .map_err(|e| e.to_string())?,
-            fees: FeeTable::from_toml(include_str!("../../../data/fees.toml"))
-                .map_err(|e| e.to_string())?,
-            reference: CounterReference::from_toml(include_str!(
-                "../../../data/counter-reference.toml"
-            ))?,
-            calendar: DeskCalendar::shipped().map_err(|e| e.to_string())?,
-            issuers: KnownIssuers::from_toml(include_str!("../../../data/issuers.toml"))
-                .map_err(|e| e.to_string())?,
-            reasons: PresetReasons::from_toml(include_str!("../../../data/reasons.toml"))?,
-        })
-    }
-}
+use crate::domain::rules::Rules;
 
 /// The sections of the reference, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,7 +231,7 @@ impl ReferenceState {
 
     /// An upper bound of the lines a text section wraps to (at 38 cells or more), so that
     /// scrolling down past the end cannot pile up (the renderer clamps exactly).
-    pub fn max_scroll(&self, rules: &ReferenceRules) -> u16 {
+    pub fn max_scroll(&self, rules: &Rules) -> u16 {
         use unicode_width::UnicodeWidthStr;
         let lines = |texts: &mut dyn Iterator<Item = &str>| -> usize {
             texts.map(|t| t.width() / 38 + 1).sum()
@@ -328,7 +267,7 @@ impl ReferenceState {
     }
 
     /// Apply a key action (Close and Help are the app's).
-    pub fn action(&mut self, action: Action, rules: &ReferenceRules) {
+    pub fn action(&mut self, action: Action, rules: &Rules) {
         match action {
             Action::NextSection | Action::PrevSection => {
                 self.section = self.section.step(action == Action::NextSection);
