@@ -45,7 +45,7 @@ use crate::domain::record::CardRecord;
 pub use crate::domain::rules::Rules;
 pub use demo::{DemoCardKind, DemoCardSpec};
 pub use dialogs::officer::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
-pub use dialogs::reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceState};
+pub use dialogs::reference::{ExpiryAnswer, FeeFormError, FeeRow, RefSection, ReferenceState};
 pub use dialogs::{AppointmentDialog, Confirm, ContactDialog, DIAGNOSIS_TITLE, Dialog, Prompt};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};

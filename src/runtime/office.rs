@@ -43,6 +43,21 @@ fn err(e: StoreError) -> String {
     e.to_string()
 }
 
+/// Why a file could not be written. Display is Japanese (the store's or the export's message);
+/// it becomes the screen's text only in [`run`], where the answer is built.
+#[derive(Debug, thiserror::Error)]
+enum ExportFailure {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Write(#[from] export::ExportError),
+}
+
+/// The message the 業務メニュー shows for a failed export.
+fn shown(e: ExportFailure) -> String {
+    e.to_string()
+}
+
 /// Run one back-office request against the store.
 pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoaded {
     match req {
@@ -89,7 +104,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .map_err(err),
         },
         OfficeRequest::ExportBatch { number } => {
-            OfficeLoaded::Exported(export_batch(store, env, &number))
+            OfficeLoaded::Exported(export_batch(store, env, &number).map_err(shown))
         }
         OfficeRequest::LoadMail => OfficeLoaded::Mail(store.mailed_cards().map_err(err)),
         OfficeRequest::MailDelivered {
@@ -122,7 +137,9 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             day,
             result: store.appointments_on(day).map_err(err),
         },
-        OfficeRequest::ExportDay { day } => OfficeLoaded::Exported(export_day(store, env, day)),
+        OfficeRequest::ExportDay { day } => {
+            OfficeLoaded::Exported(export_day(store, env, day).map_err(shown))
+        }
         OfficeRequest::SetAppointment {
             card,
             at,
@@ -236,24 +253,12 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             result: store.monthly_report(&month).map_err(err),
             month,
         },
-        OfficeRequest::ExportDaily { day } => OfficeLoaded::Exported((|| {
-            let r = store.daily_report(day).map_err(err)?;
-            let path = env
-                .exports_dir
-                .join(format!("daily-{}.html", day.format("%Y-%m-%d")));
-            export::write_html(&path, &export::daily_html(&r, &env.desk_name))
-                .map_err(|e| e.to_string())?;
-            Ok(vec![path.display().to_string()])
-        })()),
-        OfficeRequest::ExportMonthly { month } => OfficeLoaded::Exported((|| {
-            let r = store.monthly_report(&month).map_err(err)?;
-            let path = env
-                .exports_dir
-                .join(format!("monthly-{}.html", file_stem(&r.month)));
-            export::write_html(&path, &export::monthly_html(&r, &env.desk_name))
-                .map_err(|e| e.to_string())?;
-            Ok(vec![path.display().to_string()])
-        })()),
+        OfficeRequest::ExportDaily { day } => {
+            OfficeLoaded::Exported(export_daily(store, env, day).map_err(shown))
+        }
+        OfficeRequest::ExportMonthly { month } => {
+            OfficeLoaded::Exported(export_monthly(store, env, &month).map_err(shown))
+        }
         OfficeRequest::VerifyReturnCard {
             number,
             certificate,
@@ -284,16 +289,43 @@ fn export_day(
     store: &Store,
     env: &OfficeEnv,
     day: chrono::NaiveDate,
-) -> Result<Vec<String>, String> {
-    let list = store.appointments_on(day).map_err(err)?;
+) -> Result<Vec<String>, ExportFailure> {
+    let list = store.appointments_on(day)?;
     let path = env
         .exports_dir
         .join(format!("appointments-{}.html", day.format("%Y-%m-%d")));
     export::write_html(
         &path,
         &export::appointments_html(day, &list, &env.desk_name),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
+    Ok(vec![path.display().to_string()])
+}
+
+/// Write the day's report as HTML.
+fn export_daily(
+    store: &Store,
+    env: &OfficeEnv,
+    day: chrono::NaiveDate,
+) -> Result<Vec<String>, ExportFailure> {
+    let r = store.daily_report(day)?;
+    let path = env
+        .exports_dir
+        .join(format!("daily-{}.html", day.format("%Y-%m-%d")));
+    export::write_html(&path, &export::daily_html(&r, &env.desk_name))?;
+    Ok(vec![path.display().to_string()])
+}
+
+/// Write the month's report as HTML.
+fn export_monthly(
+    store: &Store,
+    env: &OfficeEnv,
+    month: &str,
+) -> Result<Vec<String>, ExportFailure> {
+    let r = store.monthly_report(month)?;
+    let path = env
+        .exports_dir
+        .join(format!("monthly-{}.html", file_stem(&r.month)));
+    export::write_html(&path, &export::monthly_html(&r, &env.desk_name))?;
     Ok(vec![path.display().to_string()])
 }
 
@@ -311,15 +343,17 @@ fn file_stem(s: &str) -> String {
 }
 
 /// Write the cover list of a batch as HTML and CSV (UTF-8 with BOM: every name maps).
-fn export_batch(store: &Store, env: &OfficeEnv, number: &str) -> Result<Vec<String>, String> {
-    let b = store.require_batch(number).map_err(err)?;
+fn export_batch(
+    store: &Store,
+    env: &OfficeEnv,
+    number: &str,
+) -> Result<Vec<String>, ExportFailure> {
+    let b = store.require_batch(number)?;
     let stem = format!("{}-{}", b.kind.as_str(), file_stem(&b.number));
     let html = env.exports_dir.join(format!("{stem}.html"));
     let csv = env.exports_dir.join(format!("{stem}.csv"));
-    export::write_html(&html, &export::batch_cover_html(&b, &env.desk_name))
-        .map_err(|e| e.to_string())?;
-    export::write_csv(&csv, &export::batch_table(&b), CsvEncoding::Utf8Bom)
-        .map_err(|e| e.to_string())?;
+    export::write_html(&html, &export::batch_cover_html(&b, &env.desk_name))?;
+    export::write_csv(&csv, &export::batch_table(&b), CsvEncoding::Utf8Bom)?;
     tracing::info!(batch_id = b.id, "batch cover list exported");
     Ok(vec![html.display().to_string(), csv.display().to_string()])
 }

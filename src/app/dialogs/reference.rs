@@ -11,9 +11,9 @@ use crate::app::input::LineEdit;
 use crate::app::keymap::{Action, Binding, Context};
 use crate::app::{App, Dialog, Effect, Screen};
 use crate::domain::Membership;
-use crate::domain::date::{parse_date, parse_year};
+use crate::domain::date::{DateError, parse_date, parse_year};
 use crate::domain::expiry::{ComputedExpiry, ExpiryRules, IssueContext, IssueType};
-use crate::domain::fees::{FeeCase, FeeDecision, FeeTable, IssueKind};
+use crate::domain::fees::{FeeCase, FeeDecision, FeeError, FeeTable, IssueKind};
 use crate::domain::record::CardRecord;
 use crate::domain::rules::Rules;
 
@@ -105,6 +105,18 @@ pub enum ExpiryAnswer {
     Computed(ComputedExpiry),
     /// Japanese message naming the field.
     Error(String),
+}
+
+/// Why the fee form gives no category. Display is the Japanese message the dialog shows,
+/// naming the field where one is at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FeeFormError {
+    #[error("合格年: {0}")]
+    ExamYear(DateError),
+    #[error("消印日: {0}")]
+    Postmark(DateError),
+    #[error(transparent)]
+    Fee(#[from] FeeError),
 }
 
 /// Where the prefilled dates came from.
@@ -377,16 +389,16 @@ impl ReferenceState {
     }
 
     /// The case as typed; errors name the field.
-    pub fn fee_case(&self) -> Result<FeeCase, String> {
+    pub fn fee_case(&self) -> Result<FeeCase, FeeFormError> {
         let exam_year = if self.exam_year.is_blank() {
             None
         } else {
-            Some(parse_year(self.exam_year.value()).map_err(|e| format!("合格年: {e}"))?)
+            Some(parse_year(self.exam_year.value()).map_err(FeeFormError::ExamYear)?)
         };
         let postmark = if self.postmark.is_blank() {
             None
         } else {
-            Some(parse_date(self.postmark.value()).map_err(|e| format!("消印日: {e}"))?)
+            Some(parse_date(self.postmark.value()).map_err(FeeFormError::Postmark)?)
         };
         Ok(FeeCase {
             kind: self.fee_kind,
@@ -398,10 +410,10 @@ impl ReferenceState {
     }
 
     /// The fee category, judged on the postmark if given, else on `today`.
-    pub fn fee(&self, table: &FeeTable, today: NaiveDate) -> Result<FeeDecision, String> {
+    pub fn fee(&self, table: &FeeTable, today: NaiveDate) -> Result<FeeDecision, FeeFormError> {
         let case = self.fee_case()?;
         let on = case.postmark.unwrap_or(today);
-        table.decide(&case, on).map_err(|e| e.to_string())
+        Ok(table.decide(&case, on)?)
     }
 }
 
