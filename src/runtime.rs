@@ -101,12 +101,15 @@ fn err(e: StoreError) -> String {
     e.to_string()
 }
 
-/// The app's view of an officer.
-fn officer_info(o: crate::store::Officer) -> OfficerInfo {
-    OfficerInfo {
-        id: o.id,
-        name: o.name,
-        has_passphrase: o.has_passphrase,
+/// The app's view of a stored officer: the one conversion (the runtime is the only place that
+/// sees both; the app may not import the store).
+impl From<crate::store::Officer> for OfficerInfo {
+    fn from(o: crate::store::Officer) -> Self {
+        OfficerInfo {
+            id: o.id,
+            name: o.name,
+            has_passphrase: o.has_passphrase,
+        }
     }
 }
 
@@ -146,12 +149,12 @@ fn store_worker(
                 Effect::LoadOfficers => Loaded::Officers(
                     store
                         .officers(false)
-                        .map(|v| v.into_iter().map(officer_info).collect())
+                        .map(|v| v.into_iter().map(OfficerInfo::from).collect())
                         .map_err(err),
                 ),
-                Effect::AddOfficer(name) => {
-                    Loaded::OfficerAdded(store.add_officer(&name).map(officer_info).map_err(err))
-                }
+                Effect::AddOfficer(name) => Loaded::OfficerAdded(
+                    store.add_officer(&name).map(OfficerInfo::from).map_err(err),
+                ),
                 Effect::FindByCertificate(facts) => Loaded::FoundByCertificate {
                     serial: facts.serial_hex.clone(),
                     result: store.find_by_certificate(&facts).map_err(err),

@@ -88,7 +88,8 @@ pub struct DeskInfo {
     pub fixed_clock: bool,
 }
 
-/// An officer who can be on duty.
+/// An officer who can be on duty (made from the store's officer by the one `From` impl in
+/// `runtime.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficerInfo {
     pub id: i64,

@@ -34,15 +34,7 @@ fn run(app: &mut App, store: &mut Store, effects: Vec<Effect>) {
             Effect::LoadOfficers => Loaded::Officers(
                 store
                     .officers(false)
-                    .map(|v| {
-                        v.into_iter()
-                            .map(|o| OfficerInfo {
-                                id: o.id,
-                                name: o.name,
-                                has_passphrase: o.has_passphrase,
-                            })
-                            .collect()
-                    })
+                    .map(|v| v.into_iter().map(OfficerInfo::from).collect())
                     .map_err(|e| e.to_string()),
             ),
             _ => continue,
