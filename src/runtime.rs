@@ -21,7 +21,7 @@ use crossterm::event::{
 use crossterm::execute;
 use ratatui::DefaultTerminal;
 
-use crate::app::{App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo};
+use crate::app::{App, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo};
 use crate::card::{
     CardEvent, EventSink, SimCard, SimulatedReader, WatcherConfig, WatcherHandle, spawn_watcher,
 };
@@ -243,8 +243,12 @@ impl Cards {
     }
 
     fn start(demo: bool, prefix: Option<String>, tx: Sender<Event>) -> Cards {
+        // The watcher's events go to the app as they are; only a fault's detail is logged here.
         let sink: EventSink = Box::new(move |ev| {
-            let _ = tx.send(Event::Card(translate(ev)));
+            if let CardEvent::WatcherFault(msg) = &ev {
+                tracing::error!("card watcher fault: {msg}");
+            }
+            let _ = tx.send(Event::Card(ev));
         });
         if demo {
             let sim = SimulatedReader::new(DEMO_READER);
@@ -301,27 +305,6 @@ impl Cards {
                 sim.lift();
                 sim.place(card);
             }
-        }
-    }
-}
-
-/// The app's view of a card event (errors become their Japanese message).
-fn translate(ev: CardEvent) -> CardSignal {
-    match ev {
-        CardEvent::ServiceUnavailable => CardSignal::ServiceUnavailable,
-        CardEvent::ServiceAvailable => CardSignal::ServiceAvailable,
-        CardEvent::ReaderAdded(r) => CardSignal::ReaderAdded(r),
-        CardEvent::ReaderRemoved(r) => CardSignal::ReaderRemoved(r),
-        CardEvent::CardInserted { reader } => CardSignal::Inserted { reader },
-        CardEvent::CardRemoved { reader } => CardSignal::Removed { reader },
-        CardEvent::Reading { reader } => CardSignal::Reading { reader },
-        CardEvent::ReadFinished { reader, result } => CardSignal::ReadFinished {
-            reader,
-            result: result.map_err(|e| e.user_message()),
-        },
-        CardEvent::WatcherFault(msg) => {
-            tracing::error!("card watcher fault: {msg}");
-            CardSignal::Fault("カードリーダの監視で問題が起きたため再起動しました。".into())
         }
     }
 }

@@ -126,32 +126,11 @@ pub struct ReaderState {
     pub card: CardSlot,
 }
 
-/// Card events as the app sees them (the runtime translates `card::CardEvent`).
-/// A reading is a few hundred bytes and arrives once per card: not worth a box.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CardSignal {
-    ServiceUnavailable,
-    ServiceAvailable,
-    ReaderAdded(String),
-    ReaderRemoved(String),
-    Inserted {
-        reader: String,
-    },
-    Removed {
-        reader: String,
-    },
-    Reading {
-        reader: String,
-    },
-    /// A finished reading; the error is already a Japanese message.
-    ReadFinished {
-        reader: String,
-        result: Result<CardReading, String>,
-    },
-    /// The reader watcher failed and restarted (Japanese message).
-    Fault(String),
-}
+/// Card events as the app sees them: the card watcher's own [`CardEvent`] (a domain value), passed
+/// through unchanged. A failed read keeps its [`crate::domain::reader_events::CardError`]; the
+/// app shows its `user_message()`.
+pub type CardSignal = CardEvent;
+pub use crate::domain::reader_events::CardEvent;
 
 /// A search request for the store.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod manifest;
 pub mod matching;
 pub mod office;
+pub mod reader_events;
 pub mod readers;
 pub mod reasons;
 pub mod record;

@@ -255,7 +255,7 @@ pub fn place(app: &mut App, reading: CardReading) -> Vec<Effect> {
     feed(
         app,
         [
-            Event::Card(CardSignal::Inserted {
+            Event::Card(CardSignal::CardInserted {
                 reader: READER.into(),
             }),
             Event::Card(CardSignal::Reading {
@@ -332,7 +332,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     feed(
         &mut a,
         [
-            Event::Card(CardSignal::Inserted {
+            Event::Card(CardSignal::CardInserted {
                 reader: READER.into(),
             }),
             Event::Card(CardSignal::Reading {
@@ -341,7 +341,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
         ],
     );
     out.push(("card_reading", a.clone()));
-    a.handle(Event::Card(CardSignal::Removed {
+    a.handle(Event::Card(CardSignal::CardRemoved {
         reader: READER.into(),
     }));
     out.push(("card_lifted", a));

@@ -1083,7 +1083,7 @@ impl Handover {
             return Vec::new();
         };
         match sig {
-            CardSignal::Reading { .. } | CardSignal::Inserted { .. } => {
+            CardSignal::Reading { .. } | CardSignal::CardInserted { .. } => {
                 if !matches!(phase, CardPhase::Result { .. })
                     || matches!(sig, CardSignal::Reading { .. })
                 {
@@ -1092,7 +1092,7 @@ impl Handover {
                 }
                 Vec::new()
             }
-            CardSignal::Removed { .. } => {
+            CardSignal::CardRemoved { .. } => {
                 if matches!(phase, CardPhase::Reading) {
                     *phase = CardPhase::Lifted;
                 } else if !matches!(phase, CardPhase::Result { .. }) {
@@ -1101,7 +1101,7 @@ impl Handover {
                 Vec::new()
             }
             CardSignal::ReadFinished { result: Err(e), .. } => {
-                *phase = CardPhase::Failed(e.clone());
+                *phase = CardPhase::Failed(e.user_message());
                 Vec::new()
             }
             CardSignal::ServiceUnavailable | CardSignal::ReaderRemoved(_) => {
