@@ -5,6 +5,10 @@
 //! taken from `--data-dir`, else `KOFU_DATA_DIR`, else a `data` folder next to the executable.
 //! An error in a data file stops kofu with a Japanese message naming the file and position:
 //! silently falling back to a default rule would be a surprise at the counter.
+//!
+//! [`DataSet::load`] is the one reader of the rule files: it builds the [`Rules`] bundle once
+//! (`rules.toml` gives the expiry, `[uncollected]` and `[receipts]` tables) and the program
+//! shares it as `Arc<Rules>`. [`Rules::shipped`] reads the compiled-in copies by the same code.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
