@@ -5,8 +5,13 @@
 //! taken from `--data-dir`, else `KOFU_DATA_DIR`, else a `data` folder next to the executable.
 //! An error in a data file stops kofu with a Japanese message naming the file and position:
 //! silently falling back to a default rule would be a surprise at the counter.
+//!
+//! [`DataSet::load`] is the one reader of the rule files: it builds the [`Rules`] bundle once
+//! (`rules.toml` gives the expiry, `[uncollected]` and `[receipts]` tables) and the program
+//! shares it as `Arc<Rules>`. [`Rules::shipped`] reads the compiled-in copies by the same code.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -14,9 +19,13 @@ use crate::domain::calendar::DeskCalendar;
 use crate::domain::expiry::ExpiryRules;
 use crate::domain::fees::FeeTable;
 use crate::domain::iddocs::IdDocuments;
+use crate::domain::issuers::KnownIssuers;
 use crate::domain::manifest::ManifestProfile;
-use crate::domain::matching::KnownIssuers;
+use crate::domain::office::{ReceiptRules, UncollectedRules};
+use crate::domain::readers::ReaderHints;
+use crate::domain::reasons::PresetReasons;
 use crate::domain::reference::CounterReference;
+use crate::domain::rules::Rules;
 
 /// The built-in copy of each data file, by its path under `data/`.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -229,103 +238,85 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Every rule and setting kofu needs, loaded once at start.
+///
+/// The desk's own settings (`desk.toml`) and where the files came from stay here; every rule
+/// table is in [`Rules`], built once by [`DataSet::load`] and shared behind an `Arc` (the app's
+/// session, the runtime and the back office hold the same one). `DataSet` dereferences to its
+/// [`Rules`], so `data.calendar` reads the rule table directly.
 #[derive(Debug, Clone)]
 pub struct DataSet {
     pub source: DataSource,
     pub desk: DeskConfig,
-    pub profiles: Vec<ManifestProfile>,
-    pub expiry: ExpiryRules,
-    pub fees: FeeTable,
-    pub id_docs: IdDocuments,
-    pub issuers: KnownIssuers,
-    pub reference: CounterReference,
-    pub calendar: DeskCalendar,
-    pub reader_hints: crate::domain::readers::ReaderHints,
-    /// Preset reasons for 要確認 and 例外 (`data/reasons.toml`).
-    pub reasons: crate::domain::reasons::PresetReasons,
+    pub rules: Arc<Rules>,
+}
+
+impl std::ops::Deref for DataSet {
+    type Target = Rules;
+
+    fn deref(&self) -> &Rules {
+        &self.rules
+    }
 }
 
 impl DataSet {
+    /// Read every data file (the override folder first, else the built-in copy). The first
+    /// missing or broken file is the error: no rule silently falls back to a default.
     pub fn load(dir: Option<&Path>) -> Result<DataSet, DataError> {
         let source = DataSource::resolve(dir);
         let (text, origin) = source.read("desk.toml")?;
         let desk: DeskConfig = parse_toml(&text, &origin)?;
-        let profiles = source.profiles()?;
-        let expiry = load_with(&source, "rules.toml", ExpiryRules::from_toml)?;
-        let fees = load_with(&source, "fees.toml", FeeTable::from_toml)?;
-        let id_docs = load_with(&source, "id-documents.toml", IdDocuments::from_toml)?;
-        let issuers = load_with(&source, "issuers.toml", KnownIssuers::from_toml)?;
-        let reference = load_with(
-            &source,
-            "counter-reference.toml",
-            CounterReference::from_toml,
-        )?;
-        let calendar = load_with(&source, "calendar.toml", DeskCalendar::from_toml)?;
-        let reader_hints = load_with(
-            &source,
-            "readers.toml",
-            crate::domain::readers::ReaderHints::from_toml,
-        )?;
-        let reasons = load_with(
-            &source,
-            "reasons.toml",
-            crate::domain::reasons::PresetReasons::from_toml,
-        )?;
+        let rules = load_rules(&source)?;
         Ok(DataSet {
-            reasons,
-            reader_hints,
-            calendar,
             source,
             desk,
-            profiles,
-            expiry,
-            fees,
-            id_docs,
-            issuers,
-            reference,
+            rules: Arc::new(rules),
         })
     }
 
-    /// The identity match of a card reading against a record, with today's date and the
-    /// expiry the rules give for the record.
-    pub fn match_card(
-        &self,
-        record: &crate::domain::record::CardRecord,
-        reading: &crate::domain::card_facts::CardReading,
-        today: chrono::NaiveDate,
-    ) -> crate::domain::matching::MatchOutcome {
-        crate::domain::matching::match_reading(record, reading, today, &self.expiry, &self.issuers)
-    }
-
     pub fn profile(&self, name: &str) -> Result<&ManifestProfile, DataError> {
-        self.profiles
-            .iter()
-            .find(|p| p.name == name)
+        self.rules
+            .profile(name)
             .ok_or_else(|| DataError::NoProfile(name.to_string()))
     }
 }
 
-/// Parse one table of `rules.toml` from the data source (the override folder, else the built-in
-/// copy); the error names the file.
-fn rules_table<T>(
-    source: &DataSource,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<T, String> {
-    let (text, origin) = source.read("rules.toml").map_err(|e| e.to_string())?;
-    parse(&text).map_err(|e| format!("{origin}: {e}"))
+/// The rule tables of a data source, in the order a desk reads the files.
+fn load_rules(source: &DataSource) -> Result<Rules, DataError> {
+    let profiles = source.profiles()?;
+    let expiry = load_with(source, "rules.toml", ExpiryRules::from_toml)?;
+    let fees = load_with(source, "fees.toml", FeeTable::from_toml)?;
+    let id_docs = load_with(source, "id-documents.toml", IdDocuments::from_toml)?;
+    let issuers = load_with(source, "issuers.toml", KnownIssuers::from_toml)?;
+    let reference = load_with(
+        source,
+        "counter-reference.toml",
+        CounterReference::from_toml,
+    )?;
+    let calendar = load_with(source, "calendar.toml", DeskCalendar::from_toml)?;
+    let reader_hints = load_with(source, "readers.toml", ReaderHints::from_toml)?;
+    let reasons = load_with(source, "reasons.toml", PresetReasons::from_toml)?;
+    let uncollected = load_with(source, "rules.toml", UncollectedRules::from_rules_toml)?;
+    let receipts = load_with(source, "rules.toml", ReceiptRules::from_rules_toml)?;
+    Ok(Rules {
+        expiry,
+        fees,
+        id_docs,
+        issuers,
+        reference,
+        calendar,
+        reasons,
+        reader_hints,
+        uncollected,
+        receipts,
+        profiles,
+    })
 }
 
-impl crate::domain::office::UncollectedRules {
-    /// `[uncollected]` of `rules.toml`.
-    pub fn load(source: &DataSource) -> Result<Self, String> {
-        rules_table(source, Self::from_rules_toml)
-    }
-}
-
-impl crate::domain::office::ReceiptRules {
-    /// `[receipts]` of `rules.toml`.
-    pub fn load(source: &DataSource) -> Result<Self, String> {
-        rules_table(source, Self::from_rules_toml)
+impl Rules {
+    /// The tables shipped in `data/` (the copies compiled into the binary), read by the same
+    /// code as [`DataSet::load`]; for scenes and tests.
+    pub fn shipped() -> Result<Rules, DataError> {
+        load_rules(&DataSource { dir: None })
     }
 }
 
@@ -355,6 +346,29 @@ mod tests {
         let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
         assert!(
             err.contains("reasons.toml") && err.contains("例外の理由"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn shipped_rules_are_the_loaded_builtins() {
+        let d = DataSet::load(Some(Path::new("/nonexistent-kofu-data"))).unwrap();
+        assert_eq!(*d.rules, Rules::shipped().unwrap());
+    }
+
+    #[test]
+    fn a_broken_uncollected_table_stops_the_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped = include_str!("../data/rules.toml");
+        assert!(shipped.contains("notice_days = 30 "));
+        std::fs::write(
+            dir.path().join("rules.toml"),
+            shipped.replace("notice_days = 30 ", "notice_days = 300 "),
+        )
+        .unwrap();
+        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(
+            err.contains("rules.toml") && err.contains("[uncollected]"),
             "{err}"
         );
     }

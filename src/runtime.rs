@@ -21,16 +21,13 @@ use crossterm::event::{
 use crossterm::execute;
 use ratatui::DefaultTerminal;
 
-use crate::app::{
-    App, CardSignal, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo, ReferenceRules,
-};
+use crate::app::{App, DemoCardSpec, DeskInfo, Effect, Event, Loaded, OfficerInfo};
 use crate::card::{
     CardEvent, EventSink, SimCard, SimulatedReader, WatcherConfig, WatcherHandle, spawn_watcher,
 };
 use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::card_facts::HpkiApplication;
-use crate::domain::matching::KnownIssuers;
 use crate::store::{CardQuery, Store, StoreError};
 
 pub mod office;
@@ -104,12 +101,15 @@ fn err(e: StoreError) -> String {
     e.to_string()
 }
 
-/// The app's view of an officer.
-fn officer_info(o: crate::store::Officer) -> OfficerInfo {
-    OfficerInfo {
-        id: o.id,
-        name: o.name,
-        has_passphrase: o.has_passphrase,
+/// The app's view of a stored officer: the one conversion (the runtime is the only place that
+/// sees both; the app may not import the store).
+impl From<crate::store::Officer> for OfficerInfo {
+    fn from(o: crate::store::Officer) -> Self {
+        OfficerInfo {
+            id: o.id,
+            name: o.name,
+            has_passphrase: o.has_passphrase,
+        }
     }
 }
 
@@ -149,12 +149,12 @@ fn store_worker(
                 Effect::LoadOfficers => Loaded::Officers(
                     store
                         .officers(false)
-                        .map(|v| v.into_iter().map(officer_info).collect())
+                        .map(|v| v.into_iter().map(OfficerInfo::from).collect())
                         .map_err(err),
                 ),
-                Effect::AddOfficer(name) => {
-                    Loaded::OfficerAdded(store.add_officer(&name).map(officer_info).map_err(err))
-                }
+                Effect::AddOfficer(name) => Loaded::OfficerAdded(
+                    store.add_officer(&name).map(OfficerInfo::from).map_err(err),
+                ),
                 Effect::FindByCertificate(facts) => Loaded::FoundByCertificate {
                     serial: facts.serial_hex.clone(),
                     result: store.find_by_certificate(&facts).map_err(err),
@@ -243,8 +243,12 @@ impl Cards {
     }
 
     fn start(demo: bool, prefix: Option<String>, tx: Sender<Event>) -> Cards {
+        // The watcher's events go to the app as they are; only a fault's detail is logged here.
         let sink: EventSink = Box::new(move |ev| {
-            let _ = tx.send(Event::Card(translate(ev)));
+            if let CardEvent::WatcherFault(msg) = &ev {
+                tracing::error!("card watcher fault: {msg}");
+            }
+            let _ = tx.send(Event::Card(ev));
         });
         if demo {
             let sim = SimulatedReader::new(DEMO_READER);
@@ -301,27 +305,6 @@ impl Cards {
                 sim.lift();
                 sim.place(card);
             }
-        }
-    }
-}
-
-/// The app's view of a card event (errors become their Japanese message).
-fn translate(ev: CardEvent) -> CardSignal {
-    match ev {
-        CardEvent::ServiceUnavailable => CardSignal::ServiceUnavailable,
-        CardEvent::ServiceAvailable => CardSignal::ServiceAvailable,
-        CardEvent::ReaderAdded(r) => CardSignal::ReaderAdded(r),
-        CardEvent::ReaderRemoved(r) => CardSignal::ReaderRemoved(r),
-        CardEvent::CardInserted { reader } => CardSignal::Inserted { reader },
-        CardEvent::CardRemoved { reader } => CardSignal::Removed { reader },
-        CardEvent::Reading { reader } => CardSignal::Reading { reader },
-        CardEvent::ReadFinished { reader, result } => CardSignal::ReadFinished {
-            reader,
-            result: result.map_err(|e| e.user_message()),
-        },
-        CardEvent::WatcherFault(msg) => {
-            tracing::error!("card watcher fault: {msg}");
-            CardSignal::Fault("カードリーダの監視で問題が起きたため再起動しました。".into())
         }
     }
 }
@@ -444,8 +427,9 @@ struct Runner {
     tx: Sender<Event>,
     jobs: Sender<Effect>,
     cards: Cards,
+    /// The data set (desk settings and the shared rules: issuers and reader hints for the
+    /// diagnosis).
     data: DataSet,
-    issuers: KnownIssuers,
 }
 
 impl Runner {
@@ -478,8 +462,7 @@ impl Runner {
             }
             Effect::DiagnoseReader => {
                 let tx = self.tx.clone();
-                let issuers = self.issuers.clone();
-                let hints = self.data.reader_hints.clone();
+                let rules = self.data.rules.clone();
                 let prefix = self.data.desk.reader_prefix().map(str::to_string);
                 let demo = self.cards.is_demo();
                 // PC/SC calls take milliseconds; a thread keeps the loop free all the same.
@@ -492,7 +475,11 @@ impl Runner {
                                 "（kofu reader diagnose で同じ診断を行えます）".into(),
                             ]
                         } else {
-                            crate::card::diagnose::diagnose(prefix.as_deref(), &issuers, &hints)
+                            crate::card::diagnose::diagnose(
+                                prefix.as_deref(),
+                                &rules.issuers,
+                                &rules.reader_hints,
+                            )
                                 .to_text()
                                 .lines()
                                 .map(str::to_string)
@@ -545,17 +532,13 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         idle_lock_minutes: opts.data.desk.idle_lock_minutes,
         fixed_clock: opts.clock.is_fixed(),
     };
-    let rules = Arc::new(ReferenceRules::from_data(&opts.data));
-    let mut app = App::new(desk, opts.clock.today(), opts.data.id_docs.clone(), rules);
+    let mut app = App::new(desk, opts.clock.today(), opts.data.rules.clone());
 
     let (tx, rx) = mpsc::channel::<Event>();
     let (jobs_tx, jobs_rx) = mpsc::channel::<Effect>();
     let store_tx = tx.clone();
-    let mut office_env = office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name);
-    office_env.rules = crate::store::backoffice::UncollectedRules::load(&opts.data.source);
-    office_env.issuers = opts.data.issuers.clone();
-    office_env.expiry = Some(opts.data.expiry.clone());
-    office_env.calendar = Some(opts.data.calendar.clone());
+    let office_env =
+        office::OfficeEnv::for_db(&opts.db, &opts.data.desk.desk_name, opts.data.rules.clone());
     let store_thread = thread::spawn(move || store_worker(store, office_env, jobs_rx, store_tx));
     let prefix = opts.data.desk.reader_prefix().map(String::from);
     let cards = Cards::start(opts.demo, prefix, tx.clone());
@@ -563,7 +546,6 @@ pub fn run_tui(opts: TuiOptions) -> Result<(), RuntimeError> {
         tx: tx.clone(),
         jobs: jobs_tx,
         cards,
-        issuers: opts.data.issuers.clone(),
         data: opts.data,
     };
 
@@ -628,117 +610,4 @@ fn event_loop(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_desk_date_changes_at_midnight_jst() {
-        // 23:59:59 JST is 14:59:59 UTC: a UTC-based date would only change nine hours later.
-        let clock = Clock::at_jst("2026-12-31 23:59:59");
-        let (tx, rx) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        clock_thread(clock.clone(), tx, stop.clone());
-        assert!(matches!(
-            rx.recv_timeout(Duration::from_secs(5)),
-            Ok(Event::Tick)
-        ));
-        clock.advance(chrono::TimeDelta::seconds(1));
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        let mut seen = None;
-        while std::time::Instant::now() < deadline {
-            match rx.recv_timeout(Duration::from_secs(1)) {
-                Ok(Event::Today(d)) => {
-                    seen = Some(d);
-                    break;
-                }
-                Ok(_) => {}
-                Err(_) => break,
-            }
-        }
-        stop.store(true, Ordering::SeqCst);
-        assert_eq!(seen, chrono::NaiveDate::from_ymd_opt(2027, 1, 1));
-    }
-
-    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(c, m)
-    }
-
-    /// Issue 11 #11: a burst with Esc glued to the next key, a read error in the middle and a
-    /// long paste: every key arrives in order, the Esc too, the paste as one event.
-    #[test]
-    fn the_input_thread_forwards_a_burst_without_losing_a_key() {
-        let mut script: Vec<io::Result<Option<TermEvent>>> = Vec::new();
-        for _ in 0..3000 {
-            script.push(Ok(Some(TermEvent::Key(key(
-                KeyCode::Char('a'),
-                KeyModifiers::NONE,
-            )))));
-        }
-        // ESC b in one read: crossterm says Alt+b.
-        script.push(Ok(Some(TermEvent::Key(key(
-            KeyCode::Char('b'),
-            KeyModifiers::ALT,
-        )))));
-        script.push(Err(io::Error::other("interrupted read")));
-        script.push(Ok(None));
-        script.push(Ok(Some(TermEvent::Paste("山田".repeat(1500)))));
-        script.push(Ok(Some(TermEvent::Key(key(
-            KeyCode::Char('c'),
-            KeyModifiers::CONTROL,
-        )))));
-        let stop = AtomicBool::new(false);
-        let (tx, rx) = mpsc::channel();
-        let mut script = script.into_iter();
-        pump_input(
-            |_| match script.next() {
-                Some(r) => r,
-                None => {
-                    stop.store(true, Ordering::SeqCst);
-                    Ok(None)
-                }
-            },
-            &tx,
-            &stop,
-            true,
-        );
-        let got: Vec<Event> = rx.try_iter().collect();
-        assert_eq!(got.len(), 3000 + 2 + 1 + 1, "no event lost");
-        assert_eq!(got[3000], Event::Key(key(KeyCode::Esc, KeyModifiers::NONE)));
-        assert_eq!(
-            got[3001],
-            Event::Key(key(KeyCode::Char('b'), KeyModifiers::NONE))
-        );
-        assert_eq!(got[3002], Event::Paste("山田".repeat(1500)));
-        assert_eq!(
-            got[3003],
-            Event::Key(key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            "Ctrl keys are not split"
-        );
-        // Without the Unix glue (Windows) Alt stays Alt.
-        let alt = TermEvent::Key(key(KeyCode::Char('b'), KeyModifiers::ALT));
-        assert_eq!(from_terminal(alt, false).len(), 1);
-    }
-
-    #[test]
-    fn only_the_last_search_of_a_batch_runs() {
-        let search = |seq| {
-            Effect::Search(crate::app::SearchRequest {
-                seq,
-                text: String::new(),
-                state: None,
-                limit: 1,
-            })
-        };
-        let out = latest_search_only(vec![search(1), Effect::LoadCounts, search(2), search(3)]);
-        assert_eq!(out, vec![Effect::LoadCounts, search(3)]);
-    }
-
-    #[test]
-    fn glyph_choice() {
-        assert!(ascii_glyphs(None, "auto", false));
-        assert!(!ascii_glyphs(None, "auto", true));
-        assert!(ascii_glyphs(None, "ascii", true));
-        assert!(!ascii_glyphs(None, "unicode", false));
-        assert!(ascii_glyphs(Some("ascii"), "unicode", true));
-    }
-}
+mod tests;

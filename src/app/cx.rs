@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use super::screens::office::OfficeItem;
-use super::{CardSlot, Dialog, DoneInfo, Flash, Flow, OfficerInfo, ReferenceRules};
+use super::{CardSlot, Dialog, DoneInfo, Flash, Flow, OfficerInfo};
 use crate::domain::iddocs::IdDocuments;
 use crate::domain::record::CardRecord;
 
@@ -42,7 +42,7 @@ pub enum Nav {
 pub struct Cx<'a> {
     pub today: NaiveDate,
     pub officer: Option<&'a OfficerInfo>,
-    pub rules: &'a ReferenceRules,
+    pub rules: &'a crate::domain::rules::Rules,
     pub id_docs: &'a IdDocuments,
     /// What is on the reader.
     pub card: &'a CardSlot,

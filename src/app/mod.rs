@@ -37,15 +37,15 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use crate::domain::CardState;
 use crate::domain::card_facts::{CardReading, CertificateFacts};
 use crate::domain::handover::{HandoverCommit, HandoverRoute};
-use crate::domain::iddocs::IdDocuments;
 pub use crate::domain::matching::{
     FieldLine, MatchOutcome, MatchResult, Reason, Severity, Verdict,
 };
 use crate::domain::record::CardRecord;
 
+pub use crate::domain::rules::Rules;
 pub use demo::{DemoCardKind, DemoCardSpec};
 pub use dialogs::officer::{PASSPHRASE_MAX_CHARS, Secret, SecretField, WRONG_PASSPHRASE};
-pub use dialogs::reference::{ExpiryAnswer, FeeRow, RefSection, ReferenceRules, ReferenceState};
+pub use dialogs::reference::{ExpiryAnswer, FeeFormError, FeeRow, RefSection, ReferenceState};
 pub use dialogs::{AppointmentDialog, Confirm, ContactDialog, DIAGNOSIS_TITLE, Dialog, Prompt};
 pub use input::{EditOutcome, LineEdit};
 pub use keymap::{Action, Binding, Context, KEYMAP, KeySpec};
@@ -88,7 +88,8 @@ pub struct DeskInfo {
     pub fixed_clock: bool,
 }
 
-/// An officer who can be on duty.
+/// An officer who can be on duty (made from the store's officer by the one `From` impl in
+/// `runtime.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficerInfo {
     pub id: i64,
@@ -125,32 +126,11 @@ pub struct ReaderState {
     pub card: CardSlot,
 }
 
-/// Card events as the app sees them (the runtime translates `card::CardEvent`).
-/// A reading is a few hundred bytes and arrives once per card: not worth a box.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CardSignal {
-    ServiceUnavailable,
-    ServiceAvailable,
-    ReaderAdded(String),
-    ReaderRemoved(String),
-    Inserted {
-        reader: String,
-    },
-    Removed {
-        reader: String,
-    },
-    Reading {
-        reader: String,
-    },
-    /// A finished reading; the error is already a Japanese message.
-    ReadFinished {
-        reader: String,
-        result: Result<CardReading, String>,
-    },
-    /// The reader watcher failed and restarted (Japanese message).
-    Fault(String),
-}
+/// Card events as the app sees them: the card watcher's own [`CardEvent`] (a domain value), passed
+/// through unchanged. A failed read keeps its [`crate::domain::reader_events::CardError`]; the
+/// app shows its `user_message()`.
+pub type CardSignal = CardEvent;
+pub use crate::domain::reader_events::CardEvent;
 
 /// A search request for the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -326,19 +306,15 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(
-        desk: DeskInfo,
-        today: NaiveDate,
-        id_docs: IdDocuments,
-        rules: Arc<ReferenceRules>,
-    ) -> Self {
+    /// A desk at start: nobody on duty, the queue shown; `rules` is the data set's shared
+    /// [`Rules`] (every screen reads its tables from there).
+    pub fn new(desk: DeskInfo, today: NaiveDate, rules: Arc<Rules>) -> Self {
         App {
             session: Session {
                 desk,
                 today,
                 officer: None,
                 officers: Vec::new(),
-                id_docs,
                 rules,
                 reader: ReaderState {
                     service: ServiceState::Unknown,

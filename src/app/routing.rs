@@ -8,6 +8,9 @@ use super::{
 use crate::domain::CardState;
 use crate::domain::record::CardRecord;
 
+/// The footer notice when the card watcher failed and started over.
+const WATCHER_RESTARTED: &str = "カードリーダの監視で問題が起きたため再起動しました。";
+
 impl App {
     pub(super) fn handle_card(&mut self, sig: CardSignal) -> Vec<Effect> {
         let r = &mut self.session.reader;
@@ -35,11 +38,11 @@ impl App {
                     r.card = CardSlot::Absent;
                 }
             }
-            CardSignal::Inserted { reader } => {
+            CardSignal::CardInserted { reader } => {
                 r.active = Some(reader.clone());
                 r.card = CardSlot::Present;
             }
-            CardSignal::Removed { .. } => r.card = CardSlot::Absent,
+            CardSignal::CardRemoved { .. } => r.card = CardSlot::Absent,
             CardSignal::Reading { reader } => {
                 r.active = Some(reader.clone());
                 r.card = CardSlot::Reading;
@@ -47,13 +50,11 @@ impl App {
             CardSignal::ReadFinished { result, .. } => {
                 r.card = match result {
                     Ok(reading) => CardSlot::Read(Box::new(reading.clone())),
-                    Err(e) => CardSlot::Failed(e.clone()),
+                    Err(e) => CardSlot::Failed(e.user_message()),
                 }
             }
-            CardSignal::Fault(msg) => {
-                let msg = msg.clone();
-                self.flash(msg, true);
-            }
+            // The runtime has logged the detail; the desk hears that the watcher restarted.
+            CardSignal::WatcherFault(_) => self.flash(WATCHER_RESTARTED, true),
         }
         match &mut self.screen {
             Screen::Handover(_) => self.handover_update(|h, cx| h.on_card(&sig, cx)),
@@ -276,8 +277,8 @@ impl App {
             _ => Flow::Counter,
         });
         let counts = (
-            self.session.id_docs.all().len(),
-            self.session.id_docs.required().len(),
+            self.session.rules.id_docs.all().len(),
+            self.session.rules.id_docs.required().len(),
         );
         let h = Handover::new(record, flow, counts, self.session.today);
         self.screen = Screen::Handover(Box::new(h));

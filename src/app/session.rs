@@ -5,8 +5,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::cx::Cx;
-use super::{DeskInfo, Dialog, Flash, OfficerInfo, ReaderState, ReferenceRules};
-use crate::domain::iddocs::IdDocuments;
+use super::{DeskInfo, Dialog, Flash, OfficerInfo, ReaderState};
+use crate::domain::rules::Rules;
 
 /// The desk session: the desk's settings and rule tables, the date, who is on duty, the reader,
 /// the terminal, the footer notice, the clock ticks, the idle lock and whether to quit.
@@ -24,9 +24,9 @@ pub struct Session {
     pub today: NaiveDate,
     pub officer: Option<OfficerInfo>,
     pub officers: Vec<OfficerInfo>,
-    pub id_docs: IdDocuments,
-    /// Rule tables for the counter reference (expiry, fees, procedures).
-    pub rules: Arc<ReferenceRules>,
+    /// Every rule table of `data/` (the data set's shared copy: expiry, fees, identity
+    /// documents, issuers, calendar, reasons…).
+    pub rules: Arc<Rules>,
     pub reader: ReaderState,
     /// The terminal's size (columns, rows).
     pub size: (u16, u16),
@@ -71,7 +71,6 @@ impl Session {
             today,
             officer,
             rules,
-            id_docs,
             reader,
             ticks,
             size,
@@ -83,7 +82,7 @@ impl Session {
             today: *today,
             officer: officer.as_ref(),
             rules,
-            id_docs,
+            id_docs: &rules.id_docs,
             card: &reader.card,
             ticks: *ticks,
             term: *size,

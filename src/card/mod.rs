@@ -40,38 +40,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use crate::domain::card_facts::{CardReading, CertificateFacts, HpkiApplication, PinStatus};
+pub use crate::domain::reader_events::CardEvent;
 pub use error::CardError;
 pub use pcsc_reader::{PcscReader, spawn_watcher};
 pub use sim::{HpkiApplet, SimCard, SimulatedReader};
-
-/// What the watcher reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(clippy::large_enum_variant)] // a few events per card; boxing would only complicate matching
-pub enum CardEvent {
-    /// The PC/SC service is not running (or went away); the watcher keeps retrying.
-    ServiceUnavailable,
-    /// The PC/SC service is reachable (sent on start and after every recovery).
-    ServiceAvailable,
-    ReaderAdded(String),
-    ReaderRemoved(String),
-    CardInserted {
-        reader: String,
-    },
-    CardRemoved {
-        reader: String,
-    },
-    /// The card has been present for the debounce time; reading starts.
-    Reading {
-        reader: String,
-    },
-    /// The end of one read (after up to `max_attempts` attempts).
-    ReadFinished {
-        reader: String,
-        result: Result<CardReading, CardError>,
-    },
-    /// An internal failure inside the watcher (a caught panic). It restarts by itself.
-    WatcherFault(String),
-}
 
 /// Where events go. The app wraps its own channel sender in this.
 pub type EventSink = Box<dyn Fn(CardEvent) + Send>;

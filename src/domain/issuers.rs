@@ -106,6 +106,8 @@ impl KnownIssuers {
     }
 
     /// The list shipped in `data/issuers.toml` (empty if that file were malformed; a test guards it).
+    /// For tests and card-only tools: the program reads the issuers of its data set
+    /// (`Rules::issuers`, loaded or refused at start), never this fallback.
     pub fn builtin() -> Self {
         Self::from_toml(ISSUERS_TOML).unwrap_or_default()
     }

@@ -109,6 +109,20 @@ pub struct ManifestProfile {
     card_id_re: Option<regex_lite::Regex>,
 }
 
+/// Profiles are equal when what their file says is equal (the regex is compiled from
+/// `card_id_pattern`), so the rule bundle they are part of can be compared.
+impl PartialEq for ManifestProfile {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.label == other.label
+            && self.card_id_pattern == other.card_id_pattern
+            && self.columns == other.columns
+            && self.ignore_columns == other.ignore_columns
+    }
+}
+
+impl Eq for ManifestProfile {}
+
 impl ManifestProfile {
     /// Parse a profile; `origin` names the file in error messages.
     pub fn from_toml(s: &str, origin: &str) -> Result<Self, String> {

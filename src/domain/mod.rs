@@ -13,10 +13,12 @@ pub mod ledger;
 pub mod manifest;
 pub mod matching;
 pub mod office;
+pub mod reader_events;
 pub mod readers;
 pub mod reasons;
 pub mod record;
 pub mod reference;
+pub mod rules;
 pub mod search;
 pub mod state;
 

@@ -3,11 +3,13 @@
 //! owner-only and atomically (`export::write_private_atomic`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::app::screens::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
-use crate::domain::matching::{KnownIssuers, MatchContext};
+use crate::domain::matching::MatchContext;
+use crate::domain::rules::Rules;
 use crate::export::{self, CsvEncoding};
-use crate::store::backoffice::{BatchKind, UncollectedRules};
+use crate::store::backoffice::BatchKind;
 use crate::store::{Store, StoreError};
 
 /// What the back office needs besides the store.
@@ -17,19 +19,14 @@ pub struct OfficeEnv {
     pub exports_dir: PathBuf,
     /// Printed on cover lists and reports.
     pub desk_name: String,
-    /// Deadlines for uncollected cards (`[uncollected]` of rules.toml), or why they did not load.
-    pub rules: Result<UncollectedRules, String>,
-    /// Issuers accepted when cards are checked on arrival.
-    pub issuers: KnownIssuers,
-    /// Expiry rules, to compare the rule's expiry with the card's on arrival.
-    pub expiry: Option<crate::domain::expiry::ExpiryRules>,
-    /// The desk calendar, for deadlines that count open days.
-    pub calendar: Option<crate::domain::calendar::DeskCalendar>,
+    /// The data set's rules (shared with the app): uncollected deadlines, issuers and expiry
+    /// rules for arrival checks, the desk calendar for open-day counts.
+    pub rules: Arc<Rules>,
 }
 
 impl OfficeEnv {
     /// The env for a database file: `exports/` in the same folder.
-    pub fn for_db(db: &Path, desk_name: &str) -> OfficeEnv {
+    pub fn for_db(db: &Path, desk_name: &str, rules: Arc<Rules>) -> OfficeEnv {
         let dir = db
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -37,15 +34,27 @@ impl OfficeEnv {
         OfficeEnv {
             exports_dir: dir.join("exports"),
             desk_name: desk_name.to_string(),
-            rules: Ok(UncollectedRules::default()),
-            issuers: KnownIssuers::builtin(),
-            expiry: None,
-            calendar: None,
+            rules,
         }
     }
 }
 
 fn err(e: StoreError) -> String {
+    e.to_string()
+}
+
+/// Why a file could not be written. Display is Japanese (the store's or the export's message);
+/// it becomes the screen's text only in [`run`], where the answer is built.
+#[derive(Debug, thiserror::Error)]
+enum ExportFailure {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Write(#[from] export::ExportError),
+}
+
+/// The message the 業務メニュー shows for a failed export.
+fn shown(e: ExportFailure) -> String {
     e.to_string()
 }
 
@@ -95,7 +104,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 .map_err(err),
         },
         OfficeRequest::ExportBatch { number } => {
-            OfficeLoaded::Exported(export_batch(store, env, &number))
+            OfficeLoaded::Exported(export_batch(store, env, &number).map_err(shown))
         }
         OfficeRequest::LoadMail => OfficeLoaded::Mail(store.mailed_cards().map_err(err)),
         OfficeRequest::MailDelivered {
@@ -128,7 +137,9 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             day,
             result: store.appointments_on(day).map_err(err),
         },
-        OfficeRequest::ExportDay { day } => OfficeLoaded::Exported(export_day(store, env, day)),
+        OfficeRequest::ExportDay { day } => {
+            OfficeLoaded::Exported(export_day(store, env, day).map_err(shown))
+        }
         OfficeRequest::SetAppointment {
             card,
             at,
@@ -147,16 +158,10 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             result: store.clear_appointment(card, Some(officer_id)).map_err(err),
         },
         OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(
-            env.rules
-                .clone()
-                .map_err(|e| format!("未交付カードの期限を読み込めません: {e}"))
-                .and_then(|rules| {
-                    let list = store
-                        .uncollected_counted(&rules, today, env.calendar.as_ref())
-                        .map_err(err)?;
-                    let batches = store.return_batches(Some(BatchKind::Cards)).map_err(err)?;
-                    Ok((list, batches))
-                }),
+            store
+                .uncollected_counted(&env.rules.uncollected, today, Some(&env.rules.calendar))
+                .and_then(|list| Ok((list, store.return_batches(Some(BatchKind::Cards))?)))
+                .map_err(err),
         ),
         OfficeRequest::RecordContact {
             card,
@@ -211,7 +216,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             let ctx = MatchContext {
                 today,
                 computed_expiry: None,
-                known_issuers: &env.issuers,
+                known_issuers: &env.rules.issuers,
             };
             OfficeLoaded::ArrivalRead(
                 store
@@ -220,9 +225,10 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                         &certificate,
                         &ctx,
                         &|issued, born, issue| {
-                            env.expiry
-                                .as_ref()
-                                .and_then(|r| r.compute_with(issued, born, issue).ok())
+                            env.rules
+                                .expiry
+                                .compute_with(issued, born, issue)
+                                .ok()
                                 .map(|c| c.date)
                         },
                         Some(officer_id),
@@ -247,24 +253,12 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             result: store.monthly_report(&month).map_err(err),
             month,
         },
-        OfficeRequest::ExportDaily { day } => OfficeLoaded::Exported((|| {
-            let r = store.daily_report(day).map_err(err)?;
-            let path = env
-                .exports_dir
-                .join(format!("daily-{}.html", day.format("%Y-%m-%d")));
-            export::write_html(&path, &export::daily_html(&r, &env.desk_name))
-                .map_err(|e| e.to_string())?;
-            Ok(vec![path.display().to_string()])
-        })()),
-        OfficeRequest::ExportMonthly { month } => OfficeLoaded::Exported((|| {
-            let r = store.monthly_report(&month).map_err(err)?;
-            let path = env
-                .exports_dir
-                .join(format!("monthly-{}.html", file_stem(&r.month)));
-            export::write_html(&path, &export::monthly_html(&r, &env.desk_name))
-                .map_err(|e| e.to_string())?;
-            Ok(vec![path.display().to_string()])
-        })()),
+        OfficeRequest::ExportDaily { day } => {
+            OfficeLoaded::Exported(export_daily(store, env, day).map_err(shown))
+        }
+        OfficeRequest::ExportMonthly { month } => {
+            OfficeLoaded::Exported(export_monthly(store, env, &month).map_err(shown))
+        }
         OfficeRequest::VerifyReturnCard {
             number,
             certificate,
@@ -295,16 +289,43 @@ fn export_day(
     store: &Store,
     env: &OfficeEnv,
     day: chrono::NaiveDate,
-) -> Result<Vec<String>, String> {
-    let list = store.appointments_on(day).map_err(err)?;
+) -> Result<Vec<String>, ExportFailure> {
+    let list = store.appointments_on(day)?;
     let path = env
         .exports_dir
         .join(format!("appointments-{}.html", day.format("%Y-%m-%d")));
     export::write_html(
         &path,
         &export::appointments_html(day, &list, &env.desk_name),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
+    Ok(vec![path.display().to_string()])
+}
+
+/// Write the day's report as HTML.
+fn export_daily(
+    store: &Store,
+    env: &OfficeEnv,
+    day: chrono::NaiveDate,
+) -> Result<Vec<String>, ExportFailure> {
+    let r = store.daily_report(day)?;
+    let path = env
+        .exports_dir
+        .join(format!("daily-{}.html", day.format("%Y-%m-%d")));
+    export::write_html(&path, &export::daily_html(&r, &env.desk_name))?;
+    Ok(vec![path.display().to_string()])
+}
+
+/// Write the month's report as HTML.
+fn export_monthly(
+    store: &Store,
+    env: &OfficeEnv,
+    month: &str,
+) -> Result<Vec<String>, ExportFailure> {
+    let r = store.monthly_report(month)?;
+    let path = env
+        .exports_dir
+        .join(format!("monthly-{}.html", file_stem(&r.month)));
+    export::write_html(&path, &export::monthly_html(&r, &env.desk_name))?;
     Ok(vec![path.display().to_string()])
 }
 
@@ -322,15 +343,17 @@ fn file_stem(s: &str) -> String {
 }
 
 /// Write the cover list of a batch as HTML and CSV (UTF-8 with BOM: every name maps).
-fn export_batch(store: &Store, env: &OfficeEnv, number: &str) -> Result<Vec<String>, String> {
-    let b = store.require_batch(number).map_err(err)?;
+fn export_batch(
+    store: &Store,
+    env: &OfficeEnv,
+    number: &str,
+) -> Result<Vec<String>, ExportFailure> {
+    let b = store.require_batch(number)?;
     let stem = format!("{}-{}", b.kind.as_str(), file_stem(&b.number));
     let html = env.exports_dir.join(format!("{stem}.html"));
     let csv = env.exports_dir.join(format!("{stem}.csv"));
-    export::write_html(&html, &export::batch_cover_html(&b, &env.desk_name))
-        .map_err(|e| e.to_string())?;
-    export::write_csv(&csv, &export::batch_table(&b), CsvEncoding::Utf8Bom)
-        .map_err(|e| e.to_string())?;
+    export::write_html(&html, &export::batch_cover_html(&b, &env.desk_name))?;
+    export::write_csv(&csv, &export::batch_table(&b), CsvEncoding::Utf8Bom)?;
     tracing::info!(batch_id = b.id, "batch cover list exported");
     Ok(vec![html.display().to_string(), csv.display().to_string()])
 }

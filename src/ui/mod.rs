@@ -98,7 +98,7 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
         }
         Screen::Handover(h) => {
             let env = screens::handover::Env {
-                id_docs: &app.session.id_docs,
+                id_docs: &app.session.rules.id_docs,
                 ascii: app.session.desk.ascii,
                 officer: app.session.officer.as_ref(),
                 reader_down: app.session.reader.service == ServiceState::Unavailable,

@@ -34,15 +34,7 @@ fn run(app: &mut App, store: &mut Store, effects: Vec<Effect>) {
             Effect::LoadOfficers => Loaded::Officers(
                 store
                     .officers(false)
-                    .map(|v| {
-                        v.into_iter()
-                            .map(|o| OfficerInfo {
-                                id: o.id,
-                                name: o.name,
-                                has_passphrase: o.has_passphrase,
-                            })
-                            .collect()
-                    })
+                    .map(|v| v.into_iter().map(OfficerInfo::from).collect())
                     .map_err(|e| e.to_string()),
             ),
             _ => continue,
@@ -89,8 +81,7 @@ fn main() {
         idle_lock_minutes: 0,
         fixed_clock: false,
     };
-    let rules = std::sync::Arc::new(kofu::app::ReferenceRules::from_data(&data));
-    let mut app = App::new(desk, common::clock().today(), data.id_docs.clone(), rules);
+    let mut app = App::new(desk, common::clock().today(), data.rules.clone());
     let mut fx = app.handle(Event::Resize(120, 40));
     fx.extend(app.start());
     run(&mut app, &mut store, fx);

@@ -485,13 +485,13 @@ fn card_lifted_mid_read_asks_to_place_it_again() {
     feed(
         &mut app,
         [
-            Event::Card(CardSignal::Inserted {
+            Event::Card(CardSignal::CardInserted {
                 reader: READER.into(),
             }),
             Event::Card(CardSignal::Reading {
                 reader: READER.into(),
             }),
-            Event::Card(CardSignal::Removed {
+            Event::Card(CardSignal::CardRemoved {
                 reader: READER.into(),
             }),
         ],
@@ -568,7 +568,7 @@ fn esc_goes_back_a_step_without_losing_input() {
     app.handle(press(KeyCode::Esc));
     assert_eq!(step_name(&app), "card");
     // The card was lifted meanwhile: the match made earlier still stands.
-    app.handle(Event::Card(CardSignal::Removed {
+    app.handle(Event::Card(CardSignal::CardRemoved {
         reader: READER.into(),
     }));
     app.handle(press(KeyCode::Esc));
@@ -813,12 +813,7 @@ fn officer_must_be_chosen_outside_demo() {
         idle_lock_minutes: 1,
         fixed_clock: false,
     };
-    let mut app = App::new(
-        desk,
-        scenes::today(),
-        scenes::sample_id_docs(),
-        scenes::sample_rules(),
-    );
+    let mut app = App::new(desk, scenes::today(), scenes::sample_rules());
     app.start();
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(
@@ -879,7 +874,7 @@ fn next_card_on_the_completion_screen_goes_to_its_record() {
     let fx = drive_to_commit(&mut app);
     committed(&mut app, &fx, CardState::HandedOver);
     assert_eq!(step_name(&app), "done");
-    app.handle(Event::Card(CardSignal::Removed {
+    app.handle(Event::Card(CardSignal::CardRemoved {
         reader: READER.into(),
     }));
     let reading = reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN);
@@ -953,12 +948,7 @@ fn quit_works_from_the_officer_picker_at_start() {
         idle_lock_minutes: 0,
         fixed_clock: false,
     };
-    let mut app = App::new(
-        desk,
-        scenes::today(),
-        scenes::sample_id_docs(),
-        scenes::sample_rules(),
-    );
+    let mut app = App::new(desk, scenes::today(), scenes::sample_rules());
     app.start();
     app.handle(Event::Loaded(Loaded::Officers(Ok(Vec::new()))));
     assert!(matches!(
@@ -1671,7 +1661,7 @@ fn card_step_footer_and_prompts_follow_the_state() {
     assert!(f.contains("r 再読取"), "{f}");
 
     // The card lifted: r is not offered, and pressing it asks to place the card.
-    app.handle(Event::Card(CardSignal::Removed {
+    app.handle(Event::Card(CardSignal::CardRemoved {
         reader: READER.into(),
     }));
     let f = footer_120(&app);

@@ -6,7 +6,7 @@ use crate::support::office as office_support;
 use crate::support::scenes::office::{
     answer_office, sample_mail_items, sample_pending_receipts, sample_receipt_batches,
 };
-use crate::support::scenes::{ch, feed, press, sample_app, today};
+use crate::support::scenes::{ch, feed, press, sample_app, sample_rules, today};
 use crossterm::event::KeyCode;
 use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded, ReceiptPane};
 use kofu::app::{App, Context, Dialog, Effect, Event, Loaded, OfficeRequest, Screen};
@@ -333,7 +333,7 @@ fn runtime_makes_sends_exports_and_reopens_a_receipt_batch() {
     store
         .commit_handover(&commit(cards[3].id, mail("123456789012")), None)
         .unwrap();
-    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会", sample_rules());
     assert_eq!(env.exports_dir, dir.path().join("exports"));
 
     let OfficeLoaded::Receipts(Ok((pending, batches))) =
@@ -690,7 +690,7 @@ fn runtime_sets_lists_exports_and_clears_appointments() {
     let mut store = store_in(dir.path(), 2, today());
     let officer = store.add_officer("受付 一郎").unwrap().id;
     let c = office_support::card(&store, 0);
-    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会", sample_rules());
     let at = today().and_hms_opt(15, 0, 0).unwrap();
     let OfficeLoaded::AppointmentSaved { result: Ok(()), .. } = run(
         &mut store,
@@ -906,7 +906,7 @@ fn runtime_returns_due_cards_only_after_reading_the_right_card() {
     let arrived = today() - chrono::Days::new(200);
     let mut store = store_in(dir.path(), 3, arrived);
     let officer = store.add_officer("受付 一郎").unwrap().id;
-    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会", sample_rules());
     let OfficeLoaded::Uncollected(Ok((list, batches))) = run(
         &mut store,
         &env,
@@ -1007,17 +1007,17 @@ fn runtime_returns_due_cards_only_after_reading_the_right_card() {
         store.card(cards[0]).unwrap().unwrap().state,
         CardState::Returned
     );
-    // Bad rules: the screen gets the reason instead of a list.
-    let mut bad = env.clone();
-    bad.rules = Err("rules.toml: [uncollected]: 日数は…".into());
-    let OfficeLoaded::Uncollected(Err(e)) = run(
-        &mut store,
-        &bad,
-        OfficeRequest::LoadUncollected { today: today() },
-    ) else {
-        panic!("bad rules accepted")
-    };
-    assert!(e.contains("期限を読み込めません"), "{e}");
+    // Bad rules never reach the screen: the data set refuses them at start, naming the table.
+    let data_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        data_dir.path().join("rules.toml"),
+        include_str!("../../data/rules.toml").replace("notice_days = 30 ", "notice_days = 300 "),
+    )
+    .unwrap();
+    let e = kofu::data::DataSet::load(Some(data_dir.path()))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("rules.toml") && e.contains("日数は"), "{e}");
 }
 
 // ---- 入荷確認 --------------------------------------------------------------------------------
@@ -1141,7 +1141,7 @@ fn runtime_records_arrival_reads_strays_and_resolutions() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = store_in(dir.path(), 3, today());
     let officer = store.add_officer("受付 一郎").unwrap().id;
-    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会", sample_rules());
     let OfficeLoaded::Shipments(Ok(list)) = run(&mut store, &env, OfficeRequest::LoadShipments)
     else {
         panic!("shipments")
@@ -1346,7 +1346,7 @@ fn runtime_reports_carry_the_store_audit_head_and_export_html() {
     store
         .commit_handover(&commit(c.id, HandoverRoute::CounterWithReceipt), None)
         .unwrap();
-    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会");
+    let env = OfficeEnv::for_db(&dir.path().join("kofu.db"), "テスト医師会", sample_rules());
     let OfficeLoaded::Daily { result: Ok(r), .. } =
         run(&mut store, &env, OfficeRequest::LoadDaily { day: today() })
     else {

@@ -299,7 +299,7 @@ fn fee_for_a_non_member_initial_issue_and_its_exemptions() {
         [press(KeyCode::Up), press(KeyCode::Up), ctrl('u')],
     );
     typed(&mut app, "平成40");
-    let e = fee(&app).unwrap_err();
+    let e = fee(&app).unwrap_err().to_string();
     assert!(e.starts_with("合格年: "), "{e}");
 
     // Reissue after loss: 5,500 for members too.

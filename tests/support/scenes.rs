@@ -7,10 +7,9 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use kofu::app::{
-    App, CardSignal, DeskInfo, Effect, Event, Loaded, MatchOutcome, OfficerInfo, ReferenceRules,
+    App, CardSignal, DeskInfo, Effect, Event, Loaded, MatchOutcome, OfficerInfo, Rules,
 };
 use kofu::domain::card_facts::{CardReading, CertificateFacts, HpkiApplication, PinStatus};
-use kofu::domain::iddocs::IdDocuments;
 use kofu::domain::matching::{KnownIssuers, MatchContext, match_identity};
 use kofu::domain::record::CardRecord;
 use kofu::domain::{CardState, Membership, Route};
@@ -50,17 +49,8 @@ pub fn ch(c: char) -> Event {
 }
 
 /// The rule tables shipped in `data/` (expiry, fees, counter reference).
-pub fn sample_rules() -> Arc<ReferenceRules> {
-    Arc::new(
-        ReferenceRules::shipped()
-            .expect("the shipped rule tables parse (guarded by the domain tests)"),
-    )
-}
-
-/// The identity-document list shipped in `data/id-documents.toml`.
-pub fn sample_id_docs() -> IdDocuments {
-    IdDocuments::from_toml(include_str!("../../data/id-documents.toml"))
-        .expect("the shipped id-documents.toml parses (guarded by the domain tests)")
+pub fn sample_rules() -> Arc<Rules> {
+    Arc::new(Rules::shipped().expect("the shipped rule tables parse (guarded by the domain tests)"))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -219,7 +209,7 @@ pub fn sample_app(ascii: bool) -> App {
         idle_lock_minutes: 0,
         fixed_clock: false,
     };
-    let mut app = App::new(desk, today(), sample_id_docs(), sample_rules());
+    let mut app = App::new(desk, today(), sample_rules());
     let fx = app.start();
     let seq = search_seq(&fx).unwrap_or(1);
     app.handle(Event::Loaded(Loaded::Officers(Ok(vec![OfficerInfo {
@@ -265,7 +255,7 @@ pub fn place(app: &mut App, reading: CardReading) -> Vec<Effect> {
     feed(
         app,
         [
-            Event::Card(CardSignal::Inserted {
+            Event::Card(CardSignal::CardInserted {
                 reader: READER.into(),
             }),
             Event::Card(CardSignal::Reading {
@@ -342,7 +332,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     feed(
         &mut a,
         [
-            Event::Card(CardSignal::Inserted {
+            Event::Card(CardSignal::CardInserted {
                 reader: READER.into(),
             }),
             Event::Card(CardSignal::Reading {
@@ -351,7 +341,7 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
         ],
     );
     out.push(("card_reading", a.clone()));
-    a.handle(Event::Card(CardSignal::Removed {
+    a.handle(Event::Card(CardSignal::CardRemoved {
         reader: READER.into(),
     }));
     out.push(("card_lifted", a));

@@ -3,80 +3,19 @@
 //! The reference is a full-screen dialog on top of the dialog stack: opening it (F7) from any
 //! screen leaves that screen untouched underneath, and Esc pops it, so the officer returns to
 //! exactly where they were. Expiry and fee are computed here from the rule tables the app was
-//! given at construction ([`ReferenceRules`]); nothing here does I/O.
+//! given at construction (the shared [`Rules`] of `data/`); nothing here does I/O.
 
 use chrono::NaiveDate;
 
 use crate::app::input::LineEdit;
 use crate::app::keymap::{Action, Binding, Context};
 use crate::app::{App, Dialog, Effect, Screen};
-use crate::data::DataSet;
 use crate::domain::Membership;
-use crate::domain::calendar::DeskCalendar;
-use crate::domain::card_facts::CardReading;
-use crate::domain::date::{parse_date, parse_year};
+use crate::domain::date::{DateError, parse_date, parse_year};
 use crate::domain::expiry::{ComputedExpiry, ExpiryRules, IssueContext, IssueType};
-use crate::domain::fees::{FeeCase, FeeDecision, FeeTable, IssueKind};
-use crate::domain::issuers::KnownIssuers;
-use crate::domain::matching::{MatchOutcome, match_reading};
-use crate::domain::reasons::PresetReasons;
+use crate::domain::fees::{FeeCase, FeeDecision, FeeError, FeeTable, IssueKind};
 use crate::domain::record::CardRecord;
-use crate::domain::reference::CounterReference;
-
-/// The rule tables the desk answers from (pure domain values from `data/`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReferenceRules {
-    pub expiry: ExpiryRules,
-    pub fees: FeeTable,
-    pub reference: CounterReference,
-    /// The desk calendar (data/calendar.toml): appointments and the queue's 「本日休業日」.
-    pub calendar: DeskCalendar,
-    /// Issuing CAs and policies (data/issuers.toml) for the identity match.
-    pub issuers: KnownIssuers,
-    /// Preset reasons for 要確認 and 例外 (data/reasons.toml), offered in the card step.
-    pub reasons: PresetReasons,
-}
-
-impl ReferenceRules {
-    /// The tables of a loaded data set.
-    pub fn from_data(data: &DataSet) -> Self {
-        ReferenceRules {
-            expiry: data.expiry.clone(),
-            fees: data.fees.clone(),
-            reference: data.reference.clone(),
-            calendar: data.calendar.clone(),
-            issuers: data.issuers.clone(),
-            reasons: data.reasons.clone(),
-        }
-    }
-
-    /// The identity match of a reading with its record (computed by the app, not the runtime).
-    pub fn match_card(
-        &self,
-        record: &CardRecord,
-        reading: &CardReading,
-        today: NaiveDate,
-    ) -> MatchOutcome {
-        match_reading(record, reading, today, &self.expiry, &self.issuers)
-    }
-
-    /// The tables shipped in `data/` (compiled in; for scenes and tests).
-    pub fn shipped() -> Result<Self, String> {
-        Ok(ReferenceRules {
-            expiry: ExpiryRules::from_toml(include_str!("../../../data/rules.toml"))
-                .map_err(|e| e.to_string())?,
-            fees: FeeTable::from_toml(include_str!("../../../data/fees.toml"))
-                .map_err(|e| e.to_string())?,
-            reference: CounterReference::from_toml(include_str!(
-                "../../../data/counter-reference.toml"
-            ))?,
-            calendar: DeskCalendar::shipped().map_err(|e| e.to_string())?,
-            issuers: KnownIssuers::from_toml(include_str!("../../../data/issuers.toml"))
-                .map_err(|e| e.to_string())?,
-            reasons: PresetReasons::from_toml(include_str!("../../../data/reasons.toml"))?,
-        })
-    }
-}
+use crate::domain::rules::Rules;
 
 /// The sections of the reference, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +105,18 @@ pub enum ExpiryAnswer {
     Computed(ComputedExpiry),
     /// Japanese message naming the field.
     Error(String),
+}
+
+/// Why the fee form gives no category. Display is the Japanese message the dialog shows,
+/// naming the field where one is at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FeeFormError {
+    #[error("合格年: {0}")]
+    ExamYear(DateError),
+    #[error("消印日: {0}")]
+    Postmark(DateError),
+    #[error(transparent)]
+    Fee(#[from] FeeError),
 }
 
 /// Where the prefilled dates came from.
@@ -292,7 +243,7 @@ impl ReferenceState {
 
     /// An upper bound of the lines a text section wraps to (at 38 cells or more), so that
     /// scrolling down past the end cannot pile up (the renderer clamps exactly).
-    pub fn max_scroll(&self, rules: &ReferenceRules) -> u16 {
+    pub fn max_scroll(&self, rules: &Rules) -> u16 {
         use unicode_width::UnicodeWidthStr;
         let lines = |texts: &mut dyn Iterator<Item = &str>| -> usize {
             texts.map(|t| t.width() / 38 + 1).sum()
@@ -328,7 +279,7 @@ impl ReferenceState {
     }
 
     /// Apply a key action (Close and Help are the app's).
-    pub fn action(&mut self, action: Action, rules: &ReferenceRules) {
+    pub fn action(&mut self, action: Action, rules: &Rules) {
         match action {
             Action::NextSection | Action::PrevSection => {
                 self.section = self.section.step(action == Action::NextSection);
@@ -438,16 +389,16 @@ impl ReferenceState {
     }
 
     /// The case as typed; errors name the field.
-    pub fn fee_case(&self) -> Result<FeeCase, String> {
+    pub fn fee_case(&self) -> Result<FeeCase, FeeFormError> {
         let exam_year = if self.exam_year.is_blank() {
             None
         } else {
-            Some(parse_year(self.exam_year.value()).map_err(|e| format!("合格年: {e}"))?)
+            Some(parse_year(self.exam_year.value()).map_err(FeeFormError::ExamYear)?)
         };
         let postmark = if self.postmark.is_blank() {
             None
         } else {
-            Some(parse_date(self.postmark.value()).map_err(|e| format!("消印日: {e}"))?)
+            Some(parse_date(self.postmark.value()).map_err(FeeFormError::Postmark)?)
         };
         Ok(FeeCase {
             kind: self.fee_kind,
@@ -459,10 +410,10 @@ impl ReferenceState {
     }
 
     /// The fee category, judged on the postmark if given, else on `today`.
-    pub fn fee(&self, table: &FeeTable, today: NaiveDate) -> Result<FeeDecision, String> {
+    pub fn fee(&self, table: &FeeTable, today: NaiveDate) -> Result<FeeDecision, FeeFormError> {
         let case = self.fee_case()?;
         let on = case.postmark.unwrap_or(today);
-        table.decide(&case, on).map_err(|e| e.to_string())
+        Ok(table.decide(&case, on)?)
     }
 }
 

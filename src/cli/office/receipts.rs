@@ -41,8 +41,7 @@ pub fn run(c: ReceiptsCommand, ctx: &Ctx) -> Result<(), CliError> {
     match c {
         ReceiptsCommand::Pending { date } => {
             let today = date_or_today("--date", date.as_deref(), ctx.clock)?;
-            let rules = crate::domain::office::ReceiptRules::load(&ctx.data.source)
-                .map_err(CliError::bad_input)?;
+            let rules = &ctx.data.receipts;
             let list = store.pending_receipts_handed()?;
             let calendar = &ctx.data.calendar;
             let due = |handed: chrono::NaiveDate| rules.due(handed, calendar);

@@ -77,7 +77,7 @@ pub enum ReturnBatchCommand {
 
 /// Load `[uncollected]` from the data set's rules.toml.
 pub fn rules(data: &DataSet) -> Result<UncollectedRules, CliError> {
-    UncollectedRules::load(&data.source).map_err(CliError::bad_input)
+    Ok(data.uncollected)
 }
 
 fn uncollected_json(u: &UncollectedCard) -> serde_json::Value {

@@ -404,7 +404,7 @@ fn draw_fee(
                 lines.push(Line::from(format!("・{reason}")));
             }
         }
-        Err(e) => lines.push(Line::styled(e, theme::error())),
+        Err(e) => lines.push(Line::styled(e.to_string(), theme::error())),
     }
     lines.push(Line::styled(
         "窓口では費用を受け取りません（区分のご案内のみです）。",

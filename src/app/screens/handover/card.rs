@@ -326,7 +326,7 @@ impl Handover {
             return Vec::new();
         };
         match sig {
-            CardSignal::Reading { .. } | CardSignal::Inserted { .. } => {
+            CardSignal::Reading { .. } | CardSignal::CardInserted { .. } => {
                 if !matches!(phase, CardPhase::Result { .. })
                     || matches!(sig, CardSignal::Reading { .. })
                 {
@@ -335,7 +335,7 @@ impl Handover {
                 }
                 Vec::new()
             }
-            CardSignal::Removed { .. } => {
+            CardSignal::CardRemoved { .. } => {
                 if matches!(phase, CardPhase::Reading) {
                     *phase = CardPhase::Lifted;
                 } else if !matches!(phase, CardPhase::Result { .. }) {
@@ -344,7 +344,7 @@ impl Handover {
                 Vec::new()
             }
             CardSignal::ReadFinished { result: Err(e), .. } => {
-                *phase = CardPhase::Failed(e.clone());
+                *phase = CardPhase::Failed(e.user_message());
                 Vec::new()
             }
             CardSignal::ServiceUnavailable | CardSignal::ReaderRemoved(_) => {

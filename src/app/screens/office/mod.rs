@@ -158,7 +158,10 @@ pub(crate) fn on_read(
             vec![make(Box::new(reading.certificate.clone()), officer_id).into()]
         }
         Err(e) => {
-            cx.flash(format!("カードを読み取れませんでした: {e}"), true);
+            cx.flash(
+                format!("カードを読み取れませんでした: {}", e.user_message()),
+                true,
+            );
             Vec::new()
         }
     }
