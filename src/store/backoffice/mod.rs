@@ -59,6 +59,26 @@ pub(crate) fn required_text(s: &str, what: &str) -> Result<String, StoreError> {
 }
 
 impl Store {
+    /// The record of `card_row`, refused unless it is waiting at the desk: "カード … は「…」のため
+    /// {refusal}" (e.g. `予約できません`).
+    pub(crate) fn awaiting_card(
+        &self,
+        card_row: i64,
+        refusal: &str,
+    ) -> Result<crate::domain::record::CardRecord, StoreError> {
+        let card = self
+            .card(card_row)?
+            .ok_or(StoreError::CardNotFound(card_row))?;
+        if card.state != crate::domain::CardState::Awaiting {
+            return Err(StoreError::Refused(format!(
+                "カード {} は「{}」のため{refusal}",
+                card.card_id,
+                card.state.label()
+            )));
+        }
+        Ok(card)
+    }
+
     /// The record for a JMACA card ID, or a Japanese refusal naming it.
     pub fn require_card_id(
         &self,

@@ -145,16 +145,7 @@ impl Store {
         note: Option<&str>,
         officer_id: Option<i64>,
     ) -> Result<Contact, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        if card.state != crate::domain::CardState::Awaiting {
-            return Err(StoreError::Refused(format!(
-                "カード {} は「{}」のため連絡記録の対象ではありません",
-                card.card_id,
-                card.state.label()
-            )));
-        }
+        let card = self.awaiting_card(card_row, "連絡記録の対象ではありません")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
@@ -217,16 +208,7 @@ impl Store {
         officer_id: Option<i64>,
     ) -> Result<(), StoreError> {
         let reason = required_text(reason, "保留の理由")?;
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        if card.state != crate::domain::CardState::Awaiting {
-            return Err(StoreError::Refused(format!(
-                "カード {} は「{}」のため保留にできません",
-                card.card_id,
-                card.state.label()
-            )));
-        }
+        let card = self.awaiting_card(card_row, "保留にできません")?;
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
         check_officer(&tx, officer_id)?;
