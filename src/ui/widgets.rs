@@ -68,6 +68,14 @@ pub(crate) fn boxed<'a>(title: &'a str, g: &Glyphs) -> Block<'a> {
     }
 }
 
+/// Draw a bordered box with a title over `area`; returns the area inside the border.
+pub(crate) fn boxed_area(frame: &mut Frame, area: Rect, title: &str, g: &Glyphs) -> Rect {
+    let block = boxed(title, g);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
 /// A boxed pane whose border shows whether it has the focus; returns the inner area.
 pub(crate) fn pane(frame: &mut Frame, area: Rect, title: &str, focused: bool, g: &Glyphs) -> Rect {
     let block = boxed(title, g).border_style(if focused {

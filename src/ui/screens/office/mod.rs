@@ -11,14 +11,16 @@ pub mod uncollected;
 
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 use crate::app::Office;
-use crate::domain::office::BatchStatus;
+use crate::domain::office::{BatchStatus, ReturnBatch};
+use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::pane;
 
 /// Draw the back-office screen.
 pub fn draw(frame: &mut Frame, o: &Office, today: NaiveDate, area: Rect, g: &Glyphs) {
@@ -53,6 +55,84 @@ pub(crate) fn draw_table<'a>(
     let mut st = ratatui::widgets::TableState::default();
     st.select(Some(selected));
     frame.render_stateful_widget(t, inner, &mut st);
+}
+
+/// Draw what a list shows instead of its rows, if anything: the load error, " 読み込み中…"
+/// while `loading`, or `empty` (dim) when there is nothing to list. True when it drew one.
+pub(crate) fn draw_list_notice(
+    frame: &mut Frame,
+    inner: Rect,
+    loading: bool,
+    error: &Option<String>,
+    empty: Option<&'static str>,
+) -> bool {
+    let notice =
+        status_line(loading, error).or_else(|| empty.map(|text| Line::styled(text, theme::dim())));
+    match notice {
+        Some(l) => {
+            frame.render_widget(Paragraph::new(l), inner);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The pane of return batches under a screen's list: `empty` (once loaded) until the first
+/// batch is made, then a table with a row per batch.
+pub(crate) struct BatchPane<'v> {
+    pub title: String,
+    pub empty: &'static str,
+    pub batches: &'v [ReturnBatch],
+    pub loading: bool,
+    pub focused: bool,
+    pub selected: usize,
+}
+
+impl<'v> BatchPane<'v> {
+    pub(crate) fn draw<'a>(
+        self,
+        frame: &mut Frame,
+        area: Rect,
+        widths: &[Constraint],
+        cols: &[&'static str],
+        row: impl FnMut(&'v ReturnBatch) -> Row<'a>,
+        g: &Glyphs,
+    ) {
+        let inner = pane(frame, area, &self.title, self.focused, g);
+        if self.batches.is_empty() {
+            if !self.loading {
+                frame.render_widget(
+                    Paragraph::new(Line::styled(self.empty, theme::dim())),
+                    inner,
+                );
+            }
+            return;
+        }
+        let rows = self.batches.iter().map(row);
+        draw_table(
+            frame,
+            inner,
+            rows,
+            widths,
+            cols,
+            self.focused,
+            self.selected,
+            g,
+        );
+    }
+}
+
+/// A cell of `text`, cut to `width` with the glyph set's ellipsis.
+pub(crate) fn fitted_cell(text: &str, width: u16, g: &Glyphs) -> Cell<'static> {
+    Cell::from(fit_marked(&display(text), usize::from(width), g.ellipsis))
+}
+
+/// The foot line of a screen that exports: where the last export went, or `hint`.
+pub(crate) fn export_foot(exported: &[String], hint: &'static str) -> Line<'static> {
+    match exported.first() {
+        Some(f) => exported_line(f),
+        None => Line::styled(hint, theme::dim()),
+    }
 }
 
 pub(crate) fn header(cells: &[&'static str]) -> Row<'static> {
