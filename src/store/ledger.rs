@@ -415,8 +415,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn.transaction()?;
-        super::backoffice::check_officer(&tx, officer_id)?;
+        let tx = super::backoffice::officer_transaction(&mut self.conn, officer_id)?;
         audit::append(
             &tx,
             &self.clock,
@@ -449,8 +448,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn.transaction()?;
-        super::backoffice::check_officer(&tx, officer_id)?;
+        let tx = super::backoffice::officer_transaction(&mut self.conn, officer_id)?;
         audit::append(
             &tx,
             &self.clock,

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
-use super::check_officer;
+use super::officer_transaction;
 pub use crate::domain::office::appointments::Appointment;
 use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
@@ -56,8 +56,7 @@ impl Store {
         let card = self.awaiting_card(card_row, "予約できません")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         let at_text = at.format(AT_FORMAT).to_string();
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         let previous = appointment_at(&tx, card_row)?;
         tx.execute(
             "INSERT INTO appointments (card_row, at, note, set_at, officer_id) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -97,8 +96,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         let previous = appointment_at(&tx, card_row)?;
         let Some(previous) = previous else {
             return Err(StoreError::Refused(format!(

@@ -14,7 +14,7 @@ pub mod reports;
 pub mod returns;
 pub mod uncollected;
 
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::{Store, StoreError};
 
@@ -30,7 +30,7 @@ pub use crate::domain::office::UncollectedRules;
 pub use crate::domain::office::ReceiptRules;
 
 /// Refuse an officer that does not exist or is disabled (disabled officers cannot be chosen).
-pub(crate) fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), StoreError> {
+fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), StoreError> {
     let Some(id) = officer else { return Ok(()) };
     let active: Option<bool> = tx
         .query_row("SELECT active FROM officers WHERE id = ?1", [id], |r| {
@@ -46,6 +46,17 @@ pub(crate) fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Resul
         ))),
         Some(true) => Ok(()),
     }
+}
+
+/// Begin a change made by `officer`: refused, before anything is written, when the officer is
+/// unknown or disabled.
+pub(crate) fn officer_transaction(
+    conn: &mut Connection,
+    officer: Option<i64>,
+) -> Result<Transaction<'_>, StoreError> {
+    let tx = conn.transaction()?;
+    check_officer(&tx, officer)?;
+    Ok(tx)
 }
 
 /// A required free-text field: trimmed, not empty.
