@@ -61,15 +61,14 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &AppointmentsView, area: Rec
                 Cell::from(display(a.note.as_deref().unwrap_or(""))),
             ])
         });
-        let widths = [
-            Constraint::Length(5),
-            Constraint::Length(13),
-            Constraint::Length(name_w),
-            Constraint::Length(kana_w),
-            Constraint::Min(4),
+        let columns = [
+            ("時刻", Constraint::Length(5)),
+            ("カードID", Constraint::Length(13)),
+            ("氏名", Constraint::Length(name_w)),
+            ("フリガナ", Constraint::Length(kana_w)),
+            ("備考", Constraint::Min(4)),
         ];
-        let cols = ["時刻", "カードID", "氏名", "フリガナ", "備考"];
-        draw_table(frame, inner, rows, &widths, &cols, true, v.selected, g);
+        draw_table(frame, inner, rows, &columns, true, v.selected, g);
     }
     if let Some(f) = v.exported.first() {
         render_para(frame, foot, vec![exported_line(f)]);

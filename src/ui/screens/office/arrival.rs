@@ -45,14 +45,13 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
                 fitted_cell(&sh.file_name, 60, g),
             ])
         });
-        let widths = [
-            Constraint::Length(6),
-            Constraint::Length(10),
-            Constraint::Length(6),
-            Constraint::Min(10),
+        let columns = [
+            ("番号", Constraint::Length(6)),
+            ("到着日", Constraint::Length(10)),
+            ("枚数", Constraint::Length(6)),
+            ("ファイル", Constraint::Min(10)),
         ];
-        let cols = ["番号", "到着日", "枚数", "ファイル"];
-        draw_table(frame, inner, rows, &widths, &cols, true, v.sel_shipment, g);
+        draw_table(frame, inner, rows, &columns, true, v.sel_shipment, g);
         return;
     };
     let [last, counts, list] = Layout::vertical([
@@ -143,11 +142,10 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
             Cell::from(display(&detail)),
         ])
     });
-    let widths = [
-        Constraint::Length(10),
-        Constraint::Length(12),
-        Constraint::Min(10),
+    let columns = [
+        ("区分", Constraint::Length(10)),
+        ("カードID", Constraint::Length(12)),
+        ("内容", Constraint::Min(10)),
     ];
-    let cols = ["区分", "カードID", "内容"];
-    draw_table(frame, inner, rows, &widths, &cols, true, v.sel_row, g);
+    draw_table(frame, inner, rows, &columns, true, v.sel_row, g);
 }

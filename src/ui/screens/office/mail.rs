@@ -52,13 +52,12 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &MailView, area: Rect, g: &G
             Cell::from(days),
         ])
     });
-    let widths = [
-        Constraint::Length(10),
-        Constraint::Length(16),
-        Constraint::Length(13),
-        Constraint::Length(name_w),
-        Constraint::Min(5),
+    let columns = [
+        ("発送日", Constraint::Length(10)),
+        ("お問い合わせ番号", Constraint::Length(16)),
+        ("カードID", Constraint::Length(13)),
+        ("氏名", Constraint::Length(name_w)),
+        ("経過", Constraint::Min(5)),
     ];
-    let cols = ["発送日", "お問い合わせ番号", "カードID", "氏名", "経過"];
-    draw_table(frame, inner, rows, &widths, &cols, true, v.selected, g);
+    draw_table(frame, inner, rows, &columns, true, v.selected, g);
 }

@@ -35,21 +35,23 @@ pub fn draw(frame: &mut Frame, o: &Office, today: NaiveDate, area: Rect, g: &Gly
     }
 }
 
+/// A table's columns: the header of each and its width.
+pub(crate) type Columns = [(&'static str, Constraint)];
+
 /// A table in a pane: its column header, the cursor on `selected`, marked only while the pane
 /// has the focus.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn draw_table<'a>(
     frame: &mut Frame,
     inner: Rect,
     rows: impl IntoIterator<Item = Row<'a>>,
-    widths: &[ratatui::layout::Constraint],
-    cols: &[&'static str],
+    columns: &Columns,
     focused: bool,
     selected: usize,
     g: &Glyphs,
 ) {
-    let t = ratatui::widgets::Table::new(rows, widths.iter().copied())
-        .header(header(cols))
+    let names: Vec<&'static str> = columns.iter().map(|(name, _)| *name).collect();
+    let t = ratatui::widgets::Table::new(rows, columns.iter().map(|(_, width)| *width))
+        .header(header(&names))
         .column_spacing(1);
     let t = crate::ui::widgets::focused_table(t, focused, g);
     let mut st = ratatui::widgets::TableState::default();
@@ -93,8 +95,7 @@ impl<'v> BatchPane<'v> {
         self,
         frame: &mut Frame,
         area: Rect,
-        widths: &[Constraint],
-        cols: &[&'static str],
+        columns: &Columns,
         row: impl FnMut(&'v ReturnBatch) -> Row<'a>,
         g: &Glyphs,
     ) {
@@ -109,16 +110,7 @@ impl<'v> BatchPane<'v> {
             return;
         }
         let rows = self.batches.iter().map(row);
-        draw_table(
-            frame,
-            inner,
-            rows,
-            widths,
-            cols,
-            self.focused,
-            self.selected,
-            g,
-        );
+        draw_table(frame, inner, rows, columns, self.focused, self.selected, g);
     }
 }
 

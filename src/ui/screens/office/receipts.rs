@@ -56,20 +56,18 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
                 Cell::from(format!("{:>4}日", (today - c.arrived_on).num_days())),
             ])
         });
-        let widths = [
-            Constraint::Length(3),
-            Constraint::Length(14),
-            Constraint::Length(name_w),
-            Constraint::Length(kana_w),
-            Constraint::Min(6),
+        let columns = [
+            ("印", Constraint::Length(3)),
+            ("カードID", Constraint::Length(14)),
+            ("氏名", Constraint::Length(name_w)),
+            ("フリガナ", Constraint::Length(kana_w)),
+            ("到着から", Constraint::Min(6)),
         ];
-        let cols = ["印", "カードID", "氏名", "フリガナ", "到着から"];
         super::draw_table(
             frame,
             inner,
             rows,
-            &widths,
-            &cols,
+            &columns,
             focus_pending,
             v.sel_pending,
             g,
@@ -85,27 +83,18 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
         focused: v.pane == ReceiptPane::Batches,
         selected: v.sel_batch,
     };
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Length(10),
-        Constraint::Length(5),
-        Constraint::Length(12),
-        Constraint::Length(10),
-        Constraint::Min(8),
-    ];
-    let cols = [
-        "番号",
-        "作成日",
-        "件数",
-        "状態",
-        "送付日",
-        "お問い合わせ番号",
+    let columns = [
+        ("番号", Constraint::Length(12)),
+        ("作成日", Constraint::Length(10)),
+        ("件数", Constraint::Length(5)),
+        ("状態", Constraint::Length(12)),
+        ("送付日", Constraint::Length(10)),
+        ("お問い合わせ番号", Constraint::Min(8)),
     ];
     batches.draw(
         frame,
         bottom,
-        &widths,
-        &cols,
+        &columns,
         |b| {
             let st = batch_status_style(b.status);
             Row::new(vec![

@@ -90,26 +90,16 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
                 Cell::from(display(&status)),
             ])
         });
-        let widths = [
-            Constraint::Length(12),
-            Constraint::Length(name_w),
-            Constraint::Length(5),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(16),
-            Constraint::Min(6),
+        let columns = [
+            ("カードID", Constraint::Length(12)),
+            ("氏名", Constraint::Length(name_w)),
+            ("到着", Constraint::Length(5)),
+            ("経過", Constraint::Length(6)),
+            ("対応", Constraint::Length(6)),
+            ("連絡", Constraint::Length(16)),
+            ("状況", Constraint::Min(6)),
         ];
-        let cols = ["カードID", "氏名", "到着", "経過", "対応", "連絡", "状況"];
-        super::draw_table(
-            frame,
-            inner,
-            rows,
-            &widths,
-            &cols,
-            focus_cards,
-            v.sel_card,
-            g,
-        );
+        super::draw_table(frame, inner, rows, &columns, focus_cards, v.sel_card, g);
     }
 
     let batches = BatchPane {
@@ -120,20 +110,18 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
         focused: v.pane == Pane::Batches,
         selected: v.sel_batch,
     };
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Length(10),
-        Constraint::Length(5),
-        Constraint::Length(18),
-        Constraint::Length(12),
-        Constraint::Min(10),
+    let columns = [
+        ("番号", Constraint::Length(12)),
+        ("作成日", Constraint::Length(10)),
+        ("枚数", Constraint::Length(5)),
+        ("読取確認", Constraint::Length(18)),
+        ("状態", Constraint::Length(12)),
+        ("送付日", Constraint::Min(10)),
     ];
-    let cols = ["番号", "作成日", "枚数", "読取確認", "状態", "送付日"];
     batches.draw(
         frame,
         bottom,
-        &widths,
-        &cols,
+        &columns,
         |b| {
             let st = batch_status_style(b.status);
             let live = b.live_items().count();
