@@ -38,34 +38,19 @@ pub fn draw(
         width: content.width.saturating_sub(2),
         ..content
     };
-    match r.section {
-        RefSection::Expiry => draw_expiry(frame, app, r, content, g),
-        RefSection::Fee => draw_fee(frame, app, r, content, g),
-        RefSection::Pin => {
-            draw_points(
-                frame,
-                &app.session.rules.reference.pin,
-                r.scroll,
-                content,
-                app.session.desk.ascii,
-            );
-            None
-        }
-        RefSection::Renewal => {
-            draw_points(
-                frame,
-                &app.session.rules.reference.renewal,
-                r.scroll,
-                content,
-                app.session.desk.ascii,
-            );
-            None
-        }
+    let reference = &app.session.rules.reference;
+    let points = match r.section {
+        RefSection::Expiry => return draw_expiry(frame, app, r, content, g),
+        RefSection::Fee => return draw_fee(frame, app, r, content, g),
         RefSection::Procedures => {
             draw_procedures(frame, app, r, content);
-            None
+            return None;
         }
-    }
+        RefSection::Pin => &reference.pin,
+        RefSection::Renewal => &reference.renewal,
+    };
+    draw_points(frame, points, r.scroll, content, app.session.desk.ascii);
+    None
 }
 
 fn draw_tabs(frame: &mut Frame, current: RefSection, area: Rect) {
