@@ -161,26 +161,27 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
     }
     let missing = |t: &str| st.missing_tables.iter().any(|m| m == t);
     if !missing("cards") {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT id, state, receipt, {CARD_IDENTITY_COLUMNS} FROM cards"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let state: String = r.get(1)?;
-            let receipt: Option<String> = r.get(2)?;
-            st.cards.insert(
-                r.get(0)?,
-                CardFacts {
-                    card_id: r.get(3)?,
-                    state: CardState::parse(&state).unwrap_or(CardState::Awaiting),
-                    receipt: receipt.as_deref().and_then(ReceiptStatus::parse),
-                    digest: salt
-                        .as_deref()
-                        .map(|s| identity_digest(s, r, 3))
-                        .transpose()?,
-                },
-            );
-        }
+        for_each_row(
+            conn,
+            &format!("SELECT id, state, receipt, {CARD_IDENTITY_COLUMNS} FROM cards"),
+            |r| {
+                let state: String = r.get(1)?;
+                let receipt: Option<String> = r.get(2)?;
+                st.cards.insert(
+                    r.get(0)?,
+                    CardFacts {
+                        card_id: r.get(3)?,
+                        state: CardState::parse(&state).unwrap_or(CardState::Awaiting),
+                        receipt: receipt.as_deref().and_then(ReceiptStatus::parse),
+                        digest: salt
+                            .as_deref()
+                            .map(|s| identity_digest(s, r, 3))
+                            .transpose()?,
+                    },
+                );
+                Ok(())
+            },
+        )?;
     }
     if !missing("handovers") {
         let confirmed = if column_exists(conn, "handovers", "confirmed_by")? {
@@ -199,13 +200,12 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
         } else {
             "(SELECT m.outcome FROM mail_outcomes m WHERE m.handover_id = h.id)"
         };
-        let mut stmt = conn.prepare(&format!(
+        let sql = format!(
             "SELECT h.id, h.card_row, h.route, h.match_result, h.exception, {confirmed}, h.tracking_no,
                     {cancelled}, {outcome}
              FROM handovers h"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        );
+        for_each_row(conn, &sql, |r| {
             let tracking: Option<String> = r.get(6)?;
             st.handovers.insert(
                 r.get(0)?,
@@ -223,59 +223,64 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
                     outcome: r.get(8)?,
                 },
             );
-        }
+            Ok(())
+        })?;
     }
     if !missing("return_batches") {
         let mut items: BTreeMap<i64, BTreeMap<i64, (bool, bool)>> = BTreeMap::new();
         if !missing("return_batch_items") {
-            let mut stmt = conn.prepare(
+            for_each_row(
+                conn,
                 "SELECT batch_id, card_row, active, verified_at IS NOT NULL FROM return_batch_items",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                items
-                    .entry(r.get(0)?)
-                    .or_default()
-                    .insert(r.get(1)?, (r.get(2)?, r.get(3)?));
-            }
-        }
-        let mut stmt =
-            conn.prepare("SELECT id, number, kind, status, tracking_no FROM return_batches")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            st.batches.insert(
-                id,
-                BatchFacts {
-                    number: r.get(1)?,
-                    kind: r.get(2)?,
-                    status: r.get(3)?,
-                    tracking_no: r.get(4)?,
-                    items: items.remove(&id).unwrap_or_default(),
+                |r| {
+                    items
+                        .entry(r.get(0)?)
+                        .or_default()
+                        .insert(r.get(1)?, (r.get(2)?, r.get(3)?));
+                    Ok(())
                 },
-            );
+            )?;
         }
+        for_each_row(
+            conn,
+            "SELECT id, number, kind, status, tracking_no FROM return_batches",
+            |r| {
+                let id: i64 = r.get(0)?;
+                st.batches.insert(
+                    id,
+                    BatchFacts {
+                        number: r.get(1)?,
+                        kind: r.get(2)?,
+                        status: r.get(3)?,
+                        tracking_no: r.get(4)?,
+                        items: items.remove(&id).unwrap_or_default(),
+                    },
+                );
+                Ok(())
+            },
+        )?;
     }
     if !missing("uncollected_holds") {
-        let mut stmt =
-            conn.prepare("SELECT id, card_row, lifted_at IS NOT NULL FROM uncollected_holds")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            st.holds.insert(
-                r.get(0)?,
-                HoldFacts {
-                    card_row: r.get(1)?,
-                    lifted: r.get(2)?,
-                },
-            );
-        }
+        for_each_row(
+            conn,
+            "SELECT id, card_row, lifted_at IS NOT NULL FROM uncollected_holds",
+            |r| {
+                st.holds.insert(
+                    r.get(0)?,
+                    HoldFacts {
+                        card_row: r.get(1)?,
+                        lifted: r.get(2)?,
+                    },
+                );
+                Ok(())
+            },
+        )?;
     }
     if !missing("appointments") {
-        let mut stmt = conn.prepare("SELECT card_row, at FROM appointments")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        for_each_row(conn, "SELECT card_row, at FROM appointments", |r| {
             st.appointments.insert(r.get(0)?, r.get(1)?);
-        }
+            Ok(())
+        })?;
     }
     if !missing("arrival_checks") {
         let resolved = if missing("arrival_resolutions") {
@@ -283,58 +288,77 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
         } else {
             "EXISTS (SELECT 1 FROM arrival_resolutions x WHERE x.check_id = a.id)"
         };
-        let mut stmt = conn.prepare(&format!(
-            "SELECT a.id, a.card_row, a.result, {resolved} FROM arrival_checks a"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            st.arrivals.insert(
-                r.get(0)?,
-                ArrivalFacts {
-                    card_row: r.get(1)?,
-                    result: r.get(2)?,
-                    resolved: r.get(3)?,
-                },
-            );
-        }
+        for_each_row(
+            conn,
+            &format!("SELECT a.id, a.card_row, a.result, {resolved} FROM arrival_checks a"),
+            |r| {
+                st.arrivals.insert(
+                    r.get(0)?,
+                    ArrivalFacts {
+                        card_row: r.get(1)?,
+                        result: r.get(2)?,
+                        resolved: r.get(3)?,
+                    },
+                );
+                Ok(())
+            },
+        )?;
     }
     if !missing("arrival_strays") {
-        let mut stmt = conn.prepare("SELECT id FROM arrival_strays")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        for_each_row(conn, "SELECT id FROM arrival_strays", |r| {
             st.strays.insert(r.get(0)?);
-        }
+            Ok(())
+        })?;
     }
     if !missing("uncollected_contacts") {
-        let mut stmt = conn.prepare("SELECT id, card_row, method FROM uncollected_contacts")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            st.contacts.insert(
-                r.get(0)?,
-                ContactFacts {
-                    card_row: r.get(1)?,
-                    method: r.get(2)?,
-                },
-            );
-        }
+        for_each_row(
+            conn,
+            "SELECT id, card_row, method FROM uncollected_contacts",
+            |r| {
+                st.contacts.insert(
+                    r.get(0)?,
+                    ContactFacts {
+                        card_row: r.get(1)?,
+                        method: r.get(2)?,
+                    },
+                );
+                Ok(())
+            },
+        )?;
     }
     if !missing("officers") {
-        let mut stmt =
-            conn.prepare("SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let name: String = r.get(1)?;
-            st.officers.insert(
-                r.get(0)?,
-                OfficerFacts {
-                    active: r.get(2)?,
-                    has_passphrase: r.get(3)?,
-                    name: salt.as_deref().map(|s| salted_digest(s, &[&name])),
-                },
-            );
-        }
+        for_each_row(
+            conn,
+            "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers",
+            |r| {
+                let name: String = r.get(1)?;
+                st.officers.insert(
+                    r.get(0)?,
+                    OfficerFacts {
+                        active: r.get(2)?,
+                        has_passphrase: r.get(3)?,
+                        name: salt.as_deref().map(|s| salted_digest(s, &[&name])),
+                    },
+                );
+                Ok(())
+            },
+        )?;
     }
     Ok(st)
+}
+
+/// Hand each row of `sql` (a query without parameters) to `read`, in order.
+fn for_each_row(
+    conn: &Connection,
+    sql: &str,
+    mut read: impl FnMut(&rusqlite::Row<'_>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        read(r)?;
+    }
+    Ok(())
 }
 
 /// Replay the trail and compare it with the state tables of `conn`.
@@ -391,8 +415,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn.transaction()?;
-        super::backoffice::check_officer(&tx, officer_id)?;
+        let tx = super::backoffice::officer_transaction(&mut self.conn, officer_id)?;
         audit::append(
             &tx,
             &self.clock,
@@ -425,8 +448,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn.transaction()?;
-        super::backoffice::check_officer(&tx, officer_id)?;
+        let tx = super::backoffice::officer_transaction(&mut self.conn, officer_id)?;
         audit::append(
             &tx,
             &self.clock,

@@ -39,39 +39,7 @@ impl Store {
 
     /// Add an officer (audited). Names must be unique and non-empty.
     pub fn add_officer(&mut self, name: &str) -> Result<Officer, StoreError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(StoreError::Refused("担当者名を入力してください".into()));
-        }
-        if self.officer_by_name(name)?.is_some() {
-            return Err(StoreError::Refused(format!(
-                "担当者「{name}」は既に登録されています"
-            )));
-        }
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO officers (name, created_at) VALUES (?1, ?2)",
-            params![name, self.clock.stamp()],
-        )?;
-        let id = tx.last_insert_rowid();
-        let name_sha256 = super::ledger::digest_of(&tx, name)?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "officer_added",
-                officer_id: Some(id),
-                card_row: None,
-                detail: serde_json::json!({ "officer_id": id, "passphrase": false, "name_sha256": name_sha256 }),
-            },
-        )?;
-        tx.commit()?;
-        Ok(Officer {
-            id,
-            name: name.to_string(),
-            active: true,
-            has_passphrase: false,
-        })
+        self.insert_officer(name, None)
     }
 
     /// Disable an officer: they can no longer be chosen, but stay in the history.

@@ -2,9 +2,9 @@
 //! no screen and no `App`.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
@@ -58,6 +58,44 @@ pub(crate) fn dialog_box(
     inner
 }
 
+/// The rows of a form dialog inside its border: `intro` rows of text, one boxed field (3 rows)
+/// per entry of the array, then the rest for the message line.
+pub(crate) fn form_rows<const N: usize>(inner: Rect, intro: u16) -> (Rect, [Rect; N], Rect) {
+    let mut rows = vec![Constraint::Length(intro)];
+    rows.extend([Constraint::Length(3); N]);
+    rows.push(Constraint::Min(1));
+    let areas = Layout::vertical(rows).split(inner);
+    (
+        areas[0],
+        std::array::from_fn(|i| areas[i + 1]),
+        areas[N + 1],
+    )
+}
+
+/// " NAME（カードID ID）": the heading of a dialog about one card.
+pub(crate) fn card_heading(name: &str, card_id: &str) -> Line<'static> {
+    Line::styled(format!(" {name}（カードID {card_id}）"), theme::title())
+}
+
+/// The message line of a form dialog: its error, or `hint` (dim) while there is none.
+pub(crate) fn error_or_hint(error: Option<&str>, hint: &str) -> Line<'static> {
+    match error {
+        Some(e) => Line::styled(format!(" {e}"), theme::error()),
+        None => Line::styled(hint.to_string(), theme::dim()),
+    }
+}
+
+/// " y YES   Esc NO": the keys of a yes/no question.
+pub(crate) fn yes_or_esc(yes: &str, no: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled("y", theme::key()),
+        Span::raw(format!(" {yes}   ")),
+        Span::styled("Esc", theme::key()),
+        Span::raw(format!(" {no}")),
+    ])
+}
+
 /// A bordered box with a title, in the glyph set.
 pub(crate) fn boxed<'a>(title: &'a str, g: &Glyphs) -> Block<'a> {
     let b = Block::default().borders(Borders::ALL).border_set(g.border);
@@ -66,6 +104,14 @@ pub(crate) fn boxed<'a>(title: &'a str, g: &Glyphs) -> Block<'a> {
     } else {
         b.title(Span::styled(format!(" {title} "), theme::title()))
     }
+}
+
+/// Draw a bordered box with a title over `area`; returns the area inside the border.
+pub(crate) fn boxed_area(frame: &mut Frame, area: Rect, title: &str, g: &Glyphs) -> Rect {
+    let block = boxed(title, g);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
 }
 
 /// A boxed pane whose border shows whether it has the focus; returns the inner area.

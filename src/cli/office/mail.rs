@@ -40,14 +40,8 @@ pub fn run(c: MailCommand, ctx: &Ctx) -> Result<(), CliError> {
         MailCommand::List => list(&store, ctx),
         MailCommand::Delivered { card_id, date, who } => {
             let officer = who.resolve(&store)?;
-            let on = date_or_today("--date", date.as_deref(), ctx.clock)?;
-            let card = store.require_card_id(&card_id)?;
-            check_date_rule(
-                "--date",
-                &mail_rule(&store, &card, "配達日")?,
-                on,
-                ctx.clock,
-            )?;
+            let (card, on) =
+                outcome_card_and_day(&store, ctx, &card_id, date.as_deref(), "配達日")?;
             let c = store.record_mail_delivered(card.id, on, officer)?;
             let human = format!("カード {} を配達済にしました。", c.card_id);
             ctx.print_result(changed_json(&c), human);
@@ -60,14 +54,8 @@ pub fn run(c: MailCommand, ctx: &Ctx) -> Result<(), CliError> {
             who,
         } => {
             let officer = who.resolve(&store)?;
-            let on = date_or_today("--date", date.as_deref(), ctx.clock)?;
-            let card = store.require_card_id(&card_id)?;
-            check_date_rule(
-                "--date",
-                &mail_rule(&store, &card, "返送日")?,
-                on,
-                ctx.clock,
-            )?;
+            let (card, on) =
+                outcome_card_and_day(&store, ctx, &card_id, date.as_deref(), "返送日")?;
             let c = store.record_mail_returned(card.id, on, &reason, officer)?;
             let human = format!(
                 "カード {} の不達（返送）を記録しました。カードは交付待ちに戻りました。",
@@ -105,6 +93,21 @@ fn list(store: &Store, ctx: &Ctx) -> Result<(), CliError> {
         println!("郵送中: {} 件", list.len());
     }
     Ok(())
+}
+
+/// The card and the day (`--date`, or today) of a mail outcome, the day checked against the
+/// card's dates (`field`: 配達日 or 返送日).
+fn outcome_card_and_day(
+    store: &Store,
+    ctx: &Ctx,
+    card_id: &str,
+    date: Option<&str>,
+    field: &str,
+) -> Result<(CardRecord, chrono::NaiveDate), CliError> {
+    let on = date_or_today("--date", date, ctx.clock)?;
+    let card = store.require_card_id(card_id)?;
+    check_date_rule("--date", &mail_rule(store, &card, field)?, on, ctx.clock)?;
+    Ok((card, on))
 }
 
 /// The rule for a date after dispatch: not before the card's issue, arrival or dispatch.

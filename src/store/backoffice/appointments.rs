@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
-use super::check_officer;
+use super::officer_transaction;
 pub use crate::domain::office::appointments::Appointment;
 use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
 
@@ -30,6 +30,20 @@ fn parse_at(s: &str) -> rusqlite::Result<NaiveDateTime> {
     })
 }
 
+/// The time (as stored) of a card's appointment, if it has one.
+fn appointment_at(
+    tx: &rusqlite::Transaction<'_>,
+    card_row: i64,
+) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .query_row(
+            "SELECT at FROM appointments WHERE card_row = ?1",
+            [card_row],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 impl Store {
     /// Set (or move) the appointment of a card that is at the desk.
     pub fn set_appointment(
@@ -39,27 +53,11 @@ impl Store {
         note: Option<&str>,
         officer_id: Option<i64>,
     ) -> Result<Appointment, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        if card.state != crate::domain::CardState::Awaiting {
-            return Err(StoreError::Refused(format!(
-                "カード {} は「{}」のため予約できません",
-                card.card_id,
-                card.state.label()
-            )));
-        }
+        let card = self.awaiting_card(card_row, "予約できません")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         let at_text = at.format(AT_FORMAT).to_string();
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
-        let previous: Option<String> = tx
-            .query_row(
-                "SELECT at FROM appointments WHERE card_row = ?1",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let previous = appointment_at(&tx, card_row)?;
         tx.execute(
             "INSERT INTO appointments (card_row, at, note, set_at, officer_id) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(card_row) DO UPDATE SET at = excluded.at, note = excluded.note,
@@ -98,15 +96,8 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
-        let previous: Option<String> = tx
-            .query_row(
-                "SELECT at FROM appointments WHERE card_row = ?1",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let previous = appointment_at(&tx, card_row)?;
         let Some(previous) = previous else {
             return Err(StoreError::Refused(format!(
                 "カード {} には予約がありません",

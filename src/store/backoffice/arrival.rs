@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::{check_officer, required_text};
+use super::{officer_transaction, required_text};
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::expiry::IssueContext;
 use crate::domain::matching::{MatchContext, MatchOutcome, MatchResult, match_identity};
@@ -97,8 +97,7 @@ impl Store {
         };
         let reasons: Vec<String> = outcome.reasons.iter().map(|r| r.message.clone()).collect();
         let serial = normalise_serial(&cert.serial_hex);
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_checks (card_row, at, officer_id, result, match_result, reasons, cert_serial_read)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -173,8 +172,7 @@ impl Store {
             return Ok(ArrivalRead::Checked { check, outcome });
         }
         let serial = normalise_serial(&cert.serial_hex);
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_strays (shipment_id, at, officer_id, cert_serial, subject_cn, name_kanji)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -260,8 +258,7 @@ impl Store {
                 "カード {card_id} には未解決の入荷確認の問題がありません"
             )));
         };
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_resolutions (check_id, at, officer_id, note) VALUES (?1, ?2, ?3, ?4)",
             params![check.id, self.clock.stamp(), officer_id, note],
@@ -335,8 +332,7 @@ impl Store {
                 "シリアル {serial} の名簿にないカードで未解決のものはありません（kofu arrival status で確認できます）"
             )));
         }
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         audit::append(
             &tx,
             &self.clock,

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::{check_officer, required_text};
+use super::{officer_transaction, required_text};
 pub use crate::domain::office::mail::MailItem;
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
@@ -89,8 +89,7 @@ impl Store {
         };
         let next = item.card.state.apply(action)?;
         let now = self.clock.stamp();
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         let already: Option<String> = tx
             .query_row(
                 "SELECT outcome FROM mail_outcomes WHERE handover_id = ?1",

@@ -14,7 +14,7 @@ pub mod reports;
 pub mod returns;
 pub mod uncollected;
 
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::{Store, StoreError};
 
@@ -30,7 +30,7 @@ pub use crate::domain::office::UncollectedRules;
 pub use crate::domain::office::ReceiptRules;
 
 /// Refuse an officer that does not exist or is disabled (disabled officers cannot be chosen).
-pub(crate) fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), StoreError> {
+fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), StoreError> {
     let Some(id) = officer else { return Ok(()) };
     let active: Option<bool> = tx
         .query_row("SELECT active FROM officers WHERE id = ?1", [id], |r| {
@@ -48,6 +48,17 @@ pub(crate) fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Resul
     }
 }
 
+/// Begin a change made by `officer`: refused, before anything is written, when the officer is
+/// unknown or disabled.
+pub(crate) fn officer_transaction(
+    conn: &mut Connection,
+    officer: Option<i64>,
+) -> Result<Transaction<'_>, StoreError> {
+    let tx = conn.transaction()?;
+    check_officer(&tx, officer)?;
+    Ok(tx)
+}
+
 /// A required free-text field: trimmed, not empty.
 pub(crate) fn required_text(s: &str, what: &str) -> Result<String, StoreError> {
     let t = s.trim();
@@ -59,6 +70,26 @@ pub(crate) fn required_text(s: &str, what: &str) -> Result<String, StoreError> {
 }
 
 impl Store {
+    /// The record of `card_row`, refused unless it is waiting at the desk: "カード … は「…」のため
+    /// {refusal}" (e.g. `予約できません`).
+    pub(crate) fn awaiting_card(
+        &self,
+        card_row: i64,
+        refusal: &str,
+    ) -> Result<crate::domain::record::CardRecord, StoreError> {
+        let card = self
+            .card(card_row)?
+            .ok_or(StoreError::CardNotFound(card_row))?;
+        if card.state != crate::domain::CardState::Awaiting {
+            return Err(StoreError::Refused(format!(
+                "カード {} は「{}」のため{refusal}",
+                card.card_id,
+                card.state.label()
+            )));
+        }
+        Ok(card)
+    }
+
     /// The record for a JMACA card ID, or a Japanese refusal naming it.
     pub fn require_card_id(
         &self,

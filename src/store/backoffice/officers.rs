@@ -39,6 +39,18 @@ impl Store {
         name: &str,
         passphrase: Option<&str>,
     ) -> Result<Officer, StoreError> {
+        let officer = self.insert_officer(name, passphrase)?;
+        tracing::info!(officer_id = officer.id, "officer added");
+        Ok(officer)
+    }
+
+    /// Check the name (non-empty, unique), hash the passphrase if any, and insert the officer
+    /// together with its `officer_added` event.
+    pub(crate) fn insert_officer(
+        &mut self,
+        name: &str,
+        passphrase: Option<&str>,
+    ) -> Result<Officer, StoreError> {
         let name = name.trim();
         if name.is_empty() {
             return Err(StoreError::Refused("担当者名を入力してください".into()));
@@ -71,7 +83,6 @@ impl Store {
             },
         )?;
         tx.commit()?;
-        tracing::info!(officer_id = id, "officer added");
         Ok(Officer {
             id,
             name: name.to_string(),

@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{check_officer, required_text};
+use super::{officer_transaction, required_text};
 use crate::domain::card_facts::CertificateFacts;
 pub use crate::domain::office::returns::{BatchItem, BatchKind, BatchStatus, ReturnBatch};
 use crate::domain::record::CardRecord;
@@ -175,8 +175,7 @@ impl Store {
             ));
         }
         let tracking_no = tracking(tracking_no)?;
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         for &row in rows {
             if let Some(number) = live_batch_of(&tx, kind, row)? {
                 let card_id: String =
@@ -255,8 +254,7 @@ impl Store {
         }
         let tracking_no = tracking(tracking_no)?.or(batch.tracking_no.clone());
         let now = self.clock.stamp();
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         for item in batch.live_items() {
             // Re-read inside the transaction: the card may have changed since the batch was made.
             let c = tx.query_row(
@@ -360,8 +358,7 @@ impl Store {
             _ => {}
         }
         let now = self.clock.stamp();
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         if batch.kind == BatchKind::Receipts && batch.status == BatchStatus::Sent {
             for item in batch.live_items() {
                 let receipt: Option<String> = tx.query_row(
@@ -465,8 +462,7 @@ impl Store {
             )));
         };
         let card = item.card.clone();
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         tx.execute(
             "UPDATE return_batch_items SET verified_at = ?3 WHERE batch_id = ?1 AND card_row = ?2",
             params![batch.id, card.id, self.clock.stamp()],

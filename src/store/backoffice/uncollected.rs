@@ -11,7 +11,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
-use super::{UncollectedRules, check_officer, required_text};
+use super::{UncollectedRules, officer_transaction, required_text};
 use crate::domain::calendar::DeskCalendar;
 pub use crate::domain::office::uncollected::{
     Contact, ContactMethod, DueAction, UncollectedCard, due_action,
@@ -145,19 +145,9 @@ impl Store {
         note: Option<&str>,
         officer_id: Option<i64>,
     ) -> Result<Contact, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        if card.state != crate::domain::CardState::Awaiting {
-            return Err(StoreError::Refused(format!(
-                "カード {} は「{}」のため連絡記録の対象ではありません",
-                card.card_id,
-                card.state.label()
-            )));
-        }
+        let card = self.awaiting_card(card_row, "連絡記録の対象ではありません")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         tx.execute(
             "INSERT INTO uncollected_contacts (card_row, on_date, method, note, at, officer_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -217,19 +207,9 @@ impl Store {
         officer_id: Option<i64>,
     ) -> Result<(), StoreError> {
         let reason = required_text(reason, "保留の理由")?;
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        if card.state != crate::domain::CardState::Awaiting {
-            return Err(StoreError::Refused(format!(
-                "カード {} は「{}」のため保留にできません",
-                card.card_id,
-                card.state.label()
-            )));
-        }
+        let card = self.awaiting_card(card_row, "保留にできません")?;
         let now = self.clock.stamp();
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         // A new reason replaces the hold in force (which is kept, lifted).
         let previous: Option<i64> = tx
             .query_row(
@@ -274,8 +254,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = self.conn.transaction()?;
-        check_officer(&tx, officer_id)?;
+        let tx = officer_transaction(&mut self.conn, officer_id)?;
         let hold_id: Option<i64> = tx
             .query_row(
                 "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",

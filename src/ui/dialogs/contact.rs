@@ -1,24 +1,19 @@
 //! 連絡の記録 (view of `app::dialogs::contact`).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::app::ContactDialog;
 use crate::ui::render_para;
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::{dialog_box, draw_field};
+use crate::ui::widgets::{card_heading, dialog_box, draw_field, error_or_hint, form_rows};
 
 /// Draw the dialog; returns the caret of the note field.
 pub fn draw(frame: &mut Frame, d: &ContactDialog, area: Rect, g: &Glyphs) -> Option<Position> {
     let inner = dialog_box(frame, area, (68, 13), "連絡の記録", theme::title(), g);
-    let [top, fnote, bottom] = Layout::vertical([
-        Constraint::Length(4),
-        Constraint::Length(3),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
+    let (top, [fnote], bottom) = form_rows(inner, 4);
     let mut methods = vec![Span::styled(
         format!(" {} 方法: ", if d.method_focus { g.pointer } else { " " }),
         if d.method_focus {
@@ -51,10 +46,7 @@ pub fn draw(frame: &mut Frame, d: &ContactDialog, area: Rect, g: &Glyphs) -> Opt
         top,
         vec![
             Line::from(""),
-            Line::styled(
-                format!(" {}（カードID {}）", d.card.name, d.card.card_id),
-                theme::title(),
-            ),
+            card_heading(&d.card.name, &d.card.card_id),
             Line::from(methods),
         ],
     );
@@ -66,10 +58,7 @@ pub fn draw(frame: &mut Frame, d: &ContactDialog, area: Rect, g: &Glyphs) -> Opt
         !d.method_focus,
         g,
     );
-    let msg = match &d.error {
-        Some(e) => Line::styled(format!(" {e}"), theme::error()),
-        None => Line::styled(" Enter で記録、Esc でやめる", theme::dim()),
-    };
+    let msg = error_or_hint(d.error.as_deref(), " Enter で記録、Esc でやめる");
     render_para(frame, bottom, vec![msg]);
     c
 }

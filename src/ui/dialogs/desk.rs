@@ -9,7 +9,9 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::{App, CONFIRM_ARM_TICKS, Dialog, demo::DemoCardKind};
 use crate::ui::text::{pad, wareki};
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::{boxed, centered, clear_area, dialog_box, draw_field};
+use crate::ui::widgets::{
+    card_heading, dialog_box, draw_field, error_or_hint, form_rows, yes_or_esc,
+};
 use crate::ui::{help_entries, render_para};
 
 pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) -> Option<Position> {
@@ -66,15 +68,13 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
                 .max(title.width())
                 + 6;
             let h = u16::try_from(lines.len()).unwrap_or(10) + 5;
-            let r = centered(area, u16::try_from(w).unwrap_or(70).clamp(40, 76), h + 2);
-            clear_area(frame, r);
-            let block = boxed(title, g).border_style(if *error {
+            let border = if *error {
                 theme::error()
             } else {
                 theme::title()
-            });
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
+            };
+            let size = (u16::try_from(w).unwrap_or(70).clamp(40, 76), h + 2);
+            let inner = dialog_box(frame, area, size, title, border, g);
             let mut out = vec![Line::from("")];
             for l in lines {
                 out.push(Line::styled(
@@ -111,13 +111,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
                 Line::from(" 記録後の取消は一覧の F8（取消/訂正）で行います。"),
                 Line::from(""),
                 if armed {
-                    Line::from(vec![
-                        Span::raw(" "),
-                        Span::styled("y", theme::key()),
-                        Span::raw(" 確定する   "),
-                        Span::styled("Esc", theme::key()),
-                        Span::raw(" やめる"),
-                    ])
+                    yes_or_esc("確定する", "やめる")
                 } else {
                     Line::styled(
                         " 確認中です。少し待ってから y を押してください。",
@@ -134,20 +128,12 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
             error,
         } => {
             let inner = dialog_box(frame, area, (70, 12), "取消/訂正", theme::warn(), g);
-            let [top, field, bottom] = Layout::vertical([
-                Constraint::Length(4),
-                Constraint::Length(3),
-                Constraint::Min(1),
-            ])
-            .areas(inner);
+            let (top, [field], bottom) = form_rows(inner, 4);
             render_para(
                 frame,
                 top,
                 vec![
-                    Line::styled(
-                        format!(" {}（カードID {}）", record.name, record.card_id),
-                        theme::title(),
-                    ),
+                    card_heading(&record.name, &record.card_id),
                     Line::from(format!(
                         " 状態「{}」を取り消して交付待ちに戻します。",
                         record.state.label()
@@ -159,10 +145,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
                 ],
             );
             let c = draw_field(frame, field, "理由（必須）", reason, true, g);
-            let msg = match error {
-                Some(e) => Line::styled(format!(" {e}"), theme::error()),
-                None => Line::styled(" Enter で取消を記録、Esc でやめる", theme::dim()),
-            };
+            let msg = error_or_hint(error.as_deref(), " Enter で取消を記録、Esc でやめる");
             render_para(frame, bottom, vec![msg]);
             c
         }
@@ -308,13 +291,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
                     Line::from(""),
                     Line::from(" 交付の途中です。記録せずに終了しますか？"),
                     Line::from(""),
-                    Line::from(vec![
-                        Span::raw(" "),
-                        Span::styled("y", theme::key()),
-                        Span::raw(" 終了する   "),
-                        Span::styled("Esc", theme::key()),
-                        Span::raw(" 続ける"),
-                    ]),
+                    yes_or_esc("終了する", "続ける"),
                 ],
             );
             None
@@ -328,13 +305,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
                     Line::from(""),
                     Line::from(" この交付を中止して一覧へ戻りますか？（記録は変わりません）"),
                     Line::from(""),
-                    Line::from(vec![
-                        Span::raw(" "),
-                        Span::styled("y", theme::key()),
-                        Span::raw(" 中止する   "),
-                        Span::styled("Esc", theme::key()),
-                        Span::raw(" 続ける"),
-                    ]),
+                    yes_or_esc("中止する", "続ける"),
                 ],
             );
             None

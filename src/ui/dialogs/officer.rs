@@ -2,14 +2,14 @@
 //! The field is drawn masked (one `*` per character); its text never reaches the screen.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::app::{OfficerInfo, SecretField};
 use crate::ui::render_para;
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::{boxed, dialog_box};
+use crate::ui::widgets::{dialog_box, form_rows, pane};
 
 #[allow(clippy::too_many_arguments)]
 pub fn draw(
@@ -32,12 +32,7 @@ pub fn draw(
         theme::title(),
         g,
     );
-    let [top, input, bottom] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(3),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
+    let (top, [input], bottom) = form_rows(inner, 3);
     render_para(
         frame,
         top,
@@ -71,13 +66,7 @@ pub(crate) fn masked_field(
     focused: bool,
     g: &Glyphs,
 ) -> Option<Position> {
-    let block = boxed("パスフレーズ（表示されません）", g).border_style(if focused {
-        theme::title()
-    } else {
-        theme::dim()
-    });
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = pane(frame, area, "パスフレーズ（表示されません）", focused, g);
     let width = usize::from(inner.width);
     if width == 0 || inner.height == 0 {
         return None;

@@ -6,7 +6,6 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, ExpiryAnswer, FeeRow, LineEdit, RefSection, ReferenceState};
 use crate::domain::date::format_both;
@@ -39,34 +38,19 @@ pub fn draw(
         width: content.width.saturating_sub(2),
         ..content
     };
-    match r.section {
-        RefSection::Expiry => draw_expiry(frame, app, r, content, g),
-        RefSection::Fee => draw_fee(frame, app, r, content, g),
-        RefSection::Pin => {
-            draw_points(
-                frame,
-                &app.session.rules.reference.pin,
-                r.scroll,
-                content,
-                app.session.desk.ascii,
-            );
-            None
-        }
-        RefSection::Renewal => {
-            draw_points(
-                frame,
-                &app.session.rules.reference.renewal,
-                r.scroll,
-                content,
-                app.session.desk.ascii,
-            );
-            None
-        }
+    let reference = &app.session.rules.reference;
+    let points = match r.section {
+        RefSection::Expiry => return draw_expiry(frame, app, r, content, g),
+        RefSection::Fee => return draw_fee(frame, app, r, content, g),
         RefSection::Procedures => {
             draw_procedures(frame, app, r, content);
-            None
+            return None;
         }
-    }
+        RefSection::Pin => &reference.pin,
+        RefSection::Renewal => &reference.renewal,
+    };
+    draw_points(frame, points, r.scroll, content, app.session.desk.ascii);
+    None
 }
 
 fn draw_tabs(frame: &mut Frame, current: RefSection, area: Rect) {
@@ -105,18 +89,10 @@ fn field_row(
 ) -> Option<Position> {
     let area = area?;
     let (shown, caret) = field.view(FIELD_W);
-    let lead = format!(
-        "{} {}",
-        if focused { g.pointer } else { " " },
-        pad(label, LABEL_W)
-    );
-    let style = if focused {
-        theme::title()
-    } else {
-        Style::new()
-    };
+    let lead = row_lead(label, focused, g);
+    let lead_width = lead.width();
     let line = Line::from(vec![
-        Span::styled(lead.clone(), style),
+        lead,
         Span::raw("["),
         // An untouched prefill shows as selected text: typing replaces it.
         Span::styled(
@@ -134,11 +110,27 @@ fn field_row(
     if !focused {
         return None;
     }
-    let x = usize::from(area.x) + lead.width() + 1 + caret;
+    let x = usize::from(area.x) + lead_width + 1 + caret;
     let x = u16::try_from(x)
         .unwrap_or(u16::MAX)
         .min(area.right().saturating_sub(1));
     Some(Position::new(x, area.y))
+}
+
+/// The head of a form row: the pointer on the focused row and the label padded to its column,
+/// in the title style while focused.
+fn row_lead(label: &str, focused: bool, g: &Glyphs) -> Span<'static> {
+    let lead = format!(
+        "{} {}",
+        if focused { g.pointer } else { " " },
+        pad(label, LABEL_W)
+    );
+    let style = if focused {
+        theme::title()
+    } else {
+        Style::new()
+    };
+    Span::styled(lead, style)
 }
 
 /// One choice row: pointer, label, `< value >`.
@@ -151,25 +143,13 @@ fn choice_row(
     g: &Glyphs,
 ) {
     let Some(area) = area else { return };
-    let lead = format!(
-        "{} {}",
-        if focused { g.pointer } else { " " },
-        pad(label, LABEL_W)
-    );
     let value_style = if focused {
         theme::selected()
     } else {
         Style::new()
     };
     let mut spans = vec![
-        Span::styled(
-            lead,
-            if focused {
-                theme::title()
-            } else {
-                Style::new()
-            },
-        ),
+        row_lead(label, focused, g),
         Span::styled(format!("< {value} >"), value_style),
     ];
     if focused {
@@ -229,6 +209,26 @@ fn ascii_safe(lines: Vec<Line<'_>>, ascii: bool) -> Vec<Line<'_>> {
         .collect()
 }
 
+/// Draw a calculator section's intro (with a blank row under it) and return the areas of its
+/// form (`form_rows` high) and of the answer below.
+fn draw_intro(
+    frame: &mut Frame,
+    ascii: bool,
+    area: Rect,
+    intro: Vec<Line<'_>>,
+    form_rows: u16,
+) -> (Rect, Rect) {
+    let intro_rows = u16::try_from(intro.len() + 1).unwrap_or(u16::MAX);
+    let [top, form, answer] = Layout::vertical([
+        Constraint::Length(intro_rows),
+        Constraint::Length(form_rows),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    para(frame, ascii, top, intro);
+    (form, answer)
+}
+
 fn draw_expiry(
     frame: &mut Frame,
     app: &App,
@@ -236,24 +236,14 @@ fn draw_expiry(
     area: Rect,
     g: &Glyphs,
 ) -> Option<Position> {
-    let [intro, fields, result] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(5),
-        Constraint::Min(1),
-    ])
-    .areas(area);
-    para(
-        frame,
-        app.session.desk.ascii,
-        intro,
-        vec![
-            Line::from("発行日と生年月日から医師資格証の有効期限を計算します。"),
-            Line::styled(
-                "西暦・和暦のどちらでも（例: 2024-04-01 / 令和6年4月1日 / R6.4.1）",
-                theme::dim(),
-            ),
-        ],
-    );
+    let intro = vec![
+        Line::from("発行日と生年月日から医師資格証の有効期限を計算します。"),
+        Line::styled(
+            "西暦・和暦のどちらでも（例: 2024-04-01 / 令和6年4月1日 / R6.4.1）",
+            theme::dim(),
+        ),
+    ];
+    let (fields, result) = draw_intro(frame, app.session.desk.ascii, area, intro, 5);
     let hint = "";
     let c1 = field_row(
         frame,
@@ -330,20 +320,10 @@ fn draw_fee(
     area: Rect,
     g: &Glyphs,
 ) -> Option<Position> {
-    let [intro, form, result] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(6),
-        Constraint::Min(1),
-    ])
-    .areas(area);
-    para(
-        frame,
-        app.session.desk.ascii,
-        intro,
-        vec![Line::from(
-            "申請の内容を選ぶと、当てはまる発行時費用の区分を表示します。",
-        )],
-    );
+    let intro = vec![Line::from(
+        "申請の内容を選ぶと、当てはまる発行時費用の区分を表示します。",
+    )];
+    let (form, result) = draw_intro(frame, app.session.desk.ascii, area, intro, 6);
     let mut caret = None;
     for (i, fr) in FeeRow::ALL.into_iter().enumerate() {
         let a = row(form, u16::try_from(i).unwrap_or(u16::MAX));

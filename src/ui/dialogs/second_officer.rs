@@ -10,7 +10,7 @@ use crate::app::dialogs::second_officer::SecondOfficerDialog;
 use crate::ui::render_para;
 use crate::ui::text::display;
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::dialog_box;
+use crate::ui::widgets::{dialog_box, error_or_hint};
 
 pub fn draw(
     frame: &mut Frame,
@@ -71,10 +71,7 @@ pub fn draw(
         Some(f) => masked_field(frame, input, f, true, g),
         None => None,
     };
-    let msg = match &d.error {
-        Some(e) => Line::styled(format!(" {e}"), theme::error()),
-        None => Line::styled(" Enter で確認して記録、Esc でやめる", theme::dim()),
-    };
+    let msg = error_or_hint(d.error.as_deref(), " Enter で確認して記録、Esc でやめる");
     render_para(frame, bottom, vec![msg]);
     caret
 }

@@ -2,7 +2,7 @@
 //! cards that failed.
 
 use super::requests::{OfficeLoaded, OfficeRequest};
-use super::{OfficeItem, Purpose, move_sel};
+use super::{OfficeItem, PromptAnswer, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
 use crate::app::{Action, CardSignal, Dialog, Effect};
@@ -228,12 +228,7 @@ impl ArrivalView {
         Vec::new()
     }
 
-    pub fn on_prompt(
-        &mut self,
-        p: PromptFor,
-        text: String,
-        cx: &mut Cx,
-    ) -> Result<Vec<Effect>, String> {
+    pub fn on_prompt(&mut self, p: PromptFor, text: String, cx: &mut Cx) -> PromptAnswer {
         let PromptFor::Resolve { problem, .. } = p;
         let officer_id = super::prompt_officer(cx)?;
         super::required(&text, "解決の内容を入力してください（例: JMACAに確認済）。")?;

@@ -2,7 +2,7 @@
 //! send, export and reopen a batch, and the message after a change.
 
 use super::requests::{BatchChange, OfficeRequest};
-use super::{ConfirmPurpose, Purpose};
+use super::{ConfirmPurpose, PromptAnswer, Purpose};
 use crate::app::cx::Cx;
 use crate::app::dialogs::{Confirm, ConfirmText, Prompt, PromptText};
 use crate::app::{Action, Dialog, Effect};
@@ -125,7 +125,7 @@ pub fn batch_action(action: Action, b: ReturnBatch, cx: &mut Cx) -> Vec<Effect> 
     }
 }
 
-pub fn on_prompt(p: PromptFor, text: String, cx: &mut Cx) -> Result<Vec<Effect>, String> {
+pub fn on_prompt(p: PromptFor, text: String, cx: &mut Cx) -> PromptAnswer {
     let PromptFor::Reopen { number, .. } = p;
     let officer_id = super::prompt_officer(cx)?;
     super::required(&text, "訂正の理由を入力してください。")?;

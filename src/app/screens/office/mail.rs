@@ -3,7 +3,7 @@
 use super::requests::{OfficeLoaded, OfficeRequest};
 use chrono::NaiveDate;
 
-use super::{OfficeItem, Purpose, move_sel};
+use super::{OfficeItem, PromptAnswer, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
 use crate::app::{Action, Dialog, Effect};
@@ -113,12 +113,7 @@ impl MailView {
         Vec::new()
     }
 
-    pub fn on_prompt(
-        &mut self,
-        p: PromptFor,
-        text: String,
-        cx: &mut Cx,
-    ) -> Result<Vec<Effect>, String> {
+    pub fn on_prompt(&mut self, p: PromptFor, text: String, cx: &mut Cx) -> PromptAnswer {
         let officer_id = super::prompt_officer(cx)?;
         let card = match p {
             PromptFor::Returned { card } => card,

@@ -131,6 +131,10 @@ impl ConfirmPurpose {
     }
 }
 
+/// What a screen makes of the text typed in its prompt: the effects to run (the prompt closes),
+/// or the message the prompt shows while it stays open.
+pub type PromptAnswer = Result<Vec<Effect>, String>;
+
 /// The officer on duty for work asked in a prompt (the prompt shows the refusal).
 pub(crate) fn prompt_officer(cx: &Cx) -> Result<i64, String> {
     cx.officer
@@ -168,7 +172,7 @@ pub(crate) fn on_read(
 }
 
 /// Recorded work asked in a prompt: the footer says it is on its way, the request goes out.
-pub(crate) fn send(cx: &mut Cx, working: &str, req: OfficeRequest) -> Result<Vec<Effect>, String> {
+pub(crate) fn send(cx: &mut Cx, working: &str, req: OfficeRequest) -> PromptAnswer {
     cx.flash(working, false);
     Ok(vec![req.into()])
 }
@@ -340,12 +344,7 @@ impl Office {
     }
 
     /// The text of a prompt this screen opened. `Err` keeps the prompt open with the message.
-    pub fn on_prompt(
-        &mut self,
-        purpose: Purpose,
-        text: String,
-        cx: &mut Cx,
-    ) -> Result<Vec<Effect>, String> {
+    pub fn on_prompt(&mut self, purpose: Purpose, text: String, cx: &mut Cx) -> PromptAnswer {
         match (self, purpose) {
             (_, Purpose::Batch(p)) => batches::on_prompt(p, text, cx),
             (Office::Receipts(v), Purpose::Receipts(p)) => v.on_prompt(p, text, cx),

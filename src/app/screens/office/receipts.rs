@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::requests::{BatchChange, OfficeLoaded, OfficeRequest};
-use super::{OfficeItem, Purpose, batches, move_sel};
+use super::{OfficeItem, PromptAnswer, Purpose, batches, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
 use crate::app::{Action, Dialog, Effect};
@@ -148,12 +148,7 @@ impl ReceiptsView {
         Vec::new()
     }
 
-    pub fn on_prompt(
-        &mut self,
-        p: PromptFor,
-        text: String,
-        cx: &mut Cx,
-    ) -> Result<Vec<Effect>, String> {
+    pub fn on_prompt(&mut self, p: PromptFor, text: String, cx: &mut Cx) -> PromptAnswer {
         let PromptFor::NewBatch { cards } = p;
         let officer_id = super::prompt_officer(cx)?;
         super::send(

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::requests::{OfficeLoaded, OfficeRequest};
-use super::{OfficeItem, Purpose};
+use super::{OfficeItem, PromptAnswer, Purpose};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
 use crate::app::{Action, Dialog, Effect};
@@ -176,12 +176,7 @@ impl ReportView {
 
     /// The date typed in the report's date dialog (any form `parse_date` accepts, or `12/3`
     /// in the clock's year).
-    pub fn on_prompt(
-        &mut self,
-        p: PromptFor,
-        text: String,
-        cx: &mut Cx,
-    ) -> Result<Vec<Effect>, String> {
+    pub fn on_prompt(&mut self, p: PromptFor, text: String, cx: &mut Cx) -> PromptAnswer {
         let PromptFor::Date = p;
         self.day =
             crate::domain::date::parse_date_in_year(&text, cx.today).map_err(|e| e.to_string())?;

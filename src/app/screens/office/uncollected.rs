@@ -2,7 +2,7 @@
 //! before they go into the envelope.
 
 use super::requests::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
-use super::{ConfirmPurpose, OfficeItem, Purpose, batches, move_sel};
+use super::{ConfirmPurpose, OfficeItem, PromptAnswer, Purpose, batches, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Confirm, ConfirmText, ContactDialog, Prompt, PromptText};
 use crate::app::{Action, CardSignal, Dialog, Effect};
@@ -256,12 +256,7 @@ impl UncollectedView {
         Vec::new()
     }
 
-    pub fn on_prompt(
-        &mut self,
-        p: PromptFor,
-        text: String,
-        cx: &mut Cx,
-    ) -> Result<Vec<Effect>, String> {
+    pub fn on_prompt(&mut self, p: PromptFor, text: String, cx: &mut Cx) -> PromptAnswer {
         let officer_id = super::prompt_officer(cx)?;
         let req = match p {
             PromptFor::Hold { card } => {

@@ -4,14 +4,14 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row};
 
-use super::{exported_line, header, status_line};
+use super::{draw_list_notice, draw_table, exported_line, fitted_cell};
 use crate::app::screens::office::AppointmentsView;
 use crate::ui::render_para;
-use crate::ui::text::{display, fit_marked};
+use crate::ui::text::display;
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::boxed;
+use crate::ui::widgets::boxed_area;
 
 pub fn draw(frame: &mut Frame, today: NaiveDate, v: &AppointmentsView, area: Rect, g: &Glyphs) {
     let [help, list, foot] = Layout::vertical([
@@ -40,20 +40,15 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &AppointmentsView, area: Rec
         crate::ui::text::weekday(v.day),
         v.list.len()
     );
-    let block = boxed(&title, g);
-    let inner = block.inner(list);
-    frame.render_widget(block, list);
-    if let Some(l) = status_line(v.loading && v.list.is_empty(), &v.error) {
-        frame.render_widget(Paragraph::new(l), inner);
-    } else if v.list.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                " この日の予約はありません。予約は受付待ち一覧で F9 から登録します。",
-                theme::dim(),
-            )),
-            inner,
-        );
-    } else {
+    let inner = boxed_area(frame, list, &title, g);
+    let empty = v.list.is_empty();
+    if !draw_list_notice(
+        frame,
+        inner,
+        v.loading && empty,
+        &v.error,
+        empty.then_some(" この日の予約はありません。予約は受付待ち一覧で F9 から登録します。"),
+    ) {
         let wide = inner.width >= 100;
         let name_w: u16 = if wide { 20 } else { 14 };
         let kana_w: u16 = if wide { 24 } else { 16 };
@@ -61,36 +56,19 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &AppointmentsView, area: Rec
             Row::new(vec![
                 Cell::from(a.at.format("%H:%M").to_string()),
                 Cell::from(display(&a.card.card_id)),
-                Cell::from(fit_marked(
-                    &display(&a.card.name),
-                    usize::from(name_w),
-                    g.ellipsis,
-                )),
-                Cell::from(fit_marked(
-                    &display(&a.card.kana),
-                    usize::from(kana_w),
-                    g.ellipsis,
-                )),
+                fitted_cell(&a.card.name, name_w, g),
+                fitted_cell(&a.card.kana, kana_w, g),
                 Cell::from(display(a.note.as_deref().unwrap_or(""))),
             ])
         });
-        let t = Table::new(
-            rows,
-            [
-                Constraint::Length(5),
-                Constraint::Length(13),
-                Constraint::Length(name_w),
-                Constraint::Length(kana_w),
-                Constraint::Min(4),
-            ],
-        )
-        .header(header(&["時刻", "カードID", "氏名", "フリガナ", "備考"]))
-        .column_spacing(1)
-        .row_highlight_style(theme::selected())
-        .highlight_symbol(format!("{} ", g.pointer));
-        let mut st = TableState::default();
-        st.select(Some(v.selected));
-        frame.render_stateful_widget(t, inner, &mut st);
+        let columns = [
+            ("時刻", Constraint::Length(5)),
+            ("カードID", Constraint::Length(13)),
+            ("氏名", Constraint::Length(name_w)),
+            ("フリガナ", Constraint::Length(kana_w)),
+            ("備考", Constraint::Min(4)),
+        ];
+        draw_table(frame, inner, rows, &columns, true, v.selected, g);
     }
     if let Some(f) = v.exported.first() {
         render_para(frame, foot, vec![exported_line(f)]);

@@ -3,16 +3,16 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{header, status_line};
+use super::{draw_list_notice, draw_table, fitted_cell, status_line};
 use crate::app::screens::office::{ArrivalRow, ArrivalView};
 use crate::domain::office::ArrivalOutcome;
 use crate::domain::office::arrival::ArrivalRead;
 use crate::ui::render_para;
-use crate::ui::text::{display, fit_marked};
+use crate::ui::text::display;
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::boxed;
+use crate::ui::widgets::boxed_area;
 
 pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
     let Some(chosen) = v.chosen else {
@@ -26,21 +26,15 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
                 theme::dim(),
             )],
         );
-        let block = boxed("発送リスト", g);
-        let inner = block.inner(list);
-        frame.render_widget(block, list);
-        if let Some(l) = status_line(v.loading && v.shipments.is_empty(), &v.error) {
-            frame.render_widget(Paragraph::new(l), inner);
-            return;
-        }
-        if v.shipments.is_empty() {
-            frame.render_widget(
-                Paragraph::new(Line::styled(
-                    " 取り込んだ発送リストはありません（kofu import で取り込みます）。",
-                    theme::dim(),
-                )),
-                inner,
-            );
+        let inner = boxed_area(frame, list, "発送リスト", g);
+        let empty = v.shipments.is_empty();
+        if draw_list_notice(
+            frame,
+            inner,
+            v.loading && empty,
+            &v.error,
+            empty.then_some(" 取り込んだ発送リストはありません（kofu import で取り込みます）。"),
+        ) {
             return;
         }
         let rows = v.shipments.iter().map(|sh| {
@@ -48,25 +42,16 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
                 Cell::from(format!("#{}", sh.id)),
                 Cell::from(display(&sh.arrived_on)),
                 Cell::from(format!("{:>4}枚", sh.row_count)),
-                Cell::from(fit_marked(&display(&sh.file_name), 60, g.ellipsis)),
+                fitted_cell(&sh.file_name, 60, g),
             ])
         });
-        let t = Table::new(
-            rows,
-            [
-                Constraint::Length(6),
-                Constraint::Length(10),
-                Constraint::Length(6),
-                Constraint::Min(10),
-            ],
-        )
-        .header(header(&["番号", "到着日", "枚数", "ファイル"]))
-        .column_spacing(1)
-        .row_highlight_style(theme::selected())
-        .highlight_symbol(format!("{} ", g.pointer));
-        let mut st = TableState::default();
-        st.select(Some(v.sel_shipment));
-        frame.render_stateful_widget(t, inner, &mut st);
+        let columns = [
+            ("番号", Constraint::Length(6)),
+            ("到着日", Constraint::Length(10)),
+            ("枚数", Constraint::Length(6)),
+            ("ファイル", Constraint::Min(10)),
+        ];
+        draw_table(frame, inner, rows, &columns, true, v.sel_shipment, g);
         return;
     };
     let [last, counts, list] = Layout::vertical([
@@ -76,9 +61,7 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
     ])
     .areas(area);
     let title = format!("入荷確認 発送リスト #{chosen}");
-    let block = boxed(&title, g);
-    let inner = block.inner(last);
-    frame.render_widget(block, last);
+    let inner = boxed_area(frame, last, &title, g);
     let lines = match v.last.as_deref() {
         None => vec![Line::styled(
             " カードを1枚ずつリーダに置いてください。読み取ると発送リストと照合して記録します。",
@@ -118,9 +101,7 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
         );
     }
     let rows_data = v.rows();
-    let block = boxed("要確認と未読取", g);
-    let inner = block.inner(list);
-    frame.render_widget(block, list);
+    let inner = boxed_area(frame, list, "要確認と未読取", g);
     if let Some(l) = status_line(v.loading && v.summary.is_none(), &v.error) {
         frame.render_widget(Paragraph::new(l), inner);
         return;
@@ -161,19 +142,10 @@ pub fn draw(frame: &mut Frame, v: &ArrivalView, area: Rect, g: &Glyphs) {
             Cell::from(display(&detail)),
         ])
     });
-    let t = Table::new(
-        rows,
-        [
-            Constraint::Length(10),
-            Constraint::Length(12),
-            Constraint::Min(10),
-        ],
-    )
-    .header(header(&["区分", "カードID", "内容"]))
-    .column_spacing(1)
-    .row_highlight_style(theme::selected())
-    .highlight_symbol(format!("{} ", g.pointer));
-    let mut st = TableState::default();
-    st.select(Some(v.sel_row));
-    frame.render_stateful_widget(t, inner, &mut st);
+    let columns = [
+        ("区分", Constraint::Length(10)),
+        ("カードID", Constraint::Length(12)),
+        ("内容", Constraint::Min(10)),
+    ];
+    draw_table(frame, inner, rows, &columns, true, v.sel_row, g);
 }

@@ -4,14 +4,14 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row};
 
-use super::{header, status_line};
+use super::{draw_list_notice, draw_table, fitted_cell};
 use crate::app::screens::office::MailView;
 use crate::ui::render_para;
-use crate::ui::text::{display, fit_marked};
+use crate::ui::text::display;
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::boxed;
+use crate::ui::widgets::boxed_area;
 
 pub fn draw(frame: &mut Frame, today: NaiveDate, v: &MailView, area: Rect, g: &Glyphs) {
     let [help, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
@@ -24,18 +24,15 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &MailView, area: Rect, g: &G
         )],
     );
     let title = format!("郵送中のカード {}件", v.items.len());
-    let block = boxed(&title, g);
-    let inner = block.inner(list);
-    frame.render_widget(block, list);
-    if let Some(l) = status_line(v.loading && v.items.is_empty(), &v.error) {
-        frame.render_widget(Paragraph::new(l), inner);
-        return;
-    }
-    if v.items.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(" 郵送中のカードはありません。", theme::dim())),
-            inner,
-        );
+    let inner = boxed_area(frame, list, &title, g);
+    let empty = v.items.is_empty();
+    if draw_list_notice(
+        frame,
+        inner,
+        v.loading && empty,
+        &v.error,
+        empty.then_some(" 郵送中のカードはありません。"),
+    ) {
         return;
     }
     let wide = inner.width >= 100;
@@ -51,35 +48,16 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &MailView, area: Rect, g: &G
             Cell::from(display(m.dispatch_date.as_deref().unwrap_or("-"))),
             Cell::from(display(m.tracking_no.as_deref().unwrap_or("（なし）"))),
             Cell::from(display(&m.card.card_id)),
-            Cell::from(fit_marked(
-                &display(&m.card.name),
-                usize::from(name_w),
-                g.ellipsis,
-            )),
+            fitted_cell(&m.card.name, name_w, g),
             Cell::from(days),
         ])
     });
-    let t = Table::new(
-        rows,
-        [
-            Constraint::Length(10),
-            Constraint::Length(16),
-            Constraint::Length(13),
-            Constraint::Length(name_w),
-            Constraint::Min(5),
-        ],
-    )
-    .header(header(&[
-        "発送日",
-        "お問い合わせ番号",
-        "カードID",
-        "氏名",
-        "経過",
-    ]))
-    .column_spacing(1)
-    .row_highlight_style(theme::selected())
-    .highlight_symbol(format!("{} ", g.pointer));
-    let mut st = TableState::default();
-    st.select(Some(v.selected));
-    frame.render_stateful_widget(t, inner, &mut st);
+    let columns = [
+        ("発送日", Constraint::Length(10)),
+        ("お問い合わせ番号", Constraint::Length(16)),
+        ("カードID", Constraint::Length(13)),
+        ("氏名", Constraint::Length(name_w)),
+        ("経過", Constraint::Min(5)),
+    ];
+    draw_table(frame, inner, rows, &columns, true, v.selected, g);
 }

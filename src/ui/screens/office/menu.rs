@@ -8,12 +8,10 @@ use ratatui::text::{Line, Span};
 use crate::app::screens::office::OfficeItem;
 use crate::ui::render_para;
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::boxed;
+use crate::ui::widgets::boxed_area;
 
 pub fn draw(frame: &mut Frame, selected: usize, area: Rect, g: &Glyphs) {
-    let block = boxed("業務メニュー", g);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = boxed_area(frame, area, "業務メニュー", g);
     let mut lines = vec![
         Line::styled(
             " 業務を選んで Enter（数字キーでも選べます）。Esc で受付待ち一覧に戻ります。",

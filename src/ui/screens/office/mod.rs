@@ -11,14 +11,16 @@ pub mod uncollected;
 
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 use crate::app::Office;
-use crate::domain::office::BatchStatus;
+use crate::domain::office::{BatchStatus, ReturnBatch};
+use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
+use crate::ui::widgets::pane;
 
 /// Draw the back-office screen.
 pub fn draw(frame: &mut Frame, o: &Office, today: NaiveDate, area: Rect, g: &Glyphs) {
@@ -33,26 +35,96 @@ pub fn draw(frame: &mut Frame, o: &Office, today: NaiveDate, area: Rect, g: &Gly
     }
 }
 
+/// A table's columns: the header of each and its width.
+pub(crate) type Columns = [(&'static str, Constraint)];
+
 /// A table in a pane: its column header, the cursor on `selected`, marked only while the pane
 /// has the focus.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn draw_table<'a>(
     frame: &mut Frame,
     inner: Rect,
     rows: impl IntoIterator<Item = Row<'a>>,
-    widths: &[ratatui::layout::Constraint],
-    cols: &[&'static str],
+    columns: &Columns,
     focused: bool,
     selected: usize,
     g: &Glyphs,
 ) {
-    let t = ratatui::widgets::Table::new(rows, widths.iter().copied())
-        .header(header(cols))
+    let names: Vec<&'static str> = columns.iter().map(|(name, _)| *name).collect();
+    let t = ratatui::widgets::Table::new(rows, columns.iter().map(|(_, width)| *width))
+        .header(header(&names))
         .column_spacing(1);
     let t = crate::ui::widgets::focused_table(t, focused, g);
     let mut st = ratatui::widgets::TableState::default();
     st.select(Some(selected));
     frame.render_stateful_widget(t, inner, &mut st);
+}
+
+/// Draw what a list shows instead of its rows, if anything: the load error, " 読み込み中…"
+/// while `loading`, or `empty` (dim) when there is nothing to list. True when it drew one.
+pub(crate) fn draw_list_notice(
+    frame: &mut Frame,
+    inner: Rect,
+    loading: bool,
+    error: &Option<String>,
+    empty: Option<&'static str>,
+) -> bool {
+    let notice =
+        status_line(loading, error).or_else(|| empty.map(|text| Line::styled(text, theme::dim())));
+    match notice {
+        Some(l) => {
+            frame.render_widget(Paragraph::new(l), inner);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The pane of return batches under a screen's list: `empty` (once loaded) until the first
+/// batch is made, then a table with a row per batch.
+pub(crate) struct BatchPane<'v> {
+    pub title: String,
+    pub empty: &'static str,
+    pub batches: &'v [ReturnBatch],
+    pub loading: bool,
+    pub focused: bool,
+    pub selected: usize,
+}
+
+impl<'v> BatchPane<'v> {
+    pub(crate) fn draw<'a>(
+        self,
+        frame: &mut Frame,
+        area: Rect,
+        columns: &Columns,
+        row: impl FnMut(&'v ReturnBatch) -> Row<'a>,
+        g: &Glyphs,
+    ) {
+        let inner = pane(frame, area, &self.title, self.focused, g);
+        if self.batches.is_empty() {
+            if !self.loading {
+                frame.render_widget(
+                    Paragraph::new(Line::styled(self.empty, theme::dim())),
+                    inner,
+                );
+            }
+            return;
+        }
+        let rows = self.batches.iter().map(row);
+        draw_table(frame, inner, rows, columns, self.focused, self.selected, g);
+    }
+}
+
+/// A cell of `text`, cut to `width` with the glyph set's ellipsis.
+pub(crate) fn fitted_cell(text: &str, width: u16, g: &Glyphs) -> Cell<'static> {
+    Cell::from(fit_marked(&display(text), usize::from(width), g.ellipsis))
+}
+
+/// The foot line of a screen that exports: where the last export went, or `hint`.
+pub(crate) fn export_foot(exported: &[String], hint: &'static str) -> Line<'static> {
+    match exported.first() {
+        Some(f) => exported_line(f),
+        None => Line::styled(hint, theme::dim()),
+    }
 }
 
 pub(crate) fn header(cells: &[&'static str]) -> Row<'static> {

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::{Cell, Row};
 
-use super::{batch_status_style, date_text, exported_line, status_line};
+use super::{BatchPane, batch_status_style, date_text, draw_list_notice, export_foot, fitted_cell};
 use crate::app::screens::office::{ReceiptPane, ReceiptsView};
 use crate::ui::render_para;
-use crate::ui::text::{display, fit_marked};
+use crate::ui::text::display;
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::pane;
 
@@ -36,17 +36,14 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
     );
     let focus_pending = v.pane == ReceiptPane::Pending;
     let inner = pane(frame, top, &title, focus_pending, g);
-    if let Some(l) = status_line(v.loading && v.pending.is_empty(), &v.error) {
-        frame.render_widget(Paragraph::new(l), inner);
-    } else if v.pending.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                " 返送待ちの受領書はありません。",
-                theme::dim(),
-            )),
-            inner,
-        );
-    } else {
+    let empty = v.pending.is_empty();
+    if !draw_list_notice(
+        frame,
+        inner,
+        v.loading && empty,
+        &v.error,
+        empty.then_some(" 返送待ちの受領書はありません。"),
+    ) {
         let wide = inner.width >= 100;
         let name_w: u16 = if wide { 20 } else { 14 };
         let kana_w: u16 = if wide { 24 } else { 16 };
@@ -54,33 +51,23 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
             Row::new(vec![
                 Cell::from(g.check(v.marked.contains(&c.id))),
                 Cell::from(display(&c.card_id)),
-                Cell::from(fit_marked(
-                    &display(&c.name),
-                    usize::from(name_w),
-                    g.ellipsis,
-                )),
-                Cell::from(fit_marked(
-                    &display(&c.kana),
-                    usize::from(kana_w),
-                    g.ellipsis,
-                )),
+                fitted_cell(&c.name, name_w, g),
+                fitted_cell(&c.kana, kana_w, g),
                 Cell::from(format!("{:>4}日", (today - c.arrived_on).num_days())),
             ])
         });
-        let widths = [
-            Constraint::Length(3),
-            Constraint::Length(14),
-            Constraint::Length(name_w),
-            Constraint::Length(kana_w),
-            Constraint::Min(6),
+        let columns = [
+            ("印", Constraint::Length(3)),
+            ("カードID", Constraint::Length(14)),
+            ("氏名", Constraint::Length(name_w)),
+            ("フリガナ", Constraint::Length(kana_w)),
+            ("到着から", Constraint::Min(6)),
         ];
-        let cols = ["印", "カードID", "氏名", "フリガナ", "到着から"];
         super::draw_table(
             frame,
             inner,
             rows,
-            &widths,
-            &cols,
+            &columns,
             focus_pending,
             v.sel_pending,
             g,
@@ -88,18 +75,27 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
     }
 
     // Batches.
-    let focus_batches = v.pane == ReceiptPane::Batches;
-    let title = format!("返送バッチ {}件", v.batches.len());
-    let inner = pane(frame, bottom, &title, focus_batches, g);
-    if v.batches.is_empty() {
-        if !v.loading {
-            frame.render_widget(
-                Paragraph::new(Line::styled(" まだバッチはありません。", theme::dim())),
-                inner,
-            );
-        }
-    } else {
-        let rows = v.batches.iter().map(|b| {
+    let batches = BatchPane {
+        title: format!("返送バッチ {}件", v.batches.len()),
+        empty: " まだバッチはありません。",
+        batches: &v.batches,
+        loading: v.loading,
+        focused: v.pane == ReceiptPane::Batches,
+        selected: v.sel_batch,
+    };
+    let columns = [
+        ("番号", Constraint::Length(12)),
+        ("作成日", Constraint::Length(10)),
+        ("件数", Constraint::Length(5)),
+        ("状態", Constraint::Length(12)),
+        ("送付日", Constraint::Length(10)),
+        ("お問い合わせ番号", Constraint::Min(8)),
+    ];
+    batches.draw(
+        frame,
+        bottom,
+        &columns,
+        |b| {
             let st = batch_status_style(b.status);
             Row::new(vec![
                 Cell::from(b.number.clone()),
@@ -107,46 +103,14 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
                 Cell::from(format!("{:>3}通", b.live_items().count())),
                 Cell::from(Span::styled(b.status.label(), st)),
                 Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
-                Cell::from(fit_marked(
-                    &display(b.tracking_no.as_deref().unwrap_or("")),
-                    16,
-                    g.ellipsis,
-                )),
+                fitted_cell(b.tracking_no.as_deref().unwrap_or(""), 16, g),
             ])
-        });
-        let widths = [
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Length(5),
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Min(8),
-        ];
-        let cols = [
-            "番号",
-            "作成日",
-            "件数",
-            "状態",
-            "送付日",
-            "お問い合わせ番号",
-        ];
-        super::draw_table(
-            frame,
-            inner,
-            rows,
-            &widths,
-            &cols,
-            focus_batches,
-            v.sel_batch,
-            g,
-        );
-    }
-    let foot_line = match v.exported.first() {
-        Some(f) => exported_line(f),
-        None => Line::styled(
-            " バッチを選んで s 送付済 / o 送付状（HTML・CSV）出力 / r 訂正",
-            theme::dim(),
-        ),
-    };
+        },
+        g,
+    );
+    let foot_line = export_foot(
+        &v.exported,
+        " バッチを選んで s 送付済 / o 送付状（HTML・CSV）出力 / r 訂正",
+    );
     render_para(frame, foot, vec![foot_line]);
 }

@@ -9,7 +9,7 @@ use super::{exported_line, status_line};
 use crate::ui::render_para;
 use crate::ui::text::display;
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::boxed;
+use crate::ui::widgets::boxed_area;
 
 pub fn draw(
     frame: &mut Frame,
@@ -43,9 +43,7 @@ pub fn draw(
             crate::app::screens::office::reports::month_of(v.day)
         ),
     };
-    let block = boxed(&title, g);
-    let inner = block.inner(body);
-    frame.render_widget(block, body);
+    let inner = boxed_area(frame, body, &title, g);
     let (summary, audit) = match v.kind {
         ReportKind::Daily => match &v.daily {
             Some(r) if r.date == v.day => (

@@ -4,14 +4,14 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::{Cell, Row};
 
-use super::{batch_status_style, date_text, exported_line, status_line};
+use super::{BatchPane, batch_status_style, date_text, draw_list_notice, export_foot, fitted_cell};
 use crate::app::screens::office::UncollectedView;
 use crate::app::screens::office::uncollected::Pane;
 use crate::domain::office::DueAction;
 use crate::ui::render_para;
-use crate::ui::text::{display, fit_marked};
+use crate::ui::text::display;
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::pane;
 
@@ -47,14 +47,13 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
         }
     );
     let inner = pane(frame, top, &title, focus_cards, g);
-    if let Some(l) = status_line(v.loading && v.list.is_empty(), &v.error) {
-        frame.render_widget(Paragraph::new(l), inner);
-    } else if shown.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(" 該当するカードはありません。", theme::dim())),
-            inner,
-        );
-    } else {
+    if !draw_list_notice(
+        frame,
+        inner,
+        v.loading && v.list.is_empty(),
+        &v.error,
+        shown.is_empty().then_some(" 該当するカードはありません。"),
+    ) {
         let wide = inner.width >= 100;
         let name_w: u16 = if wide { 20 } else { 12 };
         let rows = shown.iter().map(|u| {
@@ -83,11 +82,7 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
             };
             Row::new(vec![
                 Cell::from(display(&u.card.card_id)),
-                Cell::from(fit_marked(
-                    &display(&u.card.name),
-                    usize::from(name_w),
-                    g.ellipsis,
-                )),
+                fitted_cell(&u.card.name, name_w, g),
                 Cell::from(u.card.arrived_on.format("%m/%d").to_string()),
                 Cell::from(format!("{:>4}日", u.days)),
                 Cell::from(Span::styled(due, style)),
@@ -95,40 +90,39 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
                 Cell::from(display(&status)),
             ])
         });
-        let widths = [
-            Constraint::Length(12),
-            Constraint::Length(name_w),
-            Constraint::Length(5),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(16),
-            Constraint::Min(6),
+        let columns = [
+            ("カードID", Constraint::Length(12)),
+            ("氏名", Constraint::Length(name_w)),
+            ("到着", Constraint::Length(5)),
+            ("経過", Constraint::Length(6)),
+            ("対応", Constraint::Length(6)),
+            ("連絡", Constraint::Length(16)),
+            ("状況", Constraint::Min(6)),
         ];
-        let cols = ["カードID", "氏名", "到着", "経過", "対応", "連絡", "状況"];
-        super::draw_table(
-            frame,
-            inner,
-            rows,
-            &widths,
-            &cols,
-            focus_cards,
-            v.sel_card,
-            g,
-        );
+        super::draw_table(frame, inner, rows, &columns, focus_cards, v.sel_card, g);
     }
 
-    let focus_batches = v.pane == Pane::Batches;
-    let title = format!("返却バッチ {}件", v.batches.len());
-    let inner = pane(frame, bottom, &title, focus_batches, g);
-    if v.batches.is_empty() {
-        if !v.loading {
-            frame.render_widget(
-                Paragraph::new(Line::styled(" まだ返却バッチはありません。", theme::dim())),
-                inner,
-            );
-        }
-    } else {
-        let rows = v.batches.iter().map(|b| {
+    let batches = BatchPane {
+        title: format!("返却バッチ {}件", v.batches.len()),
+        empty: " まだ返却バッチはありません。",
+        batches: &v.batches,
+        loading: v.loading,
+        focused: v.pane == Pane::Batches,
+        selected: v.sel_batch,
+    };
+    let columns = [
+        ("番号", Constraint::Length(12)),
+        ("作成日", Constraint::Length(10)),
+        ("枚数", Constraint::Length(5)),
+        ("読取確認", Constraint::Length(18)),
+        ("状態", Constraint::Length(12)),
+        ("送付日", Constraint::Min(10)),
+    ];
+    batches.draw(
+        frame,
+        bottom,
+        &columns,
+        |b| {
             let st = batch_status_style(b.status);
             let live = b.live_items().count();
             let verified = b.live_items().filter(|i| i.verified_at.is_some()).count();
@@ -145,33 +139,12 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
                 Cell::from(Span::styled(b.status.label(), st)),
                 Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
             ])
-        });
-        let widths = [
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Length(5),
-            Constraint::Length(18),
-            Constraint::Length(12),
-            Constraint::Min(10),
-        ];
-        let cols = ["番号", "作成日", "枚数", "読取確認", "状態", "送付日"];
-        super::draw_table(
-            frame,
-            inner,
-            rows,
-            &widths,
-            &cols,
-            focus_batches,
-            v.sel_batch,
-            g,
-        );
-    }
-    let foot_line = match v.exported.first() {
-        Some(f) => exported_line(f),
-        None => Line::styled(
-            " バッチを選んで k 読取確認 / s 送付済 / o 送付状出力 / r 訂正（Tab で切替）",
-            theme::dim(),
-        ),
-    };
+        },
+        g,
+    );
+    let foot_line = export_foot(
+        &v.exported,
+        " バッチを選んで k 読取確認 / s 送付済 / o 送付状出力 / r 訂正（Tab で切替）",
+    );
     render_para(frame, foot, vec![foot_line]);
 }
