@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::{CardState, ReceiptStatus};
 use serde_json::json;
 
 fn ev(seq: i64, kind: &str, card_row: Option<i64>, detail: serde_json::Value) -> LedgerEvent {
