@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{CardFacts, DeskState, Finding, Replay};
+use super::{
+    ArrivalFacts, BatchFacts, CardFacts, ContactFacts, DeskState, Finding, HandoverFacts,
+    HoldFacts, OfficerFacts, Replay,
+};
 use crate::domain::CardState;
 
 fn opt<T: ToString>(v: &Option<T>) -> Option<String> {
@@ -58,6 +61,50 @@ impl Out<'_> {
                 opt(ledger),
                 opt(table),
             );
+        }
+    }
+    /// `7（カード C-001）`: a row's id with the card it belongs to.
+    fn row_label(&self, id: i64, card_row: i64, fallback: &BTreeMap<i64, CardFacts>) -> String {
+        format!("{id}（カード {}）", self.card_label(card_row, fallback))
+    }
+    /// [`Out::diff`] of two values both sides always hold.
+    fn same<T: PartialEq + ToString>(
+        &mut self,
+        subject: &'static str,
+        id: &str,
+        field: &'static str,
+        ledger: T,
+        table: T,
+    ) {
+        self.diff(subject, id, field, &Some(ledger), &Some(table));
+    }
+    /// One table's rows against the ledger's, keyed by row id: a row only in the table is
+    /// `{subject}_not_in_ledger`, one only in the ledger `{subject}_missing`, and `fields`
+    /// compares a row both hold. `label` names a row in the findings.
+    fn rows<T>(
+        &mut self,
+        subject: &'static str,
+        ledger: &BTreeMap<i64, T>,
+        table: &BTreeMap<i64, T>,
+        label: impl Fn(&Self, i64, &T) -> String,
+        mut fields: impl FnMut(&mut Self, &str, &T, &T),
+    ) {
+        for (key, have) in table {
+            let id = label(self, *key, have);
+            match ledger.get(key) {
+                None => {
+                    let code = format!("{subject}_not_in_ledger");
+                    self.push(&code, subject, id, "row", None, None);
+                }
+                Some(want) => fields(self, &id, want, have),
+            }
+        }
+        for (key, want) in ledger {
+            if !table.contains_key(key) {
+                let id = label(self, *key, want);
+                let code = format!("{subject}_missing");
+                self.push(&code, subject, id, "row", None, None);
+            }
         }
     }
 }
@@ -124,209 +171,123 @@ pub fn compare(replay: &Replay, table: &DeskState) -> Vec<Finding> {
             }
         }
     }
-
     // Handovers (with their corrections and mail outcomes).
     if !missing("handovers") {
-        for (hid, have) in &table.handovers {
-            let id = format!(
-                "{hid}（カード {}）",
-                out.card_label(have.card_row, &led.cards)
-            );
-            let Some(want) = led.handovers.get(hid) else {
-                out.push("handover_not_in_ledger", "handover", id, "row", None, None);
-                continue;
-            };
-            out.diff(
-                "handover",
-                &id,
-                "card",
-                &Some(want.card_row),
-                &Some(have.card_row),
-            );
-            out.diff(
-                "handover",
-                &id,
-                "route",
-                &Some(&want.route),
-                &Some(&have.route),
-            );
-            out.diff(
-                "handover",
-                &id,
-                "cancelled",
-                &Some(want.cancelled),
-                &Some(have.cancelled),
-            );
-            out.diff("handover", &id, "outcome", &want.outcome, &have.outcome);
-            if want.match_result.is_some() {
+        let label = |out: &Out, hid, h: &HandoverFacts| out.row_label(hid, h.card_row, &led.cards);
+        out.rows(
+            "handover",
+            &led.handovers,
+            &table.handovers,
+            label,
+            |out, id, want, have| {
+                out.same("handover", id, "card", want.card_row, have.card_row);
+                out.same("handover", id, "route", &want.route, &have.route);
+                out.same("handover", id, "cancelled", want.cancelled, have.cancelled);
+                out.diff("handover", id, "outcome", &want.outcome, &have.outcome);
+                if want.match_result.is_some() {
+                    out.diff(
+                        "handover",
+                        id,
+                        "match",
+                        &want.match_result,
+                        &have.match_result,
+                    );
+                }
+                if want.exception.is_some() {
+                    out.diff(
+                        "handover",
+                        id,
+                        "exception",
+                        &want.exception,
+                        &have.exception,
+                    );
+                }
                 out.diff(
                     "handover",
-                    &id,
-                    "match",
-                    &want.match_result,
-                    &have.match_result,
+                    id,
+                    "confirmed_by",
+                    &want.confirmed_by,
+                    &have.confirmed_by,
                 );
-            }
-            if want.exception.is_some() {
-                out.diff(
-                    "handover",
-                    &id,
-                    "exception",
-                    &want.exception,
-                    &have.exception,
-                );
-            }
-            out.diff(
-                "handover",
-                &id,
-                "confirmed_by",
-                &want.confirmed_by,
-                &have.confirmed_by,
-            );
-            if want.tracking.is_some() {
-                out.diff("handover", &id, "tracking", &want.tracking, &have.tracking);
-            }
-        }
-        for (hid, want) in &led.handovers {
-            if !table.handovers.contains_key(hid) {
-                let id = format!(
-                    "{hid}（カード {}）",
-                    out.card_label(want.card_row, &led.cards)
-                );
-                out.push("handover_missing", "handover", id, "row", None, None);
-            }
-        }
+                if want.tracking.is_some() {
+                    out.diff("handover", id, "tracking", &want.tracking, &have.tracking);
+                }
+            },
+        );
     }
 
     // Return batches and their items.
     if !missing("return_batches") {
-        for (bid, have) in &table.batches {
-            let id = have.number.clone();
-            let Some(want) = led.batches.get(bid) else {
-                out.push("batch_not_in_ledger", "batch", id, "row", None, None);
-                continue;
-            };
-            out.diff(
-                "batch",
-                &id,
-                "number",
-                &Some(&want.number),
-                &Some(&have.number),
-            );
-            out.diff("batch", &id, "kind", &Some(&want.kind), &Some(&have.kind));
-            out.diff(
-                "batch",
-                &id,
-                "status",
-                &Some(&want.status),
-                &Some(&have.status),
-            );
-            out.diff(
-                "batch",
-                &id,
-                "tracking",
-                &want.tracking_no,
-                &have.tracking_no,
-            );
-            for (row, w) in &want.items {
-                let card = out.card_label(*row, &led.cards);
-                match have.items.get(row) {
-                    None => out.push(
-                        "batch_items",
-                        "batch",
-                        id.clone(),
-                        "items",
-                        Some(card),
-                        None,
-                    ),
-                    Some(h) => {
-                        if w.0 != h.0 {
-                            out.push(
-                                "batch_item_active",
-                                "batch",
-                                format!("{id}（カード {card}）"),
-                                "active",
-                                Some(w.0.to_string()),
-                                Some(h.0.to_string()),
-                            );
-                        }
-                        if w.1 != h.1 {
-                            out.push(
-                                "batch_item_verified",
-                                "batch",
-                                format!("{id}（カード {card}）"),
-                                "verified",
-                                Some(w.1.to_string()),
-                                Some(h.1.to_string()),
-                            );
-                        }
+        let label = |_: &Out, _, b: &BatchFacts| b.number.clone();
+        out.rows(
+            "batch",
+            &led.batches,
+            &table.batches,
+            label,
+            |out, id, want, have| {
+                out.same("batch", id, "number", &want.number, &have.number);
+                out.same("batch", id, "kind", &want.kind, &have.kind);
+                out.same("batch", id, "status", &want.status, &have.status);
+                out.diff(
+                    "batch",
+                    id,
+                    "tracking",
+                    &want.tracking_no,
+                    &have.tracking_no,
+                );
+                for (row, w) in &want.items {
+                    let card = out.card_label(*row, &led.cards);
+                    let Some(h) = have.items.get(row) else {
+                        out.push(
+                            "batch_items",
+                            "batch",
+                            id.to_string(),
+                            "items",
+                            Some(card),
+                            None,
+                        );
+                        continue;
+                    };
+                    let item = format!("{id}（カード {card}）");
+                    if w.0 != h.0 {
+                        let (w, h) = (Some(w.0.to_string()), Some(h.0.to_string()));
+                        out.push("batch_item_active", "batch", item.clone(), "active", w, h);
+                    }
+                    if w.1 != h.1 {
+                        let (w, h) = (Some(w.1.to_string()), Some(h.1.to_string()));
+                        out.push("batch_item_verified", "batch", item, "verified", w, h);
                     }
                 }
-            }
-            for row in have.items.keys() {
-                if !want.items.contains_key(row) {
-                    let card = out.card_label(*row, &led.cards);
-                    out.push(
-                        "batch_items",
-                        "batch",
-                        id.clone(),
-                        "items",
-                        None,
-                        Some(card),
-                    );
+                for row in have.items.keys() {
+                    if !want.items.contains_key(row) {
+                        let card = out.card_label(*row, &led.cards);
+                        out.push(
+                            "batch_items",
+                            "batch",
+                            id.to_string(),
+                            "items",
+                            None,
+                            Some(card),
+                        );
+                    }
                 }
-            }
-        }
-        for (bid, want) in &led.batches {
-            if !table.batches.contains_key(bid) {
-                out.push(
-                    "batch_missing",
-                    "batch",
-                    want.number.clone(),
-                    "row",
-                    None,
-                    None,
-                );
-            }
-        }
+            },
+        );
     }
 
     // Holds, appointments, arrival checks, strays, contacts.
     if !missing("uncollected_holds") {
-        for (hid, have) in &table.holds {
-            let id = format!(
-                "{hid}（カード {}）",
-                out.card_label(have.card_row, &led.cards)
-            );
-            match led.holds.get(hid) {
-                None => out.push("hold_not_in_ledger", "hold", id, "row", None, None),
-                Some(want) => {
-                    out.diff(
-                        "hold",
-                        &id,
-                        "card",
-                        &Some(want.card_row),
-                        &Some(have.card_row),
-                    );
-                    out.diff(
-                        "hold",
-                        &id,
-                        "lifted",
-                        &Some(want.lifted),
-                        &Some(have.lifted),
-                    );
-                }
-            }
-        }
-        for (hid, want) in &led.holds {
-            if !table.holds.contains_key(hid) {
-                let id = format!(
-                    "{hid}（カード {}）",
-                    out.card_label(want.card_row, &led.cards)
-                );
-                out.push("hold_missing", "hold", id, "row", None, None);
-            }
-        }
+        let label = |out: &Out, hid, h: &HoldFacts| out.row_label(hid, h.card_row, &led.cards);
+        out.rows(
+            "hold",
+            &led.holds,
+            &table.holds,
+            label,
+            |out, id, want, have| {
+                out.same("hold", id, "card", want.card_row, have.card_row);
+                out.same("hold", id, "lifted", want.lifted, have.lifted);
+            },
+        );
     }
     if !missing("appointments") {
         let rows: BTreeSet<i64> = led
@@ -355,47 +316,18 @@ pub fn compare(replay: &Replay, table: &DeskState) -> Vec<Finding> {
         }
     }
     if !missing("arrival_checks") {
-        for (aid, have) in &table.arrivals {
-            let id = format!(
-                "{aid}（カード {}）",
-                out.card_label(have.card_row, &led.cards)
-            );
-            match led.arrivals.get(aid) {
-                None => out.push("arrival_not_in_ledger", "arrival", id, "row", None, None),
-                Some(want) => {
-                    out.diff(
-                        "arrival",
-                        &id,
-                        "card",
-                        &Some(want.card_row),
-                        &Some(have.card_row),
-                    );
-                    out.diff(
-                        "arrival",
-                        &id,
-                        "result",
-                        &Some(&want.result),
-                        &Some(&have.result),
-                    );
-                    out.diff(
-                        "arrival",
-                        &id,
-                        "resolved",
-                        &Some(want.resolved),
-                        &Some(have.resolved),
-                    );
-                }
-            }
-        }
-        for (aid, want) in &led.arrivals {
-            if !table.arrivals.contains_key(aid) {
-                let id = format!(
-                    "{aid}（カード {}）",
-                    out.card_label(want.card_row, &led.cards)
-                );
-                out.push("arrival_missing", "arrival", id, "row", None, None);
-            }
-        }
+        let label = |out: &Out, aid, a: &ArrivalFacts| out.row_label(aid, a.card_row, &led.cards);
+        out.rows(
+            "arrival",
+            &led.arrivals,
+            &table.arrivals,
+            label,
+            |out, id, want, have| {
+                out.same("arrival", id, "card", want.card_row, have.card_row);
+                out.same("arrival", id, "result", &want.result, &have.result);
+                out.same("arrival", id, "resolved", want.resolved, have.resolved);
+            },
+        );
     }
     if !missing("arrival_strays") {
         for id in table.strays.difference(&led.strays) {
@@ -413,81 +345,41 @@ pub fn compare(replay: &Replay, table: &DeskState) -> Vec<Finding> {
         }
     }
     if !missing("uncollected_contacts") {
-        for (cid, have) in &table.contacts {
-            let id = format!(
-                "{cid}（カード {}）",
-                out.card_label(have.card_row, &led.cards)
-            );
-            match led.contacts.get(cid) {
-                None => out.push("contact_not_in_ledger", "contact", id, "row", None, None),
-                Some(want) => {
-                    out.diff(
-                        "contact",
-                        &id,
-                        "card",
-                        &Some(want.card_row),
-                        &Some(have.card_row),
-                    );
-                    out.diff(
-                        "contact",
-                        &id,
-                        "method",
-                        &Some(&want.method),
-                        &Some(&have.method),
-                    );
-                }
-            }
-        }
-        for (cid, want) in &led.contacts {
-            if !table.contacts.contains_key(cid) {
-                let id = format!(
-                    "{cid}（カード {}）",
-                    out.card_label(want.card_row, &led.cards)
-                );
-                out.push("contact_missing", "contact", id, "row", None, None);
-            }
-        }
+        let label = |out: &Out, cid, c: &ContactFacts| out.row_label(cid, c.card_row, &led.cards);
+        out.rows(
+            "contact",
+            &led.contacts,
+            &table.contacts,
+            label,
+            |out, id, want, have| {
+                out.same("contact", id, "card", want.card_row, have.card_row);
+                out.same("contact", id, "method", &want.method, &have.method);
+            },
+        );
     }
 
     // Officers.
     if !missing("officers") {
-        for (oid, have) in &table.officers {
-            let id = oid.to_string();
-            match led.officers.get(oid) {
-                None => out.push("officer_not_in_ledger", "officer", id, "row", None, None),
-                Some(want) => {
-                    out.diff(
-                        "officer",
-                        &id,
-                        "active",
-                        &Some(want.active),
-                        &Some(have.active),
-                    );
-                    out.diff(
-                        "officer",
-                        &id,
-                        "passphrase",
-                        &Some(want.has_passphrase),
-                        &Some(have.has_passphrase),
-                    );
-                    if want.name.is_some() {
-                        out.diff("officer", &id, "name", &want.name, &have.name);
-                    }
-                }
-            }
-        }
-        for oid in led.officers.keys() {
-            if !table.officers.contains_key(oid) {
-                out.push(
-                    "officer_missing",
+        let label = |_: &Out, oid: i64, _: &OfficerFacts| oid.to_string();
+        out.rows(
+            "officer",
+            &led.officers,
+            &table.officers,
+            label,
+            |out, id, want, have| {
+                out.same("officer", id, "active", want.active, have.active);
+                out.same(
                     "officer",
-                    oid.to_string(),
-                    "row",
-                    None,
-                    None,
+                    id,
+                    "passphrase",
+                    want.has_passphrase,
+                    have.has_passphrase,
                 );
-            }
-        }
+                if want.name.is_some() {
+                    out.diff("officer", id, "name", &want.name, &have.name);
+                }
+            },
+        );
     }
     out.found
 }
