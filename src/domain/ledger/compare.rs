@@ -171,6 +171,7 @@ pub fn compare(replay: &Replay, table: &DeskState) -> Vec<Finding> {
             }
         }
     }
+
     // Handovers (with their corrections and mail outcomes).
     if !missing("handovers") {
         let label = |out: &Out, hid, h: &HandoverFacts| out.row_label(hid, h.card_row, &led.cards);
