@@ -25,6 +25,18 @@ fn collect(reader: &SimulatedReader) -> (WatcherHandle, mpsc::Receiver<CardEvent
     (h, rx)
 }
 
+fn inserted(reader: &str) -> CardEvent {
+    CardEvent::CardInserted {
+        reader: reader.into(),
+    }
+}
+
+fn removed(reader: &str) -> CardEvent {
+    CardEvent::CardRemoved {
+        reader: reader.into(),
+    }
+}
+
 fn next(rx: &mpsc::Receiver<CardEvent>) -> CardEvent {
     rx.recv_timeout(Duration::from_secs(3)).expect("event")
 }
@@ -50,12 +62,7 @@ fn simulated_good_card_event_sequence() {
     assert_eq!(next(&rx), CardEvent::ServiceAvailable);
     assert_eq!(next(&rx), CardEvent::ReaderAdded("Sim 0".into()));
     reader.place(SimCard::physician(facts()));
-    assert_eq!(
-        next(&rx),
-        CardEvent::CardInserted {
-            reader: "Sim 0".into()
-        }
-    );
+    assert_eq!(next(&rx), inserted("Sim 0"));
     assert_eq!(
         next(&rx),
         CardEvent::Reading {
@@ -70,12 +77,7 @@ fn simulated_good_card_event_sequence() {
         other => panic!("unexpected {other:?}"),
     }
     reader.lift();
-    assert_eq!(
-        next(&rx),
-        CardEvent::CardRemoved {
-            reader: "Sim 0".into()
-        }
-    );
+    assert_eq!(next(&rx), removed("Sim 0"));
     h.shutdown();
 }
 
@@ -96,18 +98,8 @@ fn simulated_failures() {
         }
     ));
     reader.place(SimCard::LiftedMidRead);
-    assert_eq!(
-        next(&rx),
-        CardEvent::CardRemoved {
-            reader: "Sim 0".into()
-        }
-    );
-    assert_eq!(
-        next(&rx),
-        CardEvent::CardInserted {
-            reader: "Sim 0".into()
-        }
-    );
+    assert_eq!(next(&rx), removed("Sim 0"));
+    assert_eq!(next(&rx), inserted("Sim 0"));
     next(&rx);
     assert!(matches!(
         next(&rx),
@@ -116,12 +108,7 @@ fn simulated_failures() {
             ..
         }
     ));
-    assert_eq!(
-        next(&rx),
-        CardEvent::CardRemoved {
-            reader: "Sim 0".into()
-        }
-    );
+    assert_eq!(next(&rx), removed("Sim 0"));
     reader.set_service(false);
     assert_eq!(next(&rx), CardEvent::ReaderRemoved("Sim 0".into()));
     assert_eq!(next(&rx), CardEvent::ServiceUnavailable);

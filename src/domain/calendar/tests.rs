@@ -85,42 +85,24 @@ fn substitute_holidays_follow_every_sunday_holiday() {
 fn counting_open_days_across_the_new_year() {
     let c = cal();
     // From Fri 2026-12-25: open days are 12-28 (Mon), then 01-04 (Mon) … 01-08; 01-11 is 成人の日.
-    assert_eq!(
-        c.add_days(d(2026, 12, 25), 1, DayCount::OpenDays),
-        Some(d(2026, 12, 28))
-    );
-    assert_eq!(
-        c.add_days(d(2026, 12, 25), 2, DayCount::OpenDays),
-        Some(d(2027, 1, 4))
-    );
-    assert_eq!(
-        c.add_days(d(2026, 12, 25), 7, DayCount::OpenDays),
-        Some(d(2027, 1, 12))
-    );
-    assert_eq!(
-        c.add_days(d(2026, 12, 25), 7, DayCount::CalendarDays),
-        Some(d(2027, 1, 1))
-    );
-    assert_eq!(
-        c.add_days(d(2026, 12, 25), 0, DayCount::OpenDays),
-        Some(d(2026, 12, 25))
-    );
-    assert_eq!(
-        c.days_between(d(2026, 12, 25), d(2027, 1, 12), DayCount::OpenDays),
-        7
-    );
-    assert_eq!(
-        c.days_between(d(2027, 1, 12), d(2026, 12, 25), DayCount::OpenDays),
-        -7
-    );
-    assert_eq!(
-        c.days_between(d(2026, 12, 25), d(2027, 1, 12), DayCount::CalendarDays),
-        18
-    );
-    assert_eq!(
-        c.days_between(d(2026, 12, 25), d(2026, 12, 25), DayCount::OpenDays),
-        0
-    );
+    let from = d(2026, 12, 25);
+    for (n, count, want) in [
+        (1, DayCount::OpenDays, d(2026, 12, 28)),
+        (2, DayCount::OpenDays, d(2027, 1, 4)),
+        (7, DayCount::OpenDays, d(2027, 1, 12)),
+        (7, DayCount::CalendarDays, d(2027, 1, 1)),
+        (0, DayCount::OpenDays, d(2026, 12, 25)),
+    ] {
+        assert_eq!(c.add_days(from, n, count), Some(want), "{n} {count:?}");
+    }
+    for (a, b, count, want) in [
+        (from, d(2027, 1, 12), DayCount::OpenDays, 7),
+        (d(2027, 1, 12), from, DayCount::OpenDays, -7),
+        (from, d(2027, 1, 12), DayCount::CalendarDays, 18),
+        (from, from, DayCount::OpenDays, 0),
+    ] {
+        assert_eq!(c.days_between(a, b, count), want, "{a} {b} {count:?}");
+    }
 }
 
 #[test]
