@@ -501,5 +501,11 @@ fn date_from_toml(value: &toml::Value) -> Result<NaiveDate, String> {
     }
 }
 
+/// `test_date(2026, 4, 1)`: a date the domain's tests know to be valid.
+#[cfg(test)]
+pub(crate) fn test_date(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+}
+
 #[cfg(test)]
 mod tests;

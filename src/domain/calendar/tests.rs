@@ -1,8 +1,6 @@
 use super::*;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use crate::domain::date::test_date as d;
 
 fn cal() -> DeskCalendar {
     DeskCalendar::shipped().expect("shipped calendar.toml parses")

@@ -2,9 +2,7 @@ use super::*;
 use chrono::{Days, TimeZone};
 use proptest::prelude::*;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use super::test_date as d;
 
 #[test]
 fn accepts_gregorian_forms() {

@@ -2,9 +2,7 @@ use super::*;
 
 const SHIPPED: &str = include_str!("../../../data/rules.toml");
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use crate::domain::date::test_date as d;
 
 fn shipped() -> ExpiryRules {
     ExpiryRules::from_toml(SHIPPED).unwrap()

@@ -1,9 +1,7 @@
 use super::*;
 use crate::domain::{CardState, Membership, Route};
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
-}
+use crate::domain::date::test_date as d;
 
 fn record() -> CardRecord {
     CardRecord {
