@@ -350,6 +350,15 @@ impl App {
         }
     }
 
+    /// The record the demo card tray makes a card for: the handover's, else the one selected
+    /// in the queue.
+    pub fn demo_target(&self) -> Option<&CardRecord> {
+        match &self.screen {
+            Screen::Handover(h) => Some(&h.record),
+            _ => self.queue.selected_record(),
+        }
+    }
+
     /// The back-office screen, if it is on display.
     pub fn office(&self) -> Option<&Office> {
         match &self.screen {
