@@ -306,32 +306,36 @@ pub fn draw(frame: &mut Frame, env: &Env, m: &Dialog, area: Rect, g: &Glyphs) ->
             g,
         ),
         Dialog::QuitConfirm => {
-            let inner = dialog_box(frame, area, (56, 7), "終了の確認", theme::warn(), g);
-            render_para(
-                frame,
-                inner,
-                vec![
-                    Line::from(""),
-                    Line::from(" 交付の途中です。記録せずに終了しますか？"),
-                    Line::from(""),
-                    yes_or_esc("終了する", "続ける"),
-                ],
-            );
+            let question = " 交付の途中です。記録せずに終了しますか？";
+            draw_question(frame, area, "終了の確認", question, "終了する", g);
             None
         }
         Dialog::AbandonConfirm { .. } => {
-            let inner = dialog_box(frame, area, (56, 7), "交付中止の確認", theme::warn(), g);
-            render_para(
-                frame,
-                inner,
-                vec![
-                    Line::from(""),
-                    Line::from(" この交付を中止して一覧へ戻りますか？（記録は変わりません）"),
-                    Line::from(""),
-                    yes_or_esc("中止する", "続ける"),
-                ],
-            );
+            let question = " この交付を中止して一覧へ戻りますか？（記録は変わりません）";
+            draw_question(frame, area, "交付中止の確認", question, "中止する", g);
             None
         }
     }
+}
+
+/// A question about leaving the handover: one line, answered `yes` (y) or 続ける (Esc).
+fn draw_question(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    question: &str,
+    yes: &str,
+    g: &Glyphs,
+) {
+    let inner = dialog_box(frame, area, (56, 7), title, theme::warn(), g);
+    render_para(
+        frame,
+        inner,
+        vec![
+            Line::from(""),
+            Line::from(question),
+            Line::from(""),
+            yes_or_esc(yes, "続ける"),
+        ],
+    );
 }
