@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 
 use super::screens::office::OfficeItem;
 use super::{CardSlot, Dialog, DoneInfo, Flash, Flow, OfficerInfo};
-use crate::domain::iddocs::IdDocuments;
 use crate::domain::record::CardRecord;
 
 /// Shown when work needs an officer on duty and none is.
@@ -42,8 +41,8 @@ pub enum Nav {
 pub struct Cx<'a> {
     pub today: NaiveDate,
     pub officer: Option<&'a OfficerInfo>,
+    /// The data set's rule tables (identity documents, expiry, fees, calendar…).
     pub rules: &'a crate::domain::rules::Rules,
-    pub id_docs: &'a IdDocuments,
     /// What is on the reader.
     pub card: &'a CardSlot,
     /// Ticks since start (dialogs that must not accept a key too soon).

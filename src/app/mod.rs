@@ -11,7 +11,7 @@
 //! - `session.rs`: [`Session`], the desk's facts whatever is on screen;
 //! - `keys.rs`: keys — the context in force, which bindings apply, the focused field, and
 //!   where a key goes (the dialog on top, the screen, the global keys);
-//! - `routing.rs`: card signals and effect results, to the screen or dialog they are for;
+//! - `routing.rs`: card events and effect results, to the screen or dialog they are for;
 //! - `lock.rs`: the idle lock, unlocking and the officer picker it opens;
 //! - `screens/mod.rs`: the router that runs a screen with a [`cx::Cx`] and applies its
 //!   [`cx::Nav`].
@@ -129,7 +129,6 @@ pub struct ReaderState {
 /// Card events as the app sees them: the card watcher's own [`CardEvent`] (a domain value), passed
 /// through unchanged. A failed read keeps its [`crate::domain::reader_events::CardError`]; the
 /// app shows its `user_message()`.
-pub type CardSignal = CardEvent;
 pub use crate::domain::reader_events::CardEvent;
 
 /// A search request for the store.
@@ -238,7 +237,7 @@ pub enum Event {
     Resize(u16, u16),
     /// The JST date (sent at start and when it changes).
     Today(NaiveDate),
-    Card(CardSignal),
+    Card(CardEvent),
     Loaded(Loaded),
 }
 
@@ -348,6 +347,15 @@ impl App {
         match &self.screen {
             Screen::Handover(h) => Some(h),
             _ => None,
+        }
+    }
+
+    /// The record the demo card tray makes a card for: the handover's, else the one selected
+    /// in the queue.
+    pub fn demo_target(&self) -> Option<&CardRecord> {
+        match &self.screen {
+            Screen::Handover(h) => Some(&h.record),
+            _ => self.queue.selected_record(),
         }
     }
 

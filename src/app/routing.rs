@@ -1,8 +1,8 @@
-//! Card signals and effect results, routed: the reader state and the session's facts are
+//! Card events and effect results, routed: the reader state and the session's facts are
 //! updated here, the rest goes to the screen or dialog it is for.
 
 use super::{
-    App, CardSignal, CardSlot, DIAGNOSIS_TITLE, Dialog, Effect, Flow, Handover, Loaded, Screen,
+    App, CardEvent, CardSlot, DIAGNOSIS_TITLE, Dialog, Effect, Flow, Handover, Loaded, Screen,
     ServiceState,
 };
 use crate::domain::CardState;
@@ -12,17 +12,17 @@ use crate::domain::record::CardRecord;
 const WATCHER_RESTARTED: &str = "カードリーダの監視で問題が起きたため再起動しました。";
 
 impl App {
-    pub(super) fn handle_card(&mut self, sig: CardSignal) -> Vec<Effect> {
+    pub(super) fn handle_card(&mut self, sig: CardEvent) -> Vec<Effect> {
         let r = &mut self.session.reader;
         match &sig {
-            CardSignal::ServiceUnavailable => {
+            CardEvent::ServiceUnavailable => {
                 r.service = ServiceState::Unavailable;
                 r.readers.clear();
                 r.active = None;
                 r.card = CardSlot::Absent;
             }
-            CardSignal::ServiceAvailable => r.service = ServiceState::Available,
-            CardSignal::ReaderAdded(name) => {
+            CardEvent::ServiceAvailable => r.service = ServiceState::Available,
+            CardEvent::ReaderAdded(name) => {
                 r.service = ServiceState::Available;
                 if !r.readers.contains(name) {
                     r.readers.push(name.clone());
@@ -31,30 +31,30 @@ impl App {
                     r.active = Some(name.clone());
                 }
             }
-            CardSignal::ReaderRemoved(name) => {
+            CardEvent::ReaderRemoved(name) => {
                 r.readers.retain(|x| x != name);
                 if r.active.as_deref() == Some(name.as_str()) {
                     r.active = r.readers.first().cloned();
                     r.card = CardSlot::Absent;
                 }
             }
-            CardSignal::CardInserted { reader } => {
+            CardEvent::CardInserted { reader } => {
                 r.active = Some(reader.clone());
                 r.card = CardSlot::Present;
             }
-            CardSignal::CardRemoved { .. } => r.card = CardSlot::Absent,
-            CardSignal::Reading { reader } => {
+            CardEvent::CardRemoved { .. } => r.card = CardSlot::Absent,
+            CardEvent::Reading { reader } => {
                 r.active = Some(reader.clone());
                 r.card = CardSlot::Reading;
             }
-            CardSignal::ReadFinished { result, .. } => {
+            CardEvent::ReadFinished { result, .. } => {
                 r.card = match result {
                     Ok(reading) => CardSlot::Read(Box::new(reading.clone())),
                     Err(e) => CardSlot::Failed(e.user_message()),
                 }
             }
             // The runtime has logged the detail; the desk hears that the watcher restarted.
-            CardSignal::WatcherFault(_) => self.flash(WATCHER_RESTARTED, true),
+            CardEvent::WatcherFault(_) => self.flash(WATCHER_RESTARTED, true),
         }
         match &mut self.screen {
             Screen::Handover(_) => self.handover_update(|h, cx| h.on_card(&sig, cx)),
@@ -63,7 +63,7 @@ impl App {
             }
             Screen::Office(_) => Vec::new(),
             Screen::Queue => {
-                if let CardSignal::ReadFinished {
+                if let CardEvent::ReadFinished {
                     result: Ok(reading),
                     ..
                 } = &sig
@@ -75,7 +75,7 @@ impl App {
             }
             // The next physician's card: back to the queue and find its record.
             Screen::Done(_) => match &sig {
-                CardSignal::ReadFinished {
+                CardEvent::ReadFinished {
                     result: Ok(reading),
                     ..
                 } if self.dialogs.is_empty() => {

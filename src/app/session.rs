@@ -82,7 +82,6 @@ impl Session {
             today: *today,
             officer: officer.as_ref(),
             rules,
-            id_docs: &rules.id_docs,
             card: &reader.card,
             ticks: *ticks,
             term: *size,

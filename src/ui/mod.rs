@@ -116,8 +116,19 @@ fn draw_inner(frame: &mut Frame, app: &App) -> Option<Position> {
     };
     if !app.dialogs.is_empty() {
         cursor = None;
+        let env = dialogs::desk::Env {
+            ticks: app.session.ticks,
+            handover: app.handover().map(|h| (h.flow, &h.record)),
+            tray_record: app.demo_target(),
+            officers: &app.session.officers,
+            locked: app.desk_locked(),
+            rules: &app.session.rules,
+            today: app.session.today,
+            demo: app.session.desk.demo,
+            ascii: app.session.desk.ascii,
+        };
         for (i, m) in app.dialogs.iter().enumerate() {
-            let c = dialogs::desk::draw(frame, app, m, body, &g);
+            let c = dialogs::desk::draw(frame, &env, m, body, &g);
             if i + 1 == app.dialogs.len() {
                 cursor = c;
             }
@@ -342,14 +353,18 @@ pub fn render_to_text(app: &App, width: u16, height: u16) -> String {
 
 /// Every binding of the help screen as (context heading, key, label).
 pub fn help_entries(app: &App) -> Vec<(&'static str, String, &'static str)> {
+    help_entries_for(app.session.desk.demo, app.session.desk.ascii)
+}
+
+/// [`help_entries`] of a desk with or without the demo keys, in either glyph set.
+pub(crate) fn help_entries_for(
+    demo: bool,
+    ascii: bool,
+) -> Vec<(&'static str, String, &'static str)> {
     let mut out = Vec::new();
     for ctx in Context::ALL {
-        for bd in keymap::bindings(ctx, app.session.desk.demo) {
-            out.push((
-                ctx.label(),
-                bd.key.display(app.session.desk.ascii),
-                bd.label,
-            ));
+        for bd in keymap::bindings(ctx, demo) {
+            out.push((ctx.label(), bd.key.display(ascii), bd.label));
         }
     }
     out

@@ -8,7 +8,7 @@ use crate::support::scenes::{
 use chrono::Datelike;
 use crossterm::event::KeyCode;
 use kofu::app::{
-    App, CardPhase, CardSignal, Dialog, Effect, Event, Loaded, OfficerInfo, Screen, Step,
+    App, CardEvent, CardPhase, Dialog, Effect, Event, Loaded, OfficerInfo, Screen, Step,
 };
 use kofu::domain::CardState;
 use kofu::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
@@ -485,13 +485,13 @@ fn card_lifted_mid_read_asks_to_place_it_again() {
     feed(
         &mut app,
         [
-            Event::Card(CardSignal::CardInserted {
+            Event::Card(CardEvent::CardInserted {
                 reader: READER.into(),
             }),
-            Event::Card(CardSignal::Reading {
+            Event::Card(CardEvent::Reading {
                 reader: READER.into(),
             }),
-            Event::Card(CardSignal::CardRemoved {
+            Event::Card(CardEvent::CardRemoved {
                 reader: READER.into(),
             }),
         ],
@@ -568,7 +568,7 @@ fn esc_goes_back_a_step_without_losing_input() {
     app.handle(press(KeyCode::Esc));
     assert_eq!(step_name(&app), "card");
     // The card was lifted meanwhile: the match made earlier still stands.
-    app.handle(Event::Card(CardSignal::CardRemoved {
+    app.handle(Event::Card(CardEvent::CardRemoved {
         reader: READER.into(),
     }));
     app.handle(press(KeyCode::Esc));
@@ -874,7 +874,7 @@ fn next_card_on_the_completion_screen_goes_to_its_record() {
     let fx = drive_to_commit(&mut app);
     committed(&mut app, &fx, CardState::HandedOver);
     assert_eq!(step_name(&app), "done");
-    app.handle(Event::Card(CardSignal::CardRemoved {
+    app.handle(Event::Card(CardEvent::CardRemoved {
         reader: READER.into(),
     }));
     let reading = reading_for(&recs[1], "高橋\u{3000}一郎", FULL_PIN);
@@ -1392,7 +1392,7 @@ fn f4_on_a_counter_card_warns_that_the_route_differs() {
 fn a_reader_service_that_is_down_is_said_in_the_card_step() {
     let mut app = sample_app(false);
     to_card_step(&mut app, 0);
-    app.handle(Event::Card(CardSignal::ServiceUnavailable));
+    app.handle(Event::Card(CardEvent::ServiceUnavailable));
     let text = kofu::ui::render_to_text(&app, 80, 24);
     let panel: Vec<&str> = text.lines().skip(4).collect();
     assert!(
@@ -1400,7 +1400,7 @@ fn a_reader_service_that_is_down_is_said_in_the_card_step() {
         "{text}"
     );
     assert!(!text.contains("カードをリーダに置いてください"), "{text}");
-    app.handle(Event::Card(CardSignal::ServiceAvailable));
+    app.handle(Event::Card(CardEvent::ServiceAvailable));
     assert!(kofu::ui::render_to_text(&app, 80, 24).contains("カードをリーダに置いてください"));
 }
 
@@ -1661,7 +1661,7 @@ fn card_step_footer_and_prompts_follow_the_state() {
     assert!(f.contains("r 再読取"), "{f}");
 
     // The card lifted: r is not offered, and pressing it asks to place the card.
-    app.handle(Event::Card(CardSignal::CardRemoved {
+    app.handle(Event::Card(CardEvent::CardRemoved {
         reader: READER.into(),
     }));
     let f = footer_120(&app);

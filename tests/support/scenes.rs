@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use kofu::app::{
-    App, CardSignal, DeskInfo, Effect, Event, Loaded, MatchOutcome, OfficerInfo, Rules,
+    App, CardEvent, DeskInfo, Effect, Event, Loaded, MatchOutcome, OfficerInfo, Rules,
 };
 use kofu::domain::card_facts::{CardReading, CertificateFacts, HpkiApplication, PinStatus};
 use kofu::domain::matching::{KnownIssuers, MatchContext, match_identity};
@@ -228,8 +228,8 @@ pub fn sample_app(ascii: bool) -> App {
         seq,
         result: Ok(sample_records()),
     }));
-    app.handle(Event::Card(CardSignal::ServiceAvailable));
-    app.handle(Event::Card(CardSignal::ReaderAdded(READER.into())));
+    app.handle(Event::Card(CardEvent::ServiceAvailable));
+    app.handle(Event::Card(CardEvent::ReaderAdded(READER.into())));
     app
 }
 
@@ -255,13 +255,13 @@ pub fn place(app: &mut App, reading: CardReading) -> Vec<Effect> {
     feed(
         app,
         [
-            Event::Card(CardSignal::CardInserted {
+            Event::Card(CardEvent::CardInserted {
                 reader: READER.into(),
             }),
-            Event::Card(CardSignal::Reading {
+            Event::Card(CardEvent::Reading {
                 reader: READER.into(),
             }),
-            Event::Card(CardSignal::ReadFinished {
+            Event::Card(CardEvent::ReadFinished {
                 reader: READER.into(),
                 result: Ok(reading),
             }),
@@ -332,16 +332,16 @@ pub fn all(ascii: bool) -> Vec<(&'static str, App)> {
     feed(
         &mut a,
         [
-            Event::Card(CardSignal::CardInserted {
+            Event::Card(CardEvent::CardInserted {
                 reader: READER.into(),
             }),
-            Event::Card(CardSignal::Reading {
+            Event::Card(CardEvent::Reading {
                 reader: READER.into(),
             }),
         ],
     );
     out.push(("card_reading", a.clone()));
-    a.handle(Event::Card(CardSignal::CardRemoved {
+    a.handle(Event::Card(CardEvent::CardRemoved {
         reader: READER.into(),
     }));
     out.push(("card_lifted", a));

@@ -7,7 +7,7 @@ use crate::app::cx::Nav;
 use crate::app::dialogs::officer;
 use crate::app::dialogs::second_officer::{SecondOfficerAnswer, SecondOfficerDialog};
 use crate::app::{
-    Action, App, CONFIRM_ARM_TICKS, Context, DemoCardKind, Dialog, Effect, KEYMAP, Screen, demo,
+    Action, App, CONFIRM_ARM_TICKS, Context, DemoCardKind, Dialog, Effect, KEYMAP, demo,
 };
 
 impl App {
@@ -88,11 +88,7 @@ impl App {
                         let Some(kind) = DemoCardKind::from_digit(n) else {
                             return Vec::new();
                         };
-                        let record = match &self.screen {
-                            Screen::Handover(h) => Some(h.record.clone()),
-                            _ => self.queue.selected_record().cloned(),
-                        };
-                        match record {
+                        match self.demo_target().cloned() {
                             Some(r) => vec![Effect::DemoPlace(Box::new(demo::card_for(kind, &r)))],
                             None => {
                                 self.dialogs.pop();

@@ -6,15 +6,37 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::{App, CONFIRM_ARM_TICKS, Dialog, demo::DemoCardKind};
+use chrono::NaiveDate;
+
+use crate::app::{CONFIRM_ARM_TICKS, Dialog, Flow, OfficerInfo, demo::DemoCardKind};
+use crate::domain::record::CardRecord;
+use crate::domain::rules::Rules;
 use crate::ui::text::{pad, wareki};
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::{
     card_heading, dialog_box, draw_field, error_or_hint, form_rows, yes_or_esc,
 };
-use crate::ui::{help_entries, render_para};
+use crate::ui::{help_entries_for, render_para};
 
-pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) -> Option<Position> {
+/// What the desk-wide dialogs read besides their own state (built by the frame's view).
+pub struct Env<'a> {
+    /// Ticks since start (the commit confirmation arms after [`CONFIRM_ARM_TICKS`]).
+    pub ticks: u64,
+    /// The handover on display: its flow and its record (the commit confirmation names them).
+    pub handover: Option<(Flow, &'a CardRecord)>,
+    /// The record the demo tray puts a card for.
+    pub tray_record: Option<&'a CardRecord>,
+    /// The registered officers (the officer picker, the passphrase dialog).
+    pub officers: &'a [OfficerInfo],
+    /// The desk is locked: the officer picker offers no new-officer field.
+    pub locked: bool,
+    pub rules: &'a Rules,
+    pub today: NaiveDate,
+    pub demo: bool,
+    pub ascii: bool,
+}
+
+pub fn draw(frame: &mut Frame, env: &Env, m: &Dialog, area: Rect, g: &Glyphs) -> Option<Position> {
     match m {
         Dialog::SecondOfficer(d) => super::second_officer::draw(frame, d, area, g),
         Dialog::Prompt(p) => super::prompt::draw_prompt(frame, p, area, g),
@@ -35,7 +57,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
             );
             let mut lines: Vec<Line> = Vec::new();
             let mut last = "";
-            for (ctx, key, label) in help_entries(app) {
+            for (ctx, key, label) in help_entries_for(env.demo, env.ascii) {
                 if ctx != last {
                     if !last.is_empty() {
                         lines.push(Line::from(""));
@@ -93,14 +115,14 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
         }
         Dialog::ConfirmCommit { opened_tick } => {
             let inner = dialog_box(frame, area, (60, 9), "確定の確認", theme::warn(), g);
-            let armed = app.session.ticks >= opened_tick + CONFIRM_ARM_TICKS;
-            let what = match app.handover().map(|h| h.flow) {
-                Some(crate::app::Flow::Mail) => "発送",
+            let armed = env.ticks >= opened_tick + CONFIRM_ARM_TICKS;
+            let what = match env.handover.map(|(flow, _)| flow) {
+                Some(Flow::Mail) => "発送",
                 _ => "交付",
             };
-            let name = app
-                .handover()
-                .map(|h| h.record.name.clone())
+            let name = env
+                .handover
+                .map(|(_, record)| record.name.clone())
                 .unwrap_or_default();
             let lines = vec![
                 Line::from(""),
@@ -154,9 +176,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
             name,
             error,
         } => {
-            let list_h = u16::try_from(app.session.officers.len())
-                .unwrap_or(10)
-                .clamp(1, 8);
+            let list_h = u16::try_from(env.officers.len()).unwrap_or(10).clamp(1, 8);
             let inner = dialog_box(
                 frame,
                 area,
@@ -172,10 +192,10 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
             ])
             .areas(inner);
             let mut lines = vec![Line::styled(" 本日の担当者を選んで Enter", theme::dim())];
-            if app.session.officers.is_empty() {
+            if env.officers.is_empty() {
                 lines.push(Line::from(" （登録された担当者はいません）"));
             }
-            for (i, o) in app.session.officers.iter().enumerate() {
+            for (i, o) in env.officers.iter().enumerate() {
                 let on = i == *selected;
                 let lock = if o.has_passphrase {
                     "（パスフレーズ）"
@@ -191,7 +211,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
             }
             render_para(frame, list, lines);
             // At the lock no officer can be added: no field is offered (issue 11 #15).
-            let c = if app.desk_locked() {
+            let c = if env.locked {
                 render_para(
                     frame,
                     field,
@@ -227,11 +247,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
                 ratatui::style::Style::new(),
                 g,
             );
-            let target = match &app.screen {
-                crate::app::Screen::Handover(h) => Some(&h.record),
-                _ => app.queue.selected_record(),
-            };
-            let mut lines = vec![match target {
+            let mut lines = vec![match env.tray_record {
                 Some(t) => Line::from(format!(" 対象: {}（{}生）", t.name, wareki(t.birth_date))),
                 None => Line::styled(" 一覧で記録を選んでください", theme::warn()),
             }];
@@ -266,7 +282,14 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
             render_para(frame, inner, lines);
             None
         }
-        Dialog::Reference(r) => super::reference::draw(frame, app, r, area, g),
+        Dialog::Reference(r) => {
+            let reference_env = super::reference::Env {
+                rules: env.rules,
+                today: env.today,
+                ascii: env.ascii,
+            };
+            super::reference::draw(frame, &reference_env, r, area, g)
+        }
         Dialog::Passphrase {
             officer,
             field,
@@ -275,7 +298,7 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
         } => super::officer::draw(
             frame,
             officer,
-            app.session.officers.len(),
+            env.officers.len(),
             field,
             error.as_deref(),
             *checking,
@@ -283,32 +306,36 @@ pub fn draw(frame: &mut Frame, app: &App, m: &Dialog, area: Rect, g: &Glyphs) ->
             g,
         ),
         Dialog::QuitConfirm => {
-            let inner = dialog_box(frame, area, (56, 7), "終了の確認", theme::warn(), g);
-            render_para(
-                frame,
-                inner,
-                vec![
-                    Line::from(""),
-                    Line::from(" 交付の途中です。記録せずに終了しますか？"),
-                    Line::from(""),
-                    yes_or_esc("終了する", "続ける"),
-                ],
-            );
+            let question = " 交付の途中です。記録せずに終了しますか？";
+            draw_question(frame, area, "終了の確認", question, "終了する", g);
             None
         }
         Dialog::AbandonConfirm { .. } => {
-            let inner = dialog_box(frame, area, (56, 7), "交付中止の確認", theme::warn(), g);
-            render_para(
-                frame,
-                inner,
-                vec![
-                    Line::from(""),
-                    Line::from(" この交付を中止して一覧へ戻りますか？（記録は変わりません）"),
-                    Line::from(""),
-                    yes_or_esc("中止する", "続ける"),
-                ],
-            );
+            let question = " この交付を中止して一覧へ戻りますか？（記録は変わりません）";
+            draw_question(frame, area, "交付中止の確認", question, "中止する", g);
             None
         }
     }
+}
+
+/// A question about leaving the handover: one line, answered `yes` (y) or 続ける (Esc).
+fn draw_question(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    question: &str,
+    yes: &str,
+    g: &Glyphs,
+) {
+    let inner = dialog_box(frame, area, (56, 7), title, theme::warn(), g);
+    render_para(
+        frame,
+        inner,
+        vec![
+            Line::from(""),
+            Line::from(question),
+            Line::from(""),
+            yes_or_esc(yes, "続ける"),
+        ],
+    );
 }

@@ -1,15 +1,17 @@
 //! 窓口案内 (counter reference), drawn over the whole body: a tab bar of sections, then the
 //! section. The procedures section carries a QR code of JMACA's procedures page.
 
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{App, ExpiryAnswer, FeeRow, LineEdit, RefSection, ReferenceState};
+use crate::app::{ExpiryAnswer, FeeRow, LineEdit, RefSection, ReferenceState};
 use crate::domain::date::format_both;
 use crate::domain::reference::Points;
+use crate::domain::rules::Rules;
 use crate::ui::qr::QrPicture;
 use crate::ui::text::{display, pad};
 use crate::ui::theme::{self, Glyphs};
@@ -23,9 +25,17 @@ const FIELD_W: usize = 26;
 /// Narrowest text column beside the QR code.
 const MIN_TEXT_BESIDE_QR: u16 = 30;
 
+/// What the reference reads besides its own state: the rule tables (its texts, the expiry
+/// rules, the fees), today's date and the glyph set.
+pub struct Env<'a> {
+    pub rules: &'a Rules,
+    pub today: NaiveDate,
+    pub ascii: bool,
+}
+
 pub fn draw(
     frame: &mut Frame,
-    app: &App,
+    env: &Env,
     r: &ReferenceState,
     area: Rect,
     g: &Glyphs,
@@ -38,18 +48,18 @@ pub fn draw(
         width: content.width.saturating_sub(2),
         ..content
     };
-    let reference = &app.session.rules.reference;
+    let reference = &env.rules.reference;
     let points = match r.section {
-        RefSection::Expiry => return draw_expiry(frame, app, r, content, g),
-        RefSection::Fee => return draw_fee(frame, app, r, content, g),
+        RefSection::Expiry => return draw_expiry(frame, env, r, content, g),
+        RefSection::Fee => return draw_fee(frame, env, r, content, g),
         RefSection::Procedures => {
-            draw_procedures(frame, app, r, content);
+            draw_procedures(frame, env, r, content);
             return None;
         }
         RefSection::Pin => &reference.pin,
         RefSection::Renewal => &reference.renewal,
     };
-    draw_points(frame, points, r.scroll, content, app.session.desk.ascii);
+    draw_points(frame, points, r.scroll, content, env.ascii);
     None
 }
 
@@ -231,7 +241,7 @@ fn draw_intro(
 
 fn draw_expiry(
     frame: &mut Frame,
-    app: &App,
+    env: &Env,
     r: &ReferenceState,
     area: Rect,
     g: &Glyphs,
@@ -243,7 +253,7 @@ fn draw_expiry(
             theme::dim(),
         ),
     ];
-    let (fields, result) = draw_intro(frame, app.session.desk.ascii, area, intro, 5);
+    let (fields, result) = draw_intro(frame, env.ascii, area, intro, 5);
     let hint = "";
     let c1 = field_row(
         frame,
@@ -275,7 +285,7 @@ fn draw_expiry(
     if let (Some(p), Some(a)) = (&r.prefill, row(fields, 3)) {
         para(
             frame,
-            app.session.desk.ascii,
+            env.ascii,
             a,
             vec![Line::styled(
                 format!("  （カードID {} の記録から入力しました）", p.card_id),
@@ -284,7 +294,7 @@ fn draw_expiry(
         );
     }
     let mut lines = Vec::new();
-    match r.expiry(&app.session.rules.expiry) {
+    match r.expiry(&env.rules.expiry) {
         ExpiryAnswer::Incomplete => lines.push(Line::styled(
             "発行日と生年月日を入力してください。",
             theme::dim(),
@@ -309,13 +319,13 @@ fn draw_expiry(
         }
         ExpiryAnswer::Error(e) => lines.push(Line::styled(e, theme::error())),
     }
-    para(frame, app.session.desk.ascii, result, lines);
+    para(frame, env.ascii, result, lines);
     c1.or(c2).or(c3)
 }
 
 fn draw_fee(
     frame: &mut Frame,
-    app: &App,
+    env: &Env,
     r: &ReferenceState,
     area: Rect,
     g: &Glyphs,
@@ -323,7 +333,7 @@ fn draw_fee(
     let intro = vec![Line::from(
         "申請の内容を選ぶと、当てはまる発行時費用の区分を表示します。",
     )];
-    let (form, result) = draw_intro(frame, app.session.desk.ascii, area, intro, 6);
+    let (form, result) = draw_intro(frame, env.ascii, area, intro, 6);
     let mut caret = None;
     for (i, fr) in FeeRow::ALL.into_iter().enumerate() {
         let a = row(form, u16::try_from(i).unwrap_or(u16::MAX));
@@ -374,7 +384,7 @@ fn draw_fee(
         }
     }
     let mut lines = Vec::new();
-    match r.fee(&app.session.rules.fees, app.session.today) {
+    match r.fee(&env.rules.fees, env.today) {
         Ok(d) => {
             lines.push(Line::from(vec![
                 Span::styled("区分  ", theme::title()),
@@ -390,7 +400,7 @@ fn draw_fee(
         "窓口では費用を受け取りません（区分のご案内のみです）。",
         theme::warn(),
     ));
-    para(frame, app.session.desk.ascii, result, lines);
+    para(frame, env.ascii, result, lines);
     caret
 }
 
@@ -426,10 +436,10 @@ fn draw_points(frame: &mut Frame, points: &Points, scroll: u16, area: Rect, asci
     scrolled(frame, area, lines, scroll, ascii);
 }
 
-fn draw_procedures(frame: &mut Frame, app: &App, r: &ReferenceState, area: Rect) {
-    let reference = &app.session.rules.reference;
+fn draw_procedures(frame: &mut Frame, env: &Env, r: &ReferenceState, area: Rect) {
+    let reference = &env.rules.reference;
     let contact = &reference.contact;
-    let picture = QrPicture::new(&contact.procedures_url, app.session.desk.ascii);
+    let picture = QrPicture::new(&contact.procedures_url, env.ascii);
     let full = frame.area();
     let mut text_area = area;
     let mut too_small = None;
@@ -473,7 +483,7 @@ fn draw_procedures(frame: &mut Frame, app: &App, r: &ReferenceState, area: Rect)
                 ),
                 theme::warn(),
             ));
-            if app.session.desk.ascii {
+            if env.ascii {
                 lines.push(Line::styled(
                     "（Windows Terminal などでは desk.toml の glyphs = \"unicode\" で小さく表示できます）",
                     theme::dim(),
@@ -494,5 +504,5 @@ fn draw_procedures(frame: &mut Frame, app: &App, r: &ReferenceState, area: Rect)
             lines.push(Line::styled(format!("  備考: {}", p.note), theme::dim()));
         }
     }
-    scrolled(frame, text_area, lines, r.scroll, app.session.desk.ascii);
+    scrolled(frame, text_area, lines, r.scroll, env.ascii);
 }

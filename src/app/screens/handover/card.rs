@@ -5,7 +5,7 @@
 use super::{Flow, Handover, IdentityChecked, Step};
 use crate::app::cx::{Cx, Nav};
 use crate::app::{
-    Action, CardSignal, CardSlot, Dialog, Effect, LineEdit, MatchOutcome, MatchResult,
+    Action, CardEvent, CardSlot, Dialog, Effect, LineEdit, MatchOutcome, MatchResult,
 };
 use crate::domain::card_facts::{CardReading, PinStatus};
 use crate::domain::reasons::ReasonKind;
@@ -303,13 +303,13 @@ impl Handover {
         }
     }
 
-    /// A card signal on the card step: the phase follows the reader; a finished reading is
+    /// A card event on the card step: the phase follows the reader; a finished reading is
     /// matched with the record at once.
-    pub(super) fn card_signal(&mut self, sig: &CardSignal, cx: &mut Cx) -> Vec<Effect> {
+    pub(super) fn card_event(&mut self, sig: &CardEvent, cx: &mut Cx) -> Vec<Effect> {
         let h = self;
         if let (
             Step::Card { .. },
-            CardSignal::ReadFinished {
+            CardEvent::ReadFinished {
                 result: Ok(reading),
                 ..
             },
@@ -326,16 +326,16 @@ impl Handover {
             return Vec::new();
         };
         match sig {
-            CardSignal::Reading { .. } | CardSignal::CardInserted { .. } => {
+            CardEvent::Reading { .. } | CardEvent::CardInserted { .. } => {
                 if !matches!(phase, CardPhase::Result { .. })
-                    || matches!(sig, CardSignal::Reading { .. })
+                    || matches!(sig, CardEvent::Reading { .. })
                 {
                     *phase = CardPhase::Reading;
                     h.card_error = None;
                 }
                 Vec::new()
             }
-            CardSignal::CardRemoved { .. } => {
+            CardEvent::CardRemoved { .. } => {
                 if matches!(phase, CardPhase::Reading) {
                     *phase = CardPhase::Lifted;
                 } else if !matches!(phase, CardPhase::Result { .. }) {
@@ -343,11 +343,11 @@ impl Handover {
                 }
                 Vec::new()
             }
-            CardSignal::ReadFinished { result: Err(e), .. } => {
+            CardEvent::ReadFinished { result: Err(e), .. } => {
                 *phase = CardPhase::Failed(e.user_message());
                 Vec::new()
             }
-            CardSignal::ServiceUnavailable | CardSignal::ReaderRemoved(_) => {
+            CardEvent::ServiceUnavailable | CardEvent::ReaderRemoved(_) => {
                 if matches!(phase, CardPhase::Reading) {
                     *phase = CardPhase::Lifted;
                 }

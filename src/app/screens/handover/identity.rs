@@ -8,7 +8,7 @@ use crate::app::{Action, Dialog, Effect};
 /// Step 1 input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentityDraft {
-    /// One flag per `App::id_docs` entry.
+    /// One flag per identity document of `Rules::id_docs`.
     pub checked: Vec<bool>,
     /// One flag per required document (医師免許証（原本）, `[[required]]`).
     pub required: Vec<bool>,
@@ -48,7 +48,7 @@ impl Handover {
     /// A key on step 1: tick documents and checks; Enter goes on to the card step once the
     /// documents satisfy the rule.
     pub(super) fn identity_update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
-        let id_docs = cx.id_docs;
+        let id_docs = &cx.rules.id_docs;
         let h = self;
         let n = id_docs.all().len();
         let r = id_docs.required().len();

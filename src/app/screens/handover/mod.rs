@@ -4,7 +4,7 @@
 //! everything else comes through the [`Cx`].
 //!
 //! This file is the wizard: its state, the order of the steps and the routing of keys and card
-//! signals to the step on display. Each step is a file of its own, named as [`Step`] names it,
+//! events to the step on display. Each step is a file of its own, named as [`Step`] names it,
 //! with its draft, its update and the rules only it uses: `identity` (本人確認), `card`
 //! (カード読取と照合), `handoff` (受け渡し and the registration QR), `mail` (発送情報) and
 //! `confirm` (確認 and the commit).
@@ -28,7 +28,7 @@ pub use mail::{MailDraft, MailField, parse_dispatch_date, validate_tracking};
 use chrono::NaiveDate;
 
 use crate::app::cx::Cx;
-use crate::app::{Action, CardSignal, Context, Effect, LineEdit};
+use crate::app::{Action, CardEvent, Context, Effect, LineEdit};
 use crate::domain::handover::HandoverCommit;
 use crate::domain::record::CardRecord;
 
@@ -201,10 +201,10 @@ impl Handover {
         }
     }
 
-    /// A card signal: only the card step follows the reader.
-    pub fn on_card(&mut self, sig: &CardSignal, cx: &mut Cx) -> Vec<Effect> {
+    /// A card event: only the card step follows the reader.
+    pub fn on_card(&mut self, sig: &CardEvent, cx: &mut Cx) -> Vec<Effect> {
         match self.step {
-            Step::Card { .. } => self.card_signal(sig, cx),
+            Step::Card { .. } => self.card_event(sig, cx),
             _ => Vec::new(),
         }
     }

@@ -5,7 +5,7 @@ use super::requests::{OfficeLoaded, OfficeRequest};
 use super::{OfficeItem, PromptAnswer, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
-use crate::app::{Action, CardSignal, Dialog, Effect};
+use crate::app::{Action, CardEvent, Dialog, Effect};
 use crate::domain::office::arrival::ArrivalRead;
 use crate::domain::office::{ArrivalProblem, ArrivalSummary};
 
@@ -298,7 +298,7 @@ impl ArrivalView {
     }
 
     /// A card read while a shipment is being checked: match and record it.
-    pub fn on_card(&mut self, sig: &CardSignal, cx: &mut Cx) -> Vec<Effect> {
+    pub fn on_card(&mut self, sig: &CardEvent, cx: &mut Cx) -> Vec<Effect> {
         let Some(shipment) = self.chosen else {
             return Vec::new();
         };

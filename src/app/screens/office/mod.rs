@@ -26,7 +26,7 @@ pub use uncollected::UncollectedView;
 
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{ConfirmText, PromptText};
-use crate::app::{Action, CardSignal, Context, Effect};
+use crate::app::{Action, CardEvent, Context, Effect};
 
 /// The screens of the 業務メニュー, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,12 +145,12 @@ pub(crate) fn prompt_officer(cx: &Cx) -> Result<i64, String> {
 /// A card read on a screen that checks cards (入荷確認, 未交付カード): with an officer on duty,
 /// the request `make` builds from the certificate goes to the store; a failed read is said.
 pub(crate) fn on_read(
-    sig: &CardSignal,
+    sig: &CardEvent,
     cx: &mut Cx,
     working: &str,
     make: impl FnOnce(Box<crate::domain::card_facts::CertificateFacts>, i64) -> OfficeRequest,
 ) -> Vec<Effect> {
-    let CardSignal::ReadFinished { result, .. } = sig else {
+    let CardEvent::ReadFinished { result, .. } = sig else {
         return Vec::new();
     };
     match result {
@@ -334,8 +334,8 @@ impl Office {
         }
     }
 
-    /// A card signal (only the screens that read cards listen).
-    pub fn on_card(&mut self, sig: &CardSignal, cx: &mut Cx) -> Vec<Effect> {
+    /// A card event (only the screens that read cards listen).
+    pub fn on_card(&mut self, sig: &CardEvent, cx: &mut Cx) -> Vec<Effect> {
         match self {
             Office::Uncollected(v) => v.on_card(sig, cx),
             Office::Arrival(v) => v.on_card(sig, cx),

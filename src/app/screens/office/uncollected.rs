@@ -5,7 +5,7 @@ use super::requests::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChang
 use super::{ConfirmPurpose, OfficeItem, PromptAnswer, Purpose, batches, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Confirm, ConfirmText, ContactDialog, Prompt, PromptText};
-use crate::app::{Action, CardSignal, Dialog, Effect};
+use crate::app::{Action, CardEvent, Dialog, Effect};
 use crate::domain::office::{BatchStatus, DueAction, ReturnBatch, UncollectedCard};
 use crate::domain::record::CardRecord;
 
@@ -372,7 +372,7 @@ impl UncollectedView {
     }
 
     /// While a batch is being checked, each card read is matched against it.
-    pub fn on_card(&mut self, sig: &CardSignal, cx: &mut Cx) -> Vec<Effect> {
+    pub fn on_card(&mut self, sig: &CardEvent, cx: &mut Cx) -> Vec<Effect> {
         let Some(number) = self.verifying.clone() else {
             return Vec::new();
         };
