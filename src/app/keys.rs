@@ -4,10 +4,7 @@
 use crossterm::event::KeyEvent;
 
 use super::keymap;
-use super::{
-    Action, App, Binding, CardPhase, CardSlot, Context, Dialog, EditOutcome, Effect, LineEdit,
-    MatchResult, Screen, Step,
-};
+use super::{Action, App, Binding, Context, Dialog, EditOutcome, Effect, LineEdit, Screen};
 
 impl App {
     /// The key context in force: the top dialog's, else the screen's.
@@ -42,34 +39,9 @@ impl App {
                 _ => true,
             };
         }
-        let Screen::Handover(h) = &self.screen else {
-            return true;
-        };
-        if b.context != Context::CardCheck || !self.dialogs.is_empty() {
-            return true;
-        }
-        let Step::Card { phase, .. } = &h.step else {
-            return true;
-        };
-        let result = match phase {
-            CardPhase::Result {
-                outcome, decision, ..
-            } => Some((outcome.result, *decision)),
-            _ => None,
-        };
-        // Issue 11 #10: y and e work again after Esc left the reason field (they return to
-        // it); Enter goes on only from a match or a decision; r needs a card on the reader.
-        match b.action {
-            Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, _))),
-            Action::RecordException => matches!(result, Some((MatchResult::Mismatch, _))),
-            Action::Next => {
-                matches!(result, Some((MatchResult::Match, _)) | Some((_, Some(_))))
-                    && !h.pin_locked_unacknowledged()
-            }
-            Action::AckPinLocked => h.pin_locked_unacknowledged(),
-            Action::Reread => {
-                !matches!(phase, CardPhase::Waiting | CardPhase::Reading)
-                    && !matches!(self.session.reader.card, CardSlot::Absent)
+        match &self.screen {
+            Screen::Handover(h) if self.dialogs.is_empty() => {
+                h.binding_relevant(b, &self.session.reader.card)
             }
             _ => true,
         }

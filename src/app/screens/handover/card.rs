@@ -4,6 +4,7 @@
 
 use super::{Flow, Handover, IdentityChecked, Step};
 use crate::app::cx::{Cx, Nav};
+use crate::app::keymap::{Binding, Context};
 use crate::app::{
     Action, CardEvent, CardSlot, Dialog, Effect, LineEdit, MatchOutcome, MatchResult,
 };
@@ -79,6 +80,39 @@ impl Handover {
             note_focus: false,
         };
         (phase, fx)
+    }
+
+    /// Whether a binding does something now on this screen (the footer shows only those): on
+    /// the card step, y and e work again after Esc left the reason field (they return to it),
+    /// Enter goes on only from a match or a decision, and r needs a card on the reader
+    /// (issue 11 #10). Every other binding of the wizard is always live.
+    pub fn binding_relevant(&self, b: &Binding, reader_card: &CardSlot) -> bool {
+        if b.context != Context::CardCheck {
+            return true;
+        }
+        let Step::Card { phase, .. } = &self.step else {
+            return true;
+        };
+        let result = match phase {
+            CardPhase::Result {
+                outcome, decision, ..
+            } => Some((outcome.result, *decision)),
+            _ => None,
+        };
+        match b.action {
+            Action::ConfirmNear => matches!(result, Some((MatchResult::NearMatch, _))),
+            Action::RecordException => matches!(result, Some((MatchResult::Mismatch, _))),
+            Action::Next => {
+                matches!(result, Some((MatchResult::Match, _)) | Some((_, Some(_))))
+                    && !self.pin_locked_unacknowledged()
+            }
+            Action::AckPinLocked => self.pin_locked_unacknowledged(),
+            Action::Reread => {
+                !matches!(phase, CardPhase::Waiting | CardPhase::Reading)
+                    && !matches!(reader_card, CardSlot::Absent)
+            }
+            _ => true,
+        }
     }
 
     /// The card on the card step has a locked PIN that the officer has not acknowledged yet.
