@@ -8,7 +8,7 @@ use crate::support::scenes::office::{
 };
 use crate::support::scenes::{ch, feed, press, sample_app, sample_rules, today};
 use crossterm::event::KeyCode;
-use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded, ReceiptPane};
+use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded};
 use kofu::app::{App, Context, Dialog, Effect, Event, Loaded, OfficeRequest, Screen};
 use kofu::domain::handover::HandoverRoute;
 use kofu::domain::office::ArrivalProblem;
@@ -117,7 +117,7 @@ fn a_receipt_batch_of_the_marked_receipts_with_a_tracking_number() {
     let Some(Office::Receipts(v)) = app.office() else {
         panic!("receipts screen")
     };
-    assert_eq!(v.pane, ReceiptPane::Batches);
+    assert!(v.batches.focused);
     assert!(v.marked.is_empty());
 }
 

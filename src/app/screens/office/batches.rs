@@ -1,12 +1,131 @@
 //! What the two batch screens share (受領書返送 and the card return batches of 未交付カード):
-//! send, export and reopen a batch, and the message after a change.
+//! the [`BatchesPane`] under the screen's own list, with its cursor and its keys (send, export
+//! and reopen a batch), and the message after a change.
 
-use super::requests::{BatchChange, OfficeRequest};
-use super::{ConfirmPurpose, PromptAnswer, Purpose};
+use super::requests::{BatchChange, OfficeLoaded, OfficeRequest};
+use super::{ConfirmPurpose, PromptAnswer, Purpose, move_sel};
 use crate::app::cx::Cx;
 use crate::app::dialogs::{Confirm, ConfirmText, Prompt, PromptText};
 use crate::app::{Action, Dialog, Effect};
 use crate::domain::office::{BatchKind, BatchStatus, ReturnBatch};
+
+/// The return batches half of a batch screen: the batches of one kind, the cursor, whether
+/// the pane has the focus (Tab switches it with the screen's own list), and the files of the
+/// last cover-list export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchesPane {
+    pub kind: BatchKind,
+    pub list: Vec<ReturnBatch>,
+    pub sel: usize,
+    pub focused: bool,
+    pub exported: Vec<String>,
+}
+
+/// What the pane made of a store answer.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // a return value, matched at once; boxing would only complicate it
+pub enum Answer {
+    /// A batch changed (and was said): the screen reloads its lists.
+    Changed,
+    /// Taken and said (an export, a refused change): nothing more to do.
+    Done,
+    /// Not about batches: the screen's own.
+    Other(OfficeLoaded),
+}
+
+impl BatchesPane {
+    pub fn new(kind: BatchKind) -> Self {
+        BatchesPane {
+            kind,
+            list: Vec::new(),
+            sel: 0,
+            focused: false,
+            exported: Vec::new(),
+        }
+    }
+
+    pub fn selected(&self) -> Option<&ReturnBatch> {
+        self.list.get(self.sel)
+    }
+
+    /// The selected batch, or `None` with the footer saying there is none yet.
+    pub fn selected_or_say(&self, cx: &mut Cx) -> Option<&ReturnBatch> {
+        let b = self.selected();
+        if b.is_none() {
+            cx.flash(
+                match self.kind {
+                    BatchKind::Receipts => {
+                        "返送バッチがありません。先に n でバッチを作成してください。"
+                    }
+                    BatchKind::Cards => {
+                        "返却バッチがありません。先に b でバッチを作成してください。"
+                    }
+                },
+                true,
+            );
+        }
+        b
+    }
+
+    /// The batches as loaded; the cursor stays inside the list.
+    pub fn set(&mut self, list: Vec<ReturnBatch>) {
+        self.list = list;
+        self.sel = self.sel.min(self.list.len().saturating_sub(1));
+    }
+
+    /// The pane's keys: Tab, the cursor while it has the focus, and `s` / `o` / `x` on the
+    /// selected batch. `None`: not a key of the pane, the screen's own.
+    pub fn update(&mut self, action: Action, cx: &mut Cx) -> Option<Vec<Effect>> {
+        match action {
+            Action::SwitchField => self.focused = !self.focused,
+            Action::Up | Action::Down if self.focused => {
+                let d = if action == Action::Up { -1 } else { 1 };
+                move_sel(&mut self.sel, self.list.len(), d);
+            }
+            Action::MarkSent | Action::ExportBatch | Action::ReopenBatch => {
+                let fx = match self.selected_or_say(cx).cloned() {
+                    Some(b) => batch_action(action, b, cx),
+                    None => Vec::new(),
+                };
+                return Some(fx);
+            }
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    /// A store answer about batches: a change is said (a new batch gets the focus and the
+    /// cursor), an export keeps its files.
+    pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Answer {
+        match loaded {
+            OfficeLoaded::Batch {
+                change,
+                result: Ok(b),
+            } => {
+                cx.flash(changed_message(change, &b), false);
+                if change == BatchChange::Created {
+                    self.focused = true;
+                    self.sel = 0;
+                }
+                Answer::Changed
+            }
+            OfficeLoaded::Batch {
+                change,
+                result: Err(e),
+            } => {
+                cx.error(failed_title(change), e);
+                Answer::Done
+            }
+            OfficeLoaded::Exported(result) => {
+                if let Some(files) = super::exported(result, cx) {
+                    self.exported = files;
+                }
+                Answer::Done
+            }
+            other => Answer::Other(other),
+        }
+    }
+}
 
 /// The reason for reopening (or cancelling) a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +194,7 @@ impl ConfirmFor {
 }
 
 /// `s` (send), `o` (export) or `x` (reopen) on the selected batch.
-pub fn batch_action(action: Action, b: ReturnBatch, cx: &mut Cx) -> Vec<Effect> {
+fn batch_action(action: Action, b: ReturnBatch, cx: &mut Cx) -> Vec<Effect> {
     match action {
         Action::MarkSent => {
             if b.status != BatchStatus::Open {
@@ -154,7 +273,7 @@ pub fn on_confirm(c: ConfirmFor, officer_id: i64, cx: &mut Cx) -> Vec<Effect> {
 }
 
 /// The footer message after a batch changed.
-pub fn changed_message(change: BatchChange, b: &ReturnBatch) -> String {
+pub(crate) fn changed_message(change: BatchChange, b: &ReturnBatch) -> String {
     let n = b.live_items().count();
     match change {
         BatchChange::Created if b.kind == BatchKind::Cards => format!(
@@ -175,7 +294,7 @@ pub fn changed_message(change: BatchChange, b: &ReturnBatch) -> String {
 }
 
 /// The dialog title when a batch change failed.
-pub fn failed_title(change: BatchChange) -> &'static str {
+fn failed_title(change: BatchChange) -> &'static str {
     match change {
         BatchChange::Created => "バッチを作成できませんでした",
         BatchChange::Sent => "送付済にできませんでした",

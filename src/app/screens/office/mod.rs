@@ -19,7 +19,7 @@ pub mod uncollected;
 pub use appointments::AppointmentsView;
 pub use arrival::{ArrivalRow, ArrivalView};
 pub use mail::MailView;
-pub use receipts::{ReceiptPane, ReceiptsView};
+pub use receipts::ReceiptsView;
 pub use reports::{ReportKind, ReportView};
 pub use requests::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
 pub use uncollected::UncollectedView;

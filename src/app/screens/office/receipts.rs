@@ -3,34 +3,25 @@
 
 use std::collections::BTreeSet;
 
-use super::requests::{BatchChange, OfficeLoaded, OfficeRequest};
-use super::{OfficeItem, PromptAnswer, Purpose, batches, move_sel};
+use super::batches::{Answer, BatchesPane};
+use super::requests::{OfficeLoaded, OfficeRequest};
+use super::{OfficeItem, PromptAnswer, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
 use crate::app::{Action, Dialog, Effect};
-use crate::domain::office::ReturnBatch;
+use crate::domain::office::BatchKind;
 use crate::domain::record::CardRecord;
-
-/// Which list of the receipts screen has the cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReceiptPane {
-    Pending,
-    Batches,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptsView {
     pub pending: Vec<CardRecord>,
     /// Card rows marked with Space (none marked = all pending).
     pub marked: BTreeSet<i64>,
-    pub batches: Vec<ReturnBatch>,
-    pub pane: ReceiptPane,
     pub sel_pending: usize,
-    pub sel_batch: usize,
+    /// The receipt batches under the pending list.
+    pub batches: BatchesPane,
     pub loading: bool,
     pub error: Option<String>,
-    /// Files of the last cover-list export.
-    pub exported: Vec<String>,
 }
 
 /// The tracking number of a new receipt batch (`cards` = the marked rows, or all).
@@ -68,18 +59,11 @@ impl ReceiptsView {
         ReceiptsView {
             pending: Vec::new(),
             marked: BTreeSet::new(),
-            batches: Vec::new(),
-            pane: ReceiptPane::Pending,
             sel_pending: 0,
-            sel_batch: 0,
+            batches: BatchesPane::new(BatchKind::Receipts),
             loading: true,
             error: None,
-            exported: Vec::new(),
         }
-    }
-
-    pub fn selected_batch(&self) -> Option<&ReturnBatch> {
-        self.batches.get(self.sel_batch)
     }
 
     fn reload(&mut self) -> Vec<Effect> {
@@ -88,24 +72,18 @@ impl ReceiptsView {
     }
 
     pub fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        if let Some(fx) = self.batches.update(action, cx) {
+            return fx;
+        }
         match action {
             Action::Back => cx.nav = Some(Nav::Menu(OfficeItem::Receipts)),
             Action::Refresh => return self.reload(),
-            Action::SwitchField => {
-                self.pane = match self.pane {
-                    ReceiptPane::Pending => ReceiptPane::Batches,
-                    ReceiptPane::Batches => ReceiptPane::Pending,
-                }
-            }
             Action::Up | Action::Down => {
                 let d = if action == Action::Up { -1 } else { 1 };
-                match self.pane {
-                    ReceiptPane::Pending => move_sel(&mut self.sel_pending, self.pending.len(), d),
-                    ReceiptPane::Batches => move_sel(&mut self.sel_batch, self.batches.len(), d),
-                }
+                move_sel(&mut self.sel_pending, self.pending.len(), d);
             }
             Action::ToggleCursor => {
-                if self.pane != ReceiptPane::Pending {
+                if self.batches.focused {
                     return Vec::new();
                 }
                 if let Some(c) = self.pending.get(self.sel_pending) {
@@ -133,16 +111,6 @@ impl ReceiptsView {
                 let purpose = Purpose::Receipts(PromptFor::NewBatch { cards });
                 cx.push(Dialog::Prompt(Box::new(Prompt::code(purpose, 40))));
             }
-            Action::MarkSent | Action::ExportBatch | Action::ReopenBatch => {
-                let Some(b) = self.selected_batch().cloned() else {
-                    cx.flash(
-                        "返送バッチがありません。先に n でバッチを作成してください。",
-                        true,
-                    );
-                    return Vec::new();
-                };
-                return batches::batch_action(action, b, cx);
-            }
             _ => {}
         }
         Vec::new()
@@ -164,45 +132,24 @@ impl ReceiptsView {
     }
 
     pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Vec<Effect> {
-        match loaded {
-            OfficeLoaded::Receipts(result) => {
+        match self.batches.on_loaded(loaded, cx) {
+            Answer::Changed => {
+                self.marked.clear();
+                self.reload()
+            }
+            Answer::Done => Vec::new(),
+            Answer::Other(OfficeLoaded::Receipts(result)) => {
                 if let Some((pending, batches)) =
                     super::take(&mut self.loading, &mut self.error, result)
                 {
                     self.marked.retain(|id| pending.iter().any(|c| c.id == *id));
                     self.pending = pending;
-                    self.batches = batches;
                     self.sel_pending = self.sel_pending.min(self.pending.len().saturating_sub(1));
-                    self.sel_batch = self.sel_batch.min(self.batches.len().saturating_sub(1));
+                    self.batches.set(batches);
                 }
                 Vec::new()
             }
-            OfficeLoaded::Batch {
-                change,
-                result: Ok(b),
-            } => {
-                cx.flash(batches::changed_message(change, &b), false);
-                self.marked.clear();
-                if change == BatchChange::Created {
-                    self.pane = ReceiptPane::Batches;
-                    self.sel_batch = 0;
-                }
-                self.reload()
-            }
-            OfficeLoaded::Batch {
-                change,
-                result: Err(e),
-            } => {
-                cx.error(batches::failed_title(change), e);
-                Vec::new()
-            }
-            OfficeLoaded::Exported(result) => {
-                if let Some(files) = super::exported(result, cx) {
-                    self.exported = files;
-                }
-                Vec::new()
-            }
-            other => {
+            Answer::Other(other) => {
                 super::orphan_loaded(other, cx);
                 Vec::new()
             }

@@ -1,34 +1,25 @@
 //! 未交付カード: contacts, holds, and card return batches whose cards are read and checked
 //! before they go into the envelope.
 
-use super::requests::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
-use super::{ConfirmPurpose, OfficeItem, PromptAnswer, Purpose, batches, move_sel};
+use super::batches::{Answer, BatchesPane};
+use super::requests::{OfficeLoaded, OfficeRequest, UncollectedChange};
+use super::{ConfirmPurpose, OfficeItem, PromptAnswer, Purpose, move_sel};
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Confirm, ConfirmText, ContactDialog, Prompt, PromptText};
 use crate::app::{Action, CardEvent, Dialog, Effect};
-use crate::domain::office::{BatchStatus, DueAction, ReturnBatch, UncollectedCard};
+use crate::domain::office::{BatchKind, BatchStatus, DueAction, UncollectedCard};
 use crate::domain::record::CardRecord;
-
-/// Which list has the cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Cards,
-    Batches,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UncollectedView {
     pub list: Vec<UncollectedCard>,
-    /// Card return batches.
-    pub batches: Vec<ReturnBatch>,
-    pub pane: Pane,
     /// Show only cards with an action due.
     pub only_due: bool,
     pub sel_card: usize,
-    pub sel_batch: usize,
+    /// The card return batches under the card list.
+    pub batches: BatchesPane,
     pub loading: bool,
     pub error: Option<String>,
-    pub exported: Vec<String>,
     /// The open batch whose cards are being read before packing.
     pub verifying: Option<String>,
 }
@@ -37,14 +28,11 @@ impl UncollectedView {
     pub fn new() -> Self {
         UncollectedView {
             list: Vec::new(),
-            batches: Vec::new(),
-            pane: Pane::Cards,
             only_due: false,
             sel_card: 0,
-            sel_batch: 0,
+            batches: BatchesPane::new(BatchKind::Cards),
             loading: true,
             error: None,
-            exported: Vec::new(),
             verifying: None,
         }
     }
@@ -59,10 +47,6 @@ impl UncollectedView {
 
     pub fn selected_card(&self) -> Option<&UncollectedCard> {
         self.shown().get(self.sel_card).copied()
-    }
-
-    pub fn selected_batch(&self) -> Option<&ReturnBatch> {
-        self.batches.get(self.sel_batch)
     }
 
     /// Cards whose return is due and that can go into a batch.
@@ -145,8 +129,6 @@ pub fn on_confirm(c: ConfirmFor, officer_id: i64, cx: &mut Cx) -> Vec<Effect> {
     ]
 }
 
-const NO_BATCH: &str = "返却バッチがありません。先に b でバッチを作成してください。";
-
 impl Default for UncollectedView {
     fn default() -> Self {
         Self::new()
@@ -160,24 +142,16 @@ impl UncollectedView {
     }
 
     pub fn update(&mut self, action: Action, cx: &mut Cx) -> Vec<Effect> {
+        if let Some(fx) = self.batches.update(action, cx) {
+            return fx;
+        }
         match action {
             Action::Back => cx.nav = Some(Nav::Menu(OfficeItem::Uncollected)),
             Action::Refresh => return self.reload(cx),
-            Action::SwitchField => {
-                self.pane = match self.pane {
-                    Pane::Cards => Pane::Batches,
-                    Pane::Batches => Pane::Cards,
-                }
-            }
             Action::Up | Action::Down => {
                 let d = if action == Action::Up { -1 } else { 1 };
-                match self.pane {
-                    Pane::Cards => {
-                        let n = self.shown().len();
-                        move_sel(&mut self.sel_card, n, d)
-                    }
-                    Pane::Batches => move_sel(&mut self.sel_batch, self.batches.len(), d),
-                }
+                let n = self.shown().len();
+                move_sel(&mut self.sel_card, n, d);
             }
             Action::CycleFilter => {
                 self.only_due = !self.only_due;
@@ -223,8 +197,7 @@ impl UncollectedView {
                     cx.flash("読取確認を終えました。", false);
                     return Vec::new();
                 }
-                let Some(b) = self.selected_batch() else {
-                    cx.flash(NO_BATCH, true);
+                let Some(b) = self.batches.selected_or_say(cx) else {
                     return Vec::new();
                 };
                 if b.status != BatchStatus::Open {
@@ -241,15 +214,8 @@ impl UncollectedView {
                     b.number
                 );
                 self.verifying = Some(b.number.clone());
-                self.pane = Pane::Batches;
+                self.batches.focused = true;
                 cx.flash(msg, false);
-            }
-            Action::MarkSent | Action::ExportBatch | Action::ReopenBatch => {
-                let Some(b) = self.selected_batch().cloned() else {
-                    cx.flash(NO_BATCH, true);
-                    return Vec::new();
-                };
-                return batches::batch_action(action, b, cx);
             }
             _ => {}
         }
@@ -282,41 +248,23 @@ impl UncollectedView {
     }
 
     pub fn on_loaded(&mut self, loaded: OfficeLoaded, cx: &mut Cx) -> Vec<Effect> {
+        let loaded = match self.batches.on_loaded(loaded, cx) {
+            Answer::Changed => {
+                self.verifying = None;
+                return self.reload(cx);
+            }
+            Answer::Done => return Vec::new(),
+            Answer::Other(loaded) => loaded,
+        };
         match loaded {
             OfficeLoaded::Uncollected(result) => {
                 if let Some((list, batches)) =
                     super::take(&mut self.loading, &mut self.error, result)
                 {
                     self.list = list;
-                    self.batches = batches;
                     let n = self.shown().len();
                     self.sel_card = self.sel_card.min(n.saturating_sub(1));
-                    self.sel_batch = self.sel_batch.min(self.batches.len().saturating_sub(1));
-                }
-                Vec::new()
-            }
-            OfficeLoaded::Batch {
-                change,
-                result: Ok(b),
-            } => {
-                cx.flash(batches::changed_message(change, &b), false);
-                if change == BatchChange::Created {
-                    self.pane = Pane::Batches;
-                    self.sel_batch = 0;
-                }
-                self.verifying = None;
-                self.reload(cx)
-            }
-            OfficeLoaded::Batch {
-                change,
-                result: Err(e),
-            } => {
-                cx.error(batches::failed_title(change), e);
-                Vec::new()
-            }
-            OfficeLoaded::Exported(result) => {
-                if let Some(files) = super::exported(result, cx) {
-                    self.exported = files;
+                    self.batches.set(batches);
                 }
                 Vec::new()
             }

@@ -3,6 +3,7 @@
 
 pub mod appointments;
 pub mod arrival;
+pub mod batches;
 pub mod mail;
 pub mod menu;
 pub mod receipts;
@@ -17,10 +18,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
 use crate::app::Office;
-use crate::domain::office::{BatchStatus, ReturnBatch};
+use crate::domain::office::BatchStatus;
 use crate::ui::text::{display, fit_marked};
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::pane;
 
 /// Draw the back-office screen.
 pub fn draw(frame: &mut Frame, o: &Office, today: NaiveDate, area: Rect, g: &Glyphs) {
@@ -76,41 +76,6 @@ pub(crate) fn draw_list_notice(
             true
         }
         None => false,
-    }
-}
-
-/// The pane of return batches under a screen's list: `empty` (once loaded) until the first
-/// batch is made, then a table with a row per batch.
-pub(crate) struct BatchPane<'v> {
-    pub title: String,
-    pub empty: &'static str,
-    pub batches: &'v [ReturnBatch],
-    pub loading: bool,
-    pub focused: bool,
-    pub selected: usize,
-}
-
-impl<'v> BatchPane<'v> {
-    pub(crate) fn draw<'a>(
-        self,
-        frame: &mut Frame,
-        area: Rect,
-        columns: &Columns,
-        row: impl FnMut(&'v ReturnBatch) -> Row<'a>,
-        g: &Glyphs,
-    ) {
-        let inner = pane(frame, area, &self.title, self.focused, g);
-        if self.batches.is_empty() {
-            if !self.loading {
-                frame.render_widget(
-                    Paragraph::new(Line::styled(self.empty, theme::dim())),
-                    inner,
-                );
-            }
-            return;
-        }
-        let rows = self.batches.iter().map(row);
-        draw_table(frame, inner, rows, columns, self.focused, self.selected, g);
     }
 }
 

@@ -3,11 +3,11 @@
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row};
 
-use super::{BatchPane, batch_status_style, date_text, draw_list_notice, export_foot, fitted_cell};
-use crate::app::screens::office::{ReceiptPane, ReceiptsView};
+use super::{batches, draw_list_notice, export_foot, fitted_cell};
+use crate::app::screens::office::ReceiptsView;
 use crate::ui::render_para;
 use crate::ui::text::display;
 use crate::ui::theme::{self, Glyphs};
@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
         v.pending.len(),
         v.marked.len()
     );
-    let focus_pending = v.pane == ReceiptPane::Pending;
+    let focus_pending = !v.batches.focused;
     let inner = pane(frame, top, &title, focus_pending, g);
     let empty = v.pending.is_empty();
     if !draw_list_notice(
@@ -74,42 +74,9 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
         );
     }
 
-    // Batches.
-    let batches = BatchPane {
-        title: format!("返送バッチ {}件", v.batches.len()),
-        empty: " まだバッチはありません。",
-        batches: &v.batches,
-        loading: v.loading,
-        focused: v.pane == ReceiptPane::Batches,
-        selected: v.sel_batch,
-    };
-    let columns = [
-        ("番号", Constraint::Length(12)),
-        ("作成日", Constraint::Length(10)),
-        ("件数", Constraint::Length(5)),
-        ("状態", Constraint::Length(12)),
-        ("送付日", Constraint::Length(10)),
-        ("お問い合わせ番号", Constraint::Min(8)),
-    ];
-    batches.draw(
-        frame,
-        bottom,
-        &columns,
-        |b| {
-            let st = batch_status_style(b.status);
-            Row::new(vec![
-                Cell::from(b.number.clone()),
-                Cell::from(date_text(b.created_on)),
-                Cell::from(format!("{:>3}通", b.live_items().count())),
-                Cell::from(Span::styled(b.status.label(), st)),
-                Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
-                fitted_cell(b.tracking_no.as_deref().unwrap_or(""), 16, g),
-            ])
-        },
-        g,
-    );
+    batches::draw(frame, bottom, &v.batches, v.loading, None, g);
     let foot_line = export_foot(
-        &v.exported,
+        &v.batches.exported,
         " バッチを選んで s 送付済 / o 送付状（HTML・CSV）出力 / r 訂正",
     );
     render_para(frame, foot, vec![foot_line]);

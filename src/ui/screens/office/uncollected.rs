@@ -6,9 +6,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::{BatchPane, batch_status_style, date_text, draw_list_notice, export_foot, fitted_cell};
+use super::{batches, draw_list_notice, export_foot, fitted_cell};
 use crate::app::screens::office::UncollectedView;
-use crate::app::screens::office::uncollected::Pane;
 use crate::domain::office::DueAction;
 use crate::ui::render_para;
 use crate::ui::text::display;
@@ -36,7 +35,7 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
     render_para(frame, help, vec![hint]);
 
     let shown = v.shown();
-    let focus_cards = v.pane == Pane::Cards;
+    let focus_cards = !v.batches.focused;
     let title = format!(
         "未交付カード {}枚{}",
         shown.len(),
@@ -102,48 +101,10 @@ pub fn draw(frame: &mut Frame, v: &UncollectedView, area: Rect, g: &Glyphs) {
         super::draw_table(frame, inner, rows, &columns, focus_cards, v.sel_card, g);
     }
 
-    let batches = BatchPane {
-        title: format!("返却バッチ {}件", v.batches.len()),
-        empty: " まだ返却バッチはありません。",
-        batches: &v.batches,
-        loading: v.loading,
-        focused: v.pane == Pane::Batches,
-        selected: v.sel_batch,
-    };
-    let columns = [
-        ("番号", Constraint::Length(12)),
-        ("作成日", Constraint::Length(10)),
-        ("枚数", Constraint::Length(5)),
-        ("読取確認", Constraint::Length(18)),
-        ("状態", Constraint::Length(12)),
-        ("送付日", Constraint::Min(10)),
-    ];
-    batches.draw(
-        frame,
-        bottom,
-        &columns,
-        |b| {
-            let st = batch_status_style(b.status);
-            let live = b.live_items().count();
-            let verified = b.live_items().filter(|i| i.verified_at.is_some()).count();
-            let mark = if v.verifying.as_deref() == Some(b.number.as_str()) {
-                " 確認中"
-            } else {
-                ""
-            };
-            Row::new(vec![
-                Cell::from(b.number.clone()),
-                Cell::from(date_text(b.created_on)),
-                Cell::from(format!("{live:>3}枚")),
-                Cell::from(format!("確認 {verified}/{live}{mark}")),
-                Cell::from(Span::styled(b.status.label(), st)),
-                Cell::from(b.sent_on.map(date_text).unwrap_or_default()),
-            ])
-        },
-        g,
-    );
+    let checking = v.verifying.as_deref();
+    batches::draw(frame, bottom, &v.batches, v.loading, checking, g);
     let foot_line = export_foot(
-        &v.exported,
+        &v.batches.exported,
         " バッチを選んで k 読取確認 / s 送付済 / o 送付状出力 / r 訂正（Tab で切替）",
     );
     render_para(frame, foot, vec![foot_line]);
