@@ -54,28 +54,6 @@ pub(crate) fn needs_passphrase(on_duty: Option<&OfficerInfo>, o: &OfficerInfo) -
     o.has_passphrase && on_duty.map(|x| x.id) != Some(o.id)
 }
 
-/// The parts of the passphrase dialog: the officer, the field, its message, and whether the
-/// store is checking what was sent.
-type PassphraseParts<'a> = (
-    &'a OfficerInfo,
-    &'a mut SecretField,
-    &'a mut Option<String>,
-    &'a mut bool,
-);
-
-/// The passphrase dialog, if it is the one on top.
-fn passphrase_on_top(dialogs: &mut [Dialog]) -> Option<PassphraseParts<'_>> {
-    match dialogs.last_mut() {
-        Some(Dialog::Passphrase {
-            officer,
-            field,
-            error,
-            checking,
-        }) => Some((officer, field, error, checking)),
-        _ => None,
-    }
-}
-
 impl App {
     pub(crate) fn open_passphrase(&mut self, officer: OfficerInfo) {
         self.dialogs.push(Dialog::Passphrase {
@@ -87,7 +65,13 @@ impl App {
     }
 
     pub(crate) fn passphrase_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some((officer, field, error, checking)) = passphrase_on_top(&mut self.dialogs) else {
+        let Some(Dialog::Passphrase {
+            officer,
+            field,
+            error,
+            checking,
+        }) = self.dialogs.last_mut()
+        else {
             return Vec::new();
         };
         match action {
@@ -123,7 +107,13 @@ impl App {
         officer_id: i64,
         result: Result<bool, String>,
     ) -> Vec<Effect> {
-        let Some((officer, field, error, checking)) = passphrase_on_top(&mut self.dialogs) else {
+        let Some(Dialog::Passphrase {
+            officer,
+            field,
+            error,
+            checking,
+        }) = self.dialogs.last_mut()
+        else {
             return Vec::new();
         };
         if officer.id != officer_id || !*checking {
