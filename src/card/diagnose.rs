@@ -274,11 +274,7 @@ impl Diagnosis {
             for a in &c.applications {
                 line(format!(
                     "  HPKI {}アプリケーション: {}（SW {}）",
-                    if a.application == "auth" {
-                        "認証用"
-                    } else {
-                        "署名用"
-                    },
+                    application_label(a.application),
                     if a.answered {
                         "応答あり"
                     } else {
@@ -301,11 +297,7 @@ impl Diagnosis {
             for cert in &c.certificates {
                 line(format!(
                     "  証明書（{}）:",
-                    if cert.application == "auth" {
-                        "認証用"
-                    } else {
-                        "署名用"
-                    }
+                    application_label(cert.application)
                 ));
                 line(format!("    発行者: {}", cert.issuer));
                 match &cert.issuer_label {
@@ -330,6 +322,15 @@ impl Diagnosis {
             }
         }
         out
+    }
+}
+
+/// 認証用 for the "auth" application, else 署名用.
+fn application_label(application: &str) -> &'static str {
+    if application == "auth" {
+        "認証用"
+    } else {
+        "署名用"
     }
 }
 
