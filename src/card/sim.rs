@@ -417,11 +417,7 @@ impl SimulatedReader {
         }
         if told.service != Some(service) {
             told.service = Some(service);
-            sink(if service {
-                CardEvent::ServiceAvailable
-            } else {
-                CardEvent::ServiceUnavailable
-            });
+            sink(super::service_event(service));
         }
         if reader && !told.reader {
             told.reader = true;
