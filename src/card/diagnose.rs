@@ -342,25 +342,18 @@ mod tests {
     #[test]
     fn hints_match_reader_names() {
         let h = ReaderHints::builtin();
-        assert_eq!(
-            h.for_reader("Sony FeliCa Port/PaSoRi 3.0 0").unwrap().kind,
-            "problem"
-        );
+        for (reader, kind) in [
+            ("Sony FeliCa Port/PaSoRi 3.0 0", "problem"),
+            ("SONY FeliCa Port/PaSoRi 4.0 (RC-S300) 00 00", "ccid"),
+            ("Windows Hello for Business 1", "virtual"),
+        ] {
+            assert_eq!(h.for_reader(reader).unwrap().kind, kind, "{reader}");
+        }
         assert!(
             h.for_reader("SONY RC-S380/P")
                 .unwrap()
                 .hint
                 .contains("pcsc-lite")
-        );
-        assert_eq!(
-            h.for_reader("SONY FeliCa Port/PaSoRi 4.0 (RC-S300) 00 00")
-                .unwrap()
-                .kind,
-            "ccid"
-        );
-        assert_eq!(
-            h.for_reader("Windows Hello for Business 1").unwrap().kind,
-            "virtual"
         );
         assert!(h.for_reader("Some Other Reader").is_none());
         assert!(!h.no_reader_hint.is_empty());
