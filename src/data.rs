@@ -324,9 +324,21 @@ impl Rules {
 mod tests {
     use super::*;
 
+    /// The data set with no override folder: the built-in files only.
+    fn builtins() -> DataSet {
+        DataSet::load(Some(Path::new("/nonexistent-kofu-data"))).unwrap()
+    }
+
+    /// The load error, as shown, of an override folder holding `name` with `text`.
+    fn load_error(name: &str, text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), text).unwrap();
+        DataSet::load(Some(dir.path())).unwrap_err().to_string()
+    }
+
     #[test]
     fn builtin_data_loads() {
-        let d = DataSet::load(Some(Path::new("/nonexistent-kofu-data"))).unwrap();
+        let d = builtins();
         assert!(d.profile("default").is_ok());
         assert!(d.profile("example-jmaca-draft").is_ok());
         assert!(matches!(d.profile("nope"), Err(DataError::NoProfile(_))));
@@ -335,15 +347,9 @@ mod tests {
     #[test]
     fn preset_reasons_load_and_a_broken_file_is_named() {
         use crate::domain::reasons::ReasonKind;
-        let d = DataSet::load(Some(Path::new("/nonexistent-kofu-data"))).unwrap();
+        let d = builtins();
         assert!(!d.reasons.for_kind(ReasonKind::Exception).is_empty());
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("reasons.toml"),
-            "[[exception]]\nlabel = \"\"\n",
-        )
-        .unwrap();
-        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        let err = load_error("reasons.toml", "[[exception]]\nlabel = \"\"\n");
         assert!(
             err.contains("reasons.toml") && err.contains("例外の理由"),
             "{err}"
@@ -352,21 +358,18 @@ mod tests {
 
     #[test]
     fn shipped_rules_are_the_loaded_builtins() {
-        let d = DataSet::load(Some(Path::new("/nonexistent-kofu-data"))).unwrap();
+        let d = builtins();
         assert_eq!(*d.rules, Rules::shipped().unwrap());
     }
 
     #[test]
     fn a_broken_uncollected_table_stops_the_load() {
-        let dir = tempfile::tempdir().unwrap();
         let shipped = include_str!("../data/rules.toml");
         assert!(shipped.contains("notice_days = 30 "));
-        std::fs::write(
-            dir.path().join("rules.toml"),
-            shipped.replace("notice_days = 30 ", "notice_days = 300 "),
-        )
-        .unwrap();
-        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        let err = load_error(
+            "rules.toml",
+            &shipped.replace("notice_days = 30 ", "notice_days = 300 "),
+        );
         assert!(
             err.contains("rules.toml") && err.contains("[uncollected]"),
             "{err}"
@@ -375,21 +378,16 @@ mod tests {
 
     #[test]
     fn a_broken_rules_file_names_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("rules.toml"), "[[expiry]]\nid = 1\n").unwrap();
-        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        let err = load_error("rules.toml", "[[expiry]]\nid = 1\n");
         assert!(err.contains("rules.toml"), "{err}");
     }
 
     #[test]
     fn a_broken_calendar_names_the_file_and_line() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("calendar.toml"),
+        let err = load_error(
+            "calendar.toml",
             "holidays_from_year = 2026\nholidays_until_year = \"x\"\n",
-        )
-        .unwrap();
-        let err = DataSet::load(Some(dir.path())).unwrap_err().to_string();
+        );
         assert!(
             err.contains("calendar.toml") && err.contains("2行"),
             "{err}"

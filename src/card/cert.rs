@@ -360,22 +360,21 @@ mod tests {
 
     #[test]
     fn jst_day_boundary() {
+        let jst = |secs: u64| {
+            let t = Time::UtcTime(
+                der::asn1::UtcTime::from_unix_duration(std::time::Duration::from_secs(secs))
+                    .unwrap(),
+            );
+            jst_date(&t).unwrap()
+        };
         // 2026-03-31T15:00:00Z is 2026-04-01 00:00 JST.
-        let t = Time::UtcTime(
-            der::asn1::UtcTime::from_unix_duration(std::time::Duration::from_secs(1_774_969_200))
-                .unwrap(),
-        );
         assert_eq!(
-            jst_date(&t).unwrap(),
+            jst(1_774_969_200),
             NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
         );
         // One second earlier is still 31 March in Japan.
-        let t = Time::UtcTime(
-            der::asn1::UtcTime::from_unix_duration(std::time::Duration::from_secs(1_774_969_199))
-                .unwrap(),
-        );
         assert_eq!(
-            jst_date(&t).unwrap(),
+            jst(1_774_969_199),
             NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
         );
     }

@@ -191,8 +191,7 @@ pub fn reading_to_json(r: &CardReading, known: &KnownIssuers) -> serde_json::Val
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::card::{CertificateFacts, HpkiApplication, PinStatus};
-    use chrono::NaiveDate;
+    use crate::card::{HpkiApplication, PinStatus};
 
     #[test]
     fn json_shape() {
@@ -201,16 +200,7 @@ mod tests {
             atr: "3B8F".into(),
             uid: Some("04A1".into()),
             application: HpkiApplication::Auth,
-            certificate: CertificateFacts {
-                serial_hex: "0a1b".into(),
-                issuer: "CN=kofu Test HPKI CA".into(),
-                subject_cn: "Sanjushi Kagurazaka".into(),
-                name_kanji: Some("神楽坂　三十四".into()),
-                role: Some("Medical Doctor".into()),
-                not_before: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
-                not_after: NaiveDate::from_ymd_opt(2030, 3, 31).unwrap(),
-                policies: Vec::new(),
-            },
+            certificate: crate::card::sim::test_certificate("0a1b"),
             pin: PinStatus {
                 tries_left: Some(15),
                 blocked: false,

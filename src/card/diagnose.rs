@@ -274,11 +274,7 @@ impl Diagnosis {
             for a in &c.applications {
                 line(format!(
                     "  HPKI {}アプリケーション: {}（SW {}）",
-                    if a.application == "auth" {
-                        "認証用"
-                    } else {
-                        "署名用"
-                    },
+                    application_label(a.application),
                     if a.answered {
                         "応答あり"
                     } else {
@@ -301,11 +297,7 @@ impl Diagnosis {
             for cert in &c.certificates {
                 line(format!(
                     "  証明書（{}）:",
-                    if cert.application == "auth" {
-                        "認証用"
-                    } else {
-                        "署名用"
-                    }
+                    application_label(cert.application)
                 ));
                 line(format!("    発行者: {}", cert.issuer));
                 match &cert.issuer_label {
@@ -333,6 +325,15 @@ impl Diagnosis {
     }
 }
 
+/// 認証用 for the "auth" application, else 署名用.
+fn application_label(application: &str) -> &'static str {
+    if application == "auth" {
+        "認証用"
+    } else {
+        "署名用"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,25 +342,18 @@ mod tests {
     #[test]
     fn hints_match_reader_names() {
         let h = ReaderHints::builtin();
-        assert_eq!(
-            h.for_reader("Sony FeliCa Port/PaSoRi 3.0 0").unwrap().kind,
-            "problem"
-        );
+        for (reader, kind) in [
+            ("Sony FeliCa Port/PaSoRi 3.0 0", "problem"),
+            ("SONY FeliCa Port/PaSoRi 4.0 (RC-S300) 00 00", "ccid"),
+            ("Windows Hello for Business 1", "virtual"),
+        ] {
+            assert_eq!(h.for_reader(reader).unwrap().kind, kind, "{reader}");
+        }
         assert!(
             h.for_reader("SONY RC-S380/P")
                 .unwrap()
                 .hint
                 .contains("pcsc-lite")
-        );
-        assert_eq!(
-            h.for_reader("SONY FeliCa Port/PaSoRi 4.0 (RC-S300) 00 00")
-                .unwrap()
-                .kind,
-            "ccid"
-        );
-        assert_eq!(
-            h.for_reader("Windows Hello for Business 1").unwrap().kind,
-            "virtual"
         );
         assert!(h.for_reader("Some Other Reader").is_none());
         assert!(!h.no_reader_hint.is_empty());

@@ -72,30 +72,16 @@ mod tests {
 
     #[test]
     fn pcsc_mapping() {
-        assert_eq!(
-            CardError::from_pcsc(pcsc::Error::NoService),
-            CardError::NoService
-        );
-        assert_eq!(
-            CardError::from_pcsc(pcsc::Error::ServiceStopped),
-            CardError::NoService
-        );
-        assert_eq!(
-            CardError::from_pcsc(pcsc::Error::RemovedCard),
-            CardError::Removed
-        );
-        assert_eq!(
-            CardError::from_pcsc(pcsc::Error::ResetCard),
-            CardError::Removed
-        );
-        assert_eq!(
-            CardError::from_pcsc(pcsc::Error::NoSmartcard),
-            CardError::NoCard
-        );
-        assert_eq!(
-            CardError::from_pcsc(pcsc::Error::NoReadersAvailable),
-            CardError::NoReader
-        );
+        for (pcsc, want) in [
+            (pcsc::Error::NoService, CardError::NoService),
+            (pcsc::Error::ServiceStopped, CardError::NoService),
+            (pcsc::Error::RemovedCard, CardError::Removed),
+            (pcsc::Error::ResetCard, CardError::Removed),
+            (pcsc::Error::NoSmartcard, CardError::NoCard),
+            (pcsc::Error::NoReadersAvailable, CardError::NoReader),
+        ] {
+            assert_eq!(CardError::from_pcsc(pcsc), want, "{pcsc:?}");
+        }
         assert!(CardError::from_pcsc(pcsc::Error::CommError).is_retryable());
         assert!(CardError::from_pcsc(pcsc::Error::UnpoweredCard).is_retryable());
         assert!(CardError::from_pcsc(pcsc::Error::UnresponsiveCard).is_retryable());

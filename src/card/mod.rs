@@ -140,6 +140,15 @@ impl std::fmt::Debug for WatcherHandle {
     }
 }
 
+/// The event that reports the PC/SC service as up or down.
+fn service_event(up: bool) -> CardEvent {
+    if up {
+        CardEvent::ServiceAvailable
+    } else {
+        CardEvent::ServiceUnavailable
+    }
+}
+
 /// Text of a caught panic payload.
 pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {

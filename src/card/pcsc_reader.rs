@@ -337,11 +337,7 @@ impl Told {
     fn service(&mut self, up: bool, sink: &EventSink) {
         if self.service != Some(up) {
             self.service = Some(up);
-            sink(if up {
-                CardEvent::ServiceAvailable
-            } else {
-                CardEvent::ServiceUnavailable
-            });
+            sink(super::service_event(up));
         }
     }
 

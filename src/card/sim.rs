@@ -417,11 +417,7 @@ impl SimulatedReader {
         }
         if told.service != Some(service) {
             told.service = Some(service);
-            sink(if service {
-                CardEvent::ServiceAvailable
-            } else {
-                CardEvent::ServiceUnavailable
-            });
+            sink(super::service_event(service));
         }
         if reader && !told.reader {
             told.reader = true;
@@ -501,6 +497,21 @@ impl Default for SimTold {
             read: None,
             since: Instant::now(),
         }
+    }
+}
+
+/// The certificate of the test physician (神楽坂 三十四), with its serial number.
+#[cfg(test)]
+pub(crate) fn test_certificate(serial_hex: &str) -> CertificateFacts {
+    CertificateFacts {
+        serial_hex: serial_hex.into(),
+        issuer: "CN=kofu Test HPKI CA".into(),
+        subject_cn: "Sanjushi Kagurazaka".into(),
+        name_kanji: Some("神楽坂　三十四".into()),
+        role: Some("Medical Doctor".into()),
+        not_before: chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+        not_after: chrono::NaiveDate::from_ymd_opt(2030, 3, 31).unwrap(),
+        policies: Vec::new(),
     }
 }
 

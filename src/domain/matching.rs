@@ -243,11 +243,7 @@ pub fn match_identity(
     });
 
     // 氏名（ローマ字）: only when the record has one; the kanji line decides identity.
-    let record_romaji = record
-        .romaji
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
+    let record_romaji = filled(&record.romaji);
     let verdict = match record_romaji {
         None => Verdict::NotChecked,
         Some(r) if romaji_key(r) == romaji_key(&cert.subject_cn) => Verdict::Same,
@@ -314,11 +310,7 @@ pub fn match_identity(
     });
 
     // 証明書シリアル: only when the record has one.
-    let record_serial = record
-        .cert_serial
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
+    let record_serial = filled(&record.cert_serial);
     let verdict = match record_serial {
         None => Verdict::NotChecked,
         Some(s) if serial_key(s) == serial_key(&cert.serial_hex) => Verdict::Same,
@@ -417,6 +409,11 @@ pub fn match_identity(
         lines,
         reasons,
     }
+}
+
+/// An optional record field with its blanks trimmed; `None` when absent or blank.
+fn filled(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// A certificate serial for comparison: lower-case hex without ':', whitespace, a `0x` prefix or leading

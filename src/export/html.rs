@@ -57,25 +57,22 @@ pub fn html_page(title: &str, body: &str) -> String {
 }
 
 fn table_html(headers: &[&str], rows: &[Vec<String>], num_cols: &[usize]) -> String {
-    let mut s = String::from("<table>\n<thead><tr>");
-    for (i, h) in headers.iter().enumerate() {
-        let class = if num_cols.contains(&i) {
+    let class = |i: usize| {
+        if num_cols.contains(&i) {
             " class=\"num\""
         } else {
             ""
-        };
-        s.push_str(&format!("<th{class}>{}</th>", esc(h)));
+        }
+    };
+    let mut s = String::from("<table>\n<thead><tr>");
+    for (i, h) in headers.iter().enumerate() {
+        s.push_str(&format!("<th{}>{}</th>", class(i), esc(h)));
     }
     s.push_str("</tr></thead>\n<tbody>\n");
     for r in rows {
         s.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
-            let class = if num_cols.contains(&i) {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            s.push_str(&format!("<td{class}>{}</td>", esc(c)));
+            s.push_str(&format!("<td{}>{}</td>", class(i), esc(c)));
         }
         s.push_str("</tr>\n");
     }
@@ -159,11 +156,7 @@ pub fn daily_html(r: &DailyReport, desk_name: &str) -> String {
         esc(&format_both(r.date)),
         esc(desk_name)
     );
-    let rows: Vec<Vec<String>> = daily_summary_lines(r)
-        .into_iter()
-        .map(|(k, v)| vec![k, v.to_string()])
-        .collect();
-    body.push_str(&table_html(&["区分", "件数"], &rows, &[1]));
+    body.push_str(&summary_table(daily_summary_lines(r)));
     if !r.batches_sent.is_empty() {
         body.push_str("<h2>送付したバッチ</h2>\n");
         let rows: Vec<Vec<String>> = r
@@ -213,13 +206,18 @@ pub fn monthly_html(r: &MonthlyReport, desk_name: &str) -> String {
         esc(&format_both(r.last_day)),
         esc(desk_name)
     );
-    let rows: Vec<Vec<String>> = monthly_summary_lines(r)
+    body.push_str(&summary_table(monthly_summary_lines(r)));
+    body.push_str(&audit_foot(r.audit_events, r.audit_head.as_deref()));
+    html_page(&format!("月報 {}", r.month), &body)
+}
+
+/// A report's 区分/件数 table.
+fn summary_table(lines: Vec<(String, u64)>) -> String {
+    let rows: Vec<Vec<String>> = lines
         .into_iter()
         .map(|(k, v)| vec![k, v.to_string()])
         .collect();
-    body.push_str(&table_html(&["区分", "件数"], &rows, &[1]));
-    body.push_str(&audit_foot(r.audit_events, r.audit_head.as_deref()));
-    html_page(&format!("月報 {}", r.month), &body)
+    table_html(&["区分", "件数"], &rows, &[1])
 }
 
 fn audit_foot(events: u64, head: Option<&str>) -> String {

@@ -284,6 +284,13 @@ fn card_name(store: &Store, card: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Write one HTML page into the exports folder; the path written.
+fn write_page(env: &OfficeEnv, name: String, html: &str) -> Result<Vec<String>, ExportFailure> {
+    let path = env.exports_dir.join(name);
+    export::write_html(&path, html)?;
+    Ok(vec![path.display().to_string()])
+}
+
 /// Write one day's appointment list as HTML.
 fn export_day(
     store: &Store,
@@ -291,14 +298,12 @@ fn export_day(
     day: chrono::NaiveDate,
 ) -> Result<Vec<String>, ExportFailure> {
     let list = store.appointments_on(day)?;
-    let path = env
-        .exports_dir
-        .join(format!("appointments-{}.html", day.format("%Y-%m-%d")));
-    export::write_html(
-        &path,
-        &export::appointments_html(day, &list, &env.desk_name),
-    )?;
-    Ok(vec![path.display().to_string()])
+    let html = export::appointments_html(day, &list, &env.desk_name);
+    write_page(
+        env,
+        format!("appointments-{}.html", day.format("%Y-%m-%d")),
+        &html,
+    )
 }
 
 /// Write the day's report as HTML.
@@ -308,11 +313,8 @@ fn export_daily(
     day: chrono::NaiveDate,
 ) -> Result<Vec<String>, ExportFailure> {
     let r = store.daily_report(day)?;
-    let path = env
-        .exports_dir
-        .join(format!("daily-{}.html", day.format("%Y-%m-%d")));
-    export::write_html(&path, &export::daily_html(&r, &env.desk_name))?;
-    Ok(vec![path.display().to_string()])
+    let html = export::daily_html(&r, &env.desk_name);
+    write_page(env, format!("daily-{}.html", day.format("%Y-%m-%d")), &html)
 }
 
 /// Write the month's report as HTML.
@@ -322,11 +324,8 @@ fn export_monthly(
     month: &str,
 ) -> Result<Vec<String>, ExportFailure> {
     let r = store.monthly_report(month)?;
-    let path = env
-        .exports_dir
-        .join(format!("monthly-{}.html", file_stem(&r.month)));
-    export::write_html(&path, &export::monthly_html(&r, &env.desk_name))?;
-    Ok(vec![path.display().to_string()])
+    let html = export::monthly_html(&r, &env.desk_name);
+    write_page(env, format!("monthly-{}.html", file_stem(&r.month)), &html)
 }
 
 /// A file name safe on every file system (batch numbers are ASCII already).

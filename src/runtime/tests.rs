@@ -1,6 +1,8 @@
 //! The runtime's own tests: the clock thread, the input pump, the search batching, glyphs.
 
+use super::input::{from_terminal, pump_input};
 use super::*;
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 
 #[test]
 fn the_desk_date_changes_at_midnight_jst() {

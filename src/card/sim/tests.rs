@@ -1,19 +1,9 @@
 use super::*;
 use crate::card::apdu::{AID_AUTH, VERIFY_PROBE, select_aid};
-use chrono::NaiveDate;
 use std::sync::mpsc;
 
 fn facts() -> CertificateFacts {
-    CertificateFacts {
-        serial_hex: "01ab".into(),
-        issuer: "CN=kofu Test HPKI CA".into(),
-        subject_cn: "Sanjushi Kagurazaka".into(),
-        name_kanji: Some("神楽坂　三十四".into()),
-        role: Some("Medical Doctor".into()),
-        not_before: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
-        not_after: NaiveDate::from_ymd_opt(2030, 3, 31).unwrap(),
-        policies: Vec::new(),
-    }
+    test_certificate("01ab")
 }
 
 fn collect(reader: &SimulatedReader) -> (WatcherHandle, mpsc::Receiver<CardEvent>) {
@@ -39,6 +29,29 @@ fn removed(reader: &str) -> CardEvent {
 
 fn next(rx: &mpsc::Receiver<CardEvent>) -> CardEvent {
     rx.recv_timeout(Duration::from_secs(3)).expect("event")
+}
+
+/// Pass over the next `n` events.
+fn skip(rx: &mpsc::Receiver<CardEvent>, n: usize) {
+    for _ in 0..n {
+        next(rx);
+    }
+}
+
+/// A reader without debounce whose watcher has already reported the service and the reader.
+fn started(name: &str) -> (SimulatedReader, WatcherHandle, mpsc::Receiver<CardEvent>) {
+    let reader = SimulatedReader::with_debounce(name, Duration::ZERO);
+    let (h, rx) = collect(&reader);
+    skip(&rx, 2);
+    (reader, h, rx)
+}
+
+/// The error of the next event, which must be a failed read.
+fn read_error(rx: &mpsc::Receiver<CardEvent>) -> CardError {
+    match next(rx) {
+        CardEvent::ReadFinished { result: Err(e), .. } => e,
+        other => panic!("unexpected {other:?}"),
+    }
 }
 
 #[test]
@@ -83,31 +96,15 @@ fn simulated_good_card_event_sequence() {
 
 #[test]
 fn simulated_failures() {
-    let reader = SimulatedReader::with_debounce("Sim 0", Duration::ZERO);
-    let (h, rx) = collect(&reader);
-    next(&rx);
-    next(&rx);
+    let (reader, h, rx) = started("Sim 0");
     reader.place(SimCard::Foreign);
-    next(&rx);
-    next(&rx);
-    assert!(matches!(
-        next(&rx),
-        CardEvent::ReadFinished {
-            result: Err(CardError::NotHpki),
-            ..
-        }
-    ));
+    skip(&rx, 2);
+    assert!(matches!(read_error(&rx), CardError::NotHpki));
     reader.place(SimCard::LiftedMidRead);
     assert_eq!(next(&rx), removed("Sim 0"));
     assert_eq!(next(&rx), inserted("Sim 0"));
     next(&rx);
-    assert!(matches!(
-        next(&rx),
-        CardEvent::ReadFinished {
-            result: Err(CardError::Removed),
-            ..
-        }
-    ));
+    assert!(matches!(read_error(&rx), CardError::Removed));
     assert_eq!(next(&rx), removed("Sim 0"));
     reader.set_service(false);
     assert_eq!(next(&rx), CardEvent::ReaderRemoved("Sim 0".into()));
@@ -120,31 +117,13 @@ fn simulated_failures() {
 
 #[test]
 fn simulated_applet_goes_through_the_apdu_path() {
-    let handle_to_place = SimulatedReader::with_debounce("Sim 1", Duration::ZERO);
-    let (h, rx) = collect(&handle_to_place);
-    next(&rx);
-    next(&rx);
+    let (handle_to_place, h, rx) = started("Sim 1");
     handle_to_place.place(SimCard::Applet(HpkiApplet::foreign()));
-    next(&rx);
-    next(&rx);
-    assert!(matches!(
-        next(&rx),
-        CardEvent::ReadFinished {
-            result: Err(CardError::NotHpki),
-            ..
-        }
-    ));
+    skip(&rx, 2);
+    assert!(matches!(read_error(&rx), CardError::NotHpki));
     handle_to_place.place(SimCard::Applet(HpkiApplet::new(vec![0x30, 0x03, 1, 2, 3])));
-    next(&rx);
-    next(&rx);
-    next(&rx);
-    assert!(matches!(
-        next(&rx),
-        CardEvent::ReadFinished {
-            result: Err(CardError::Malformed(_)),
-            ..
-        }
-    ));
+    skip(&rx, 3);
+    assert!(matches!(read_error(&rx), CardError::Malformed(_)));
     h.shutdown();
 }
 

@@ -36,26 +36,15 @@ fn birthday_rule_details() {
 #[test]
 fn years_rules() {
     let rules = shipped();
-    let c = rules.compute(d(2016, 4, 1), d(1970, 1, 1)).unwrap();
-    assert_eq!(
-        (c.date, c.rule_id.as_str()),
-        (d(2021, 3, 31), "five_years_2016")
-    );
-    let c = rules.compute(d(2021, 6, 30), d(1970, 1, 1)).unwrap();
-    assert_eq!(
-        (c.date, c.rule_id.as_str()),
-        (d(2026, 6, 29), "five_years_2016")
-    );
-    let c = rules.compute(d(2014, 2, 1), d(1970, 1, 1)).unwrap();
-    assert_eq!(
-        (c.date, c.rule_id.as_str()),
-        (d(2020, 1, 31), "six_years_2014")
-    );
-    let c = rules.compute(d(2016, 3, 31), d(1970, 1, 1)).unwrap();
-    assert_eq!(
-        (c.date, c.rule_id.as_str()),
-        (d(2022, 3, 30), "six_years_2014")
-    );
+    for (issued, want, rule) in [
+        (d(2016, 4, 1), d(2021, 3, 31), "five_years_2016"),
+        (d(2021, 6, 30), d(2026, 6, 29), "five_years_2016"),
+        (d(2014, 2, 1), d(2020, 1, 31), "six_years_2014"),
+        (d(2016, 3, 31), d(2022, 3, 30), "six_years_2014"),
+    ] {
+        let c = rules.compute(issued, d(1970, 1, 1)).unwrap();
+        assert_eq!((c.date, c.rule_id.as_str()), (want, rule), "{issued}");
+    }
     // Issued on Feb 29: the period ends on the last day of February (feb29 = "mar1", minus 1 day).
     assert_eq!(expiry(d(2016, 2, 29), d(1970, 1, 1)), d(2022, 2, 28));
     assert_eq!(expiry(d(2020, 2, 29), d(1970, 1, 1)), d(2025, 2, 28));

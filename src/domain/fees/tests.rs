@@ -33,34 +33,27 @@ use Membership::*;
 
 #[test]
 fn domain_md_fee_table() {
-    // initial issue, 5-yearly renewal: member free, non-member 5,500
-    for kind in [Initial, Renewal] {
-        assert_eq!(
-            fee(&case(kind, Member)),
-            (0, "member_initial_renewal".into())
-        );
-        assert_eq!(
-            fee(&case(kind, NonMember)),
-            (5500, "non_member_initial_renewal".into())
-        );
-    }
-    // reissue, loss or damage: 5,500 for both
-    for m in [Member, NonMember] {
-        assert_eq!(
-            fee(&case(ReissueLossDamage, m)),
-            (5500, "reissue_loss_damage".into())
-        );
+    for (kind, membership, yen, rule) in [
+        // initial issue, 5-yearly renewal: member free, non-member 5,500
+        (Initial, Member, 0, "member_initial_renewal"),
+        (Initial, NonMember, 5500, "non_member_initial_renewal"),
+        (Renewal, Member, 0, "member_initial_renewal"),
+        (Renewal, NonMember, 5500, "non_member_initial_renewal"),
+        // reissue, loss or damage: 5,500 for both
+        (ReissueLossDamage, Member, 5500, "reissue_loss_damage"),
+        (ReissueLossDamage, NonMember, 5500, "reissue_loss_damage"),
         // reissue, name change: free for both
+        (ReissueNameChange, Member, 0, "reissue_name_change"),
+        (ReissueNameChange, NonMember, 0, "reissue_name_change"),
+        // reissue, non-member became member: member free, non-member not applicable
+        (ReissueBecameMember, Member, 0, "reissue_became_member"),
+    ] {
         assert_eq!(
-            fee(&case(ReissueNameChange, m)),
-            (0, "reissue_name_change".into())
+            fee(&case(kind, membership)),
+            (yen, rule.to_string()),
+            "{kind:?} {membership:?}"
         );
     }
-    // reissue, non-member became member: member free, non-member not applicable
-    assert_eq!(
-        fee(&case(ReissueBecameMember, Member)),
-        (0, "reissue_became_member".into())
-    );
     let err = table()
         .decide(&case(ReissueBecameMember, NonMember), ON)
         .unwrap_err();

@@ -107,6 +107,23 @@ impl Out<'_> {
             }
         }
     }
+    /// [`Out::rows`] of a table whose rows each belong to a card (`card_row`): a row is named
+    /// with its card, and the card it belongs to is compared before `fields`.
+    fn card_rows<T>(
+        &mut self,
+        subject: &'static str,
+        ledger: &BTreeMap<i64, T>,
+        table: &BTreeMap<i64, T>,
+        fallback: &BTreeMap<i64, CardFacts>,
+        card_row: impl Fn(&T) -> i64,
+        mut fields: impl FnMut(&mut Self, &str, &T, &T),
+    ) {
+        let label = |out: &Self, id, row: &T| out.row_label(id, card_row(row), fallback);
+        self.rows(subject, ledger, table, label, |out, id, want, have| {
+            out.same(subject, id, "card", card_row(want), card_row(have));
+            fields(out, id, want, have);
+        });
+    }
 }
 
 /// Compare the replayed state with the state tables; every disagreement, cards first.
@@ -174,14 +191,13 @@ pub fn compare(replay: &Replay, table: &DeskState) -> Vec<Finding> {
 
     // Handovers (with their corrections and mail outcomes).
     if !missing("handovers") {
-        let label = |out: &Out, hid, h: &HandoverFacts| out.row_label(hid, h.card_row, &led.cards);
-        out.rows(
+        out.card_rows(
             "handover",
             &led.handovers,
             &table.handovers,
-            label,
+            &led.cards,
+            |h: &HandoverFacts| h.card_row,
             |out, id, want, have| {
-                out.same("handover", id, "card", want.card_row, have.card_row);
                 out.same("handover", id, "route", &want.route, &have.route);
                 out.same("handover", id, "cancelled", want.cancelled, have.cancelled);
                 out.diff("handover", id, "outcome", &want.outcome, &have.outcome);
@@ -278,14 +294,13 @@ pub fn compare(replay: &Replay, table: &DeskState) -> Vec<Finding> {
 
     // Holds, appointments, arrival checks, strays, contacts.
     if !missing("uncollected_holds") {
-        let label = |out: &Out, hid, h: &HoldFacts| out.row_label(hid, h.card_row, &led.cards);
-        out.rows(
+        out.card_rows(
             "hold",
             &led.holds,
             &table.holds,
-            label,
+            &led.cards,
+            |h: &HoldFacts| h.card_row,
             |out, id, want, have| {
-                out.same("hold", id, "card", want.card_row, have.card_row);
                 out.same("hold", id, "lifted", want.lifted, have.lifted);
             },
         );
@@ -317,14 +332,13 @@ pub fn compare(replay: &Replay, table: &DeskState) -> Vec<Finding> {
         }
     }
     if !missing("arrival_checks") {
-        let label = |out: &Out, aid, a: &ArrivalFacts| out.row_label(aid, a.card_row, &led.cards);
-        out.rows(
+        out.card_rows(
             "arrival",
             &led.arrivals,
             &table.arrivals,
-            label,
+            &led.cards,
+            |a: &ArrivalFacts| a.card_row,
             |out, id, want, have| {
-                out.same("arrival", id, "card", want.card_row, have.card_row);
                 out.same("arrival", id, "result", &want.result, &have.result);
                 out.same("arrival", id, "resolved", want.resolved, have.resolved);
             },
@@ -346,14 +360,13 @@ pub fn compare(replay: &Replay, table: &DeskState) -> Vec<Finding> {
         }
     }
     if !missing("uncollected_contacts") {
-        let label = |out: &Out, cid, c: &ContactFacts| out.row_label(cid, c.card_row, &led.cards);
-        out.rows(
+        out.card_rows(
             "contact",
             &led.contacts,
             &table.contacts,
-            label,
+            &led.cards,
+            |c: &ContactFacts| c.card_row,
             |out, id, want, have| {
-                out.same("contact", id, "card", want.card_row, have.card_row);
                 out.same("contact", id, "method", &want.method, &have.method);
             },
         );
