@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::{Store, StoreError, audit};
+use super::{Store, StoreError, audit, query_all};
 use crate::domain::ledger::{
     ArrivalFacts, BatchFacts, CardFacts, ContactFacts, DeskState, Finding, HandoverFacts,
     HoldFacts, LedgerEvent, OfficerFacts, Unsupported, card_digest, compare, replay, salted_digest,
@@ -63,10 +63,9 @@ pub(crate) fn audit_table_exists(conn: &Connection) -> Result<bool, StoreError> 
 }
 
 fn column_exists(conn: &Connection, table: &str, column: &str) -> Result<bool, StoreError> {
-    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
-    let names = stmt
-        .query_map([], |r| r.get::<_, String>(1))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let names = query_all(conn, &format!("PRAGMA table_info({table})"), [], |r| {
+        r.get::<_, String>(1)
+    })?;
     Ok(names.iter().any(|n| n == column))
 }
 
@@ -120,10 +119,11 @@ pub(crate) fn shipment_card_list(
 
 /// Every audit event, oldest first, as the replay reads them.
 pub fn ledger_events(conn: &Connection) -> Result<Vec<LedgerEvent>, StoreError> {
-    let mut stmt = conn
-        .prepare("SELECT seq, kind, officer_id, card_row, detail FROM audit_events ORDER BY seq")?;
-    let rows = stmt
-        .query_map([], |r| {
+    query_all(
+        conn,
+        "SELECT seq, kind, officer_id, card_row, detail FROM audit_events ORDER BY seq",
+        [],
+        |r| {
             Ok(LedgerEvent::new(
                 r.get(0)?,
                 r.get(1)?,
@@ -131,9 +131,8 @@ pub fn ledger_events(conn: &Connection) -> Result<Vec<LedgerEvent>, StoreError> 
                 r.get(3)?,
                 r.get_ref(4)?.as_str()?,
             ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// The state tables, read into the shape the replay produces.

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Store, StoreError, audit};
+use super::{Store, StoreError, audit, query_all_cached};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Officer {
@@ -15,19 +15,20 @@ pub struct Officer {
 
 impl Store {
     pub fn officers(&self, include_disabled: bool) -> Result<Vec<Officer>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
+        query_all_cached(
+            self.conn(),
             "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers
              WHERE ?1 OR active = 1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([include_disabled], |r| {
-            Ok(Officer {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                active: r.get(2)?,
-                has_passphrase: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            [include_disabled],
+            |r| {
+                Ok(Officer {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    active: r.get(2)?,
+                    has_passphrase: r.get(3)?,
+                })
+            },
+        )
     }
 
     pub fn officer_by_name(&self, name: &str) -> Result<Option<Officer>, StoreError> {

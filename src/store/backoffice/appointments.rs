@@ -5,7 +5,9 @@ use rusqlite::{OptionalExtension, params};
 
 use super::officer_transaction;
 pub use crate::domain::office::appointments::Appointment;
-use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, query_all,
+};
 
 /// Stored format of an appointment time (JST, sortable as text).
 const AT_FORMAT: &str = "%Y-%m-%d %H:%M";
@@ -142,17 +144,15 @@ impl Store {
             "SELECT {CARD_COLUMNS}, a.at, a.note FROM appointments a JOIN cards c ON c.id = a.card_row
              WHERE a.at >= ?1 AND a.at < ?2 AND c.state = 'awaiting' ORDER BY a.at, c.id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let v = stmt
-            .query_map(
-                params![
-                    from.format(AT_FORMAT).to_string(),
-                    to.format(AT_FORMAT).to_string()
-                ],
-                appointment_from_row,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(v)
+        query_all(
+            self.conn(),
+            &sql,
+            params![
+                from.format(AT_FORMAT).to_string(),
+                to.format(AT_FORMAT).to_string()
+            ],
+            appointment_from_row,
+        )
     }
 
     /// The appointments of one JST day.

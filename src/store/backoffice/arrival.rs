@@ -25,7 +25,7 @@ const STRAY_COLUMNS: &str = "s.id, s.shipment_id, s.at, s.cert_serial, s.subject
              json_each(json_extract(e.detail, '$.stray_ids')) j
        WHERE e.kind = 'arrival_stray_resolved' AND j.value = s.id
        ORDER BY e.seq DESC LIMIT 1)";
-use crate::store::{Store, StoreError, audit, normalise_serial};
+use crate::store::{Store, StoreError, audit, normalise_serial, query_all};
 
 const CHECK_COLUMNS: &str = "a.id, a.card_row, c.card_id, a.at, a.officer_id, a.result, a.match_result, \
      a.reasons, a.cert_serial_read, r.note";
@@ -61,20 +61,19 @@ fn stray_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stray> {
 impl Store {
     /// Imported shipments, newest first (at most `limit`).
     pub fn shipments(&self, limit: u32) -> Result<Vec<ShipmentInfo>, StoreError> {
-        let mut stmt = self.conn().prepare(
+        query_all(
+            self.conn(),
             "SELECT id, arrived_on, file_name, row_count FROM shipments ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = stmt
-            .query_map([limit], |r| {
+            [limit],
+            |r| {
                 Ok(ShipmentInfo {
                     id: r.get(0)?,
                     arrived_on: r.get(1)?,
                     file_name: r.get(2)?,
                     row_count: r.get(3)?,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            },
+        )
     }
 
     /// Record the arrival check of the card in `card_row` against the certificate read from it.
@@ -316,17 +315,18 @@ impl Store {
     ) -> Result<ArrivalResolution, StoreError> {
         let note = required_text(note, "解決の内容")?;
         let serial = normalise_serial(cert_serial);
-        let open: Vec<i64> = {
-            let mut stmt = self.conn().prepare(&format!(
+        let open: Vec<i64> = query_all(
+            self.conn(),
+            &format!(
                 "SELECT {STRAY_COLUMNS} FROM arrival_strays s WHERE s.cert_serial = ?1 ORDER BY s.id"
-            ))?;
-            stmt.query_map([&serial], stray_from_row)?
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .filter(|x| x.resolution.is_none())
-                .map(|x| x.id)
-                .collect()
-        };
+            ),
+            [&serial],
+            stray_from_row,
+        )?
+        .into_iter()
+        .filter(|x| x.resolution.is_none())
+        .map(|x| x.id)
+        .collect();
         if open.is_empty() {
             return Err(StoreError::Refused(format!(
                 "シリアル {serial} の名簿にないカードで未解決のものはありません（kofu arrival status で確認できます）"
@@ -398,10 +398,7 @@ impl Store {
                AND a.id = (SELECT max(id) FROM arrival_checks x WHERE x.card_row = a.card_row)
              ORDER BY c.line_no, c.id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let checks = stmt
-            .query_map([shipment_id], check_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let checks = query_all(self.conn(), &sql, [shipment_id], check_from_row)?;
         let mut s = ArrivalSummary {
             shipment_id,
             total: self.conn().query_row(
@@ -426,14 +423,14 @@ impl Store {
             }
         }
         // Every list row without a check: still at the desk (未読取) or gone without one.
-        let mut stmt = self.conn().prepare(
+        let unread = query_all(
+            self.conn(),
             "SELECT c.id, c.card_id, c.name, c.state = 'awaiting' FROM cards c
              WHERE (?1 IS NULL OR c.shipment_id = ?1)
                AND NOT EXISTS (SELECT 1 FROM arrival_checks a WHERE a.card_row = c.id)
              ORDER BY c.shipment_id, c.line_no, c.id",
-        )?;
-        let unread = stmt
-            .query_map([shipment_id], |r| {
+            [shipment_id],
+            |r| {
                 Ok((
                     CardBrief {
                         card_row: r.get(0)?,
@@ -442,8 +439,8 @@ impl Store {
                     },
                     r.get::<_, bool>(3)?,
                 ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+            },
+        )?;
         for (brief, at_desk) in unread {
             if at_desk {
                 s.not_read.push(brief);
@@ -451,13 +448,15 @@ impl Store {
                 s.left_unread.push(brief);
             }
         }
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {STRAY_COLUMNS} FROM arrival_strays s
+        let strays = query_all(
+            self.conn(),
+            &format!(
+                "SELECT {STRAY_COLUMNS} FROM arrival_strays s
              WHERE ?1 IS NULL OR s.shipment_id = ?1 ORDER BY s.id"
-        ))?;
-        let strays = stmt
-            .query_map([shipment_id], stray_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+            ),
+            [shipment_id],
+            stray_from_row,
+        )?;
         // One entry per card (certificate serial): a card read twice is one card.
         for x in strays {
             let list = if x.resolution.is_some() {

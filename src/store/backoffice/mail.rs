@@ -10,7 +10,9 @@ use super::{officer_transaction, required_text};
 pub use crate::domain::office::mail::MailItem;
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
-use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, query_all,
+};
 
 impl Store {
     /// Cards now 郵送中, with the dispatch that sent them, oldest dispatch first.
@@ -20,17 +22,14 @@ impl Store {
              JOIN handovers h ON h.id = (SELECT max(x.id) FROM handovers x WHERE x.card_row = c.id)
              WHERE c.state = 'mailed' ORDER BY h.dispatch_date, c.card_id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        Ok(stmt
-            .query_map([], |r| {
-                Ok(MailItem {
-                    card: card_from_row(r)?,
-                    handover_id: r.get(CARD_COLUMN_COUNT)?,
-                    dispatch_date: r.get(CARD_COLUMN_COUNT + 1)?,
-                    tracking_no: r.get(CARD_COLUMN_COUNT + 2)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?)
+        query_all(self.conn(), &sql, [], |r| {
+            Ok(MailItem {
+                card: card_from_row(r)?,
+                handover_id: r.get(CARD_COLUMN_COUNT)?,
+                dispatch_date: r.get(CARD_COLUMN_COUNT + 1)?,
+                tracking_no: r.get(CARD_COLUMN_COUNT + 2)?,
+            })
+        })
     }
 
     fn mail_item(&self, card_row: i64) -> Result<MailItem, StoreError> {

@@ -18,6 +18,7 @@ use crate::domain::{CardState, ReceiptStatus};
 use crate::store::handover::normalise_tracking_no;
 use crate::store::{
     CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, normalise_serial,
+    query_all,
 };
 
 fn tracking(t: Option<&str>) -> Result<Option<String>, StoreError> {
@@ -63,10 +64,7 @@ impl Store {
                                WHERE i.card_row = c.id AND i.kind = 'receipts' AND i.active = 1)
              ORDER BY c.card_id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        Ok(stmt
-            .query_map([], card_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+        query_all(self.conn(), &sql, [], card_from_row)
     }
 
     /// [`pending_receipts`](Self::pending_receipts) with the JST day of each card's (live)
@@ -503,28 +501,24 @@ impl Store {
             "SELECT {CARD_COLUMNS}, i.active, i.verified_at FROM return_batch_items i
              JOIN cards c ON c.id = i.card_row WHERE i.batch_id = ?1 ORDER BY c.card_id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        b.items = stmt
-            .query_map([b.id], |r| {
-                Ok(BatchItem {
-                    card: card_from_row(r)?,
-                    active: r.get(CARD_COLUMN_COUNT)?,
-                    verified_at: r.get(CARD_COLUMN_COUNT + 1)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        b.items = query_all(self.conn(), &sql, [b.id], |r| {
+            Ok(BatchItem {
+                card: card_from_row(r)?,
+                active: r.get(CARD_COLUMN_COUNT)?,
+                verified_at: r.get(CARD_COLUMN_COUNT + 1)?,
+            })
+        })?;
         Ok(Some(b))
     }
 
     /// All batches of a kind (or all), newest first, with their items.
     pub fn return_batches(&self, kind: Option<BatchKind>) -> Result<Vec<ReturnBatch>, StoreError> {
-        let numbers: Vec<String> = {
-            let mut stmt = self.conn().prepare(
-                "SELECT number FROM return_batches WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC",
-            )?;
-            stmt.query_map([kind.map(|k| k.as_str())], |r| r.get(0))?
-                .collect::<Result<Vec<_>, _>>()?
-        };
+        let numbers: Vec<String> = query_all(
+            self.conn(),
+            "SELECT number FROM return_batches WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC",
+            [kind.map(|k| k.as_str())],
+            |r| r.get(0),
+        )?;
         let mut out = Vec::with_capacity(numbers.len());
         for n in numbers {
             out.extend(self.return_batch(&n)?);

@@ -16,7 +16,10 @@ use crate::domain::calendar::DeskCalendar;
 pub use crate::domain::office::uncollected::{
     Contact, ContactMethod, DueAction, UncollectedCard, due_action,
 };
-use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, query_all,
+    query_all_cached,
+};
 
 impl Store {
     /// Every card at the desk (交付待ち), oldest arrival first, with what is due on `today`.
@@ -50,17 +53,14 @@ impl Store {
              LEFT JOIN appointments a ON a.card_row = c.id
              WHERE c.state = 'awaiting' ORDER BY c.arrived_on, c.card_id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    card_from_row(r)?,
-                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT)?,
-                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 1)?,
-                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 2)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = query_all(self.conn(), &sql, [], |r| {
+            Ok((
+                card_from_row(r)?,
+                r.get::<_, Option<String>>(CARD_COLUMN_COUNT)?,
+                r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 1)?,
+                r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 2)?,
+            ))
+        })?;
         let mut out = Vec::with_capacity(rows.len());
         for (card, hold, appt, in_batch) in rows {
             let contacts = self.contacts(card.id)?;
@@ -107,12 +107,12 @@ impl Store {
     }
 
     pub fn contacts(&self, card_row: i64) -> Result<Vec<Contact>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
+        let rows = query_all_cached(
+            self.conn(),
             "SELECT id, on_date, method, note, officer_id FROM uncollected_contacts
              WHERE card_row = ?1 ORDER BY on_date, id",
-        )?;
-        let rows = stmt
-            .query_map([card_row], |r| {
+            [card_row],
+            |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
@@ -120,8 +120,8 @@ impl Store {
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<i64>>(4)?,
                 ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+            },
+        )?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, on, method, note, officer_id)| {
