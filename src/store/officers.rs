@@ -13,21 +13,28 @@ pub struct Officer {
     pub has_passphrase: bool,
 }
 
+/// The columns an [`Officer`] is read with, in the order [`officer_from_row`] reads them.
+const OFFICER_COLUMNS: &str = "id, name, active, passphrase_hash IS NOT NULL";
+
+fn officer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Officer> {
+    Ok(Officer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        active: r.get(2)?,
+        has_passphrase: r.get(3)?,
+    })
+}
+
 impl Store {
     pub fn officers(&self, include_disabled: bool) -> Result<Vec<Officer>, StoreError> {
         query_all_cached(
             self.conn(),
-            "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers
-             WHERE ?1 OR active = 1 ORDER BY id",
+            &format!(
+                "SELECT {OFFICER_COLUMNS} FROM officers
+             WHERE ?1 OR active = 1 ORDER BY id"
+            ),
             [include_disabled],
-            |r| {
-                Ok(Officer {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    active: r.get(2)?,
-                    has_passphrase: r.get(3)?,
-                })
-            },
+            officer_from_row,
         )
     }
 
@@ -92,16 +99,9 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers WHERE id = ?1",
+                &format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE id = ?1"),
                 [id],
-                |r| {
-                    Ok(Officer {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        active: r.get(2)?,
-                        has_passphrase: r.get(3)?,
-                    })
-                },
+                officer_from_row,
             )
             .optional()?)
     }

@@ -124,7 +124,7 @@ impl Store {
 
     pub fn appointment(&self, card_row: i64) -> Result<Option<Appointment>, StoreError> {
         let sql = format!(
-            "SELECT {CARD_COLUMNS}, a.at, a.note FROM appointments a JOIN cards c ON c.id = a.card_row
+            "SELECT {CARD_COLUMNS}, {APPOINTMENT_COLUMNS} FROM appointments a JOIN cards c ON c.id = a.card_row
              WHERE a.card_row = ?1"
         );
         Ok(self
@@ -141,7 +141,7 @@ impl Store {
         to: NaiveDateTime,
     ) -> Result<Vec<Appointment>, StoreError> {
         let sql = format!(
-            "SELECT {CARD_COLUMNS}, a.at, a.note FROM appointments a JOIN cards c ON c.id = a.card_row
+            "SELECT {CARD_COLUMNS}, {APPOINTMENT_COLUMNS} FROM appointments a JOIN cards c ON c.id = a.card_row
              WHERE a.at >= ?1 AND a.at < ?2 AND c.state = 'awaiting' ORDER BY a.at, c.id"
         );
         query_all(
@@ -162,6 +162,10 @@ impl Store {
         self.appointments_between(from, to)
     }
 }
+
+/// The columns of an appointment after the card's [`CARD_COLUMNS`], in the order
+/// [`appointment_from_row`] reads them (from [`CARD_COLUMN_COUNT`] on).
+const APPOINTMENT_COLUMNS: &str = "a.at, a.note";
 
 fn appointment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
     let at: String = r.get(CARD_COLUMN_COUNT)?;

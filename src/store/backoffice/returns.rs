@@ -490,8 +490,7 @@ impl Store {
         let head = self
             .conn()
             .query_row(
-                "SELECT id, kind, number, created_on, created_at, officer_id, tracking_no, status,
-                        sent_on, reopen_reason FROM return_batches WHERE number = ?1",
+                &format!("SELECT {BATCH_COLUMNS} FROM return_batches WHERE number = ?1"),
                 [&number],
                 batch_from_row,
             )
@@ -526,6 +525,11 @@ impl Store {
         Ok(out)
     }
 }
+
+/// The columns of a batch's head, in the order [`batch_from_row`] reads them.
+const BATCH_COLUMNS: &str =
+    "id, kind, number, created_on, created_at, officer_id, tracking_no, status,
+                        sent_on, reopen_reason";
 
 fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReturnBatch> {
     let date = |idx: usize, s: String| {
