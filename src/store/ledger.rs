@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::{Store, StoreError, audit, query_all};
+use super::backoffice::OfficerChange;
+use super::{Store, StoreError, query_all};
 use crate::domain::ledger::{
     ArrivalFacts, BatchFacts, CardFacts, ContactFacts, DeskState, Finding, HandoverFacts,
     HoldFacts, LedgerEvent, OfficerFacts, Unsupported, card_digest, compare, replay, salted_digest,
@@ -409,20 +410,15 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = super::backoffice::officer_transaction(&mut self.conn, officer_id)?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "counter_read",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "card_id": card.card_id,
-                    "verdict": verdict,
-                    "reasons": reason_codes,
-                }),
-            },
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
+        tx.audit_card(
+            "counter_read",
+            card_row,
+            serde_json::json!({
+                "card_id": card.card_id,
+                "verdict": verdict,
+                "reasons": reason_codes,
+            }),
         )?;
         let seq: i64 = tx.query_row("SELECT max(seq) FROM audit_events", [], |r| r.get(0))?;
         tx.commit()?;
@@ -442,19 +438,14 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = super::backoffice::officer_transaction(&mut self.conn, officer_id)?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "handover_abandoned",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "card_id": card.card_id,
-                    "reason": reason,
-                }),
-            },
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
+        tx.audit_card(
+            "handover_abandoned",
+            card_row,
+            serde_json::json!({
+                "card_id": card.card_id,
+                "reason": reason,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, reason, "handover abandoned");

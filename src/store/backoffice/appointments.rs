@@ -3,11 +3,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
-use super::officer_transaction;
+use super::OfficerChange;
 pub use crate::domain::office::appointments::Appointment;
-use crate::store::{
-    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, query_all,
-};
+use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, query_all};
 
 /// Stored format of an appointment time (JST, sortable as text).
 const AT_FORMAT: &str = "%Y-%m-%d %H:%M";
@@ -58,7 +56,7 @@ impl Store {
         let card = self.awaiting_card(card_row, "予約できません")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         let at_text = at.format(AT_FORMAT).to_string();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         let previous = appointment_at(&tx, card_row)?;
         tx.execute(
             "INSERT INTO appointments (card_row, at, note, set_at, officer_id) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -66,19 +64,14 @@ impl Store {
                 set_at = excluded.set_at, officer_id = excluded.officer_id",
             params![card_row, at_text, note, self.clock.stamp(), officer_id],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "appointment_set",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "card_id": card.card_id,
-                    "at": at_text,
-                    "previous": previous,
-                }),
-            },
+        tx.audit_card(
+            "appointment_set",
+            card_row,
+            serde_json::json!({
+                "card_id": card.card_id,
+                "at": at_text,
+                "previous": previous,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, "appointment set");
@@ -98,7 +91,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         let previous = appointment_at(&tx, card_row)?;
         let Some(previous) = previous else {
             return Err(StoreError::Refused(format!(
@@ -107,15 +100,10 @@ impl Store {
             )));
         };
         tx.execute("DELETE FROM appointments WHERE card_row = ?1", [card_row])?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "appointment_cleared",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({ "card_id": card.card_id, "previous": previous }),
-            },
+        tx.audit_card(
+            "appointment_cleared",
+            card_row,
+            serde_json::json!({ "card_id": card.card_id, "previous": previous }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, "appointment cleared");

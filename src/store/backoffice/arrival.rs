@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::{officer_transaction, required_text};
+use super::{OfficerChange, required_text};
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::expiry::IssueContext;
 use crate::domain::matching::{MatchContext, MatchOutcome, MatchResult, match_identity};
@@ -25,7 +25,7 @@ const STRAY_COLUMNS: &str = "s.id, s.shipment_id, s.at, s.cert_serial, s.subject
              json_each(json_extract(e.detail, '$.stray_ids')) j
        WHERE e.kind = 'arrival_stray_resolved' AND j.value = s.id
        ORDER BY e.seq DESC LIMIT 1)";
-use crate::store::{Store, StoreError, audit, normalise_serial, query_all};
+use crate::store::{Store, StoreError, normalise_serial, query_all};
 
 const CHECK_COLUMNS: &str = "a.id, a.card_row, c.card_id, a.at, a.officer_id, a.result, a.match_result, \
      a.reasons, a.cert_serial_read, r.note";
@@ -96,7 +96,7 @@ impl Store {
         };
         let reasons: Vec<String> = outcome.reasons.iter().map(|r| r.message.clone()).collect();
         let serial = normalise_serial(&cert.serial_hex);
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_checks (card_row, at, officer_id, result, match_result, reasons, cert_serial_read)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -111,21 +111,16 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "arrival_checked",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "check_id": id,
-                    "card_id": card.card_id,
-                    "result": result.as_str(),
-                    "match": outcome.result.as_str(),
-                    "cert_serial": serial,
-                }),
-            },
+        tx.audit_card(
+            "arrival_checked",
+            card_row,
+            serde_json::json!({
+                "check_id": id,
+                "card_id": card.card_id,
+                "result": result.as_str(),
+                "match": outcome.result.as_str(),
+                "cert_serial": serial,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(
@@ -171,7 +166,7 @@ impl Store {
             return Ok(ArrivalRead::Checked { check, outcome });
         }
         let serial = normalise_serial(&cert.serial_hex);
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_strays (shipment_id, at, officer_id, cert_serial, subject_cn, name_kanji)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -185,19 +180,13 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "arrival_not_in_list",
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "stray_id": id,
-                    "shipment_id": shipment_id,
-                    "cert_serial": serial,
-                }),
-            },
+        tx.audit(
+            "arrival_not_in_list",
+            serde_json::json!({
+                "stray_id": id,
+                "shipment_id": shipment_id,
+                "cert_serial": serial,
+            }),
         )?;
         tx.commit()?;
         tracing::warn!(stray_id = id, "card read on arrival is not in the list");
@@ -257,24 +246,19 @@ impl Store {
                 "カード {card_id} には未解決の入荷確認の問題がありません"
             )));
         };
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_resolutions (check_id, at, officer_id, note) VALUES (?1, ?2, ?3, ?4)",
             params![check.id, self.clock.stamp(), officer_id, note],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "arrival_problem_resolved",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "check_id": check.id,
-                    "card_id": check.card_id,
-                    "note": note,
-                }),
-            },
+        tx.audit_card(
+            "arrival_problem_resolved",
+            card_row,
+            serde_json::json!({
+                "check_id": check.id,
+                "card_id": check.card_id,
+                "note": note,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, check_id = check.id, "arrival problem resolved");
@@ -332,20 +316,14 @@ impl Store {
                 "シリアル {serial} の名簿にないカードで未解決のものはありません（kofu arrival status で確認できます）"
             )));
         }
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: STRAY_RESOLVED,
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "stray_ids": open,
-                    "cert_serial": serial,
-                    "note": note,
-                }),
-            },
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
+        tx.audit(
+            STRAY_RESOLVED,
+            serde_json::json!({
+                "stray_ids": open,
+                "cert_serial": serial,
+                "note": note,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(strays = open.len(), "arrival stray resolved");

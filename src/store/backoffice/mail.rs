@@ -6,13 +6,11 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::{officer_transaction, required_text};
+use super::{OfficerChange, required_text};
 pub use crate::domain::office::mail::MailItem;
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
-use crate::store::{
-    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, query_all,
-};
+use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, query_all};
 
 impl Store {
     /// Cards now 郵送中, with the dispatch that sent them, oldest dispatch first.
@@ -88,7 +86,7 @@ impl Store {
         };
         let next = item.card.state.apply(action)?;
         let now = self.clock.stamp();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         let already: Option<String> = tx
             .query_row(
                 "SELECT outcome FROM mail_outcomes WHERE handover_id = ?1",
@@ -122,22 +120,17 @@ impl Store {
              WHERE id = ?1",
             params![card_row, next.as_str(), now],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind,
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "card_id": item.card.card_id,
-                    "handover_id": item.handover_id,
-                    "on": on.to_string(),
-                    "from": item.card.state.as_str(),
-                    "to": next.as_str(),
-                    "reason": returned_reason,
-                }),
-            },
+        tx.audit_card(
+            kind,
+            card_row,
+            serde_json::json!({
+                "card_id": item.card.card_id,
+                "handover_id": item.handover_id,
+                "on": on.to_string(),
+                "from": item.card.state.as_str(),
+                "to": next.as_str(),
+                "reason": returned_reason,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(

@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{officer_transaction, required_text};
+use super::{OfficerChange, required_text};
 use crate::domain::card_facts::CertificateFacts;
 pub use crate::domain::office::returns::{BatchItem, BatchKind, BatchStatus, ReturnBatch};
 use crate::domain::record::CardRecord;
@@ -17,8 +17,7 @@ use crate::domain::state::{CardAction, ReceiptAction};
 use crate::domain::{CardState, ReceiptStatus};
 use crate::store::handover::normalise_tracking_no;
 use crate::store::{
-    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, normalise_serial,
-    query_all,
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, normalise_serial, query_all,
 };
 
 fn tracking(t: Option<&str>) -> Result<Option<String>, StoreError> {
@@ -173,7 +172,7 @@ impl Store {
             ));
         }
         let tracking_no = tracking(tracking_no)?;
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         for &row in rows {
             if let Some(number) = live_batch_of(&tx, kind, row)? {
                 let card_id: String =
@@ -212,22 +211,16 @@ impl Store {
                 ins.execute(params![batch_id, row, kind.as_str()])?;
             }
         }
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "return_batch_created",
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "batch_id": batch_id,
-                    "number": number,
-                    "kind": kind.as_str(),
-                    "count": rows.len(),
-                    "card_rows": rows,
-                    "tracking_no": tracking_no,
-                }),
-            },
+        tx.audit(
+            "return_batch_created",
+            serde_json::json!({
+                "batch_id": batch_id,
+                "number": number,
+                "kind": kind.as_str(),
+                "count": rows.len(),
+                "card_rows": rows,
+                "tracking_no": tracking_no,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(batch_id, count = rows.len(), "return batch created");
@@ -252,7 +245,7 @@ impl Store {
         }
         let tracking_no = tracking(tracking_no)?.or(batch.tracking_no.clone());
         let now = self.clock.stamp();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         for item in batch.live_items() {
             // Re-read inside the transaction: the card may have changed since the batch was made.
             let c = tx.query_row(
@@ -292,37 +285,22 @@ impl Store {
                     )
                 }
             };
-            audit::append(
-                &tx,
-                &self.clock,
-                audit::NewEvent {
-                    kind,
-                    officer_id,
-                    card_row: Some(c.id),
-                    detail,
-                },
-            )?;
+            tx.audit_card(kind, c.id, detail)?;
         }
         tx.execute(
             "UPDATE return_batches SET status = 'sent', sent_on = ?2, sent_at = ?3, tracking_no = ?4 WHERE id = ?1",
             params![batch.id, sent_on.to_string(), now, tracking_no],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "return_batch_sent",
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "batch_id": batch.id,
-                    "number": batch.number,
-                    "kind": batch.kind.as_str(),
-                    "count": batch.live_items().count(),
-                    "sent_on": sent_on.to_string(),
-                    "tracking_no": tracking_no,
-                }),
-            },
+        tx.audit(
+            "return_batch_sent",
+            serde_json::json!({
+                "batch_id": batch.id,
+                "number": batch.number,
+                "kind": batch.kind.as_str(),
+                "count": batch.live_items().count(),
+                "sent_on": sent_on.to_string(),
+                "tracking_no": tracking_no,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(batch_id = batch.id, "return batch sent");
@@ -356,7 +334,7 @@ impl Store {
             _ => {}
         }
         let now = self.clock.stamp();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         if batch.kind == BatchKind::Receipts && batch.status == BatchStatus::Sent {
             for item in batch.live_items() {
                 let receipt: Option<String> = tx.query_row(
@@ -380,16 +358,7 @@ impl Store {
                     "UPDATE cards SET receipt = ?2, updated_at = ?3 WHERE id = ?1",
                     params![item.card.id, to.as_str(), now],
                 )?;
-                audit::append(
-                    &tx,
-                    &self.clock,
-                    audit::NewEvent {
-                        kind: "receipt_return_reopened",
-                        officer_id,
-                        card_row: Some(item.card.id),
-                        detail: serde_json::json!({"card_id": item.card.card_id, "batch": batch.number, "from": from.as_str(), "to": to.as_str()}),
-                    },
-                )?;
+                tx.audit_card("receipt_return_reopened", item.card.id, serde_json::json!({"card_id": item.card.card_id, "batch": batch.number, "from": from.as_str(), "to": to.as_str()}))?;
             }
         }
         tx.execute(
@@ -400,21 +369,15 @@ impl Store {
             "UPDATE return_batches SET status = 'reopened', reopened_at = ?2, reopen_reason = ?3 WHERE id = ?1",
             params![batch.id, now, reason],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "return_batch_reopened",
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "batch_id": batch.id,
-                    "number": batch.number,
-                    "kind": batch.kind.as_str(),
-                    "was": batch.status.as_str(),
-                    "reason": reason,
-                }),
-            },
+        tx.audit(
+            "return_batch_reopened",
+            serde_json::json!({
+                "batch_id": batch.id,
+                "number": batch.number,
+                "kind": batch.kind.as_str(),
+                "was": batch.status.as_str(),
+                "reason": reason,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(batch_id = batch.id, "return batch reopened");
@@ -460,21 +423,12 @@ impl Store {
             )));
         };
         let card = item.card.clone();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "UPDATE return_batch_items SET verified_at = ?3 WHERE batch_id = ?1 AND card_row = ?2",
             params![batch.id, card.id, self.clock.stamp()],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "return_card_verified",
-                officer_id,
-                card_row: Some(card.id),
-                detail: serde_json::json!({"card_id": card.card_id, "batch": batch.number, "cert_serial": serial}),
-            },
-        )?;
+        tx.audit_card("return_card_verified", card.id, serde_json::json!({"card_id": card.card_id, "batch": batch.number, "cert_serial": serial}))?;
         tx.commit()?;
         Ok(card)
     }

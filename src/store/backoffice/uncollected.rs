@@ -11,14 +11,13 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
-use super::{UncollectedRules, officer_transaction, required_text};
+use super::{OfficerChange, UncollectedRules, required_text};
 use crate::domain::calendar::DeskCalendar;
 pub use crate::domain::office::uncollected::{
     Contact, ContactMethod, DueAction, UncollectedCard, due_action,
 };
 use crate::store::{
-    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, query_all,
-    query_all_cached,
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, query_all, query_all_cached,
 };
 
 impl Store {
@@ -147,7 +146,7 @@ impl Store {
     ) -> Result<Contact, StoreError> {
         let card = self.awaiting_card(card_row, "連絡記録の対象ではありません")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "INSERT INTO uncollected_contacts (card_row, on_date, method, note, at, officer_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -161,20 +160,15 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "uncollected_contact",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "contact_id": id,
-                    "card_id": card.card_id,
-                    "method": method.as_str(),
-                    "on": on.to_string(),
-                }),
-            },
+        tx.audit_card(
+            "uncollected_contact",
+            card_row,
+            serde_json::json!({
+                "contact_id": id,
+                "card_id": card.card_id,
+                "method": method.as_str(),
+                "on": on.to_string(),
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, contact_id = id, "contact recorded");
@@ -209,7 +203,7 @@ impl Store {
         let reason = required_text(reason, "保留の理由")?;
         let card = self.awaiting_card(card_row, "保留にできません")?;
         let now = self.clock.stamp();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         // A new reason replaces the hold in force (which is kept, lifted).
         let previous: Option<i64> = tx
             .query_row(
@@ -229,20 +223,15 @@ impl Store {
             params![card_row, reason, now, officer_id],
         )?;
         let hold_id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "uncollected_hold_set",
-                officer_id,
-                card_row: Some(card_row),
-                // The reason may be about health (入院中): it stays in the holds table only.
-                detail: serde_json::json!({
-                    "card_id": card.card_id,
-                    "hold_id": hold_id,
-                    "replaces": previous,
-                }),
-            },
+        // The reason may be about health (入院中): it stays in the holds table only.
+        tx.audit_card(
+            "uncollected_hold_set",
+            card_row,
+            serde_json::json!({
+                "card_id": card.card_id,
+                "hold_id": hold_id,
+                "replaces": previous,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, hold_id, "hold set");
@@ -254,7 +243,7 @@ impl Store {
         let card = self
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         let hold_id: Option<i64> = tx
             .query_row(
                 "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
@@ -272,15 +261,10 @@ impl Store {
             "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
             params![hold_id, self.clock.stamp(), officer_id],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "uncollected_hold_cleared",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({ "card_id": card.card_id, "hold_id": hold_id }),
-            },
+        tx.audit_card(
+            "uncollected_hold_cleared",
+            card_row,
+            serde_json::json!({ "card_id": card.card_id, "hold_id": hold_id }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, hold_id, "hold cleared");
