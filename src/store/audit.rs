@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{StoreError, query_all};
+use super::{StoreError, first_value, query_all};
 use crate::clock::Clock;
 
 /// The `prev_hash` of the first event.
@@ -171,13 +171,11 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, StoreError> {
 
 /// Hash of the newest event.
 pub fn head(conn: &Connection) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?)
+    first_value(
+        conn,
+        "SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+        [],
+    )
 }
 
 /// One stored event, for listings and exports.

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Store, StoreError, audit, normalise_serial, query_all, query_all_cached};
+use super::{Store, StoreError, audit, first_value, normalise_serial, query_all, query_all_cached};
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::expiry::IssueType;
 use crate::domain::record::CardRecord;
@@ -312,14 +312,11 @@ impl Store {
     /// (one transaction with an audit event). Returns the number of keys that changed.
     pub fn rekey_if_needed(&mut self) -> Result<Option<usize>, StoreError> {
         let want = Self::search_key_fingerprint();
-        let have: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'search_key_fingerprint'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let have: Option<String> = first_value(
+            &self.conn,
+            "SELECT value FROM meta WHERE key = 'search_key_fingerprint'",
+            [],
+        )?;
         if have.as_deref() == Some(want.as_str()) {
             return Ok(None);
         }

@@ -21,7 +21,8 @@ pub mod search_index;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Params, Row, Statement};
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Params, Row, Statement};
 
 use crate::clock::Clock;
 use crate::domain::TransitionError;
@@ -84,6 +85,15 @@ pub(crate) fn query_all_cached<T>(
 ) -> Result<Vec<T>, StoreError> {
     let mut stmt = conn.prepare_cached(sql)?;
     collect_rows(&mut stmt, params, map)
+}
+
+/// The first column of the first row `sql` returns for `params`, or None when it returns no row.
+pub(crate) fn first_value<T: FromSql>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+) -> Result<Option<T>, StoreError> {
+    Ok(conn.query_row(sql, params, |r| r.get(0)).optional()?)
 }
 
 fn collect_rows<T>(

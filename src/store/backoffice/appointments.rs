@@ -5,7 +5,9 @@ use rusqlite::{OptionalExtension, params};
 
 use super::OfficerChange;
 pub use crate::domain::office::appointments::Appointment;
-use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, query_all};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, first_value, query_all,
+};
 
 /// Stored format of an appointment time (JST, sortable as text).
 const AT_FORMAT: &str = "%Y-%m-%d %H:%M";
@@ -35,13 +37,11 @@ fn appointment_at(
     tx: &rusqlite::Transaction<'_>,
     card_row: i64,
 ) -> Result<Option<String>, StoreError> {
-    Ok(tx
-        .query_row(
-            "SELECT at FROM appointments WHERE card_row = ?1",
-            [card_row],
-            |r| r.get(0),
-        )
-        .optional()?)
+    first_value(
+        tx,
+        "SELECT at FROM appointments WHERE card_row = ?1",
+        [card_row],
+    )
 }
 
 impl Store {

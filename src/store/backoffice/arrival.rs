@@ -25,7 +25,7 @@ const STRAY_COLUMNS: &str = "s.id, s.shipment_id, s.at, s.cert_serial, s.subject
              json_each(json_extract(e.detail, '$.stray_ids')) j
        WHERE e.kind = 'arrival_stray_resolved' AND j.value = s.id
        ORDER BY e.seq DESC LIMIT 1)";
-use crate::store::{Store, StoreError, normalise_serial, query_all};
+use crate::store::{Store, StoreError, first_value, normalise_serial, query_all};
 
 const CHECK_COLUMNS: &str = "a.id, a.card_row, c.card_id, a.at, a.officer_id, a.result, a.match_result, \
      a.reasons, a.cert_serial_read, r.note";
@@ -350,15 +350,12 @@ impl Store {
                 p.card_id
             )));
         }
-        let batch: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
+        let batch: Option<String> = first_value(
+            self.conn(),
+            "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
                  WHERE i.card_row = ?1 AND i.kind = 'cards' AND i.active = 1",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+            [card_row],
+        )?;
         if let Some(number) = batch {
             return Err(StoreError::Refused(format!(
                 "このカードは返却バッチ {number} に入っています。交付するには先にバッチを取り消してください"

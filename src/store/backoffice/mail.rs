@@ -4,13 +4,15 @@
 //! and the outcome row stay, so the history shows both.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::{OfficerChange, required_text};
 pub use crate::domain::office::mail::MailItem;
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
-use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, query_all};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, first_value, query_all,
+};
 
 impl Store {
     /// Cards now 郵送中, with the dispatch that sent them, oldest dispatch first.
@@ -87,13 +89,11 @@ impl Store {
         let next = item.card.state.apply(action)?;
         let now = self.clock.stamp();
         let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
-        let already: Option<String> = tx
-            .query_row(
-                "SELECT outcome FROM mail_outcomes WHERE handover_id = ?1",
-                [item.handover_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let already: Option<String> = first_value(
+            &tx,
+            "SELECT outcome FROM mail_outcomes WHERE handover_id = ?1",
+            [item.handover_id],
+        )?;
         if already.is_some() {
             return Err(StoreError::Refused(format!(
                 "カード {} の郵送結果は既に記録されています",

@@ -17,7 +17,8 @@ use crate::domain::state::{CardAction, ReceiptAction};
 use crate::domain::{CardState, ReceiptStatus};
 use crate::store::handover::normalise_tracking_no;
 use crate::store::{
-    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, normalise_serial, query_all,
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, first_value,
+    normalise_serial, query_all,
 };
 
 fn tracking(t: Option<&str>) -> Result<Option<String>, StoreError> {
@@ -43,14 +44,12 @@ fn live_batch_of(
     kind: BatchKind,
     card_row: i64,
 ) -> Result<Option<String>, StoreError> {
-    Ok(tx
-        .query_row(
-            "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
+    first_value(
+        tx,
+        "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
              WHERE i.kind = ?1 AND i.card_row = ?2 AND i.active = 1",
-            params![kind.as_str(), card_row],
-            |r| r.get(0),
-        )
-        .optional()?)
+        params![kind.as_str(), card_row],
+    )
 }
 
 impl Store {
@@ -71,16 +70,13 @@ impl Store {
     pub fn pending_receipts_handed(&self) -> Result<Vec<(CardRecord, NaiveDate)>, StoreError> {
         let mut out = Vec::new();
         for card in self.pending_receipts()? {
-            let at: Option<String> = self
-                .conn()
-                .query_row(
-                    "SELECT h.at FROM handovers h WHERE h.card_row = ?1
-                       AND NOT EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
-                     ORDER BY h.id DESC LIMIT 1",
-                    [card.id],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let at: Option<String> = first_value(
+                self.conn(),
+                "SELECT h.at FROM handovers h WHERE h.card_row = ?1
+                   AND NOT EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
+                 ORDER BY h.id DESC LIMIT 1",
+                [card.id],
+            )?;
             // `at` is RFC 3339 in JST (+09:00): its first ten characters are the JST day.
             let day = at
                 .as_deref()

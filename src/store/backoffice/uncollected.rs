@@ -9,7 +9,7 @@
 //! Held cards (保留, e.g. 入院中) and cards already packed in a return batch are never due.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::{OfficerChange, UncollectedRules, required_text};
 use crate::domain::calendar::DeskCalendar;
@@ -17,8 +17,18 @@ pub use crate::domain::office::uncollected::{
     Contact, ContactMethod, DueAction, UncollectedCard, due_action,
 };
 use crate::store::{
-    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, query_all, query_all_cached,
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, first_value, query_all,
+    query_all_cached,
 };
+
+/// The id of the hold in force on a card, if it is held.
+fn hold_in_force(conn: &Connection, card_row: i64) -> Result<Option<i64>, StoreError> {
+    first_value(
+        conn,
+        "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+        [card_row],
+    )
+}
 
 impl Store {
     /// Every card at the desk (交付待ち), oldest arrival first, with what is due on `today`.
@@ -183,14 +193,11 @@ impl Store {
 
     /// The hold reason of a card, if held.
     pub fn hold(&self, card_row: i64) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT reason FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?)
+        first_value(
+            self.conn(),
+            "SELECT reason FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+            [card_row],
+        )
     }
 
     /// Hold a card at the desk beyond the deadlines (reason required, e.g. 入院中).
@@ -205,13 +212,7 @@ impl Store {
         let now = self.clock.stamp();
         let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         // A new reason replaces the hold in force (which is kept, lifted).
-        let previous: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let previous = hold_in_force(&tx, card_row)?;
         if let Some(p) = previous {
             tx.execute(
                 "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
@@ -244,13 +245,7 @@ impl Store {
             .card(card_row)?
             .ok_or(StoreError::CardNotFound(card_row))?;
         let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
-        let hold_id: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let hold_id = hold_in_force(&tx, card_row)?;
         let Some(hold_id) = hold_id else {
             return Err(StoreError::Refused(format!(
                 "カード {} は保留になっていません",
