@@ -218,6 +218,11 @@ impl Store {
         Ok(self.conn.query_row(&sql, [id], card_from_row).optional()?)
     }
 
+    /// The card in row `id`, or [`StoreError::CardNotFound`].
+    pub(crate) fn require_card(&self, id: i64) -> Result<CardRecord, StoreError> {
+        self.card(id)?.ok_or(StoreError::CardNotFound(id))
+    }
+
     pub fn card_by_card_id(&self, card_id: &str) -> Result<Option<CardRecord>, StoreError> {
         let sql = format!("SELECT {CARD_COLUMNS} FROM cards c WHERE c.card_id = ?1");
         Ok(self

@@ -40,7 +40,7 @@ impl Store {
         c: &HandoverCommit,
         officer_id: Option<i64>,
     ) -> Result<CardRecord, StoreError> {
-        let card = self.card(c.card)?.ok_or(StoreError::CardNotFound(c.card))?;
+        let card = self.require_card(c.card)?;
         if card.state == CardState::HandedOver || card.state == CardState::Delivered {
             return Err(StoreError::Refused(format!(
                 "カード {} は既に交付済みです。再度の交付はできません（訂正は「取消/訂正」から）",
@@ -171,7 +171,7 @@ impl Store {
         )?;
         tx.commit()?;
         tracing::info!(card_row = c.card, handover_id, "handover committed");
-        self.card(c.card)?.ok_or(StoreError::CardNotFound(c.card))
+        self.require_card(c.card)
     }
 
     /// A second officer's confirmation: an active officer other than the one committing, with
@@ -222,9 +222,7 @@ impl Store {
         if reason.is_empty() {
             return Err(StoreError::Refused("取消の理由を入力してください".into()));
         }
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         let next = card.state.apply(CardAction::CancelHandover)?;
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
@@ -288,7 +286,6 @@ impl Store {
         )?;
         tx.commit()?;
         tracing::info!(card_row, handover_id, "handover cancelled");
-        self.card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))
+        self.require_card(card_row)
     }
 }

@@ -407,9 +407,7 @@ impl Store {
                 "理由はコード（英小文字・数字・_）で渡してください".into(),
             ));
         }
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.audit_card(
             "counter_read",
@@ -435,9 +433,7 @@ impl Store {
         officer_id: Option<i64>,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.audit_card(
             "handover_abandoned",

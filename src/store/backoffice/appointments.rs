@@ -88,9 +88,7 @@ impl Store {
         card_row: i64,
         officer_id: Option<i64>,
     ) -> Result<(), StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         let previous = appointment_at(&tx, card_row)?;
         let Some(previous) = previous else {

@@ -86,9 +86,7 @@ impl Store {
         outcome: &MatchOutcome,
         officer_id: Option<i64>,
     ) -> Result<ArrivalCheck, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         let result = if outcome.result == MatchResult::Mismatch {
             ArrivalOutcome::Failed
         } else {

@@ -33,9 +33,7 @@ impl Store {
     }
 
     fn mail_item(&self, card_row: i64) -> Result<MailItem, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         self.mailed_cards()?
             .into_iter()
             .find(|m| m.card.id == card_row)
@@ -139,7 +137,6 @@ impl Store {
             outcome,
             "mail outcome"
         );
-        self.card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))
+        self.require_card(card_row)
     }
 }

@@ -147,9 +147,7 @@ impl Store {
         card_row: i64,
         refusal: &str,
     ) -> Result<crate::domain::record::CardRecord, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         if card.state != crate::domain::CardState::Awaiting {
             return Err(StoreError::Refused(format!(
                 "カード {} は「{}」のため{refusal}",

@@ -101,7 +101,7 @@ impl Store {
             None => self.pending_receipts()?.into_iter().map(|c| c.id).collect(),
             Some(list) => {
                 for &row in list {
-                    let c = self.card(row)?.ok_or(StoreError::CardNotFound(row))?;
+                    let c = self.require_card(row)?;
                     if c.state != CardState::HandedOver
                         || c.receipt != Some(ReceiptStatus::Captured)
                     {
@@ -128,7 +128,7 @@ impl Store {
         officer_id: Option<i64>,
     ) -> Result<ReturnBatch, StoreError> {
         for &row in cards {
-            let c = self.card(row)?.ok_or(StoreError::CardNotFound(row))?;
+            let c = self.require_card(row)?;
             if c.state != CardState::Awaiting {
                 return Err(StoreError::Refused(format!(
                     "カード {} は「{}」のため返却できません",

@@ -241,9 +241,7 @@ impl Store {
 
     /// Lift a card's hold (the hold row stays, marked lifted). Refused when it is not held.
     pub fn clear_hold(&mut self, card_row: i64, officer_id: Option<i64>) -> Result<(), StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         let hold_id = hold_in_force(&tx, card_row)?;
         let Some(hold_id) = hold_id else {
