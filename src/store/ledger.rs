@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::backoffice::OfficerChange;
+use super::officers::{OFFICER_COLUMNS, officer_from_row};
 use super::{Store, StoreError, query_all};
 use crate::domain::ledger::{
     ArrivalFacts, BatchFacts, CardFacts, ContactFacts, DeskState, Finding, HandoverFacts,
@@ -312,14 +313,14 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
     if !missing("officers") {
         insert_rows(
             conn,
-            "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers",
+            &format!("SELECT {OFFICER_COLUMNS} FROM officers"),
             &mut st.officers,
             |r| {
-                let name: String = r.get(1)?;
+                let o = officer_from_row(r)?;
                 Ok(OfficerFacts {
-                    active: r.get(2)?,
-                    has_passphrase: r.get(3)?,
-                    name: salt.as_deref().map(|s| salted_digest(s, &[&name])),
+                    active: o.active,
+                    has_passphrase: o.has_passphrase,
+                    name: salt.as_deref().map(|s| salted_digest(s, &[&o.name])),
                 })
             },
         )?;

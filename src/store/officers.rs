@@ -14,9 +14,9 @@ pub struct Officer {
 }
 
 /// The columns an [`Officer`] is read with, in the order [`officer_from_row`] reads them.
-const OFFICER_COLUMNS: &str = "id, name, active, passphrase_hash IS NOT NULL";
+pub(super) const OFFICER_COLUMNS: &str = "id, name, active, passphrase_hash IS NOT NULL";
 
-fn officer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Officer> {
+pub(super) fn officer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Officer> {
     Ok(Officer {
         id: r.get(0)?,
         name: r.get(1)?,
