@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::StoreError;
+use super::{StoreError, first_value, query_all};
 use crate::clock::Clock;
 
 /// The `prev_hash` of the first event.
@@ -171,13 +171,11 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, StoreError> {
 
 /// Hash of the newest event.
 pub fn head(conn: &Connection) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?)
+    first_value(
+        conn,
+        "SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+        [],
+    )
 }
 
 /// One stored event, for listings and exports.
@@ -193,23 +191,24 @@ pub struct AuditEvent {
 }
 
 pub fn events(conn: &Connection, limit: Option<u64>) -> Result<Vec<AuditEvent>, StoreError> {
-    let mut stmt = conn.prepare(
+    let lim = limit.map(|l| l as i64).unwrap_or(-1);
+    let mut v = query_all(
+        conn,
         "SELECT seq, at, officer_id, kind, card_row, detail, hash FROM audit_events
          ORDER BY seq DESC LIMIT ?1",
+        [lim],
+        |r| {
+            Ok(AuditEvent {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                officer_id: r.get(2)?,
+                kind: r.get(3)?,
+                card_row: r.get(4)?,
+                detail: r.get(5)?,
+                hash: r.get(6)?,
+            })
+        },
     )?;
-    let lim = limit.map(|l| l as i64).unwrap_or(-1);
-    let rows = stmt.query_map([lim], |r| {
-        Ok(AuditEvent {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            officer_id: r.get(2)?,
-            kind: r.get(3)?,
-            card_row: r.get(4)?,
-            detail: r.get(5)?,
-            hash: r.get(6)?,
-        })
-    })?;
-    let mut v = rows.collect::<Result<Vec<_>, _>>()?;
     v.reverse();
     Ok(v)
 }

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Store, StoreError, audit, normalise_serial};
+use super::{Store, StoreError, audit, first_value, normalise_serial, query_all, query_all_cached};
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::expiry::IssueType;
 use crate::domain::record::CardRecord;
@@ -131,16 +131,22 @@ impl Store {
             let sql = format!(
                 "SELECT {CARD_COLUMNS} FROM cards c WHERE (?1 IS NULL OR c.state = ?1) AND ?2 IS NULL {order}"
             );
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            stmt.query_map(params![state, Option::<String>::None, limit], card_from_row)?
-                .collect::<Result<Vec<_>, _>>()?
+            query_all_cached(
+                &self.conn,
+                &sql,
+                params![state, Option::<String>::None, limit],
+                card_from_row,
+            )?
         } else if let Some(d) = date {
             let sql = format!(
                 "SELECT {CARD_COLUMNS} FROM cards c WHERE (?1 IS NULL OR c.state = ?1) AND c.birth_date = ?2 {order}"
             );
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            stmt.query_map(params![state, d.to_string(), limit], card_from_row)?
-                .collect::<Result<Vec<_>, _>>()?
+            query_all_cached(
+                &self.conn,
+                &sql,
+                params![state, d.to_string(), limit],
+                card_from_row,
+            )?
         } else {
             let key = search::search_key(text);
             // A romaji query with spaces ("Kagurazaka Sanjushi") also matches in name-part order.
@@ -190,14 +196,16 @@ impl Store {
                  AND (?{n} IS NULL OR c.state = ?{n}) ORDER BY c.id",
                 n = ids.len() + 1
             );
-            let mut stmt = self.conn.prepare(&sql)?;
             let params = ids
                 .iter()
                 .map(|i| i as &dyn rusqlite::ToSql)
                 .chain(std::iter::once(&state as &dyn rusqlite::ToSql));
-            let found = stmt
-                .query_map(rusqlite::params_from_iter(params), card_from_row)?
-                .collect::<Result<Vec<_>, _>>()?;
+            let found = query_all(
+                &self.conn,
+                &sql,
+                rusqlite::params_from_iter(params),
+                card_from_row,
+            )?;
             out.extend(found.into_iter().take(limit - out.len()));
             start = end;
             size = (size * 4).min(16_384);
@@ -208,6 +216,11 @@ impl Store {
     pub fn card(&self, id: i64) -> Result<Option<CardRecord>, StoreError> {
         let sql = format!("SELECT {CARD_COLUMNS} FROM cards c WHERE c.id = ?1");
         Ok(self.conn.query_row(&sql, [id], card_from_row).optional()?)
+    }
+
+    /// The card in row `id`, or [`StoreError::CardNotFound`].
+    pub(crate) fn require_card(&self, id: i64) -> Result<CardRecord, StoreError> {
+        self.card(id)?.ok_or(StoreError::CardNotFound(id))
     }
 
     pub fn card_by_card_id(&self, card_id: &str) -> Result<Option<CardRecord>, StoreError> {
@@ -241,10 +254,7 @@ impl Store {
             "SELECT {CARD_COLUMNS} FROM card_search s JOIN cards c ON c.id = s.card_row
              WHERE c.state = 'awaiting' AND substr(s.key, 1, length(?1)) = ?1 LIMIT 2"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let found = stmt
-            .query_map([&name_key], card_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let found = query_all_cached(&self.conn, &sql, [&name_key], card_from_row)?;
         Ok(if found.len() == 1 {
             found.into_iter().next()
         } else {
@@ -254,12 +264,12 @@ impl Store {
 
     /// Number of cards in each state (every state listed, zeros included).
     pub fn state_counts(&self) -> Result<Vec<(CardState, u64)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT state, count(*) FROM cards GROUP BY state")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = query_all_cached(
+            &self.conn,
+            "SELECT state, count(*) FROM cards GROUP BY state",
+            [],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )?;
         Ok(CardState::ALL
             .into_iter()
             .map(|s| {
@@ -307,14 +317,11 @@ impl Store {
     /// (one transaction with an audit event). Returns the number of keys that changed.
     pub fn rekey_if_needed(&mut self) -> Result<Option<usize>, StoreError> {
         let want = Self::search_key_fingerprint();
-        let have: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'search_key_fingerprint'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let have: Option<String> = first_value(
+            &self.conn,
+            "SELECT value FROM meta WHERE key = 'search_key_fingerprint'",
+            [],
+        )?;
         if have.as_deref() == Some(want.as_str()) {
             return Ok(None);
         }
@@ -322,13 +329,12 @@ impl Store {
         let mut changed = 0usize;
         let mut total = 0usize;
         {
-            let mut read = tx.prepare(
+            let rows = query_all(
+                &tx,
                 "SELECT c.id, c.name, c.kana, c.romaji, c.card_id, c.birth_date, s.key
                  FROM cards c JOIN card_search s ON s.card_row = c.id",
-            )?;
-            let mut write = tx.prepare("UPDATE card_search SET key = ?2 WHERE card_row = ?1")?;
-            let rows = read
-                .query_map([], |r| {
+                [],
+                |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, String>(1)?,
@@ -338,8 +344,9 @@ impl Store {
                         parse_iso(&r.get::<_, String>(5)?, 5)?,
                         r.get::<_, String>(6)?,
                     ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
+                },
+            )?;
+            let mut write = tx.prepare("UPDATE card_search SET key = ?2 WHERE card_row = ?1")?;
             for (id, name, kana, romaji, card_id, birth, old) in rows {
                 total += 1;
                 let key = card_search_key(&name, &kana, romaji.as_deref(), &card_id, birth);

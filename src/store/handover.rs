@@ -1,9 +1,9 @@
 //! Committing a handover (or a restricted-delivery dispatch) and correcting one.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use sha2::{Digest, Sha256};
 
-use super::{Store, StoreError, audit};
+use super::{Store, StoreError, audit, first_value};
 use crate::domain::handover::{HandoverCommit, HandoverRoute};
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
@@ -40,7 +40,7 @@ impl Store {
         c: &HandoverCommit,
         officer_id: Option<i64>,
     ) -> Result<CardRecord, StoreError> {
-        let card = self.card(c.card)?.ok_or(StoreError::CardNotFound(c.card))?;
+        let card = self.require_card(c.card)?;
         if card.state == CardState::HandedOver || card.state == CardState::Delivered {
             return Err(StoreError::Refused(format!(
                 "カード {} は既に交付済みです。再度の交付はできません（訂正は「取消/訂正」から）",
@@ -104,14 +104,12 @@ impl Store {
             Some(t) => super::ledger::digest_of(&tx, t)?,
             None => None,
         };
-        let qr: Option<String> = tx
-            .query_row(
-                "SELECT registration_qr FROM cards WHERE id = ?1",
-                [c.card],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
+        let qr: Option<String> = first_value(
+            &tx,
+            "SELECT registration_qr FROM cards WHERE id = ?1",
+            [c.card],
+        )?
+        .flatten();
         let qr_fingerprint = qr.map(|p| hex::encode(Sha256::digest(p.as_bytes())));
         tx.execute(
             "INSERT INTO handovers (card_row, at, officer_id, route, dispatch_date, tracking_no,
@@ -173,7 +171,7 @@ impl Store {
         )?;
         tx.commit()?;
         tracing::info!(card_row = c.card, handover_id, "handover committed");
-        self.card(c.card)?.ok_or(StoreError::CardNotFound(c.card))
+        self.require_card(c.card)
     }
 
     /// A second officer's confirmation: an active officer other than the one committing, with
@@ -224,37 +222,31 @@ impl Store {
         if reason.is_empty() {
             return Err(StoreError::Refused("取消の理由を入力してください".into()));
         }
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         let next = card.state.apply(CardAction::CancelHandover)?;
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
-        let handover_id: Option<i64> = tx
-            .query_row(
-                "SELECT h.id FROM handovers h
+        let handover_id: Option<i64> = first_value(
+            &tx,
+            "SELECT h.id FROM handovers h
                  WHERE h.card_row = ?1
                    AND NOT EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
                  ORDER BY h.id DESC LIMIT 1",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+            [card_row],
+        )?;
         let Some(handover_id) = handover_id else {
             return Err(StoreError::Refused(format!(
                 "カード {} には取り消せる交付記録がありません",
                 card.card_id
             )));
         };
-        let open_batch: Option<String> = tx
-            .query_row(
-                "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
+        let open_batch: Option<String> = first_value(
+            &tx,
+            "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
                  WHERE i.card_row = ?1 AND i.kind = 'receipts' AND i.active = 1
                    AND b.status = 'open'",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+            [card_row],
+        )?;
         if let Some(number) = open_batch {
             return Err(StoreError::Refused(format!(
                 "カード {} の受領書は返送バッチ {number} に入っています。先にバッチから外してください",
@@ -294,7 +286,6 @@ impl Store {
         )?;
         tx.commit()?;
         tracing::info!(card_row, handover_id, "handover cancelled");
-        self.card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))
+        self.require_card(card_row)
     }
 }

@@ -13,11 +13,11 @@ mod parse;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Store, StoreError, audit, card_search_key};
+use super::{Store, StoreError, audit, card_search_key, first_value};
 use crate::domain::expiry::{IssueContext, IssueType};
 
 pub use crate::domain::manifest::{Field, ManifestProfile};
@@ -148,15 +148,11 @@ pub fn import_bytes(
         shipment_id: None,
         warnings: Vec::new(),
     };
-    let existing: Option<i64> = store
-        .conn()
-        .query_row(
-            "SELECT id FROM shipments WHERE file_sha256 = ?1",
-            [&sha256],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(StoreError::from)?;
+    let existing: Option<i64> = first_value(
+        store.conn(),
+        "SELECT id FROM shipments WHERE file_sha256 = ?1",
+        [&sha256],
+    )?;
     if let Some(id) = existing {
         report.already_imported = true;
         report.shipment_id = Some(id);

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Store, StoreError, audit, create_private_file, ledger, restrict_permissions};
+use super::{
+    Store, StoreError, audit, create_private_file, ledger, query_all, restrict_permissions,
+};
 
 /// Integrity, audit chain and ledger status of a database.
 #[derive(Debug, Clone, Serialize)]
@@ -39,10 +41,9 @@ impl Store {
     /// `PRAGMA integrity_check`, the audit chain, and the ledger (the state tables against the
     /// replayed trail).
     pub fn check(&self) -> Result<CheckReport, StoreError> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let integrity = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
+        let integrity = query_all(&self.conn, "PRAGMA integrity_check", [], |r| {
+            r.get::<_, String>(0)
+        })?;
         let intact = integrity.len() == 1 && integrity[0] == "ok";
         let audit = if intact && !ledger::audit_table_exists(&self.conn)? {
             audit::VerifyReport {

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::{Store, StoreError, audit};
+use super::backoffice::OfficerChange;
+use super::officers::{OFFICER_COLUMNS, officer_from_row};
+use super::{Store, StoreError, query_all};
 use crate::domain::ledger::{
     ArrivalFacts, BatchFacts, CardFacts, ContactFacts, DeskState, Finding, HandoverFacts,
     HoldFacts, LedgerEvent, OfficerFacts, Unsupported, card_digest, compare, replay, salted_digest,
@@ -63,10 +65,9 @@ pub(crate) fn audit_table_exists(conn: &Connection) -> Result<bool, StoreError> 
 }
 
 fn column_exists(conn: &Connection, table: &str, column: &str) -> Result<bool, StoreError> {
-    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
-    let names = stmt
-        .query_map([], |r| r.get::<_, String>(1))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let names = query_all(conn, &format!("PRAGMA table_info({table})"), [], |r| {
+        r.get::<_, String>(1)
+    })?;
     Ok(names.iter().any(|n| n == column))
 }
 
@@ -120,10 +121,11 @@ pub(crate) fn shipment_card_list(
 
 /// Every audit event, oldest first, as the replay reads them.
 pub fn ledger_events(conn: &Connection) -> Result<Vec<LedgerEvent>, StoreError> {
-    let mut stmt = conn
-        .prepare("SELECT seq, kind, officer_id, card_row, detail FROM audit_events ORDER BY seq")?;
-    let rows = stmt
-        .query_map([], |r| {
+    query_all(
+        conn,
+        "SELECT seq, kind, officer_id, card_row, detail FROM audit_events ORDER BY seq",
+        [],
+        |r| {
             Ok(LedgerEvent::new(
                 r.get(0)?,
                 r.get(1)?,
@@ -131,9 +133,8 @@ pub fn ledger_events(conn: &Connection) -> Result<Vec<LedgerEvent>, StoreError> 
                 r.get(3)?,
                 r.get_ref(4)?.as_str()?,
             ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// The state tables, read into the shape the replay produces.
@@ -161,25 +162,22 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
     }
     let missing = |t: &str| st.missing_tables.iter().any(|m| m == t);
     if !missing("cards") {
-        for_each_row(
+        insert_rows(
             conn,
             &format!("SELECT id, state, receipt, {CARD_IDENTITY_COLUMNS} FROM cards"),
+            &mut st.cards,
             |r| {
                 let state: String = r.get(1)?;
                 let receipt: Option<String> = r.get(2)?;
-                st.cards.insert(
-                    r.get(0)?,
-                    CardFacts {
-                        card_id: r.get(3)?,
-                        state: CardState::parse(&state).unwrap_or(CardState::Awaiting),
-                        receipt: receipt.as_deref().and_then(ReceiptStatus::parse),
-                        digest: salt
-                            .as_deref()
-                            .map(|s| identity_digest(s, r, 3))
-                            .transpose()?,
-                    },
-                );
-                Ok(())
+                Ok(CardFacts {
+                    card_id: r.get(3)?,
+                    state: CardState::parse(&state).unwrap_or(CardState::Awaiting),
+                    receipt: receipt.as_deref().and_then(ReceiptStatus::parse),
+                    digest: salt
+                        .as_deref()
+                        .map(|s| identity_digest(s, r, 3))
+                        .transpose()?,
+                })
             },
         )?;
     }
@@ -205,25 +203,21 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
                     {cancelled}, {outcome}
              FROM handovers h"
         );
-        for_each_row(conn, &sql, |r| {
+        insert_rows(conn, &sql, &mut st.handovers, |r| {
             let tracking: Option<String> = r.get(6)?;
-            st.handovers.insert(
-                r.get(0)?,
-                HandoverFacts {
-                    card_row: r.get(1)?,
-                    route: r.get(2)?,
-                    match_result: r.get(3)?,
-                    exception: r.get(4)?,
-                    confirmed_by: r.get(5)?,
-                    tracking: match (&salt, tracking) {
-                        (Some(s), Some(t)) => Some(salted_digest(s, &[&t])),
-                        _ => None,
-                    },
-                    cancelled: r.get(7)?,
-                    outcome: r.get(8)?,
+            Ok(HandoverFacts {
+                card_row: r.get(1)?,
+                route: r.get(2)?,
+                match_result: r.get(3)?,
+                exception: r.get(4)?,
+                confirmed_by: r.get(5)?,
+                tracking: match (&salt, tracking) {
+                    (Some(s), Some(t)) => Some(salted_digest(s, &[&t])),
+                    _ => None,
                 },
-            );
-            Ok(())
+                cancelled: r.get(7)?,
+                outcome: r.get(8)?,
+            })
         })?;
     }
     if !missing("return_batches") {
@@ -241,46 +235,42 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
                 },
             )?;
         }
-        for_each_row(
+        insert_rows(
             conn,
             "SELECT id, number, kind, status, tracking_no FROM return_batches",
+            &mut st.batches,
             |r| {
                 let id: i64 = r.get(0)?;
-                st.batches.insert(
-                    id,
-                    BatchFacts {
-                        number: r.get(1)?,
-                        kind: r.get(2)?,
-                        status: r.get(3)?,
-                        tracking_no: r.get(4)?,
-                        items: items.remove(&id).unwrap_or_default(),
-                    },
-                );
-                Ok(())
+                Ok(BatchFacts {
+                    number: r.get(1)?,
+                    kind: r.get(2)?,
+                    status: r.get(3)?,
+                    tracking_no: r.get(4)?,
+                    items: items.remove(&id).unwrap_or_default(),
+                })
             },
         )?;
     }
     if !missing("uncollected_holds") {
-        for_each_row(
+        insert_rows(
             conn,
             "SELECT id, card_row, lifted_at IS NOT NULL FROM uncollected_holds",
+            &mut st.holds,
             |r| {
-                st.holds.insert(
-                    r.get(0)?,
-                    HoldFacts {
-                        card_row: r.get(1)?,
-                        lifted: r.get(2)?,
-                    },
-                );
-                Ok(())
+                Ok(HoldFacts {
+                    card_row: r.get(1)?,
+                    lifted: r.get(2)?,
+                })
             },
         )?;
     }
     if !missing("appointments") {
-        for_each_row(conn, "SELECT card_row, at FROM appointments", |r| {
-            st.appointments.insert(r.get(0)?, r.get(1)?);
-            Ok(())
-        })?;
+        insert_rows(
+            conn,
+            "SELECT card_row, at FROM appointments",
+            &mut st.appointments,
+            |r| Ok(r.get(1)?),
+        )?;
     }
     if !missing("arrival_checks") {
         let resolved = if missing("arrival_resolutions") {
@@ -288,19 +278,16 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
         } else {
             "EXISTS (SELECT 1 FROM arrival_resolutions x WHERE x.check_id = a.id)"
         };
-        for_each_row(
+        insert_rows(
             conn,
             &format!("SELECT a.id, a.card_row, a.result, {resolved} FROM arrival_checks a"),
+            &mut st.arrivals,
             |r| {
-                st.arrivals.insert(
-                    r.get(0)?,
-                    ArrivalFacts {
-                        card_row: r.get(1)?,
-                        result: r.get(2)?,
-                        resolved: r.get(3)?,
-                    },
-                );
-                Ok(())
+                Ok(ArrivalFacts {
+                    card_row: r.get(1)?,
+                    result: r.get(2)?,
+                    resolved: r.get(3)?,
+                })
             },
         )?;
     }
@@ -311,36 +298,30 @@ pub fn observed_state(conn: &Connection) -> Result<DeskState, StoreError> {
         })?;
     }
     if !missing("uncollected_contacts") {
-        for_each_row(
+        insert_rows(
             conn,
             "SELECT id, card_row, method FROM uncollected_contacts",
+            &mut st.contacts,
             |r| {
-                st.contacts.insert(
-                    r.get(0)?,
-                    ContactFacts {
-                        card_row: r.get(1)?,
-                        method: r.get(2)?,
-                    },
-                );
-                Ok(())
+                Ok(ContactFacts {
+                    card_row: r.get(1)?,
+                    method: r.get(2)?,
+                })
             },
         )?;
     }
     if !missing("officers") {
-        for_each_row(
+        insert_rows(
             conn,
-            "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers",
+            &format!("SELECT {OFFICER_COLUMNS} FROM officers"),
+            &mut st.officers,
             |r| {
-                let name: String = r.get(1)?;
-                st.officers.insert(
-                    r.get(0)?,
-                    OfficerFacts {
-                        active: r.get(2)?,
-                        has_passphrase: r.get(3)?,
-                        name: salt.as_deref().map(|s| salted_digest(s, &[&name])),
-                    },
-                );
-                Ok(())
+                let o = officer_from_row(r)?;
+                Ok(OfficerFacts {
+                    active: o.active,
+                    has_passphrase: o.has_passphrase,
+                    name: salt.as_deref().map(|s| salted_digest(s, &[&o.name])),
+                })
             },
         )?;
     }
@@ -359,6 +340,21 @@ fn for_each_row(
         read(r)?;
     }
     Ok(())
+}
+
+/// Read each row of `sql` (a query without parameters) into `map`, keyed by its first column
+/// and valued by `value`, in order (a later row with the same key replaces an earlier one).
+fn insert_rows<V>(
+    conn: &Connection,
+    sql: &str,
+    map: &mut BTreeMap<i64, V>,
+    mut value: impl FnMut(&rusqlite::Row<'_>) -> Result<V, StoreError>,
+) -> Result<(), StoreError> {
+    for_each_row(conn, sql, |r| {
+        let key = r.get(0)?;
+        map.insert(key, value(r)?);
+        Ok(())
+    })
 }
 
 /// Replay the trail and compare it with the state tables of `conn`.
@@ -412,23 +408,16 @@ impl Store {
                 "理由はコード（英小文字・数字・_）で渡してください".into(),
             ));
         }
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = super::backoffice::officer_transaction(&mut self.conn, officer_id)?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "counter_read",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "card_id": card.card_id,
-                    "verdict": verdict,
-                    "reasons": reason_codes,
-                }),
-            },
+        let card = self.require_card(card_row)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
+        tx.audit_card(
+            "counter_read",
+            card_row,
+            serde_json::json!({
+                "card_id": card.card_id,
+                "verdict": verdict,
+                "reasons": reason_codes,
+            }),
         )?;
         let seq: i64 = tx.query_row("SELECT max(seq) FROM audit_events", [], |r| r.get(0))?;
         tx.commit()?;
@@ -445,22 +434,15 @@ impl Store {
         officer_id: Option<i64>,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = super::backoffice::officer_transaction(&mut self.conn, officer_id)?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "handover_abandoned",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "card_id": card.card_id,
-                    "reason": reason,
-                }),
-            },
+        let card = self.require_card(card_row)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
+        tx.audit_card(
+            "handover_abandoned",
+            card_row,
+            serde_json::json!({
+                "card_id": card.card_id,
+                "reason": reason,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, reason, "handover abandoned");

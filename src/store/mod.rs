@@ -21,7 +21,8 @@ pub mod search_index;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Params, Row, Statement};
 
 use crate::clock::Clock;
 use crate::domain::TransitionError;
@@ -62,6 +63,47 @@ impl StoreError {
             source,
         }
     }
+}
+
+/// Every row `sql` returns for `params`, each read by `map`, in the order SQLite returns them.
+pub(crate) fn query_all<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    collect_rows(&mut conn.prepare(sql)?, params, map)
+}
+
+/// [`query_all`] through the connection's statement cache, for a query of fixed text that runs
+/// often (the queue, the officer list, a card's contacts).
+pub(crate) fn query_all_cached<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    collect_rows(&mut stmt, params, map)
+}
+
+/// The first column of the first row `sql` returns for `params`, or None when it returns no row.
+pub(crate) fn first_value<T: FromSql>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+) -> Result<Option<T>, StoreError> {
+    Ok(conn.query_row(sql, params, |r| r.get(0)).optional()?)
+}
+
+fn collect_rows<T>(
+    stmt: &mut Statement<'_>,
+    params: impl Params,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    Ok(stmt
+        .query_map(params, map)?
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Create `path` (and its parent) readable by the owner only, if it does not exist yet.

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Store, StoreError, audit};
+use super::{Store, StoreError, audit, query_all_cached};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Officer {
@@ -13,21 +13,29 @@ pub struct Officer {
     pub has_passphrase: bool,
 }
 
+/// The columns an [`Officer`] is read with, in the order [`officer_from_row`] reads them.
+pub(super) const OFFICER_COLUMNS: &str = "id, name, active, passphrase_hash IS NOT NULL";
+
+pub(super) fn officer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Officer> {
+    Ok(Officer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        active: r.get(2)?,
+        has_passphrase: r.get(3)?,
+    })
+}
+
 impl Store {
     pub fn officers(&self, include_disabled: bool) -> Result<Vec<Officer>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers
-             WHERE ?1 OR active = 1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([include_disabled], |r| {
-            Ok(Officer {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                active: r.get(2)?,
-                has_passphrase: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        query_all_cached(
+            self.conn(),
+            &format!(
+                "SELECT {OFFICER_COLUMNS} FROM officers
+             WHERE ?1 OR active = 1 ORDER BY id"
+            ),
+            [include_disabled],
+            officer_from_row,
+        )
     }
 
     pub fn officer_by_name(&self, name: &str) -> Result<Option<Officer>, StoreError> {
@@ -91,16 +99,9 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, name, active, passphrase_hash IS NOT NULL FROM officers WHERE id = ?1",
+                &format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE id = ?1"),
                 [id],
-                |r| {
-                    Ok(Officer {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        active: r.get(2)?,
-                        has_passphrase: r.get(3)?,
-                    })
-                },
+                officer_from_row,
             )
             .optional()?)
     }

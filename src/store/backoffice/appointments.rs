@@ -3,9 +3,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
-use super::officer_transaction;
+use super::OfficerChange;
 pub use crate::domain::office::appointments::Appointment;
-use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, first_value, query_all,
+};
 
 /// Stored format of an appointment time (JST, sortable as text).
 const AT_FORMAT: &str = "%Y-%m-%d %H:%M";
@@ -35,13 +37,11 @@ fn appointment_at(
     tx: &rusqlite::Transaction<'_>,
     card_row: i64,
 ) -> Result<Option<String>, StoreError> {
-    Ok(tx
-        .query_row(
-            "SELECT at FROM appointments WHERE card_row = ?1",
-            [card_row],
-            |r| r.get(0),
-        )
-        .optional()?)
+    first_value(
+        tx,
+        "SELECT at FROM appointments WHERE card_row = ?1",
+        [card_row],
+    )
 }
 
 impl Store {
@@ -56,7 +56,7 @@ impl Store {
         let card = self.awaiting_card(card_row, "予約できません")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         let at_text = at.format(AT_FORMAT).to_string();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         let previous = appointment_at(&tx, card_row)?;
         tx.execute(
             "INSERT INTO appointments (card_row, at, note, set_at, officer_id) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -64,19 +64,14 @@ impl Store {
                 set_at = excluded.set_at, officer_id = excluded.officer_id",
             params![card_row, at_text, note, self.clock.stamp(), officer_id],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "appointment_set",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "card_id": card.card_id,
-                    "at": at_text,
-                    "previous": previous,
-                }),
-            },
+        tx.audit_card(
+            "appointment_set",
+            card_row,
+            serde_json::json!({
+                "card_id": card.card_id,
+                "at": at_text,
+                "previous": previous,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, "appointment set");
@@ -93,10 +88,8 @@ impl Store {
         card_row: i64,
         officer_id: Option<i64>,
     ) -> Result<(), StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let card = self.require_card(card_row)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         let previous = appointment_at(&tx, card_row)?;
         let Some(previous) = previous else {
             return Err(StoreError::Refused(format!(
@@ -105,15 +98,10 @@ impl Store {
             )));
         };
         tx.execute("DELETE FROM appointments WHERE card_row = ?1", [card_row])?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "appointment_cleared",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({ "card_id": card.card_id, "previous": previous }),
-            },
+        tx.audit_card(
+            "appointment_cleared",
+            card_row,
+            serde_json::json!({ "card_id": card.card_id, "previous": previous }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, "appointment cleared");
@@ -122,7 +110,7 @@ impl Store {
 
     pub fn appointment(&self, card_row: i64) -> Result<Option<Appointment>, StoreError> {
         let sql = format!(
-            "SELECT {CARD_COLUMNS}, a.at, a.note FROM appointments a JOIN cards c ON c.id = a.card_row
+            "SELECT {CARD_COLUMNS}, {APPOINTMENT_COLUMNS} FROM appointments a JOIN cards c ON c.id = a.card_row
              WHERE a.card_row = ?1"
         );
         Ok(self
@@ -139,20 +127,18 @@ impl Store {
         to: NaiveDateTime,
     ) -> Result<Vec<Appointment>, StoreError> {
         let sql = format!(
-            "SELECT {CARD_COLUMNS}, a.at, a.note FROM appointments a JOIN cards c ON c.id = a.card_row
+            "SELECT {CARD_COLUMNS}, {APPOINTMENT_COLUMNS} FROM appointments a JOIN cards c ON c.id = a.card_row
              WHERE a.at >= ?1 AND a.at < ?2 AND c.state = 'awaiting' ORDER BY a.at, c.id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let v = stmt
-            .query_map(
-                params![
-                    from.format(AT_FORMAT).to_string(),
-                    to.format(AT_FORMAT).to_string()
-                ],
-                appointment_from_row,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(v)
+        query_all(
+            self.conn(),
+            &sql,
+            params![
+                from.format(AT_FORMAT).to_string(),
+                to.format(AT_FORMAT).to_string()
+            ],
+            appointment_from_row,
+        )
     }
 
     /// The appointments of one JST day.
@@ -162,6 +148,10 @@ impl Store {
         self.appointments_between(from, to)
     }
 }
+
+/// The columns of an appointment after the card's [`CARD_COLUMNS`], in the order
+/// [`appointment_from_row`] reads them (from [`CARD_COLUMN_COUNT`] on).
+const APPOINTMENT_COLUMNS: &str = "a.at, a.note";
 
 fn appointment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
     let at: String = r.get(CARD_COLUMN_COUNT)?;

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::{officer_transaction, required_text};
+use super::{OfficerChange, required_text};
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::expiry::IssueContext;
 use crate::domain::matching::{MatchContext, MatchOutcome, MatchResult, match_identity};
@@ -25,7 +25,7 @@ const STRAY_COLUMNS: &str = "s.id, s.shipment_id, s.at, s.cert_serial, s.subject
              json_each(json_extract(e.detail, '$.stray_ids')) j
        WHERE e.kind = 'arrival_stray_resolved' AND j.value = s.id
        ORDER BY e.seq DESC LIMIT 1)";
-use crate::store::{Store, StoreError, audit, normalise_serial};
+use crate::store::{Store, StoreError, first_value, normalise_serial, query_all};
 
 const CHECK_COLUMNS: &str = "a.id, a.card_row, c.card_id, a.at, a.officer_id, a.result, a.match_result, \
      a.reasons, a.cert_serial_read, r.note";
@@ -61,20 +61,19 @@ fn stray_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stray> {
 impl Store {
     /// Imported shipments, newest first (at most `limit`).
     pub fn shipments(&self, limit: u32) -> Result<Vec<ShipmentInfo>, StoreError> {
-        let mut stmt = self.conn().prepare(
+        query_all(
+            self.conn(),
             "SELECT id, arrived_on, file_name, row_count FROM shipments ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = stmt
-            .query_map([limit], |r| {
+            [limit],
+            |r| {
                 Ok(ShipmentInfo {
                     id: r.get(0)?,
                     arrived_on: r.get(1)?,
                     file_name: r.get(2)?,
                     row_count: r.get(3)?,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            },
+        )
     }
 
     /// Record the arrival check of the card in `card_row` against the certificate read from it.
@@ -87,9 +86,7 @@ impl Store {
         outcome: &MatchOutcome,
         officer_id: Option<i64>,
     ) -> Result<ArrivalCheck, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         let result = if outcome.result == MatchResult::Mismatch {
             ArrivalOutcome::Failed
         } else {
@@ -97,7 +94,7 @@ impl Store {
         };
         let reasons: Vec<String> = outcome.reasons.iter().map(|r| r.message.clone()).collect();
         let serial = normalise_serial(&cert.serial_hex);
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_checks (card_row, at, officer_id, result, match_result, reasons, cert_serial_read)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -112,21 +109,16 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "arrival_checked",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "check_id": id,
-                    "card_id": card.card_id,
-                    "result": result.as_str(),
-                    "match": outcome.result.as_str(),
-                    "cert_serial": serial,
-                }),
-            },
+        tx.audit_card(
+            "arrival_checked",
+            card_row,
+            serde_json::json!({
+                "check_id": id,
+                "card_id": card.card_id,
+                "result": result.as_str(),
+                "match": outcome.result.as_str(),
+                "cert_serial": serial,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(
@@ -172,7 +164,7 @@ impl Store {
             return Ok(ArrivalRead::Checked { check, outcome });
         }
         let serial = normalise_serial(&cert.serial_hex);
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_strays (shipment_id, at, officer_id, cert_serial, subject_cn, name_kanji)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -186,19 +178,13 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "arrival_not_in_list",
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "stray_id": id,
-                    "shipment_id": shipment_id,
-                    "cert_serial": serial,
-                }),
-            },
+        tx.audit(
+            "arrival_not_in_list",
+            serde_json::json!({
+                "stray_id": id,
+                "shipment_id": shipment_id,
+                "cert_serial": serial,
+            }),
         )?;
         tx.commit()?;
         tracing::warn!(stray_id = id, "card read on arrival is not in the list");
@@ -258,24 +244,19 @@ impl Store {
                 "カード {card_id} には未解決の入荷確認の問題がありません"
             )));
         };
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "INSERT INTO arrival_resolutions (check_id, at, officer_id, note) VALUES (?1, ?2, ?3, ?4)",
             params![check.id, self.clock.stamp(), officer_id, note],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "arrival_problem_resolved",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "check_id": check.id,
-                    "card_id": check.card_id,
-                    "note": note,
-                }),
-            },
+        tx.audit_card(
+            "arrival_problem_resolved",
+            card_row,
+            serde_json::json!({
+                "check_id": check.id,
+                "card_id": check.card_id,
+                "note": note,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, check_id = check.id, "arrival problem resolved");
@@ -316,36 +297,31 @@ impl Store {
     ) -> Result<ArrivalResolution, StoreError> {
         let note = required_text(note, "解決の内容")?;
         let serial = normalise_serial(cert_serial);
-        let open: Vec<i64> = {
-            let mut stmt = self.conn().prepare(&format!(
+        let open: Vec<i64> = query_all(
+            self.conn(),
+            &format!(
                 "SELECT {STRAY_COLUMNS} FROM arrival_strays s WHERE s.cert_serial = ?1 ORDER BY s.id"
-            ))?;
-            stmt.query_map([&serial], stray_from_row)?
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .filter(|x| x.resolution.is_none())
-                .map(|x| x.id)
-                .collect()
-        };
+            ),
+            [&serial],
+            stray_from_row,
+        )?
+        .into_iter()
+        .filter(|x| x.resolution.is_none())
+        .map(|x| x.id)
+        .collect();
         if open.is_empty() {
             return Err(StoreError::Refused(format!(
                 "シリアル {serial} の名簿にないカードで未解決のものはありません（kofu arrival status で確認できます）"
             )));
         }
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: STRAY_RESOLVED,
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "stray_ids": open,
-                    "cert_serial": serial,
-                    "note": note,
-                }),
-            },
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
+        tx.audit(
+            STRAY_RESOLVED,
+            serde_json::json!({
+                "stray_ids": open,
+                "cert_serial": serial,
+                "note": note,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(strays = open.len(), "arrival stray resolved");
@@ -372,15 +348,12 @@ impl Store {
                 p.card_id
             )));
         }
-        let batch: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
+        let batch: Option<String> = first_value(
+            self.conn(),
+            "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
                  WHERE i.card_row = ?1 AND i.kind = 'cards' AND i.active = 1",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+            [card_row],
+        )?;
         if let Some(number) = batch {
             return Err(StoreError::Refused(format!(
                 "このカードは返却バッチ {number} に入っています。交付するには先にバッチを取り消してください"
@@ -398,10 +371,7 @@ impl Store {
                AND a.id = (SELECT max(id) FROM arrival_checks x WHERE x.card_row = a.card_row)
              ORDER BY c.line_no, c.id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let checks = stmt
-            .query_map([shipment_id], check_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let checks = query_all(self.conn(), &sql, [shipment_id], check_from_row)?;
         let mut s = ArrivalSummary {
             shipment_id,
             total: self.conn().query_row(
@@ -426,14 +396,14 @@ impl Store {
             }
         }
         // Every list row without a check: still at the desk (未読取) or gone without one.
-        let mut stmt = self.conn().prepare(
+        let unread = query_all(
+            self.conn(),
             "SELECT c.id, c.card_id, c.name, c.state = 'awaiting' FROM cards c
              WHERE (?1 IS NULL OR c.shipment_id = ?1)
                AND NOT EXISTS (SELECT 1 FROM arrival_checks a WHERE a.card_row = c.id)
              ORDER BY c.shipment_id, c.line_no, c.id",
-        )?;
-        let unread = stmt
-            .query_map([shipment_id], |r| {
+            [shipment_id],
+            |r| {
                 Ok((
                     CardBrief {
                         card_row: r.get(0)?,
@@ -442,8 +412,8 @@ impl Store {
                     },
                     r.get::<_, bool>(3)?,
                 ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+            },
+        )?;
         for (brief, at_desk) in unread {
             if at_desk {
                 s.not_read.push(brief);
@@ -451,13 +421,15 @@ impl Store {
                 s.left_unread.push(brief);
             }
         }
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {STRAY_COLUMNS} FROM arrival_strays s
+        let strays = query_all(
+            self.conn(),
+            &format!(
+                "SELECT {STRAY_COLUMNS} FROM arrival_strays s
              WHERE ?1 IS NULL OR s.shipment_id = ?1 ORDER BY s.id"
-        ))?;
-        let strays = stmt
-            .query_map([shipment_id], stray_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+            ),
+            [shipment_id],
+            stray_from_row,
+        )?;
         // One entry per card (certificate serial): a card read twice is one card.
         for x in strays {
             let list = if x.resolution.is_some() {

@@ -4,13 +4,15 @@
 //! and the outcome row stay, so the history shows both.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
-use super::{officer_transaction, required_text};
+use super::{OfficerChange, required_text};
 pub use crate::domain::office::mail::MailItem;
 use crate::domain::record::CardRecord;
 use crate::domain::state::CardAction;
-use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, first_value, query_all,
+};
 
 impl Store {
     /// Cards now 郵送中, with the dispatch that sent them, oldest dispatch first.
@@ -20,23 +22,18 @@ impl Store {
              JOIN handovers h ON h.id = (SELECT max(x.id) FROM handovers x WHERE x.card_row = c.id)
              WHERE c.state = 'mailed' ORDER BY h.dispatch_date, c.card_id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        Ok(stmt
-            .query_map([], |r| {
-                Ok(MailItem {
-                    card: card_from_row(r)?,
-                    handover_id: r.get(CARD_COLUMN_COUNT)?,
-                    dispatch_date: r.get(CARD_COLUMN_COUNT + 1)?,
-                    tracking_no: r.get(CARD_COLUMN_COUNT + 2)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?)
+        query_all(self.conn(), &sql, [], |r| {
+            Ok(MailItem {
+                card: card_from_row(r)?,
+                handover_id: r.get(CARD_COLUMN_COUNT)?,
+                dispatch_date: r.get(CARD_COLUMN_COUNT + 1)?,
+                tracking_no: r.get(CARD_COLUMN_COUNT + 2)?,
+            })
+        })
     }
 
     fn mail_item(&self, card_row: i64) -> Result<MailItem, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         self.mailed_cards()?
             .into_iter()
             .find(|m| m.card.id == card_row)
@@ -89,14 +86,12 @@ impl Store {
         };
         let next = item.card.state.apply(action)?;
         let now = self.clock.stamp();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
-        let already: Option<String> = tx
-            .query_row(
-                "SELECT outcome FROM mail_outcomes WHERE handover_id = ?1",
-                [item.handover_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
+        let already: Option<String> = first_value(
+            &tx,
+            "SELECT outcome FROM mail_outcomes WHERE handover_id = ?1",
+            [item.handover_id],
+        )?;
         if already.is_some() {
             return Err(StoreError::Refused(format!(
                 "カード {} の郵送結果は既に記録されています",
@@ -123,22 +118,17 @@ impl Store {
              WHERE id = ?1",
             params![card_row, next.as_str(), now],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind,
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "card_id": item.card.card_id,
-                    "handover_id": item.handover_id,
-                    "on": on.to_string(),
-                    "from": item.card.state.as_str(),
-                    "to": next.as_str(),
-                    "reason": returned_reason,
-                }),
-            },
+        tx.audit_card(
+            kind,
+            card_row,
+            serde_json::json!({
+                "card_id": item.card.card_id,
+                "handover_id": item.handover_id,
+                "on": on.to_string(),
+                "from": item.card.state.as_str(),
+                "to": next.as_str(),
+                "reason": returned_reason,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(
@@ -147,7 +137,6 @@ impl Store {
             outcome,
             "mail outcome"
         );
-        self.card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))
+        self.require_card(card_row)
     }
 }

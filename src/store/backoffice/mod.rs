@@ -16,7 +16,8 @@ pub mod uncollected;
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, audit};
+use crate::clock::Clock;
 
 pub use appointments::Appointment;
 pub use arrival::{ArrivalCheck, ArrivalOutcome, ArrivalSummary};
@@ -50,13 +51,82 @@ fn check_officer(tx: &Transaction<'_>, officer: Option<i64>) -> Result<(), Store
 
 /// Begin a change made by `officer`: refused, before anything is written, when the officer is
 /// unknown or disabled.
-pub(crate) fn officer_transaction(
+fn officer_transaction(
     conn: &mut Connection,
     officer: Option<i64>,
 ) -> Result<Transaction<'_>, StoreError> {
     let tx = conn.transaction()?;
     check_officer(&tx, officer)?;
     Ok(tx)
+}
+
+/// A change made by one officer, in one transaction: begun (like [`officer_transaction`]) only
+/// when the officer may act, its audit events carry that officer and the store's clock. Reads
+/// and writes go through the transaction it derefs to.
+pub(crate) struct OfficerChange<'c> {
+    tx: Transaction<'c>,
+    clock: &'c Clock,
+    officer_id: Option<i64>,
+}
+
+impl<'c> OfficerChange<'c> {
+    pub(crate) fn begin(
+        conn: &'c mut Connection,
+        clock: &'c Clock,
+        officer_id: Option<i64>,
+    ) -> Result<Self, StoreError> {
+        Ok(OfficerChange {
+            tx: officer_transaction(conn, officer_id)?,
+            clock,
+            officer_id,
+        })
+    }
+
+    /// Append this change's audit event about the card in `card_row`.
+    pub(crate) fn audit_card(
+        &self,
+        kind: &str,
+        card_row: i64,
+        detail: serde_json::Value,
+    ) -> Result<String, StoreError> {
+        self.append(kind, Some(card_row), detail)
+    }
+
+    /// Append this change's audit event about no single card (a batch, a shipment read).
+    pub(crate) fn audit(
+        &self,
+        kind: &str,
+        detail: serde_json::Value,
+    ) -> Result<String, StoreError> {
+        self.append(kind, None, detail)
+    }
+
+    fn append(
+        &self,
+        kind: &str,
+        card_row: Option<i64>,
+        detail: serde_json::Value,
+    ) -> Result<String, StoreError> {
+        let event = audit::NewEvent {
+            kind,
+            officer_id: self.officer_id,
+            card_row,
+            detail,
+        };
+        audit::append(&self.tx, self.clock, event)
+    }
+
+    pub(crate) fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit()?)
+    }
+}
+
+impl<'c> std::ops::Deref for OfficerChange<'c> {
+    type Target = Transaction<'c>;
+
+    fn deref(&self) -> &Transaction<'c> {
+        &self.tx
+    }
 }
 
 /// A required free-text field: trimmed, not empty.
@@ -77,9 +147,7 @@ impl Store {
         card_row: i64,
         refusal: &str,
     ) -> Result<crate::domain::record::CardRecord, StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
+        let card = self.require_card(card_row)?;
         if card.state != crate::domain::CardState::Awaiting {
             return Err(StoreError::Refused(format!(
                 "カード {} は「{}」のため{refusal}",

@@ -6,7 +6,7 @@ use rusqlite::params;
 pub use crate::domain::office::reports::{
     DailyReport, HandoverLedgerRow, MonthlyReport, ReportLine, SentBatch,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, query_all};
 
 /// Parse "2026-11" (or "2026/11", "202611").
 pub fn parse_month(s: &str) -> Result<(NaiveDate, NaiveDate), StoreError> {
@@ -36,7 +36,8 @@ fn json_list(s: &str) -> Vec<String> {
 impl Store {
     /// Every handover and dispatch, oldest first, with its correction and mail outcome.
     pub fn handover_ledger(&self) -> Result<Vec<HandoverLedgerRow>, StoreError> {
-        let mut stmt = self.conn().prepare(
+        query_all(
+            self.conn(),
             "SELECT h.id, c.card_id, c.name, h.at, h.route, o.name, h.match_result, h.exception,
                     h.qr, h.dispatch_date, h.tracking_no, x.at, x.reason, m.outcome, m.on_date,
                     h.id_documents, h.photo_checked, h.details_confirmed, h.match_reasons,
@@ -46,9 +47,8 @@ impl Store {
              LEFT JOIN handover_corrections x ON x.handover_id = h.id
              LEFT JOIN mail_outcomes m ON m.handover_id = h.id
              ORDER BY h.id",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
+            [],
+            |r| {
                 Ok(HandoverLedgerRow {
                     id: r.get(0)?,
                     card_id: r.get(1)?,
@@ -72,9 +72,8 @@ impl Store {
                     officer_note: r.get(19)?,
                     mail_reason: r.get(20)?,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            },
+        )
     }
 
     fn count(&self, sql: &str, a: &str, b: &str) -> Result<u64, StoreError> {
@@ -86,15 +85,15 @@ impl Store {
     /// The 日報 for a JST date.
     pub fn daily_report(&self, date: NaiveDate) -> Result<DailyReport, StoreError> {
         let d = date.to_string();
-        let mut stmt = self.conn().prepare(
+        let mut lines = query_all(
+            self.conn(),
             "SELECT substr(h.at, 12, 5), c.card_id, c.name, h.route, o.name,
                     EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
              FROM handovers h JOIN cards c ON c.id = h.card_row
              LEFT JOIN officers o ON o.id = h.officer_id
              WHERE substr(h.at, 1, 10) = ?1 ORDER BY h.at, h.id",
-        )?;
-        let lines = stmt
-            .query_map([&d], |r| {
+            [&d],
+            |r| {
                 Ok(ReportLine {
                     time: r.get(0)?,
                     card_id: r.get(1)?,
@@ -103,18 +102,17 @@ impl Store {
                     officer: r.get(4)?,
                     cancelled: r.get(5)?,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut lines = lines;
+            },
+        )?;
         // Cards sent back to JMACA that day are listed too (route `return`).
-        let mut stmt = self.conn().prepare(
+        lines.extend(query_all(
+            self.conn(),
             "SELECT substr(b.sent_at, 12, 5), c.card_id, c.name, o.name
              FROM return_batches b JOIN return_batch_items i ON i.batch_id = b.id AND i.active = 1
              JOIN cards c ON c.id = i.card_row LEFT JOIN officers o ON o.id = b.officer_id
              WHERE b.kind = 'cards' AND b.status = 'sent' AND b.sent_on = ?1 ORDER BY b.id, c.card_id",
-        )?;
-        lines.extend(
-            stmt.query_map([&d], |r| {
+            [&d],
+            |r| {
                 Ok(ReportLine {
                     time: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
                     card_id: r.get(1)?,
@@ -123,29 +121,28 @@ impl Store {
                     officer: r.get(3)?,
                     cancelled: false,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?,
-        );
+            },
+        )?);
         let live = |route: &str| {
             lines
                 .iter()
                 .filter(|l| l.route == route && !l.cancelled)
                 .count() as u64
         };
-        let mut stmt = self.conn().prepare(
+        let batches_sent = query_all(
+            self.conn(),
             "SELECT b.number, b.kind, count(i.card_row) FROM return_batches b
              LEFT JOIN return_batch_items i ON i.batch_id = b.id AND i.active = 1
              WHERE b.status = 'sent' AND b.sent_on = ?1 GROUP BY b.id ORDER BY b.id",
-        )?;
-        let batches_sent = stmt
-            .query_map([&d], |r| {
+            [&d],
+            |r| {
                 Ok(SentBatch {
                     number: r.get(0)?,
                     kind: r.get(1)?,
                     count: r.get::<_, i64>(2)? as u64,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+            },
+        )?;
         let sum = |kind: &str| {
             batches_sent
                 .iter()

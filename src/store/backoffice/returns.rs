@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{officer_transaction, required_text};
+use super::{OfficerChange, required_text};
 use crate::domain::card_facts::CertificateFacts;
 pub use crate::domain::office::returns::{BatchItem, BatchKind, BatchStatus, ReturnBatch};
 use crate::domain::record::CardRecord;
@@ -17,7 +17,8 @@ use crate::domain::state::{CardAction, ReceiptAction};
 use crate::domain::{CardState, ReceiptStatus};
 use crate::store::handover::normalise_tracking_no;
 use crate::store::{
-    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row, normalise_serial,
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, first_value,
+    normalise_serial, query_all,
 };
 
 fn tracking(t: Option<&str>) -> Result<Option<String>, StoreError> {
@@ -43,14 +44,12 @@ fn live_batch_of(
     kind: BatchKind,
     card_row: i64,
 ) -> Result<Option<String>, StoreError> {
-    Ok(tx
-        .query_row(
-            "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
+    first_value(
+        tx,
+        "SELECT b.number FROM return_batch_items i JOIN return_batches b ON b.id = i.batch_id
              WHERE i.kind = ?1 AND i.card_row = ?2 AND i.active = 1",
-            params![kind.as_str(), card_row],
-            |r| r.get(0),
-        )
-        .optional()?)
+        params![kind.as_str(), card_row],
+    )
 }
 
 impl Store {
@@ -63,10 +62,7 @@ impl Store {
                                WHERE i.card_row = c.id AND i.kind = 'receipts' AND i.active = 1)
              ORDER BY c.card_id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        Ok(stmt
-            .query_map([], card_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+        query_all(self.conn(), &sql, [], card_from_row)
     }
 
     /// [`pending_receipts`](Self::pending_receipts) with the JST day of each card's (live)
@@ -74,16 +70,13 @@ impl Store {
     pub fn pending_receipts_handed(&self) -> Result<Vec<(CardRecord, NaiveDate)>, StoreError> {
         let mut out = Vec::new();
         for card in self.pending_receipts()? {
-            let at: Option<String> = self
-                .conn()
-                .query_row(
-                    "SELECT h.at FROM handovers h WHERE h.card_row = ?1
-                       AND NOT EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
-                     ORDER BY h.id DESC LIMIT 1",
-                    [card.id],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let at: Option<String> = first_value(
+                self.conn(),
+                "SELECT h.at FROM handovers h WHERE h.card_row = ?1
+                   AND NOT EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
+                 ORDER BY h.id DESC LIMIT 1",
+                [card.id],
+            )?;
             // `at` is RFC 3339 in JST (+09:00): its first ten characters are the JST day.
             let day = at
                 .as_deref()
@@ -108,7 +101,7 @@ impl Store {
             None => self.pending_receipts()?.into_iter().map(|c| c.id).collect(),
             Some(list) => {
                 for &row in list {
-                    let c = self.card(row)?.ok_or(StoreError::CardNotFound(row))?;
+                    let c = self.require_card(row)?;
                     if c.state != CardState::HandedOver
                         || c.receipt != Some(ReceiptStatus::Captured)
                     {
@@ -135,7 +128,7 @@ impl Store {
         officer_id: Option<i64>,
     ) -> Result<ReturnBatch, StoreError> {
         for &row in cards {
-            let c = self.card(row)?.ok_or(StoreError::CardNotFound(row))?;
+            let c = self.require_card(row)?;
             if c.state != CardState::Awaiting {
                 return Err(StoreError::Refused(format!(
                     "カード {} は「{}」のため返却できません",
@@ -175,7 +168,7 @@ impl Store {
             ));
         }
         let tracking_no = tracking(tracking_no)?;
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         for &row in rows {
             if let Some(number) = live_batch_of(&tx, kind, row)? {
                 let card_id: String =
@@ -214,22 +207,16 @@ impl Store {
                 ins.execute(params![batch_id, row, kind.as_str()])?;
             }
         }
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "return_batch_created",
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "batch_id": batch_id,
-                    "number": number,
-                    "kind": kind.as_str(),
-                    "count": rows.len(),
-                    "card_rows": rows,
-                    "tracking_no": tracking_no,
-                }),
-            },
+        tx.audit(
+            "return_batch_created",
+            serde_json::json!({
+                "batch_id": batch_id,
+                "number": number,
+                "kind": kind.as_str(),
+                "count": rows.len(),
+                "card_rows": rows,
+                "tracking_no": tracking_no,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(batch_id, count = rows.len(), "return batch created");
@@ -254,7 +241,7 @@ impl Store {
         }
         let tracking_no = tracking(tracking_no)?.or(batch.tracking_no.clone());
         let now = self.clock.stamp();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         for item in batch.live_items() {
             // Re-read inside the transaction: the card may have changed since the batch was made.
             let c = tx.query_row(
@@ -294,37 +281,22 @@ impl Store {
                     )
                 }
             };
-            audit::append(
-                &tx,
-                &self.clock,
-                audit::NewEvent {
-                    kind,
-                    officer_id,
-                    card_row: Some(c.id),
-                    detail,
-                },
-            )?;
+            tx.audit_card(kind, c.id, detail)?;
         }
         tx.execute(
             "UPDATE return_batches SET status = 'sent', sent_on = ?2, sent_at = ?3, tracking_no = ?4 WHERE id = ?1",
             params![batch.id, sent_on.to_string(), now, tracking_no],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "return_batch_sent",
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "batch_id": batch.id,
-                    "number": batch.number,
-                    "kind": batch.kind.as_str(),
-                    "count": batch.live_items().count(),
-                    "sent_on": sent_on.to_string(),
-                    "tracking_no": tracking_no,
-                }),
-            },
+        tx.audit(
+            "return_batch_sent",
+            serde_json::json!({
+                "batch_id": batch.id,
+                "number": batch.number,
+                "kind": batch.kind.as_str(),
+                "count": batch.live_items().count(),
+                "sent_on": sent_on.to_string(),
+                "tracking_no": tracking_no,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(batch_id = batch.id, "return batch sent");
@@ -358,7 +330,7 @@ impl Store {
             _ => {}
         }
         let now = self.clock.stamp();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         if batch.kind == BatchKind::Receipts && batch.status == BatchStatus::Sent {
             for item in batch.live_items() {
                 let receipt: Option<String> = tx.query_row(
@@ -382,16 +354,7 @@ impl Store {
                     "UPDATE cards SET receipt = ?2, updated_at = ?3 WHERE id = ?1",
                     params![item.card.id, to.as_str(), now],
                 )?;
-                audit::append(
-                    &tx,
-                    &self.clock,
-                    audit::NewEvent {
-                        kind: "receipt_return_reopened",
-                        officer_id,
-                        card_row: Some(item.card.id),
-                        detail: serde_json::json!({"card_id": item.card.card_id, "batch": batch.number, "from": from.as_str(), "to": to.as_str()}),
-                    },
-                )?;
+                tx.audit_card("receipt_return_reopened", item.card.id, serde_json::json!({"card_id": item.card.card_id, "batch": batch.number, "from": from.as_str(), "to": to.as_str()}))?;
             }
         }
         tx.execute(
@@ -402,21 +365,15 @@ impl Store {
             "UPDATE return_batches SET status = 'reopened', reopened_at = ?2, reopen_reason = ?3 WHERE id = ?1",
             params![batch.id, now, reason],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "return_batch_reopened",
-                officer_id,
-                card_row: None,
-                detail: serde_json::json!({
-                    "batch_id": batch.id,
-                    "number": batch.number,
-                    "kind": batch.kind.as_str(),
-                    "was": batch.status.as_str(),
-                    "reason": reason,
-                }),
-            },
+        tx.audit(
+            "return_batch_reopened",
+            serde_json::json!({
+                "batch_id": batch.id,
+                "number": batch.number,
+                "kind": batch.kind.as_str(),
+                "was": batch.status.as_str(),
+                "reason": reason,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(batch_id = batch.id, "return batch reopened");
@@ -462,21 +419,12 @@ impl Store {
             )));
         };
         let card = item.card.clone();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "UPDATE return_batch_items SET verified_at = ?3 WHERE batch_id = ?1 AND card_row = ?2",
             params![batch.id, card.id, self.clock.stamp()],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "return_card_verified",
-                officer_id,
-                card_row: Some(card.id),
-                detail: serde_json::json!({"card_id": card.card_id, "batch": batch.number, "cert_serial": serial}),
-            },
-        )?;
+        tx.audit_card("return_card_verified", card.id, serde_json::json!({"card_id": card.card_id, "batch": batch.number, "cert_serial": serial}))?;
         tx.commit()?;
         Ok(card)
     }
@@ -492,8 +440,7 @@ impl Store {
         let head = self
             .conn()
             .query_row(
-                "SELECT id, kind, number, created_on, created_at, officer_id, tracking_no, status,
-                        sent_on, reopen_reason FROM return_batches WHERE number = ?1",
+                &format!("SELECT {BATCH_COLUMNS} FROM return_batches WHERE number = ?1"),
                 [&number],
                 batch_from_row,
             )
@@ -503,28 +450,24 @@ impl Store {
             "SELECT {CARD_COLUMNS}, i.active, i.verified_at FROM return_batch_items i
              JOIN cards c ON c.id = i.card_row WHERE i.batch_id = ?1 ORDER BY c.card_id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        b.items = stmt
-            .query_map([b.id], |r| {
-                Ok(BatchItem {
-                    card: card_from_row(r)?,
-                    active: r.get(CARD_COLUMN_COUNT)?,
-                    verified_at: r.get(CARD_COLUMN_COUNT + 1)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        b.items = query_all(self.conn(), &sql, [b.id], |r| {
+            Ok(BatchItem {
+                card: card_from_row(r)?,
+                active: r.get(CARD_COLUMN_COUNT)?,
+                verified_at: r.get(CARD_COLUMN_COUNT + 1)?,
+            })
+        })?;
         Ok(Some(b))
     }
 
     /// All batches of a kind (or all), newest first, with their items.
     pub fn return_batches(&self, kind: Option<BatchKind>) -> Result<Vec<ReturnBatch>, StoreError> {
-        let numbers: Vec<String> = {
-            let mut stmt = self.conn().prepare(
-                "SELECT number FROM return_batches WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC",
-            )?;
-            stmt.query_map([kind.map(|k| k.as_str())], |r| r.get(0))?
-                .collect::<Result<Vec<_>, _>>()?
-        };
+        let numbers: Vec<String> = query_all(
+            self.conn(),
+            "SELECT number FROM return_batches WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC",
+            [kind.map(|k| k.as_str())],
+            |r| r.get(0),
+        )?;
         let mut out = Vec::with_capacity(numbers.len());
         for n in numbers {
             out.extend(self.return_batch(&n)?);
@@ -532,6 +475,11 @@ impl Store {
         Ok(out)
     }
 }
+
+/// The columns of a batch's head, in the order [`batch_from_row`] reads them.
+const BATCH_COLUMNS: &str =
+    "id, kind, number, created_on, created_at, officer_id, tracking_no, status,
+                        sent_on, reopen_reason";
 
 fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReturnBatch> {
     let date = |idx: usize, s: String| {

@@ -9,14 +9,26 @@
 //! Held cards (保留, e.g. 入院中) and cards already packed in a return batch are never due.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, params};
 
-use super::{UncollectedRules, officer_transaction, required_text};
+use super::{OfficerChange, UncollectedRules, required_text};
 use crate::domain::calendar::DeskCalendar;
 pub use crate::domain::office::uncollected::{
     Contact, ContactMethod, DueAction, UncollectedCard, due_action,
 };
-use crate::store::{CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, audit, card_from_row};
+use crate::store::{
+    CARD_COLUMN_COUNT, CARD_COLUMNS, Store, StoreError, card_from_row, first_value, query_all,
+    query_all_cached,
+};
+
+/// The id of the hold in force on a card, if it is held.
+fn hold_in_force(conn: &Connection, card_row: i64) -> Result<Option<i64>, StoreError> {
+    first_value(
+        conn,
+        "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+        [card_row],
+    )
+}
 
 impl Store {
     /// Every card at the desk (交付待ち), oldest arrival first, with what is due on `today`.
@@ -50,17 +62,14 @@ impl Store {
              LEFT JOIN appointments a ON a.card_row = c.id
              WHERE c.state = 'awaiting' ORDER BY c.arrived_on, c.card_id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    card_from_row(r)?,
-                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT)?,
-                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 1)?,
-                    r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 2)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = query_all(self.conn(), &sql, [], |r| {
+            Ok((
+                card_from_row(r)?,
+                r.get::<_, Option<String>>(CARD_COLUMN_COUNT)?,
+                r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 1)?,
+                r.get::<_, Option<String>>(CARD_COLUMN_COUNT + 2)?,
+            ))
+        })?;
         let mut out = Vec::with_capacity(rows.len());
         for (card, hold, appt, in_batch) in rows {
             let contacts = self.contacts(card.id)?;
@@ -107,12 +116,12 @@ impl Store {
     }
 
     pub fn contacts(&self, card_row: i64) -> Result<Vec<Contact>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
+        let rows = query_all_cached(
+            self.conn(),
             "SELECT id, on_date, method, note, officer_id FROM uncollected_contacts
              WHERE card_row = ?1 ORDER BY on_date, id",
-        )?;
-        let rows = stmt
-            .query_map([card_row], |r| {
+            [card_row],
+            |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
@@ -120,8 +129,8 @@ impl Store {
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<i64>>(4)?,
                 ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+            },
+        )?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, on, method, note, officer_id)| {
@@ -147,7 +156,7 @@ impl Store {
     ) -> Result<Contact, StoreError> {
         let card = self.awaiting_card(card_row, "連絡記録の対象ではありません")?;
         let note = note.map(str::trim).filter(|n| !n.is_empty());
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         tx.execute(
             "INSERT INTO uncollected_contacts (card_row, on_date, method, note, at, officer_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -161,20 +170,15 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "uncollected_contact",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({
-                    "contact_id": id,
-                    "card_id": card.card_id,
-                    "method": method.as_str(),
-                    "on": on.to_string(),
-                }),
-            },
+        tx.audit_card(
+            "uncollected_contact",
+            card_row,
+            serde_json::json!({
+                "contact_id": id,
+                "card_id": card.card_id,
+                "method": method.as_str(),
+                "on": on.to_string(),
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, contact_id = id, "contact recorded");
@@ -189,14 +193,11 @@ impl Store {
 
     /// The hold reason of a card, if held.
     pub fn hold(&self, card_row: i64) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT reason FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?)
+        first_value(
+            self.conn(),
+            "SELECT reason FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
+            [card_row],
+        )
     }
 
     /// Hold a card at the desk beyond the deadlines (reason required, e.g. 入院中).
@@ -209,15 +210,9 @@ impl Store {
         let reason = required_text(reason, "保留の理由")?;
         let card = self.awaiting_card(card_row, "保留にできません")?;
         let now = self.clock.stamp();
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
         // A new reason replaces the hold in force (which is kept, lifted).
-        let previous: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let previous = hold_in_force(&tx, card_row)?;
         if let Some(p) = previous {
             tx.execute(
                 "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
@@ -229,20 +224,15 @@ impl Store {
             params![card_row, reason, now, officer_id],
         )?;
         let hold_id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "uncollected_hold_set",
-                officer_id,
-                card_row: Some(card_row),
-                // The reason may be about health (入院中): it stays in the holds table only.
-                detail: serde_json::json!({
-                    "card_id": card.card_id,
-                    "hold_id": hold_id,
-                    "replaces": previous,
-                }),
-            },
+        // The reason may be about health (入院中): it stays in the holds table only.
+        tx.audit_card(
+            "uncollected_hold_set",
+            card_row,
+            serde_json::json!({
+                "card_id": card.card_id,
+                "hold_id": hold_id,
+                "replaces": previous,
+            }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, hold_id, "hold set");
@@ -251,17 +241,9 @@ impl Store {
 
     /// Lift a card's hold (the hold row stays, marked lifted). Refused when it is not held.
     pub fn clear_hold(&mut self, card_row: i64, officer_id: Option<i64>) -> Result<(), StoreError> {
-        let card = self
-            .card(card_row)?
-            .ok_or(StoreError::CardNotFound(card_row))?;
-        let tx = officer_transaction(&mut self.conn, officer_id)?;
-        let hold_id: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM uncollected_holds WHERE card_row = ?1 AND lifted_at IS NULL",
-                [card_row],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let card = self.require_card(card_row)?;
+        let tx = OfficerChange::begin(&mut self.conn, &self.clock, officer_id)?;
+        let hold_id = hold_in_force(&tx, card_row)?;
         let Some(hold_id) = hold_id else {
             return Err(StoreError::Refused(format!(
                 "カード {} は保留になっていません",
@@ -272,15 +254,10 @@ impl Store {
             "UPDATE uncollected_holds SET lifted_at = ?2, lifted_by = ?3 WHERE id = ?1",
             params![hold_id, self.clock.stamp(), officer_id],
         )?;
-        audit::append(
-            &tx,
-            &self.clock,
-            audit::NewEvent {
-                kind: "uncollected_hold_cleared",
-                officer_id,
-                card_row: Some(card_row),
-                detail: serde_json::json!({ "card_id": card.card_id, "hold_id": hold_id }),
-            },
+        tx.audit_card(
+            "uncollected_hold_cleared",
+            card_row,
+            serde_json::json!({ "card_id": card.card_id, "hold_id": hold_id }),
         )?;
         tx.commit()?;
         tracing::info!(card_row, hold_id, "hold cleared");
