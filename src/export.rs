@@ -23,7 +23,7 @@ use crate::domain::date::format_stamp_jst;
 use crate::domain::handover::QrHandover;
 use crate::domain::iddocs::IdDocuments;
 use crate::domain::matching::MatchResult;
-use crate::store::backoffice::returns::ReturnBatch;
+use crate::store::office::returns::ReturnBatch;
 use crate::store::{CardQuery, Store, StoreError};
 
 /// Output encoding of a CSV export.

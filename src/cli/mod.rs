@@ -17,7 +17,7 @@
 //! - [`office`]: the back office, one file per feature with the name it has in `store` and `app`
 //!   (`arrival`, `appointments`, `receipts`, `mail`, `uncollected`, `reports`, `export`, `backup`
 //!   for restore and auto-backup, `officers`; `returns` holds the batch verbs that `receipts` and
-//!   `uncollected return-batch` share, as `store/backoffice/returns.rs` does).
+//!   `uncollected return-batch` share, as `store/office/returns.rs` does).
 //!
 //! Under `--json`, back-office commands also print every error as `{"ok": false, "error": …}` on
 //! stdout; the other commands print their errors on stderr only (unless an error carries its own
@@ -401,7 +401,7 @@ mod windows_tests {
         let appdata = std::path::PathBuf::from(std::env::var_os("APPDATA").expect("APPDATA set"));
         assert_eq!(db, appdata.join("kofu").join("kofu.db"));
         assert_eq!(
-            crate::store::backoffice::backups::backups_dir(&db),
+            crate::store::office::backups::backups_dir(&db),
             appdata.join("kofu").join("backups")
         );
     }

@@ -13,7 +13,7 @@ pub fn desk(ctx: &Ctx) -> Result<(), CliError> {
     ctx.human_only()?;
     // The first start of each day makes a backup (VACUUM INTO backups/kofu-YYYYMMDD.db).
     let store = ctx.open()?;
-    let dir = crate::store::backoffice::backups::backups_dir(ctx.db);
+    let dir = crate::store::office::backups::backups_dir(ctx.db);
     if let Err(e) = store.auto_backup(&dir, ctx.data.desk.backups_keep) {
         // Not fatal for the counter, but the officer must know.
         eprintln!("警告: 自動バックアップに失敗しました: {e}");

@@ -8,9 +8,9 @@ use super::{
     write_private_atomic,
 };
 use crate::domain::date::format_both;
-use crate::store::backoffice::appointments::Appointment;
-use crate::store::backoffice::reports::{DailyReport, MonthlyReport};
-use crate::store::backoffice::returns::{BatchKind, ReturnBatch};
+use crate::store::office::appointments::Appointment;
+use crate::store::office::reports::{DailyReport, MonthlyReport};
+use crate::store::office::returns::{BatchKind, ReturnBatch};
 
 /// Escape text for HTML.
 pub fn esc(s: &str) -> String {

@@ -9,7 +9,7 @@ use crate::app::screens::office::{BatchChange, OfficeLoaded, OfficeRequest, Unco
 use crate::domain::matching::MatchContext;
 use crate::domain::rules::Rules;
 use crate::export::{self, CsvEncoding};
-use crate::store::backoffice::BatchKind;
+use crate::store::office::BatchKind;
 use crate::store::{Store, StoreError};
 
 /// What the back office needs besides the store.

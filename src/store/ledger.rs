@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::backoffice::OfficerChange;
+use super::office::OfficerChange;
 use super::officers::{OFFICER_COLUMNS, officer_from_row};
 use super::{Store, StoreError, query_all};
 use crate::domain::ledger::{

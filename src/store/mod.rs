@@ -9,13 +9,13 @@
 //! modules below (the audit chain, the ledger, handovers, the back office, the import …).
 
 pub mod audit;
-pub mod backoffice;
 mod cards;
 pub mod handover;
 pub mod import;
 mod integrity;
 pub mod ledger;
 pub mod migrations;
+pub mod office;
 pub mod officers;
 pub mod search_index;
 

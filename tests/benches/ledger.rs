@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 use kofu::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
 use kofu::store::Store;
-use kofu::store::backoffice::ContactMethod;
 use kofu::store::import::{ImportOptions, import_bytes};
+use kofu::store::office::ContactMethod;
 
 fn commit(card: i64, route: HandoverRoute) -> HandoverCommit {
     HandoverCommit {

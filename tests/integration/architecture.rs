@@ -79,7 +79,7 @@ fn only_the_clock_reads_the_wall_clock() {
     assert!(clock.1.contains("Utc::now()"));
 }
 
-/// The top-level module of `src/` a file belongs to (`store/backoffice/returns.rs` → `store`).
+/// The top-level module of `src/` a file belongs to (`store/office/returns.rs` → `store`).
 fn top_module(rel: &str) -> &str {
     let first = rel.split('/').next().unwrap_or(rel);
     first.strip_suffix(".rs").unwrap_or(first)
@@ -290,7 +290,7 @@ fn the_layer_checks_see_real_imports() {
     );
     let got: Vec<&str> = deps.iter().map(String::as_str).collect();
     assert_eq!(got, ["app", "domain", "store", "ui"]);
-    assert_eq!(top_module("store/backoffice/returns.rs"), "store");
+    assert_eq!(top_module("store/office/returns.rs"), "store");
     assert_eq!(top_module("clock.rs"), "clock");
 }
 

@@ -8,8 +8,8 @@ use kofu::domain::handover::HandoverRoute;
 use kofu::domain::ledger::{compare, replay};
 use kofu::domain::matching::match_identity;
 use kofu::store::Store;
-use kofu::store::backoffice::ContactMethod;
 use kofu::store::ledger::{ledger_events, observed_state};
+use kofu::store::office::ContactMethod;
 use proptest::prelude::*;
 
 use crate::support::common;
@@ -124,9 +124,9 @@ impl World {
                 .map(|_| ()),
             Op::BatchSent(receipts) | Op::BatchReopen(receipts) => {
                 let kind = if *receipts {
-                    kofu::store::backoffice::BatchKind::Receipts
+                    kofu::store::office::BatchKind::Receipts
                 } else {
-                    kofu::store::backoffice::BatchKind::Cards
+                    kofu::store::office::BatchKind::Cards
                 };
                 let Some(b) = self
                     .store
@@ -156,7 +156,7 @@ impl World {
                 let rec = self.store.card(row).unwrap().unwrap();
                 let Some(b) = self
                     .store
-                    .return_batches(Some(kofu::store::backoffice::BatchKind::Cards))
+                    .return_batches(Some(kofu::store::office::BatchKind::Cards))
                     .unwrap()
                     .into_iter()
                     .next()

@@ -6,10 +6,10 @@ use crate::support::office as office_support;
 use chrono::{Datelike, Duration, NaiveDate};
 use kofu::domain::handover::HandoverRoute;
 use kofu::domain::{CardState, ReceiptStatus};
-use kofu::store::backoffice::arrival::{ArrivalOutcome, ArrivalRead};
-use kofu::store::backoffice::returns::BatchStatus;
-use kofu::store::backoffice::uncollected::{ContactMethod, DueAction};
-use kofu::store::backoffice::{UncollectedRules, backups};
+use kofu::store::office::arrival::{ArrivalOutcome, ArrivalRead};
+use kofu::store::office::returns::BatchStatus;
+use kofu::store::office::uncollected::{ContactMethod, DueAction};
+use kofu::store::office::{UncollectedRules, backups};
 use kofu::store::{Store, StoreError};
 use office_support::*;
 
@@ -188,12 +188,10 @@ fn appointments_are_set_listed_by_day_and_cleared() {
         1
     );
     assert!(
-        kofu::store::backoffice::appointments::parse_appointment_time(
-            "２０２６/１１/２５ １０:３０"
-        )
-        .is_ok()
+        kofu::store::office::appointments::parse_appointment_time("２０２６/１１/２５ １０:３０")
+            .is_ok()
     );
-    assert!(kofu::store::backoffice::appointments::parse_appointment_time("明日").is_err());
+    assert!(kofu::store::office::appointments::parse_appointment_time("明日").is_err());
 }
 
 #[test]

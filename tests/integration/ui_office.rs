@@ -14,7 +14,7 @@ use kofu::domain::handover::HandoverRoute;
 use kofu::domain::office::ArrivalProblem;
 use kofu::domain::{CardState, ReceiptStatus};
 use kofu::runtime::office::{OfficeEnv, run};
-use kofu::store::backoffice::BatchStatus;
+use kofu::store::office::BatchStatus;
 use kofu::ui::render_to_text;
 use office_support::{commit, mail, store_in};
 
@@ -814,7 +814,7 @@ fn contact_hold_and_unhold_are_recorded_for_the_selected_card() {
         office_requests(&fx),
         vec![OfficeRequest::RecordContact {
             card: list[1].card.id,
-            method: kofu::store::backoffice::ContactMethod::Letter,
+            method: kofu::store::office::ContactMethod::Letter,
             on: today(),
             note: Some("通知書を送付c".into()),
             officer_id: 1
@@ -918,7 +918,7 @@ fn runtime_returns_due_cards_only_after_reading_the_right_card() {
     assert!(batches.is_empty());
     assert!(
         list.iter()
-            .all(|u| u.due == Some(kofu::store::backoffice::DueAction::Return))
+            .all(|u| u.due == Some(kofu::store::office::DueAction::Return))
     );
     let cards: Vec<i64> = list.iter().take(2).map(|u| u.card.id).collect();
     let OfficeLoaded::Batch { result: Ok(b), .. } = run(
@@ -1163,41 +1163,33 @@ fn runtime_records_arrival_reads_strays_and_resolutions() {
             },
         )
     };
-    let OfficeLoaded::ArrivalRead(Ok(kofu::store::backoffice::arrival::ArrivalRead::Checked {
+    let OfficeLoaded::ArrivalRead(Ok(kofu::store::office::arrival::ArrivalRead::Checked {
         check,
         ..
     })) = read(&mut store, office_support::facts_for(&c0))
     else {
         panic!("checked")
     };
-    assert_eq!(
-        check.result,
-        kofu::store::backoffice::ArrivalOutcome::Verified
-    );
+    assert_eq!(check.result, kofu::store::office::ArrivalOutcome::Verified);
     // Card 1's certificate carries someone else's name: failed.
     let mut wrong = office_support::facts_for(&c1);
     wrong.name_kanji = Some("別人 花子".into());
     wrong.subject_cn = "Hanako Betsujin".into();
-    let OfficeLoaded::ArrivalRead(Ok(kofu::store::backoffice::arrival::ArrivalRead::Checked {
+    let OfficeLoaded::ArrivalRead(Ok(kofu::store::office::arrival::ArrivalRead::Checked {
         check,
         ..
     })) = read(&mut store, wrong)
     else {
         panic!("checked")
     };
-    assert_eq!(
-        check.result,
-        kofu::store::backoffice::ArrivalOutcome::Failed
-    );
+    assert_eq!(check.result, kofu::store::office::ArrivalOutcome::Failed);
     // A card from nowhere is a stray.
     let mut stray = office_support::facts_for(&c0);
     stray.serial_hex = "fbeef".into();
     stray.name_kanji = Some("名簿 外子".into());
     assert!(matches!(
         read(&mut store, stray),
-        OfficeLoaded::ArrivalRead(Ok(
-            kofu::store::backoffice::arrival::ArrivalRead::NotInList(_)
-        ))
+        OfficeLoaded::ArrivalRead(Ok(kofu::store::office::arrival::ArrivalRead::NotInList(_)))
     ));
     let OfficeLoaded::Arrival { result: Ok(s), .. } =
         run(&mut store, &env, OfficeRequest::LoadArrival { shipment })

@@ -68,7 +68,7 @@ pub fn history_db(dir: &Path) -> PathBuf {
     s.set_appointment(r, at, Some("午前"), officer).unwrap();
     s.record_contact(
         r,
-        kofu::store::backoffice::ContactMethod::Phone,
+        kofu::store::office::ContactMethod::Phone,
         today(),
         None,
         officer,

@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use crate::cli::{CliError, Ctx, print_json};
-use crate::store::backoffice::backups;
+use crate::store::office::backups;
 
 #[derive(Args, Debug)]
 pub struct RestoreArgs {

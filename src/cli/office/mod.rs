@@ -1,7 +1,7 @@
 //! The back office: arrival checks, appointments, receipt returns, restricted-delivery mail,
 //! uncollected cards, reports, exports, restore and the daily backup, officers.
 //!
-//! One file per feature, named as in `store/backoffice/` and `app/office/` (受領書返送 is
+//! One file per feature, named as in `store/office/` and `app/office/` (受領書返送 is
 //! `receipts`); `returns` holds the batch verbs `receipts batch` and `uncollected return-batch`
 //! share. The commands are flattened into the top level (`kofu receipts pending`). Commands that
 //! change something take `--officer NAME` ([`OfficerArg`]).

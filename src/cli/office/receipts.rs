@@ -6,7 +6,7 @@ use serde_json::json;
 use super::returns::{self, CoverArgs, CreateArgs, ReopenArgs, SentArgs};
 use super::{card_rows, pad};
 use crate::cli::{CliError, Ctx, date_or_today, print_json};
-use crate::store::backoffice::returns::BatchKind;
+use crate::store::office::returns::BatchKind;
 
 #[derive(Subcommand, Debug)]
 pub enum ReceiptsCommand {

@@ -1,5 +1,5 @@
 //! Return batches to JMACA, both kinds (receipts `R…`, uncollected cards `C…`): the verbs
-//! `receipts batch` and `uncollected return-batch` share, as `store/backoffice/returns.rs` does.
+//! `receipts batch` and `uncollected return-batch` share, as `store/office/returns.rs` does.
 
 use std::path::PathBuf;
 
@@ -12,7 +12,7 @@ use crate::cli::{CliError, Ctx, date_or_today, print_json};
 use crate::domain::date::format_both;
 use crate::export;
 use crate::store::Store;
-use crate::store::backoffice::returns::{BatchKind, ReturnBatch};
+use crate::store::office::returns::{BatchKind, ReturnBatch};
 
 /// `… create`: the cards (or receipts) that go in, and when.
 #[derive(Args, Debug)]

@@ -8,9 +8,9 @@ use super::{OfficerArg, card_rows, pad};
 use crate::cli::{CliError, Ctx, date_or_today, print_json};
 use crate::data::DataSet;
 use crate::store::Store;
-use crate::store::backoffice::returns::BatchKind;
-use crate::store::backoffice::uncollected::{ContactMethod, UncollectedCard};
-use crate::store::backoffice::{DueAction, UncollectedRules};
+use crate::store::office::returns::BatchKind;
+use crate::store::office::uncollected::{ContactMethod, UncollectedCard};
+use crate::store::office::{DueAction, UncollectedRules};
 
 #[derive(Subcommand, Debug)]
 pub enum UncollectedCommand {

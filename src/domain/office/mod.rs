@@ -1,6 +1,6 @@
 //! The back office's value types (業務メニュー: 受領書返送, 本人限定受取郵便, 予約, 未交付カード,
 //! 入荷確認, 日報・月報): what the store returns and the screens show. Pure data and rules; the
-//! queries that fill them live in `store::backoffice`, one file of the same name each.
+//! queries that fill them live in `store::office`, one file of the same name each.
 
 pub mod appointments;
 pub mod arrival;
