@@ -279,7 +279,7 @@ impl ReferenceState {
     }
 
     /// Apply a key action (Close and Help are the app's).
-    pub fn action(&mut self, action: Action, rules: &Rules) {
+    pub fn update(&mut self, action: Action, rules: &Rules) {
         match action {
             Action::NextSection | Action::PrevSection => {
                 self.section = self.section.step(action == Action::NextSection);
@@ -299,7 +299,7 @@ impl ReferenceState {
                 } else {
                     Action::Up
                 };
-                self.action(down, rules);
+                self.update(down, rules);
             }
             Action::Up | Action::Down => {
                 let down = action == Action::Down;
@@ -448,7 +448,7 @@ impl App {
             other => {
                 let rules = &self.session.rules;
                 if let Some(Dialog::Reference(r)) = self.dialogs.last_mut() {
-                    r.action(other, rules);
+                    r.update(other, rules);
                 }
             }
         }
