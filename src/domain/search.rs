@@ -300,21 +300,31 @@ pub fn romaji_key(s: &str) -> String {
 /// `saitou` = `Saitō` = `saito`, `oomameuda` = `omameuda`. Coarser than [`romaji_key`] (which
 /// the identity match uses): search may find a little more, never less.
 pub fn romaji_fold(s: &str) -> String {
-    let lowered: String = s.nfkc().collect::<String>().to_lowercase();
-    let words: Vec<String> = lowered
-        .nfd()
-        .filter(|c| !matches!(c, '\u{0300}'..='\u{036F}'))
-        .collect::<String>()
-        .split(|c: char| !c.is_ascii_lowercase() && !matches!(c, '\'' | '\u{2019}' | '-' | '.'))
-        .map(|w| {
-            let mut w: String = w.chars().filter(char::is_ascii_lowercase).collect();
-            if w.len() > 2 && w.ends_with("oh") {
-                w.pop();
-            }
-            w
-        })
-        .collect();
-    let mut t = words.concat();
+    // ASCII is its own NFKC and NFD and has no diacritics: the import computes this for every
+    // card (twice), so plain romaji skips the two normalisations.
+    let lowered: String = if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.nfkc().collect::<String>().to_lowercase()
+    };
+    let bare: String = if lowered.is_ascii() {
+        lowered
+    } else {
+        lowered
+            .nfd()
+            .filter(|c| !matches!(c, '\u{0300}'..='\u{036F}'))
+            .collect()
+    };
+    let mut t = String::with_capacity(bare.len());
+    let mut word = String::new();
+    for w in bare.split(|c: char| !c.is_ascii_lowercase() && !matches!(c, '\'' | '\u{2019}' | '-' | '.')) {
+        word.clear();
+        word.extend(w.chars().filter(char::is_ascii_lowercase));
+        if word.len() > 2 && word.ends_with("oh") {
+            word.pop();
+        }
+        t.push_str(&word);
+    }
     loop {
         let before = t.len();
         for (from, to) in [
@@ -329,7 +339,10 @@ pub fn romaji_fold(s: &str) -> String {
             ("mp", "np"),
             ("mm", "nm"),
         ] {
-            t = t.replace(from, to);
+            // Most names hold few of these pairs: look before allocating a new string.
+            if t.contains(from) {
+                t = t.replace(from, to);
+            }
         }
         if t.len() == before {
             break;
@@ -343,102 +356,17 @@ pub fn romaji_fold(s: &str) -> String {
 /// search key folds it with [`romaji_fold`], so a name with no romaji in the shipping list is
 /// found by its reading too.
 pub fn kana_to_romaji(s: &str) -> String {
-    const BASE: &[(&str, &str)] = &[
-        ("ア", "a"),
-        ("イ", "i"),
-        ("ウ", "u"),
-        ("エ", "e"),
-        ("オ", "o"),
-        ("カ", "ka"),
-        ("キ", "ki"),
-        ("ク", "ku"),
-        ("ケ", "ke"),
-        ("コ", "ko"),
-        ("サ", "sa"),
-        ("シ", "shi"),
-        ("ス", "su"),
-        ("セ", "se"),
-        ("ソ", "so"),
-        ("タ", "ta"),
-        ("チ", "chi"),
-        ("ツ", "tsu"),
-        ("テ", "te"),
-        ("ト", "to"),
-        ("ナ", "na"),
-        ("ニ", "ni"),
-        ("ヌ", "nu"),
-        ("ネ", "ne"),
-        ("ノ", "no"),
-        ("ハ", "ha"),
-        ("ヒ", "hi"),
-        ("フ", "fu"),
-        ("ヘ", "he"),
-        ("ホ", "ho"),
-        ("マ", "ma"),
-        ("ミ", "mi"),
-        ("ム", "mu"),
-        ("メ", "me"),
-        ("モ", "mo"),
-        ("ヤ", "ya"),
-        ("ユ", "yu"),
-        ("ヨ", "yo"),
-        ("ラ", "ra"),
-        ("リ", "ri"),
-        ("ル", "ru"),
-        ("レ", "re"),
-        ("ロ", "ro"),
-        ("ワ", "wa"),
-        ("ヰ", "i"),
-        ("ヱ", "e"),
-        ("ヲ", "o"),
-        ("ン", "n"),
-        ("ガ", "ga"),
-        ("ギ", "gi"),
-        ("グ", "gu"),
-        ("ゲ", "ge"),
-        ("ゴ", "go"),
-        ("ザ", "za"),
-        ("ジ", "ji"),
-        ("ズ", "zu"),
-        ("ゼ", "ze"),
-        ("ゾ", "zo"),
-        ("ダ", "da"),
-        ("ヂ", "ji"),
-        ("ヅ", "zu"),
-        ("デ", "de"),
-        ("ド", "do"),
-        ("バ", "ba"),
-        ("ビ", "bi"),
-        ("ブ", "bu"),
-        ("ベ", "be"),
-        ("ボ", "bo"),
-        ("パ", "pa"),
-        ("ピ", "pi"),
-        ("プ", "pu"),
-        ("ペ", "pe"),
-        ("ポ", "po"),
-        ("ヴ", "vu"),
-        ("ァ", "a"),
-        ("ィ", "i"),
-        ("ゥ", "u"),
-        ("ェ", "e"),
-        ("ォ", "o"),
-    ];
     // Kana folded to katakana, width unified (search_key without the variant table and dashes).
     let kata: Vec<char> = s.nfkc().map(hiragana_to_katakana).collect();
-    let base = |c: char| -> Option<&'static str> {
-        let mut buf = [0u8; 4];
-        let k: &str = c.encode_utf8(&mut buf);
-        BASE.iter().find(|(kana, _)| *kana == k).map(|(_, r)| *r)
-    };
-    let mut out = String::new();
+    let mut out = String::with_capacity(kata.len() * 3);
     let mut double_next = false;
     let mut i = 0;
     while i < kata.len() {
         let c = kata[i];
-        let next = kata.get(i + 1).copied();
-        let mut syllable: Option<String> = None;
-        if let (Some(r), Some(small)) = (base(c), next)
+        let r = kana_syllable(c);
+        // A syllable with small ャュョ: its stem, whether a `y` follows it, and its vowel.
+        let mut yoon: Option<(&str, bool, &str)> = None;
+        if let (Some(r), Some(small)) = (r, kata.get(i + 1).copied())
             && matches!(small, 'ャ' | 'ュ' | 'ョ')
             && r.ends_with('i')
             && r.len() >= 2
@@ -450,27 +378,28 @@ pub fn kana_to_romaji(s: &str) -> String {
             };
             let stem = r.strip_suffix('i').unwrap_or(r);
             // shi → sha, chi → cha, ji → ja; ki → kya.
-            let stem = if matches!(stem, "sh" | "ch" | "j") {
-                stem.to_string()
-            } else {
-                format!("{stem}y")
-            };
-            syllable = Some(format!("{stem}{v}"));
+            yoon = Some((stem, !matches!(stem, "sh" | "ch" | "j"), v));
             i += 1;
         }
-        let syllable = syllable.or_else(|| base(c).map(str::to_string));
-        match (c, syllable) {
+        let head = yoon.map(|(stem, _, _)| stem).or(r);
+        match (c, head) {
             ('ッ', _) => double_next = true,
             ('ー', _) => {}
-            (_, Some(r)) => {
+            (_, Some(head)) => {
                 if double_next {
                     // っ doubles the consonant (tch for ch).
-                    if let Some(first) = r.chars().next().filter(|f| !"aiueo".contains(*f)) {
-                        out.push(if r.starts_with("ch") { 't' } else { first });
+                    if let Some(first) = head.chars().next().filter(|f| !"aiueo".contains(*f)) {
+                        out.push(if head.starts_with("ch") { 't' } else { first });
                     }
                     double_next = false;
                 }
-                out.push_str(&r);
+                out.push_str(head);
+                if let Some((_, y, v)) = yoon {
+                    if y {
+                        out.push('y');
+                    }
+                    out.push_str(v);
+                }
             }
             (_, None) => {
                 double_next = false;
@@ -481,6 +410,110 @@ pub fn kana_to_romaji(s: &str) -> String {
     }
     out
 }
+
+/// The romaji of one katakana (U+30A0–U+30FF), looked up in a table built once from
+/// [`KANA_ROMAJI`]: the import asks it for every character of every reading.
+fn kana_syllable(c: char) -> Option<&'static str> {
+    static TABLE: OnceLock<[Option<&'static str>; 96]> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = [None; 96];
+        for &(k, r) in KANA_ROMAJI {
+            if let Some(slot) = (k as usize).checked_sub(0x30A0).and_then(|i| t.get_mut(i)) {
+                *slot = Some(r);
+            }
+        }
+        t
+    });
+    (c as usize)
+        .checked_sub(0x30A0)
+        .and_then(|i| table.get(i))
+        .copied()
+        .flatten()
+}
+
+/// Each katakana syllable and its Hepburn romaji (small ャュョ and ッ are handled by
+/// [`kana_to_romaji`]).
+const KANA_ROMAJI: &[(char, &str)] = &[
+    ('ア', "a"),
+    ('イ', "i"),
+    ('ウ', "u"),
+    ('エ', "e"),
+    ('オ', "o"),
+    ('カ', "ka"),
+    ('キ', "ki"),
+    ('ク', "ku"),
+    ('ケ', "ke"),
+    ('コ', "ko"),
+    ('サ', "sa"),
+    ('シ', "shi"),
+    ('ス', "su"),
+    ('セ', "se"),
+    ('ソ', "so"),
+    ('タ', "ta"),
+    ('チ', "chi"),
+    ('ツ', "tsu"),
+    ('テ', "te"),
+    ('ト', "to"),
+    ('ナ', "na"),
+    ('ニ', "ni"),
+    ('ヌ', "nu"),
+    ('ネ', "ne"),
+    ('ノ', "no"),
+    ('ハ', "ha"),
+    ('ヒ', "hi"),
+    ('フ', "fu"),
+    ('ヘ', "he"),
+    ('ホ', "ho"),
+    ('マ', "ma"),
+    ('ミ', "mi"),
+    ('ム', "mu"),
+    ('メ', "me"),
+    ('モ', "mo"),
+    ('ヤ', "ya"),
+    ('ユ', "yu"),
+    ('ヨ', "yo"),
+    ('ラ', "ra"),
+    ('リ', "ri"),
+    ('ル', "ru"),
+    ('レ', "re"),
+    ('ロ', "ro"),
+    ('ワ', "wa"),
+    ('ヰ', "i"),
+    ('ヱ', "e"),
+    ('ヲ', "o"),
+    ('ン', "n"),
+    ('ガ', "ga"),
+    ('ギ', "gi"),
+    ('グ', "gu"),
+    ('ゲ', "ge"),
+    ('ゴ', "go"),
+    ('ザ', "za"),
+    ('ジ', "ji"),
+    ('ズ', "zu"),
+    ('ゼ', "ze"),
+    ('ゾ', "zo"),
+    ('ダ', "da"),
+    ('ヂ', "ji"),
+    ('ヅ', "zu"),
+    ('デ', "de"),
+    ('ド', "do"),
+    ('バ', "ba"),
+    ('ビ', "bi"),
+    ('ブ', "bu"),
+    ('ベ', "be"),
+    ('ボ', "bo"),
+    ('パ', "pa"),
+    ('ピ', "pi"),
+    ('プ', "pu"),
+    ('ペ', "pe"),
+    ('ポ', "po"),
+    ('ヴ', "vu"),
+    ('ァ', "a"),
+    ('ィ', "i"),
+    ('ゥ', "u"),
+    ('ェ', "e"),
+    ('ォ', "o"),
+];
 
 #[cfg(test)]
 mod tests;

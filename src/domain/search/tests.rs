@@ -260,3 +260,138 @@ proptest! {
         prop_assert_eq!(romaji_key(&k), k);
     }
 }
+
+/// `romaji_fold` as first written (every step allocating), kept to prove the faster one equal.
+fn romaji_fold_reference(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let lowered: String = s.nfkc().collect::<String>().to_lowercase();
+    let words: Vec<String> = lowered
+        .nfd()
+        .filter(|c| !matches!(c, '\u{0300}'..='\u{036F}'))
+        .collect::<String>()
+        .split(|c: char| !c.is_ascii_lowercase() && !matches!(c, '\'' | '\u{2019}' | '-' | '.'))
+        .map(|w| {
+            let mut w: String = w.chars().filter(char::is_ascii_lowercase).collect();
+            if w.len() > 2 && w.ends_with("oh") {
+                w.pop();
+            }
+            w
+        })
+        .collect();
+    let mut t = words.concat();
+    loop {
+        let before = t.len();
+        for (from, to) in [
+            ("oo", "o"),
+            ("ou", "o"),
+            ("uu", "u"),
+            ("ei", "e"),
+            ("ee", "e"),
+            ("aa", "a"),
+            ("ii", "i"),
+            ("mb", "nb"),
+            ("mp", "np"),
+            ("mm", "nm"),
+        ] {
+            t = t.replace(from, to);
+        }
+        if t.len() == before {
+            break;
+        }
+    }
+    t
+}
+
+#[test]
+fn romaji_fold_equals_its_reference_on_names() {
+    for s in [
+        "Tarou", "SAITŌ", "Saitoh", "Oomameuda", "Homma Kenichi", "O'Neill", "Jean-Luc", "ｔａｒｏｕ",
+        "Ōno Shūhei", "mmmbbpp", "aaaa eeee iiii oooo uuuu", "", "  ", "ÀÉÎõü", "a.b-c'd’e",
+        "ooh", "oh", "Satoh Ohno", "山田 taro",
+    ] {
+        assert_eq!(romaji_fold(s), romaji_fold_reference(s), "{s:?}");
+        let r = kana_to_romaji(s);
+        assert_eq!(romaji_fold(&r), romaji_fold_reference(&r), "{r:?}");
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn romaji_fold_equals_its_reference(s in "[a-zA-Z ōūÔａ-ｚ'’.\\-山アー]{0,24}") {
+        proptest::prop_assert_eq!(romaji_fold(&s), romaji_fold_reference(&s));
+    }
+}
+
+/// `kana_to_romaji` as first written (a linear table search and a string per syllable), kept
+/// to prove the faster one equal.
+fn kana_to_romaji_reference(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let kata: Vec<char> = s.nfkc().map(hiragana_to_katakana).collect();
+    let base = |c: char| -> Option<&'static str> {
+        KANA_ROMAJI.iter().find(|(kana, _)| *kana == c).map(|(_, r)| *r)
+    };
+    let mut out = String::new();
+    let mut double_next = false;
+    let mut i = 0;
+    while i < kata.len() {
+        let c = kata[i];
+        let next = kata.get(i + 1).copied();
+        let mut syllable: Option<String> = None;
+        if let (Some(r), Some(small)) = (base(c), next)
+            && matches!(small, 'ャ' | 'ュ' | 'ョ')
+            && r.ends_with('i')
+            && r.len() >= 2
+        {
+            let v = match small {
+                'ャ' => "a",
+                'ュ' => "u",
+                _ => "o",
+            };
+            let stem = r.strip_suffix('i').unwrap_or(r);
+            let stem = if matches!(stem, "sh" | "ch" | "j") {
+                stem.to_string()
+            } else {
+                format!("{stem}y")
+            };
+            syllable = Some(format!("{stem}{v}"));
+            i += 1;
+        }
+        let syllable = syllable.or_else(|| base(c).map(str::to_string));
+        match (c, syllable) {
+            ('ッ', _) => double_next = true,
+            ('ー', _) => {}
+            (_, Some(r)) => {
+                if double_next {
+                    if let Some(first) = r.chars().next().filter(|f| !"aiueo".contains(*f)) {
+                        out.push(if r.starts_with("ch") { 't' } else { first });
+                    }
+                    double_next = false;
+                }
+                out.push_str(&r);
+            }
+            (_, None) => {
+                double_next = false;
+                out.push(' ');
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn kana_to_romaji_equals_its_reference_on_readings() {
+    for s in [
+        "サトウ", "シンイチ", "キョウコ", "ハットリ", "マッチャ", "ジュンイチロウ", "チョッキ", "ヴァイオリン",
+        "ッ", "ャ", "キャ", "しゅうへい", "ｻﾄｳ ｹﾝ", "ヰヱヲン", "ー", "", "山田 たろう", "ッチ", "ッア",
+    ] {
+        assert_eq!(kana_to_romaji(s), kana_to_romaji_reference(s), "{s:?}");
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn kana_to_romaji_equals_its_reference(s in "[ァ-ヺぁ-ゖー ｦ-ﾟa山]{0,16}") {
+        proptest::prop_assert_eq!(kana_to_romaji(&s), kana_to_romaji_reference(&s));
+    }
+}
