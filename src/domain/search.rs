@@ -317,7 +317,9 @@ pub fn romaji_fold(s: &str) -> String {
     };
     let mut t = String::with_capacity(bare.len());
     let mut word = String::new();
-    for w in bare.split(|c: char| !c.is_ascii_lowercase() && !matches!(c, '\'' | '\u{2019}' | '-' | '.')) {
+    for w in
+        bare.split(|c: char| !c.is_ascii_lowercase() && !matches!(c, '\'' | '\u{2019}' | '-' | '.'))
+    {
         word.clear();
         word.extend(w.chars().filter(char::is_ascii_lowercase));
         if word.len() > 2 && word.ends_with("oh") {

@@ -199,46 +199,7 @@ fn write(
         params![now, arrived, file_name, sha256, opts.profile.name, rows.len() as i64, opts.officer_id],
     )?;
     let shipment_id = tx.last_insert_rowid();
-    {
-        let mut ins = tx.prepare(
-            "INSERT INTO cards (card_id, shipment_id, line_no, name, kana, romaji, birth_date,
-                issue_date, expiry_date, membership, route, cert_serial, note, registration_qr,
-                registration_qr_sha256, arrived_on, updated_at, issue_type, previous_expiry)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-        )?;
-        let mut key = tx.prepare("INSERT INTO card_search (card_row, key) VALUES (?1, ?2)")?;
-        for r in rows {
-            let qr_hash =
-                r.qr.as_ref()
-                    .map(|q| hex::encode(Sha256::digest(q.as_bytes())));
-            ins.execute(params![
-                r.card_id,
-                shipment_id,
-                r.line as i64,
-                r.name,
-                r.kana,
-                r.romaji,
-                r.birth.to_string(),
-                r.issue.to_string(),
-                r.expiry.to_string(),
-                r.membership.map(|m| m.as_str()),
-                r.route.map(|m| m.as_str()),
-                r.cert_serial,
-                r.note,
-                r.qr,
-                qr_hash,
-                arrived,
-                now,
-                r.ctx.issue_type.map(IssueType::as_str),
-                r.ctx.previous_expiry.map(|d| d.to_string()),
-            ])?;
-            let row_id = tx.last_insert_rowid();
-            key.execute(params![
-                row_id,
-                card_search_key(&r.name, &r.kana, r.romaji.as_deref(), &r.card_id, r.birth)
-            ])?;
-        }
-    }
+    insert_cards(&tx, shipment_id, rows, &arrived, &now)?;
     // The ledger: every card of the shipment by row, card ID and the salted digest of its
     // fields (no names or birth dates in the event), appended to the detail as text.
     let cards = match crate::store::ledger::salt(&tx)? {
@@ -267,4 +228,115 @@ fn write(
     )?;
     tx.commit()?;
     Ok(shipment_id)
+}
+
+/// Rows per INSERT statement: a statement per card spends most of its time starting and
+/// finishing the statement, so the cards go in `CARDS_PER_INSERT` at a time (20 columns × 64 =
+/// 1 280 parameters, far below SQLite's limit).
+const CARDS_PER_INSERT: usize = 64;
+const CARD_INSERT_COLUMNS: &str = "id, card_id, shipment_id, line_no, name, kana, romaji,
+    birth_date, issue_date, expiry_date, membership, route, cert_serial, note, registration_qr,
+    registration_qr_sha256, arrived_on, updated_at, issue_type, previous_expiry";
+
+/// The cards of a shipment and their search keys. Row ids are given explicitly, continuing
+/// from the highest one, so that each card's search key names its row without asking SQLite
+/// after every insert (the import holds the write lock, so no other row can come between).
+fn insert_cards(
+    tx: &rusqlite::Transaction<'_>,
+    shipment_id: i64,
+    rows: &[Row],
+    arrived: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    use rusqlite::ToSql;
+    /// The values of one card that are not fields of its row as they are.
+    struct Derived {
+        id: i64,
+        line: i64,
+        birth: String,
+        issue: String,
+        expiry: String,
+        membership: Option<&'static str>,
+        route: Option<&'static str>,
+        qr_hash: Option<String>,
+        issue_type: Option<&'static str>,
+        previous_expiry: Option<String>,
+        key: String,
+    }
+    let mut next_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM cards", [], |r| {
+        r.get(0)
+    })?;
+    for chunk in rows.chunks(CARDS_PER_INSERT) {
+        let derived: Vec<Derived> = chunk
+            .iter()
+            .map(|r| {
+                let id = next_id;
+                next_id += 1;
+                Derived {
+                    id,
+                    line: r.line as i64,
+                    birth: r.birth.to_string(),
+                    issue: r.issue.to_string(),
+                    expiry: r.expiry.to_string(),
+                    membership: r.membership.map(|m| m.as_str()),
+                    route: r.route.map(|m| m.as_str()),
+                    qr_hash: r
+                        .qr
+                        .as_ref()
+                        .map(|q| hex::encode(Sha256::digest(q.as_bytes()))),
+                    issue_type: r.ctx.issue_type.map(IssueType::as_str),
+                    previous_expiry: r.ctx.previous_expiry.map(|d| d.to_string()),
+                    key: card_search_key(
+                        &r.name,
+                        &r.kana,
+                        r.romaji.as_deref(),
+                        &r.card_id,
+                        r.birth,
+                    ),
+                }
+            })
+            .collect();
+        let mut card_values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 20);
+        let mut key_values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 2);
+        for (r, d) in chunk.iter().zip(&derived) {
+            card_values.extend([
+                &d.id as &dyn ToSql,
+                &r.card_id,
+                &shipment_id,
+                &d.line,
+                &r.name,
+                &r.kana,
+                &r.romaji,
+                &d.birth,
+                &d.issue,
+                &d.expiry,
+                &d.membership,
+                &d.route,
+                &r.cert_serial,
+                &r.note,
+                &r.qr,
+                &d.qr_hash,
+                &arrived,
+                &now,
+                &d.issue_type,
+                &d.previous_expiry,
+            ]);
+            key_values.extend([&d.id as &dyn ToSql, &d.key]);
+        }
+        let marks = |n: usize, per_row: usize| {
+            let one = format!("({})", vec!["?"; per_row].join(", "));
+            vec![one; n].join(", ")
+        };
+        tx.prepare_cached(&format!(
+            "INSERT INTO cards ({CARD_INSERT_COLUMNS}) VALUES {}",
+            marks(chunk.len(), 20)
+        ))?
+        .execute(card_values.as_slice())?;
+        tx.prepare_cached(&format!(
+            "INSERT INTO card_search (card_row, key) VALUES {}",
+            marks(chunk.len(), 2)
+        ))?
+        .execute(key_values.as_slice())?;
+    }
+    Ok(())
 }

@@ -243,6 +243,68 @@ fn one_bad_row_among_many_writes_nothing_and_lists_every_error() {
     assert_eq!(counts(&f.store), (0, 0, 0, 0));
 }
 
+/// The cards go into the database many at a time: every card of two shipments that are not
+/// a multiple of that batch lands in its own row, under its own search key, in file order, and
+/// the ledger agrees with the tables.
+#[test]
+fn cards_of_two_large_shipments_are_each_found_by_their_own_key() {
+    let mut f = fixture();
+    import(&mut f, common::manifest(130, 0).as_bytes(), false, &no_rule).unwrap();
+    import(
+        &mut f,
+        common::manifest(70, 130).as_bytes(),
+        false,
+        &no_rule,
+    )
+    .unwrap();
+    assert_eq!(counts(&f.store), (200, 2, 2, 200));
+    for i in [0usize, 1, 63, 64, 65, 127, 128, 129, 130, 131, 193, 199] {
+        let card_id = format!("T{i:011}");
+        let found = f
+            .store
+            .search_cards(&CardQuery {
+                text: card_id.clone(),
+                state: None,
+                limit: 10,
+            })
+            .unwrap();
+        assert_eq!(found.len(), 1, "{card_id}: {found:?}");
+        assert_eq!(found[0].card_id, card_id);
+        // The row's line in its file: line 1 is the header.
+        let expected_line = if i < 130 { i + 2 } else { i - 130 + 2 };
+        let line: i64 = f
+            .store
+            .conn()
+            .query_row(
+                "SELECT line_no FROM cards WHERE id = ?1",
+                [found[0].id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(line as usize, expected_line, "{card_id}");
+        let row = common::row(i);
+        let name = row.split(',').nth(1).unwrap();
+        assert_eq!(found[0].name, name, "{card_id}");
+    }
+    // Row ids follow the files' order.
+    let ids: Vec<(i64, String)> = f
+        .store
+        .conn()
+        .prepare("SELECT id, card_id FROM cards ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (n, (id, card_id)) in ids.iter().enumerate() {
+        assert_eq!(*id, n as i64 + 1);
+        assert_eq!(*card_id, format!("T{n:011}"));
+    }
+    let report = f.store.ledger_check().unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.cards, 200);
+}
+
 #[test]
 fn reimporting_the_same_file_changes_nothing() {
     let mut f = fixture();
