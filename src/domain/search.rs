@@ -293,6 +293,20 @@ pub fn romaji_key(s: &str) -> String {
     parts.concat()
 }
 
+/// The pairs [`romaji_fold`] folds, in the order it applies them, until none is left.
+const ROMAJI_FOLDS: &[(&str, &str)] = &[
+    ("oo", "o"),
+    ("ou", "o"),
+    ("uu", "u"),
+    ("ei", "e"),
+    ("ee", "e"),
+    ("aa", "a"),
+    ("ii", "i"),
+    ("mb", "nb"),
+    ("mp", "np"),
+    ("mm", "nm"),
+];
+
 /// The romaji as an IME user types it, folded for search (issue 11): NFKC, lower case,
 /// diacritics dropped (ō → o), only the letters a–z kept, and the long vowels folded
 /// everywhere, repeatedly: `oo`/`ou` → `o`, `uu` → `u`, `ei`/`ee` → `e`, `aa` → `a`, `ii` → `i`,
@@ -329,18 +343,7 @@ pub fn romaji_fold(s: &str) -> String {
     }
     loop {
         let before = t.len();
-        for (from, to) in [
-            ("oo", "o"),
-            ("ou", "o"),
-            ("uu", "u"),
-            ("ei", "e"),
-            ("ee", "e"),
-            ("aa", "a"),
-            ("ii", "i"),
-            ("mb", "nb"),
-            ("mp", "np"),
-            ("mm", "nm"),
-        ] {
+        for &(from, to) in ROMAJI_FOLDS {
             // Most names hold few of these pairs: look before allocating a new string.
             if t.contains(from) {
                 t = t.replace(from, to);

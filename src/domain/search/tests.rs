@@ -281,18 +281,7 @@ fn romaji_fold_reference(s: &str) -> String {
     let mut t = words.concat();
     loop {
         let before = t.len();
-        for (from, to) in [
-            ("oo", "o"),
-            ("ou", "o"),
-            ("uu", "u"),
-            ("ei", "e"),
-            ("ee", "e"),
-            ("aa", "a"),
-            ("ii", "i"),
-            ("mb", "nb"),
-            ("mp", "np"),
-            ("mm", "nm"),
-        ] {
+        for &(from, to) in ROMAJI_FOLDS {
             t = t.replace(from, to);
         }
         if t.len() == before {
