@@ -59,10 +59,7 @@ pub struct Cx<'a> {
 impl Cx<'_> {
     /// A one-line notice in the footer.
     pub fn flash(&mut self, text: impl Into<String>, error: bool) {
-        *self.flash = Some(Flash {
-            text: text.into(),
-            error,
-        });
+        *self.flash = Some(Flash::new(text, error));
     }
 
     pub fn clear_flash(&mut self) {

@@ -286,6 +286,15 @@ pub struct Flash {
     pub error: bool,
 }
 
+impl Flash {
+    pub fn new(text: impl Into<String>, error: bool) -> Self {
+        Flash {
+            text: text.into(),
+            error,
+        }
+    }
+}
+
 /// The whole application state. `App` routes: events go to the screen on display or the
 /// dialog on top, and what they ask for (a [`cx::Nav`], a new dialog) is applied here.
 ///

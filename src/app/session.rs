@@ -52,10 +52,7 @@ pub struct Locked {
 impl Session {
     /// A one-line notice in the footer.
     pub fn flash(&mut self, text: impl Into<String>, error: bool) {
-        self.flash = Some(Flash {
-            text: text.into(),
-            error,
-        });
+        self.flash = Some(Flash::new(text, error));
     }
 
     /// The desk is locked: nobody on duty and passphrases in use, so only a registered officer
