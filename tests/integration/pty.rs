@@ -306,8 +306,12 @@ fn handover_with_the_qr_on_screen_at_80x24() {
         card_json(&db, "D2503000001").get("has_registration_qr"),
         Some(&serde_json::Value::Bool(true))
     );
+    // Each key is checked on the screen before the next, as the officer would: a key that is
+    // lost or refused fails here, by name, not 20 s later on the confirmation.
     tui.send("q");
+    tui.wait_for("[x] QRコード");
     tui.send("r");
+    tui.wait_for("(*) 受領書あり");
     tui.send(ENTER);
     let confirm = tui.wait_for("以下の内容で記録します");
     assert!(confirm.contains("画面に表示して読み取り"), "{confirm}");
