@@ -77,6 +77,19 @@ pub enum ExportError {
     },
 }
 
+/// An export's failure as the app keeps it: a character CP932 cannot hold is a refusal (the
+/// officer can export as UTF-8), a file that cannot be written a fault.
+impl From<ExportError> for crate::domain::failure::Failure {
+    fn from(e: ExportError) -> Self {
+        use crate::domain::failure::Failure;
+        match e {
+            ExportError::Store(e) => e.into(),
+            ExportError::Unmappable { .. } => Failure::refused(e.to_string()),
+            ExportError::Io { .. } => Failure::fault(e.to_string()),
+        }
+    }
+}
+
 /// A table to export: column headers and rows of text.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {

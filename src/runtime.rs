@@ -25,6 +25,7 @@ use crate::card::{
 use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::card_facts::HpkiApplication;
+use crate::domain::failure::Failure;
 use crate::store::{CardQuery, Store, StoreError};
 
 mod input;
@@ -97,10 +98,6 @@ impl Drop for TerminalGuard {
     }
 }
 
-fn err(e: StoreError) -> String {
-    e.to_string()
-}
-
 /// The app's view of a stored officer: the one conversion (the runtime is the only place that
 /// sees both; the app may not import the store).
 impl From<crate::store::Officer> for OfficerInfo {
@@ -142,26 +139,29 @@ fn store_worker(
                     };
                     Loaded::Search {
                         seq: req.seq,
-                        result: store.search_cards(&q).map_err(err),
+                        result: store.search_cards(&q).map_err(Failure::from),
                     }
                 }
-                Effect::LoadCounts => Loaded::Counts(store.state_counts().map_err(err)),
+                Effect::LoadCounts => Loaded::Counts(store.state_counts().map_err(Failure::from)),
                 Effect::LoadOfficers => Loaded::Officers(
                     store
                         .officers(false)
                         .map(|v| v.into_iter().map(OfficerInfo::from).collect())
-                        .map_err(err),
+                        .map_err(Failure::from),
                 ),
                 Effect::AddOfficer(name) => Loaded::OfficerAdded(
-                    store.add_officer(&name).map(OfficerInfo::from).map_err(err),
+                    store
+                        .add_officer(&name)
+                        .map(OfficerInfo::from)
+                        .map_err(Failure::from),
                 ),
                 Effect::FindByCertificate(facts) => Loaded::FoundByCertificate {
                     serial: facts.serial_hex.clone(),
-                    result: store.find_by_certificate(&facts).map_err(err),
+                    result: store.find_by_certificate(&facts).map_err(Failure::from),
                 },
                 Effect::LoadQr(id) => Loaded::Qr {
                     record_id: id,
-                    result: store.registration_qr(id).map_err(err),
+                    result: store.registration_qr(id).map_err(Failure::from),
                 },
                 Effect::CommitHandover { commit, officer_id } => {
                     // The store logs a committed handover; a refusal is logged here.
@@ -169,7 +169,7 @@ fn store_worker(
                     if let Err(e) = &r {
                         tracing::warn!(card = commit.card, "handover refused: {e}");
                     }
-                    Loaded::Committed(r.map_err(err))
+                    Loaded::Committed(r.map_err(Failure::from))
                 }
                 Effect::VerifyPassphrase {
                     officer_id,
@@ -192,7 +192,7 @@ fn store_worker(
                 } => Loaded::Cancelled(
                     store
                         .cancel_handover(card, &reason, Some(officer_id))
-                        .map_err(err),
+                        .map_err(Failure::from),
                 ),
                 Effect::RecordCounterRead {
                     card,
@@ -203,7 +203,7 @@ fn store_worker(
                     store
                         .record_counter_read(card, verdict, &reasons, officer_id)
                         .map(|_| ())
-                        .map_err(err),
+                        .map_err(Failure::from),
                 ),
                 Effect::AbandonHandover { card, officer_id } => Loaded::AuditRecorded(
                     store
@@ -212,7 +212,7 @@ fn store_worker(
                             Some(officer_id),
                             "idle_lock_other_officer",
                         )
-                        .map_err(err),
+                        .map_err(Failure::from),
                 ),
                 Effect::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
                 other => {
@@ -421,7 +421,7 @@ fn ledger_thread(db: &std::path::Path, clock: &Clock, tx: Sender<Event>) {
                 }
                 r.findings.iter().map(|f| f.message()).collect()
             })
-            .map_err(|e| e.to_string());
+            .map_err(Failure::from);
         let _ = tx.send(Event::Loaded(Loaded::LedgerChecked(result)));
     });
 }

@@ -36,6 +36,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use crate::domain::CardState;
 use crate::domain::card_facts::{CardReading, CertificateFacts};
+use crate::domain::failure::Answer;
 use crate::domain::handover::{HandoverCommit, HandoverRoute};
 pub use crate::domain::matching::{
     FieldLine, MatchOutcome, MatchResult, Reason, Severity, Verdict,
@@ -198,30 +199,30 @@ pub enum Effect {
 pub enum Loaded {
     Search {
         seq: u64,
-        result: Result<Vec<CardRecord>, String>,
+        result: Answer<Vec<CardRecord>>,
     },
-    Counts(Result<Vec<(CardState, u64)>, String>),
-    Officers(Result<Vec<OfficerInfo>, String>),
-    OfficerAdded(Result<OfficerInfo, String>),
+    Counts(Answer<Vec<(CardState, u64)>>),
+    Officers(Answer<Vec<OfficerInfo>>),
+    OfficerAdded(Answer<OfficerInfo>),
     FoundByCertificate {
         serial: String,
-        result: Result<Option<CardRecord>, String>,
+        result: Answer<Option<CardRecord>>,
     },
     Qr {
         record_id: i64,
-        result: Result<Option<String>, String>,
+        result: Answer<Option<String>>,
     },
-    Committed(Result<CardRecord, String>),
+    Committed(Answer<CardRecord>),
     /// An audit-only record (a 不一致/要確認 read, an abandoned handover) was written; only a
     /// failure is shown.
-    AuditRecorded(Result<(), String>),
+    AuditRecorded(Answer<()>),
     /// The start-up ledger check (run by the runtime on its own read-only connection): the
     /// disagreements found, in Japanese (empty = all agree).
-    LedgerChecked(Result<Vec<String>, String>),
-    Cancelled(Result<CardRecord, String>),
+    LedgerChecked(Answer<Vec<String>>),
+    Cancelled(Answer<CardRecord>),
     PassphraseChecked {
         officer_id: i64,
-        result: Result<bool, String>,
+        result: Answer<bool>,
     },
     Office(OfficeLoaded),
     /// The reader diagnostics as text lines (no personal data; card/diagnose.rs).

@@ -107,7 +107,7 @@ impl App {
             Loaded::Counts(result) => {
                 match result {
                     Ok(c) => self.queue.counts = c,
-                    Err(e) => self.flash(e, true),
+                    Err(e) => self.flash(e.message, true),
                 }
                 Vec::new()
             }
@@ -138,7 +138,7 @@ impl App {
                             }
                         }
                     }
-                    Err(e) => self.flash(e, true),
+                    Err(e) => self.flash(e.message, true),
                 }
                 Vec::new()
             }
@@ -155,9 +155,9 @@ impl App {
                     }
                     Err(e) => {
                         if let Some(Dialog::OfficerPicker { error, .. }) = self.dialogs.last_mut() {
-                            *error = Some(e);
+                            *error = Some(e.message);
                         } else {
-                            self.flash(e, true);
+                            self.flash(e.message, true);
                         }
                     }
                 }
@@ -183,7 +183,7 @@ impl App {
                         Vec::new()
                     }
                     Err(e) => {
-                        self.flash(e, true);
+                        self.flash(e.message, true);
                         Vec::new()
                     }
                 }
@@ -242,7 +242,7 @@ impl App {
                     ),
                     Err(e) => self.dialogs.push(Dialog::Message {
                         title: "取消できませんでした".into(),
-                        lines: vec![e],
+                        lines: vec![e.message],
                         error: true,
                     }),
                 }

@@ -5,6 +5,7 @@ pub mod card_facts;
 pub mod date;
 pub mod date_rules;
 pub mod expiry;
+pub mod failure;
 pub mod fees;
 pub mod handover;
 pub mod iddocs;

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::app::screens::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
+use crate::domain::failure::Failure;
 use crate::domain::matching::MatchContext;
 use crate::domain::rules::Rules;
 use crate::export::{self, CsvEncoding};
+use crate::store::Store;
 use crate::store::office::BatchKind;
-use crate::store::{Store, StoreError};
 
 /// What the back office needs besides the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,25 +40,6 @@ impl OfficeEnv {
     }
 }
 
-fn err(e: StoreError) -> String {
-    e.to_string()
-}
-
-/// Why a file could not be written. Display is Japanese (the store's or the export's message);
-/// it becomes the screen's text only in [`run`], where the answer is built.
-#[derive(Debug, thiserror::Error)]
-enum ExportFailure {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Write(#[from] export::ExportError),
-}
-
-/// The message the 業務メニュー shows for a failed export.
-fn shown(e: ExportFailure) -> String {
-    e.to_string()
-}
-
 /// Run one back-office request against the store.
 pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoaded {
     match req {
@@ -65,7 +47,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             store
                 .pending_receipts()
                 .and_then(|p| Ok((p, store.return_batches(Some(BatchKind::Receipts))?)))
-                .map_err(err),
+                .map_err(Failure::from),
         ),
         OfficeRequest::CreateReceiptBatch {
             cards,
@@ -81,7 +63,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                     tracking_no.as_deref(),
                     Some(officer_id),
                 )
-                .map_err(err),
+                .map_err(Failure::from),
         },
         OfficeRequest::MarkBatchSent {
             number,
@@ -91,7 +73,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             change: BatchChange::Sent,
             result: store
                 .mark_batch_sent(&number, on, None, Some(officer_id))
-                .map_err(err),
+                .map_err(Failure::from),
         },
         OfficeRequest::ReopenBatch {
             number,
@@ -101,12 +83,12 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             change: BatchChange::Reopened,
             result: store
                 .reopen_batch(&number, &reason, Some(officer_id))
-                .map_err(err),
+                .map_err(Failure::from),
         },
         OfficeRequest::ExportBatch { number } => {
-            OfficeLoaded::Exported(export_batch(store, env, &number).map_err(shown))
+            OfficeLoaded::Exported(export_batch(store, env, &number).map_err(Failure::from))
         }
-        OfficeRequest::LoadMail => OfficeLoaded::Mail(store.mailed_cards().map_err(err)),
+        OfficeRequest::LoadMail => OfficeLoaded::Mail(store.mailed_cards().map_err(Failure::from)),
         OfficeRequest::MailDelivered {
             card,
             on,
@@ -115,7 +97,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             delivered: true,
             result: store
                 .record_mail_delivered(card, on, Some(officer_id))
-                .map_err(err),
+                .map_err(Failure::from),
         },
         OfficeRequest::MailReturned {
             card,
@@ -126,19 +108,19 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             delivered: false,
             result: store
                 .record_mail_returned(card, on, &reason, Some(officer_id))
-                .map_err(err),
+                .map_err(Failure::from),
         },
         OfficeRequest::LoadUpcoming { from, to } => OfficeLoaded::Upcoming(
             store
                 .appointments_between(midnight(from), midnight(to))
-                .map_err(err),
+                .map_err(Failure::from),
         ),
         OfficeRequest::LoadDay { day } => OfficeLoaded::Day {
             day,
-            result: store.appointments_on(day).map_err(err),
+            result: store.appointments_on(day).map_err(Failure::from),
         },
         OfficeRequest::ExportDay { day } => {
-            OfficeLoaded::Exported(export_day(store, env, day).map_err(shown))
+            OfficeLoaded::Exported(export_day(store, env, day).map_err(Failure::from))
         }
         OfficeRequest::SetAppointment {
             card,
@@ -150,18 +132,20 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             result: store
                 .set_appointment(card, at, None, Some(officer_id))
                 .map(|_| ())
-                .map_err(err),
+                .map_err(Failure::from),
         },
         OfficeRequest::ClearAppointment { card, officer_id } => OfficeLoaded::AppointmentSaved {
             name: card_name(store, card),
             at: None,
-            result: store.clear_appointment(card, Some(officer_id)).map_err(err),
+            result: store
+                .clear_appointment(card, Some(officer_id))
+                .map_err(Failure::from),
         },
         OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(
             store
                 .uncollected_counted(&env.rules.uncollected, today, Some(&env.rules.calendar))
                 .and_then(|list| Ok((list, store.return_batches(Some(BatchKind::Cards))?)))
-                .map_err(err),
+                .map_err(Failure::from),
         ),
         OfficeRequest::RecordContact {
             card,
@@ -175,7 +159,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             result: store
                 .record_contact(card, method, on, note.as_deref(), Some(officer_id))
                 .map(|_| ())
-                .map_err(err),
+                .map_err(Failure::from),
         },
         OfficeRequest::SetHold {
             card,
@@ -184,12 +168,16 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::UncollectedChanged {
             change: UncollectedChange::Hold,
             name: card_name(store, card),
-            result: store.set_hold(card, &reason, Some(officer_id)).map_err(err),
+            result: store
+                .set_hold(card, &reason, Some(officer_id))
+                .map_err(Failure::from),
         },
         OfficeRequest::ClearHold { card, officer_id } => OfficeLoaded::UncollectedChanged {
             change: UncollectedChange::Unhold,
             name: card_name(store, card),
-            result: store.clear_hold(card, Some(officer_id)).map_err(err),
+            result: store
+                .clear_hold(card, Some(officer_id))
+                .map_err(Failure::from),
         },
         OfficeRequest::CreateCardBatch {
             cards,
@@ -200,12 +188,14 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             change: BatchChange::Created,
             result: store
                 .create_card_return_batch(&cards, on, tracking_no.as_deref(), Some(officer_id))
-                .map_err(err),
+                .map_err(Failure::from),
         },
-        OfficeRequest::LoadShipments => OfficeLoaded::Shipments(store.shipments(100).map_err(err)),
+        OfficeRequest::LoadShipments => {
+            OfficeLoaded::Shipments(store.shipments(100).map_err(Failure::from))
+        }
         OfficeRequest::LoadArrival { shipment } => OfficeLoaded::Arrival {
             shipment,
-            result: store.arrival_summary(Some(shipment)).map_err(err),
+            result: store.arrival_summary(Some(shipment)).map_err(Failure::from),
         },
         OfficeRequest::ArrivalRead {
             shipment,
@@ -233,7 +223,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                         },
                         Some(officer_id),
                     )
-                    .map_err(err),
+                    .map_err(Failure::from),
             )
         }
         OfficeRequest::ResolveArrival {
@@ -243,21 +233,21 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::ArrivalResolved(
             store
                 .resolve_arrival(&problem, &note, Some(officer_id))
-                .map_err(err),
+                .map_err(Failure::from),
         ),
         OfficeRequest::LoadDaily { day } => OfficeLoaded::Daily {
             day,
-            result: store.daily_report(day).map_err(err),
+            result: store.daily_report(day).map_err(Failure::from),
         },
         OfficeRequest::LoadMonthly { month } => OfficeLoaded::Monthly {
-            result: store.monthly_report(&month).map_err(err),
+            result: store.monthly_report(&month).map_err(Failure::from),
             month,
         },
         OfficeRequest::ExportDaily { day } => {
-            OfficeLoaded::Exported(export_daily(store, env, day).map_err(shown))
+            OfficeLoaded::Exported(export_daily(store, env, day).map_err(Failure::from))
         }
         OfficeRequest::ExportMonthly { month } => {
-            OfficeLoaded::Exported(export_monthly(store, env, &month).map_err(shown))
+            OfficeLoaded::Exported(export_monthly(store, env, &month).map_err(Failure::from))
         }
         OfficeRequest::VerifyReturnCard {
             number,
@@ -266,7 +256,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::ReturnCardVerified(
             store
                 .verify_return_card(&number, &certificate, Some(officer_id))
-                .map_err(err),
+                .map_err(Failure::from),
         ),
     }
 }
@@ -285,7 +275,11 @@ fn card_name(store: &Store, card: i64) -> String {
 }
 
 /// Write one HTML page into the exports folder; the path written.
-fn write_page(env: &OfficeEnv, name: String, html: &str) -> Result<Vec<String>, ExportFailure> {
+fn write_page(
+    env: &OfficeEnv,
+    name: String,
+    html: &str,
+) -> Result<Vec<String>, export::ExportError> {
     let path = env.exports_dir.join(name);
     export::write_html(&path, html)?;
     Ok(vec![path.display().to_string()])
@@ -296,7 +290,7 @@ fn export_day(
     store: &Store,
     env: &OfficeEnv,
     day: chrono::NaiveDate,
-) -> Result<Vec<String>, ExportFailure> {
+) -> Result<Vec<String>, export::ExportError> {
     let list = store.appointments_on(day)?;
     let html = export::appointments_html(day, &list, &env.desk_name);
     write_page(
@@ -311,7 +305,7 @@ fn export_daily(
     store: &Store,
     env: &OfficeEnv,
     day: chrono::NaiveDate,
-) -> Result<Vec<String>, ExportFailure> {
+) -> Result<Vec<String>, export::ExportError> {
     let r = store.daily_report(day)?;
     let html = export::daily_html(&r, &env.desk_name);
     write_page(env, format!("daily-{}.html", day.format("%Y-%m-%d")), &html)
@@ -322,7 +316,7 @@ fn export_monthly(
     store: &Store,
     env: &OfficeEnv,
     month: &str,
-) -> Result<Vec<String>, ExportFailure> {
+) -> Result<Vec<String>, export::ExportError> {
     let r = store.monthly_report(month)?;
     let html = export::monthly_html(&r, &env.desk_name);
     write_page(env, format!("monthly-{}.html", file_stem(&r.month)), &html)
@@ -346,7 +340,7 @@ fn export_batch(
     store: &Store,
     env: &OfficeEnv,
     number: &str,
-) -> Result<Vec<String>, ExportFailure> {
+) -> Result<Vec<String>, export::ExportError> {
     let b = store.require_batch(number)?;
     let stem = format!("{}-{}", b.kind.as_str(), file_stem(&b.number));
     let html = env.exports_dir.join(format!("{stem}.html"));

@@ -56,6 +56,22 @@ pub enum StoreError {
     Refused(String),
 }
 
+/// The store's answer as the app keeps it: a refusal by a desk rule, or a fault of the
+/// database or a file; the message is this error's Japanese text.
+impl From<StoreError> for crate::domain::failure::Failure {
+    fn from(e: StoreError) -> Self {
+        use crate::domain::failure::Failure;
+        match e {
+            StoreError::Transition(_) | StoreError::CardNotFound(_) | StoreError::Refused(_) => {
+                Failure::refused(e.to_string())
+            }
+            StoreError::Sqlite(_) | StoreError::Io { .. } | StoreError::TooNew { .. } => {
+                Failure::fault(e.to_string())
+            }
+        }
+    }
+}
+
 impl StoreError {
     fn io(path: &Path, source: std::io::Error) -> Self {
         StoreError::Io {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use kofu::app::{App, DeskInfo, Effect, Event, Loaded, OfficerInfo};
+use kofu::domain::failure::Failure;
 use kofu::store::{CardQuery, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -28,14 +29,14 @@ fn run(app: &mut App, store: &mut Store, effects: Vec<Effect>) {
                         state: req.state,
                         limit: req.limit,
                     })
-                    .map_err(|e| e.to_string()),
+                    .map_err(Failure::from),
             },
-            Effect::LoadCounts => Loaded::Counts(store.state_counts().map_err(|e| e.to_string())),
+            Effect::LoadCounts => Loaded::Counts(store.state_counts().map_err(Failure::from)),
             Effect::LoadOfficers => Loaded::Officers(
                 store
                     .officers(false)
                     .map(|v| v.into_iter().map(OfficerInfo::from).collect())
-                    .map_err(|e| e.to_string()),
+                    .map_err(Failure::from),
             ),
             _ => continue,
         };

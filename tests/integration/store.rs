@@ -106,6 +106,29 @@ fn a_database_from_a_newer_kofu_is_refused() {
     }
 }
 
+/// What reaches the app: a desk rule's "no" is a refusal, a broken or foreign database file a
+/// fault, each with the store's own Japanese message.
+#[test]
+fn store_errors_reach_the_app_as_refusals_or_faults() {
+    use kofu::domain::failure::{Failure, FailureKind};
+    let (_d, mut s) = store_with(2, false);
+    let card = s.card_by_card_id("T00000000001").unwrap().unwrap();
+    let refused = s.clear_hold(card.id, None).expect_err("no hold to clear");
+    let text = refused.to_string();
+    let f = Failure::from(refused);
+    assert_eq!((f.kind, f.message), (FailureKind::Refused, text));
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("garbage.db");
+    std::fs::write(&path, b"this is not an SQLite database, but a text file").unwrap();
+    let broken = Store::open(&path, &common::clock())
+        .err()
+        .expect("garbage opened");
+    let text = broken.to_string();
+    let f = Failure::from(broken);
+    assert_eq!((f.kind, f.message), (FailureKind::Fault, text));
+}
+
 #[cfg(unix)]
 #[test]
 fn database_is_created_owner_only() {

@@ -11,6 +11,7 @@ use kofu::app::{
     App, CardEvent, CardPhase, Dialog, Effect, Event, Loaded, OfficerInfo, Screen, Step,
 };
 use kofu::domain::CardState;
+use kofu::domain::failure::Failure;
 use kofu::domain::handover::{HandoverCommit, HandoverRoute, QrHandover};
 
 fn commit_of(fx: &[Effect]) -> Option<HandoverCommit> {
@@ -664,12 +665,43 @@ fn store_refusal_at_commit_is_shown_and_nothing_changes() {
     assert!(commit_of(&fx).is_some());
     // A second 'y' while committing does nothing.
     assert!(app.handle(press(KeyCode::F(9))).is_empty());
-    app.handle(Event::Loaded(Loaded::Committed(Err(
-        "このカードはすでに交付済です（二度目の交付はできません）".into(),
-    ))));
+    app.handle(Event::Loaded(Loaded::Committed(Err(Failure::refused(
+        "このカードはすでに交付済です（二度目の交付はできません）",
+    )))));
     assert_eq!(step_name(&app), "confirm");
     let text = kofu::ui::render_to_text(&app, 80, 24);
     assert!(text.contains("すでに交付済です"), "{text}");
+    assert!(
+        !text.contains("システム管理者"),
+        "a refusal is not a fault: {text}"
+    );
+}
+
+#[test]
+fn a_database_fault_at_commit_says_nothing_changed_and_the_commit_can_be_tried_again() {
+    let mut app = sample_app(false);
+    let fx = drive_to_commit(&mut app);
+    let first = commit_of(&fx).expect("a commit");
+    app.handle(Event::Loaded(Loaded::Committed(Err(Failure::fault(
+        "データベースエラー: disk I/O error",
+    )))));
+    assert_eq!(step_name(&app), "confirm");
+    let text = kofu::ui::render_to_text(&app, 100, 30);
+    assert!(text.contains("disk I/O error"), "{text}");
+    assert!(text.contains("記録は変わっていません"), "{text}");
+    assert!(text.contains("システム管理者"), "{text}");
+    // The message closes and the same commit can be asked again.
+    feed(
+        &mut app,
+        [
+            press(KeyCode::Enter),
+            press(KeyCode::F(9)),
+            Event::Tick,
+            Event::Tick,
+        ],
+    );
+    let again = app.handle(ch('y'));
+    assert_eq!(commit_of(&again), Some(first));
 }
 
 #[test]

@@ -8,8 +8,10 @@ use crate::support::scenes::office::{
 };
 use crate::support::scenes::{ch, feed, press, sample_app, sample_rules, today};
 use crossterm::event::KeyCode;
+use kofu::app::cx::FAULT_ADVICE;
 use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded};
 use kofu::app::{App, Context, Dialog, Effect, Event, Loaded, OfficeRequest, Screen};
+use kofu::domain::failure::{Failure, FailureKind};
 use kofu::domain::handover::HandoverRoute;
 use kofu::domain::office::ArrivalProblem;
 use kofu::domain::{CardState, ReceiptStatus};
@@ -139,9 +141,9 @@ fn no_mark_means_every_pending_receipt_and_a_refusal_is_shown() {
         &mut app,
         OfficeLoaded::Batch {
             change: BatchChange::Created,
-            result: Err(
-                "カード D2610000123 には返送待ちの受領書がありません（受領書: 返送済）".into(),
-            ),
+            result: Err(Failure::refused(
+                "カード D2610000123 には返送待ちの受領書がありません（受領書: 返送済）",
+            )),
         },
     );
     let err = top_error(&app).expect("an error dialog");
@@ -209,7 +211,9 @@ fn reopening_a_sent_batch_needs_a_reason() {
         &mut app,
         OfficeLoaded::Batch {
             change: BatchChange::Reopened,
-            result: Err("担当者 1 は無効化されています。別の担当者を選んでください".into()),
+            result: Err(Failure::refused(
+                "担当者 1 は無効化されています。別の担当者を選んでください",
+            )),
         },
     );
     assert!(top_error(&app).is_some_and(|e| e.contains("無効化")));
@@ -240,9 +244,14 @@ fn the_cover_list_export_shows_where_the_files_went() {
     );
     loaded(
         &mut app,
-        OfficeLoaded::Exported(Err("ファイルを書き込めません: /x: Permission denied".into())),
+        OfficeLoaded::Exported(Err(Failure::fault(
+            "ファイルを書き込めません: /x: Permission denied",
+        ))),
     );
-    assert!(top_error(&app).is_some_and(|e| e.contains("書き込めません")));
+    // A fault (not the officer's input) says that nothing changed and whom to call.
+    let shown = top_error(&app).unwrap_or_default();
+    assert!(shown.contains("書き込めません"), "{shown}");
+    assert!(shown.contains(FAULT_ADVICE), "{shown}");
 }
 
 #[test]
@@ -310,7 +319,9 @@ fn mail_delivered_and_returned_with_a_reason() {
         &mut app,
         OfficeLoaded::MailRecorded {
             delivered: false,
-            result: Err("カード D2610000127 は郵送中ではありません（状態: 配達済）".into()),
+            result: Err(Failure::refused(
+                "カード D2610000127 は郵送中ではありません（状態: 配達済）",
+            )),
         },
     );
     let err = top_error(&app).expect("error dialog");
@@ -414,7 +425,8 @@ fn runtime_makes_sends_exports_and_reopens_a_receipt_batch() {
     let OfficeLoaded::Batch { result: Err(e), .. } = run(&mut store, &env, sent) else {
         panic!("second send accepted")
     };
-    assert!(e.contains("送付済にできません"), "{e}");
+    assert!(e.message.contains("送付済にできません"), "{e}");
+    assert_eq!(e.kind, FailureKind::Refused, "{e}");
 
     // Reopen: receipts back to pending.
     let OfficeLoaded::Batch { result: Ok(b), .. } = run(
@@ -448,7 +460,7 @@ fn runtime_makes_sends_exports_and_reopens_a_receipt_batch() {
     ) else {
         panic!("blank reason accepted")
     };
-    assert!(e.contains("返送の理由"), "{e}");
+    assert!(e.message.contains("返送の理由"), "{e}");
     let delivered = OfficeRequest::MailDelivered {
         card: cards[3].id,
         on: today(),
@@ -462,7 +474,8 @@ fn runtime_makes_sends_exports_and_reopens_a_receipt_batch() {
     let OfficeLoaded::MailRecorded { result: Err(e), .. } = run(&mut store, &env, delivered) else {
         panic!("delivered twice")
     };
-    assert!(e.contains("郵送中ではありません"), "{e}");
+    assert!(e.message.contains("郵送中ではありません"), "{e}");
+    assert_eq!(e.kind, FailureKind::Refused, "{e}");
 }
 
 // ---- 予約 ------------------------------------------------------------------------------------
@@ -539,7 +552,9 @@ fn f9_sets_an_appointment_for_the_selected_card_in_any_date_form() {
         OfficeLoaded::AppointmentSaved {
             name: recs[1].name.clone(),
             at: None,
-            result: Err("カード D2610000124 は「交付済」のため予約できません".into()),
+            result: Err(Failure::refused(
+                "カード D2610000124 は「交付済」のため予約できません",
+            )),
         },
     );
     assert!(top_error(&app).is_some_and(|e| e.contains("予約できません")));
@@ -733,7 +748,8 @@ fn runtime_sets_lists_exports_and_clears_appointments() {
     let OfficeLoaded::AppointmentSaved { result: Err(e), .. } = run(&mut store, &env, clear) else {
         panic!("cleared twice")
     };
-    assert!(e.contains("予約がありません"), "{e}");
+    assert!(e.message.contains("予約がありません"), "{e}");
+    assert_eq!(e.kind, FailureKind::Refused, "{e}");
 }
 
 // ---- 未交付カード --------------------------------------------------------------------------
@@ -825,7 +841,9 @@ fn contact_hold_and_unhold_are_recorded_for_the_selected_card() {
         OfficeLoaded::UncollectedChanged {
             change: kofu::app::screens::office::UncollectedChange::Contact,
             name: "佐々木 花子".into(),
-            result: Err("担当者 1 は無効化されています。別の担当者を選んでください".into()),
+            result: Err(Failure::refused(
+                "担当者 1 は無効化されています。別の担当者を選んでください",
+            )),
         },
     );
     assert!(fx.is_empty());
@@ -875,9 +893,9 @@ fn a_return_batch_of_the_due_cards_and_each_card_read_before_packing() {
     assert!(!fx.iter().any(|e| matches!(e, Effect::FindByCertificate(_))));
     loaded(
         &mut app,
-        OfficeLoaded::ReturnCardVerified(Err(
-            "このカードは返却バッチ C2026-0001 に含まれていません。封入しないでください".into(),
-        )),
+        OfficeLoaded::ReturnCardVerified(Err(Failure::refused(
+            "このカードは返却バッチ C2026-0001 に含まれていません。封入しないでください",
+        ))),
     );
     let text = render_to_text(&app, 80, 24);
     assert!(text.contains("このカードは封入できません"), "{text}");
@@ -946,7 +964,8 @@ fn runtime_returns_due_cards_only_after_reading_the_right_card() {
     ) else {
         panic!("wrong card accepted")
     };
-    assert!(e.contains("封入しないでください"), "{e}");
+    assert!(e.message.contains("封入しないでください"), "{e}");
+    assert_eq!(e.kind, FailureKind::Refused, "{e}");
     let OfficeLoaded::ReturnCardVerified(Ok(rec)) = run(
         &mut store,
         &env,
@@ -1072,9 +1091,9 @@ fn arrival_check_routes_card_readings_to_the_chosen_shipment() {
     // A refusal from the store is shown.
     let fx = loaded(
         &mut app,
-        OfficeLoaded::ArrivalRead(Err(
-            "担当者 1 は無効化されています。別の担当者を選んでください".into(),
-        )),
+        OfficeLoaded::ArrivalRead(Err(Failure::refused(
+            "担当者 1 は無効化されています。別の担当者を選んでください",
+        ))),
     );
     assert!(top_error(&app).is_some_and(|e| e.contains("無効化")));
     assert_eq!(
@@ -1220,7 +1239,7 @@ fn runtime_records_arrival_reads_strays_and_resolutions() {
     let OfficeLoaded::ArrivalResolved(Err(e)) = resolve(&mut store, " ") else {
         panic!("blank note accepted")
     };
-    assert!(e.contains("解決の内容"), "{e}");
+    assert!(e.message.contains("解決の内容"), "{e}");
     assert!(matches!(
         resolve(&mut store, "JMACAに確認済"),
         OfficeLoaded::ArrivalResolved(Ok(_))
@@ -1228,7 +1247,11 @@ fn runtime_records_arrival_reads_strays_and_resolutions() {
     let OfficeLoaded::ArrivalResolved(Err(e)) = resolve(&mut store, "二度目") else {
         panic!("resolved twice")
     };
-    assert!(e.contains("未解決の入荷確認の問題がありません"), "{e}");
+    assert!(
+        e.message.contains("未解決の入荷確認の問題がありません"),
+        "{e}"
+    );
+    assert_eq!(e.kind, FailureKind::Refused, "{e}");
     // Issue 11 #7: the card not in the list is resolved by its serial; then no problem is open.
     let OfficeLoaded::ArrivalResolved(Ok(r)) = run(
         &mut store,
@@ -1324,7 +1347,9 @@ fn reports_by_day_and_month_with_the_audit_head_and_export() {
         &mut app,
         OfficeLoaded::Monthly {
             month: "2026-11".into(),
-            result: Err("月「2026-13」を読み取れません（例: 2026-11）".into()),
+            result: Err(Failure::refused(
+                "月「2026-13」を読み取れません（例: 2026-11）",
+            )),
         },
     );
     assert!(render_to_text(&app, 80, 24).contains("読み込めませんでした"));
@@ -1381,7 +1406,8 @@ fn runtime_reports_carry_the_store_audit_head_and_export_html() {
     ) else {
         panic!("bad month accepted")
     };
-    assert!(e.contains("読み取れません"), "{e}");
+    assert!(e.message.contains("読み取れません"), "{e}");
+    assert_eq!(e.kind, FailureKind::Refused, "{e}");
 }
 
 #[test]

@@ -10,6 +10,7 @@
 use crate::app::input::LineEdit;
 use crate::app::keymap::Action;
 use crate::app::{App, Dialog, Effect, OfficerInfo};
+use crate::domain::failure::Answer;
 
 /// A passphrase on its way to the store. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -105,7 +106,7 @@ impl App {
     pub(crate) fn passphrase_checked(
         &mut self,
         officer_id: i64,
-        result: Result<bool, String>,
+        result: Answer<bool>,
     ) -> Vec<Effect> {
         let Some(Dialog::Passphrase {
             officer,
@@ -133,7 +134,7 @@ impl App {
                 return self.after_unlock();
             }
             Ok(false) => *error = Some(WRONG_PASSPHRASE.into()),
-            Err(e) => *error = Some(e),
+            Err(e) => *error = Some(e.message),
         }
         Vec::new()
     }

@@ -10,6 +10,7 @@ use crate::app::{
     SEARCH_LIMIT, SearchRequest,
 };
 use crate::domain::CardState;
+use crate::domain::failure::Answer;
 use crate::domain::record::CardRecord;
 
 /// Filters cycled by F2 (`None` = every state).
@@ -80,7 +81,7 @@ impl QueueState {
         })
     }
 
-    pub fn apply_search(&mut self, seq: u64, result: Result<Vec<CardRecord>, String>) {
+    pub fn apply_search(&mut self, seq: u64, result: Answer<Vec<CardRecord>>) {
         if seq != self.seq {
             return;
         }
@@ -94,7 +95,7 @@ impl QueueState {
                     .and_then(|id| self.rows.iter().position(|r| r.id == id))
                     .unwrap_or(0);
             }
-            Err(e) => self.error = Some(e),
+            Err(e) => self.error = Some(e.message),
         }
     }
 

@@ -6,6 +6,7 @@ use crossterm::event::KeyCode;
 use super::{ch, feed, press, sample_records, today};
 use kofu::app::OfficeLoaded;
 use kofu::app::{App, Effect, Event, Loaded, OfficeRequest};
+use kofu::domain::failure::Failure;
 use kofu::domain::office::returns::BatchItem;
 use kofu::domain::office::{
     Appointment, BatchKind, BatchStatus, Contact, ContactMethod, DueAction, MailItem, ReturnBatch,
@@ -457,9 +458,9 @@ pub fn scenes(base: &App) -> Vec<(&'static str, App)> {
     feed(&mut a, [press(KeyCode::Tab), ch('k')]);
     out.push(("office_uncollected_verify", a.clone()));
     a.handle(Event::Loaded(Loaded::Office(
-        OfficeLoaded::ReturnCardVerified(Err(
-            "このカードは返却バッチ C2026-0001 に含まれていません。封入しないでください".into(),
-        )),
+        OfficeLoaded::ReturnCardVerified(Err(Failure::refused(
+            "このカードは返却バッチ C2026-0001 に含まれていません。封入しないでください",
+        ))),
     )));
     out.push(("office_uncollected_wrong_card", a));
 

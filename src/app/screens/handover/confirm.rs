@@ -4,6 +4,7 @@
 use super::{CardConfirmed, Flow, Handover, IdentityChecked, Step};
 use crate::app::cx::{Cx, Nav};
 use crate::app::{Action, Dialog, DoneInfo, Effect};
+use crate::domain::failure::Answer;
 use crate::domain::handover::{Confirmation, HandoverCommit, HandoverRoute, QrHandover};
 use crate::domain::record::CardRecord;
 
@@ -115,7 +116,7 @@ impl Handover {
     }
 
     /// The store's answer to the commit: the done page, or why it failed.
-    pub fn on_committed(&mut self, result: Result<CardRecord, String>, cx: &mut Cx) {
+    pub fn on_committed(&mut self, result: Answer<CardRecord>, cx: &mut Cx) {
         let Step::Confirm {
             commit, committing, ..
         } = &mut self.step
@@ -128,11 +129,7 @@ impl Handover {
                 let route = commit.route.clone();
                 cx.nav = Some(Nav::Done(Box::new(DoneInfo { record, route })));
             }
-            Err(e) => cx.push(Dialog::Message {
-                title: "記録できませんでした".into(),
-                lines: vec![e],
-                error: true,
-            }),
+            Err(e) => cx.error("記録できませんでした", e),
         }
     }
 }

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::app::cx::Cx;
 use crate::app::{Action, Effect};
+use crate::domain::failure::Answer;
 use crate::domain::handover::{HandoverRoute, QrHandover};
 
 /// The registration QR at step 3.
@@ -256,7 +257,7 @@ impl Handover {
     }
 
     /// The registration-QR payload for the handoff step.
-    pub fn on_qr(&mut self, record_id: i64, result: Result<Option<String>, String>) {
+    pub fn on_qr(&mut self, record_id: i64, result: Answer<Option<String>>) {
         let h = self;
         if h.record.id != record_id {
             return;
@@ -267,7 +268,7 @@ impl Handover {
             *qr = match result {
                 Ok(Some(p)) => QrView::Payload(p),
                 Ok(None) => QrView::PrintedSheet,
-                Err(e) => QrView::Error(e),
+                Err(e) => QrView::Error(e.message),
             };
         }
     }

@@ -27,6 +27,7 @@ pub use uncollected::UncollectedView;
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{ConfirmText, PromptText};
 use crate::app::{Action, CardEvent, Context, Effect};
+use crate::domain::failure::Answer;
 
 /// The screens of the 業務メニュー, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,7 +191,7 @@ pub(crate) fn required(text: &str, why: &str) -> Result<(), String> {
 pub(crate) fn take<T>(
     loading: &mut bool,
     error: &mut Option<String>,
-    result: Result<T, String>,
+    result: Answer<T>,
 ) -> Option<T> {
     *loading = false;
     match result {
@@ -199,7 +200,7 @@ pub(crate) fn take<T>(
             Some(v)
         }
         Err(e) => {
-            *error = Some(e);
+            *error = Some(e.message);
             None
         }
     }
@@ -370,7 +371,7 @@ impl Office {
 }
 
 /// The answer to an export: the footer names the first file written.
-pub(crate) fn exported(result: Result<Vec<String>, String>, cx: &mut Cx) -> Option<Vec<String>> {
+pub(crate) fn exported(result: Answer<Vec<String>>, cx: &mut Cx) -> Option<Vec<String>> {
     match result {
         Ok(files) => {
             let msg = match files.first() {
@@ -397,7 +398,7 @@ pub(crate) fn orphan_loaded(loaded: OfficeLoaded, cx: &mut Cx) {
         | L::UncollectedChanged { result: Err(e), .. }
         | L::ReturnCardVerified(Err(e))
         | L::ArrivalRead(Err(e))
-        | L::ArrivalResolved(Err(e)) => cx.flash(e, true),
+        | L::ArrivalResolved(Err(e)) => cx.flash(e.message, true),
         L::Batch {
             change,
             result: Ok(b),

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::{Effect, Loaded};
 use crate::domain::card_facts::CertificateFacts;
+use crate::domain::failure::Answer;
 use crate::domain::office::arrival::ShipmentInfo;
 use crate::domain::office::{Appointment, ContactMethod, MailItem, ReturnBatch, UncollectedCard};
 use crate::domain::record::CardRecord;
@@ -150,52 +151,52 @@ pub enum UncollectedChange {
 /// Answers to [`OfficeRequest`]s; errors are Japanese messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OfficeLoaded {
-    Receipts(Result<(Vec<CardRecord>, Vec<ReturnBatch>), String>),
+    Receipts(Answer<(Vec<CardRecord>, Vec<ReturnBatch>)>),
     Batch {
         change: BatchChange,
-        result: Result<ReturnBatch, String>,
+        result: Answer<ReturnBatch>,
     },
     /// The files written (HTML first).
-    Exported(Result<Vec<String>, String>),
-    Mail(Result<Vec<MailItem>, String>),
+    Exported(Answer<Vec<String>>),
+    Mail(Answer<Vec<MailItem>>),
     MailRecorded {
         delivered: bool,
-        result: Result<CardRecord, String>,
+        result: Answer<CardRecord>,
     },
-    Upcoming(Result<Vec<Appointment>, String>),
+    Upcoming(Answer<Vec<Appointment>>),
     Day {
         day: NaiveDate,
-        result: Result<Vec<Appointment>, String>,
+        result: Answer<Vec<Appointment>>,
     },
     /// Set (`Some` time) or cleared (`None`).
-    Uncollected(Result<(Vec<UncollectedCard>, Vec<ReturnBatch>), String>),
+    Uncollected(Answer<(Vec<UncollectedCard>, Vec<ReturnBatch>)>),
     UncollectedChanged {
         change: UncollectedChange,
         /// The physician's name (for the message).
         name: String,
-        result: Result<(), String>,
+        result: Answer<()>,
     },
-    ReturnCardVerified(Result<CardRecord, String>),
-    Shipments(Result<Vec<ShipmentInfo>, String>),
+    ReturnCardVerified(Answer<CardRecord>),
+    Shipments(Answer<Vec<ShipmentInfo>>),
     Arrival {
         shipment: i64,
-        result: Result<crate::domain::office::ArrivalSummary, String>,
+        result: Answer<crate::domain::office::ArrivalSummary>,
     },
-    ArrivalRead(Result<crate::domain::office::arrival::ArrivalRead, String>),
-    ArrivalResolved(Result<crate::domain::office::ArrivalResolution, String>),
+    ArrivalRead(Answer<crate::domain::office::arrival::ArrivalRead>),
+    ArrivalResolved(Answer<crate::domain::office::ArrivalResolution>),
     Daily {
         day: NaiveDate,
-        result: Result<crate::domain::office::reports::DailyReport, String>,
+        result: Answer<crate::domain::office::reports::DailyReport>,
     },
     Monthly {
         month: String,
-        result: Result<crate::domain::office::reports::MonthlyReport, String>,
+        result: Answer<crate::domain::office::reports::MonthlyReport>,
     },
     AppointmentSaved {
         /// The physician's name (for the message).
         name: String,
         at: Option<NaiveDateTime>,
-        result: Result<(), String>,
+        result: Answer<()>,
     },
 }
 
