@@ -394,6 +394,8 @@ const TAB: KeySpec = KeySpec::plain(K::Tab);
 const CTRL_RIGHT: KeySpec = KeySpec::Key(K::Right, KeyModifiers::CONTROL);
 const CTRL_LEFT: KeySpec = KeySpec::Key(K::Left, KeyModifiers::CONTROL);
 const BACKTAB: KeySpec = KeySpec::plain(K::BackTab);
+const PAGE_UP: KeySpec = KeySpec::plain(K::PageUp);
+const PAGE_DOWN: KeySpec = KeySpec::plain(K::PageDown);
 const fn ch(c: char) -> KeySpec {
     KeySpec::plain(K::Char(c))
 }
@@ -404,7 +406,8 @@ const fn f(n: u8) -> KeySpec {
 /// The picker's Enter at the lock, where no officer can be added (footer and help).
 pub const PICK_LOCKED: &str = "選択（ロック中）";
 
-/// The table. Order matters only for display.
+/// The table, one binding a row (kept so by `rustfmt::skip`). Order matters only for display.
+#[rustfmt::skip]
 pub static KEYMAP: &[Binding] = &[
     // Global
     b(C::Global, f(1), A::Help, "ヘルプ"),
@@ -424,13 +427,8 @@ pub static KEYMAP: &[Binding] = &[
     b(C::Queue, f(8), A::CancelHandover, "取消/訂正"),
     quiet(C::Queue, UP, A::Up, "前の行"),
     quiet(C::Queue, DOWN, A::Down, "次の行"),
-    quiet(C::Queue, KeySpec::plain(K::PageUp), A::PageUp, "前のページ"),
-    quiet(
-        C::Queue,
-        KeySpec::plain(K::PageDown),
-        A::PageDown,
-        "次のページ",
-    ),
+    quiet(C::Queue, PAGE_UP, A::PageUp, "前のページ"),
+    quiet(C::Queue, PAGE_DOWN, A::PageDown, "次のページ"),
     quiet(C::Queue, ESC, A::ClearSearch, "検索語を消す"),
     quiet(C::Queue, f(5), A::Refresh, "再読込"),
     demo(C::Queue, f(6), A::DemoTray, "デモカード"),
@@ -450,12 +448,7 @@ pub static KEYMAP: &[Binding] = &[
     b(C::CardCheck, ch('y'), A::ConfirmNear, "同一人物として承認"),
     b(C::CardCheck, ch('e'), A::RecordException, "例外として記録"),
     b(C::CardCheck, ch('r'), A::Reread, "再読取"),
-    b(
-        C::CardCheck,
-        ch('k'),
-        A::AckPinLocked,
-        "PINロックを案内した",
-    ),
+    b(C::CardCheck, ch('k'), A::AckPinLocked, "PINロックを案内した"),
     b(C::CardCheck, ch('x'), A::AbortHandover, "中止"),
     b(C::CardCheck, ESC, A::Back, "戻る"),
     demo(C::CardCheck, f(6), A::DemoTray, "デモカード"),
@@ -472,18 +465,8 @@ pub static KEYMAP: &[Binding] = &[
     b(C::Handoff, ENTER, A::Next, "次へ"),
     b(C::Handoff, ESC, A::Back, "戻る"),
     // 郵送
-    b(
-        C::MailDetails,
-        KeySpec::plain(K::Tab),
-        A::SwitchField,
-        "欄の移動",
-    ),
-    quiet(
-        C::MailDetails,
-        KeySpec::plain(K::BackTab),
-        A::SwitchField,
-        "欄の移動",
-    ),
+    b(C::MailDetails, TAB, A::SwitchField, "欄の移動"),
+    quiet(C::MailDetails, BACKTAB, A::SwitchField, "欄の移動"),
     quiet(C::MailDetails, UP, A::SwitchField, "欄の移動"),
     quiet(C::MailDetails, DOWN, A::SwitchField, "欄の移動"),
     b(C::MailDetails, ENTER, A::Next, "次へ"),
@@ -501,13 +484,8 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::Help, ENTER, A::Close, "閉じる"),
     b(C::Help, UP, A::Up, "上へ"),
     b(C::Help, DOWN, A::Down, "下へ"),
-    quiet(C::Help, KeySpec::plain(K::PageUp), A::PageUp, "前のページ"),
-    quiet(
-        C::Help,
-        KeySpec::plain(K::PageDown),
-        A::PageDown,
-        "次のページ",
-    ),
+    quiet(C::Help, PAGE_UP, A::PageUp, "前のページ"),
+    quiet(C::Help, PAGE_DOWN, A::PageDown, "次のページ"),
     b(C::Message, ENTER, A::Close, "閉じる"),
     quiet(C::Message, ESC, A::Close, "閉じる"),
     b(C::ConfirmCommit, ch('y'), A::Yes, "確定する"),
@@ -573,12 +551,7 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::SecondOfficer, DOWN, A::Down, "次の担当者"),
     b(C::SecondOfficer, ESC, A::No, "やめる"),
     // 業務メニュー (app/screens/office/)
-    b(
-        C::Queue,
-        KeySpec::ctrl('r'),
-        A::ReaderDiagnose,
-        "リーダ診断",
-    ),
+    b(C::Queue, KeySpec::ctrl('r'), A::ReaderDiagnose, "リーダ診断"),
     b(C::OfficeMenu, ENTER, A::Open, "開く"),
     quiet(C::OfficeMenu, UP, A::Up, "前の項目"),
     quiet(C::OfficeMenu, DOWN, A::Down, "次の項目"),
@@ -595,12 +568,7 @@ pub static KEYMAP: &[Binding] = &[
     b(C::OfficeReceipts, ch('o'), A::ExportBatch, "送付状"),
     b(C::OfficeReceipts, ch('r'), A::ReopenBatch, "訂正"),
     b(C::OfficeReceipts, ESC, A::Back, "戻る"),
-    b(
-        C::OfficeReceipts,
-        KeySpec::plain(K::Tab),
-        A::SwitchField,
-        "一覧切替",
-    ),
+    b(C::OfficeReceipts, TAB, A::SwitchField, "一覧切替"),
     quiet(C::OfficeReceipts, ch('a'), A::MarkAll, "すべてに印/解除"),
     quiet(C::OfficeReceipts, UP, A::Up, "前の行"),
     quiet(C::OfficeReceipts, DOWN, A::Down, "次の行"),
@@ -616,18 +584,8 @@ pub static KEYMAP: &[Binding] = &[
     b(C::OfficeConfirm, ch('y'), A::Yes, "記録する"),
     b(C::OfficeConfirm, ESC, A::No, "やめる"),
     quiet(C::OfficeConfirm, ch('n'), A::No, "やめる"),
-    b(
-        C::OfficeAppointments,
-        KeySpec::plain(K::Left),
-        A::PrevDay,
-        "前の日",
-    ),
-    b(
-        C::OfficeAppointments,
-        KeySpec::plain(K::Right),
-        A::NextDay,
-        "次の日",
-    ),
+    b(C::OfficeAppointments, LEFT, A::PrevDay, "前の日"),
+    b(C::OfficeAppointments, RIGHT, A::NextDay, "次の日"),
     b(C::OfficeAppointments, ch('t'), A::Today, "今日"),
     b(C::OfficeAppointments, ch('o'), A::ExportDay, "一覧出力"),
     b(C::OfficeAppointments, ESC, A::Back, "戻る"),
@@ -635,18 +593,8 @@ pub static KEYMAP: &[Binding] = &[
     quiet(C::OfficeAppointments, DOWN, A::Down, "次の行"),
     quiet(C::OfficeAppointments, f(5), A::Refresh, "再読込"),
     b(C::OfficeAppointment, ENTER, A::Yes, "登録"),
-    b(
-        C::OfficeAppointment,
-        KeySpec::plain(K::Tab),
-        A::SwitchField,
-        "欄の移動",
-    ),
-    b(
-        C::OfficeAppointment,
-        f(8),
-        A::ClearAppointment,
-        "予約を取消",
-    ),
+    b(C::OfficeAppointment, TAB, A::SwitchField, "欄の移動"),
+    b(C::OfficeAppointment, f(8), A::ClearAppointment, "予約を取消"),
     b(C::OfficeAppointment, ESC, A::No, "やめる"),
     b(C::OfficeUncollected, ch('c'), A::RecordContact, "連絡"),
     b(C::OfficeUncollected, ch('h'), A::ToggleHold, "保留/解除"),
@@ -656,86 +604,31 @@ pub static KEYMAP: &[Binding] = &[
     b(C::OfficeUncollected, ch('s'), A::MarkSent, "送付済"),
     b(C::OfficeUncollected, ch('o'), A::ExportBatch, "送付状"),
     b(C::OfficeUncollected, ch('r'), A::ReopenBatch, "訂正"),
-    b(
-        C::OfficeUncollected,
-        f(2),
-        A::CycleFilter,
-        "期限のみ/すべて",
-    ),
-    b(
-        C::OfficeUncollected,
-        KeySpec::plain(K::Tab),
-        A::SwitchField,
-        "一覧切替",
-    ),
+    b(C::OfficeUncollected, f(2), A::CycleFilter, "期限のみ/すべて"),
+    b(C::OfficeUncollected, TAB, A::SwitchField, "一覧切替"),
     quiet(C::OfficeUncollected, UP, A::Up, "前の行"),
     quiet(C::OfficeUncollected, DOWN, A::Down, "次の行"),
     quiet(C::OfficeUncollected, f(5), A::Refresh, "再読込"),
     b(C::OfficeContact, ENTER, A::Yes, "記録"),
-    b(
-        C::OfficeContact,
-        KeySpec::plain(K::Tab),
-        A::SwitchField,
-        "次の欄（方法）",
-    ),
+    b(C::OfficeContact, TAB, A::SwitchField, "次の欄（方法）"),
     b(C::OfficeContact, ESC, A::No, "やめる"),
     b(C::OfficeContactMethod, ENTER, A::Yes, "記録"),
-    b(
-        C::OfficeContactMethod,
-        ch(' '),
-        A::ChoiceNext,
-        "方法を変える",
-    ),
-    quiet(
-        C::OfficeContactMethod,
-        KeySpec::plain(K::Right),
-        A::ChoiceNext,
-        "次の方法",
-    ),
-    quiet(
-        C::OfficeContactMethod,
-        KeySpec::plain(K::Left),
-        A::ChoicePrev,
-        "前の方法",
-    ),
-    b(
-        C::OfficeContactMethod,
-        KeySpec::plain(K::Tab),
-        A::SwitchField,
-        "次の欄（メモ）",
-    ),
+    b(C::OfficeContactMethod, ch(' '), A::ChoiceNext, "方法を変える"),
+    quiet(C::OfficeContactMethod, RIGHT, A::ChoiceNext, "次の方法"),
+    quiet(C::OfficeContactMethod, LEFT, A::ChoicePrev, "前の方法"),
+    b(C::OfficeContactMethod, TAB, A::SwitchField, "次の欄（メモ）"),
     b(C::OfficeContactMethod, ESC, A::No, "やめる"),
     b(C::OfficeReport, ch('m'), A::ToggleReport, "日報/月報"),
     b(C::OfficeReport, ch('d'), A::EnterDate, "日付"),
     b(C::OfficeReport, ch('o'), A::ExportDay, "出力"),
     b(C::OfficeReport, ESC, A::Back, "戻る"),
-    quiet(
-        C::OfficeReport,
-        KeySpec::plain(K::Left),
-        A::PrevDay,
-        "前の日（月）",
-    ),
-    quiet(
-        C::OfficeReport,
-        KeySpec::plain(K::Right),
-        A::NextDay,
-        "次の日（月）",
-    ),
+    quiet(C::OfficeReport, LEFT, A::PrevDay, "前の日（月）"),
+    quiet(C::OfficeReport, RIGHT, A::NextDay, "次の日（月）"),
     quiet(C::OfficeReport, ch('t'), A::Today, "今日"),
     quiet(C::OfficeReport, UP, A::Up, "上へスクロール"),
     quiet(C::OfficeReport, DOWN, A::Down, "下へスクロール"),
-    quiet(
-        C::OfficeReport,
-        KeySpec::plain(K::PageUp),
-        A::PageUp,
-        "前のページ",
-    ),
-    quiet(
-        C::OfficeReport,
-        KeySpec::plain(K::PageDown),
-        A::PageDown,
-        "次のページ",
-    ),
+    quiet(C::OfficeReport, PAGE_UP, A::PageUp, "前のページ"),
+    quiet(C::OfficeReport, PAGE_DOWN, A::PageDown, "次のページ"),
     quiet(C::OfficeReport, f(5), A::Refresh, "再読込"),
     b(C::OfficeShipments, ENTER, A::Open, "このリストを確認"),
     b(C::OfficeShipments, ESC, A::Back, "戻る"),
