@@ -25,7 +25,7 @@ use crate::card::{
 use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::card_facts::HpkiApplication;
-use crate::domain::failure::Failure;
+use crate::domain::failure::answer;
 use crate::store::{CardQuery, Store, StoreError};
 
 mod input;
@@ -139,29 +139,25 @@ fn store_worker(
                     };
                     Loaded::Search {
                         seq: req.seq,
-                        result: store.search_cards(&q).map_err(Failure::from),
+                        result: answer(store.search_cards(&q)),
                     }
                 }
-                Effect::LoadCounts => Loaded::Counts(store.state_counts().map_err(Failure::from)),
-                Effect::LoadOfficers => Loaded::Officers(
+                Effect::LoadCounts => Loaded::Counts(answer(store.state_counts())),
+                Effect::LoadOfficers => Loaded::Officers(answer(
                     store
                         .officers(false)
-                        .map(|v| v.into_iter().map(OfficerInfo::from).collect())
-                        .map_err(Failure::from),
-                ),
-                Effect::AddOfficer(name) => Loaded::OfficerAdded(
-                    store
-                        .add_officer(&name)
-                        .map(OfficerInfo::from)
-                        .map_err(Failure::from),
-                ),
+                        .map(|v| v.into_iter().map(OfficerInfo::from).collect()),
+                )),
+                Effect::AddOfficer(name) => {
+                    Loaded::OfficerAdded(answer(store.add_officer(&name).map(OfficerInfo::from)))
+                }
                 Effect::FindByCertificate(facts) => Loaded::FoundByCertificate {
                     serial: facts.serial_hex.clone(),
-                    result: store.find_by_certificate(&facts).map_err(Failure::from),
+                    result: answer(store.find_by_certificate(&facts)),
                 },
                 Effect::LoadQr(id) => Loaded::Qr {
                     record_id: id,
-                    result: store.registration_qr(id).map_err(Failure::from),
+                    result: answer(store.registration_qr(id)),
                 },
                 Effect::CommitHandover { commit, officer_id } => {
                     // The store logs a committed handover; a refusal is logged here.
@@ -169,7 +165,7 @@ fn store_worker(
                     if let Err(e) = &r {
                         tracing::warn!(card = commit.card, "handover refused: {e}");
                     }
-                    Loaded::Committed(r.map_err(Failure::from))
+                    Loaded::Committed(answer(r))
                 }
                 Effect::VerifyPassphrase {
                     officer_id,
@@ -189,31 +185,28 @@ fn store_worker(
                     card,
                     reason,
                     officer_id,
-                } => Loaded::Cancelled(
-                    store
-                        .cancel_handover(card, &reason, Some(officer_id))
-                        .map_err(Failure::from),
-                ),
+                } => Loaded::Cancelled(answer(store.cancel_handover(
+                    card,
+                    &reason,
+                    Some(officer_id),
+                ))),
                 Effect::RecordCounterRead {
                     card,
                     verdict,
                     reasons,
                     officer_id,
-                } => Loaded::AuditRecorded(
+                } => Loaded::AuditRecorded(answer(
                     store
                         .record_counter_read(card, verdict, &reasons, officer_id)
-                        .map(|_| ())
-                        .map_err(Failure::from),
-                ),
-                Effect::AbandonHandover { card, officer_id } => Loaded::AuditRecorded(
-                    store
-                        .record_handover_abandoned(
-                            card,
-                            Some(officer_id),
-                            "idle_lock_other_officer",
-                        )
-                        .map_err(Failure::from),
-                ),
+                        .map(|_| ()),
+                )),
+                Effect::AbandonHandover { card, officer_id } => {
+                    Loaded::AuditRecorded(answer(store.record_handover_abandoned(
+                        card,
+                        Some(officer_id),
+                        "idle_lock_other_officer",
+                    )))
+                }
                 Effect::Office(req) => Loaded::Office(office::run(&mut store, &env, req)),
                 other => {
                     // Runner::run sends only the store effects here.
@@ -413,15 +406,16 @@ fn ledger_thread(db: &std::path::Path, clock: &Clock, tx: Sender<Event>) {
     let db = db.to_path_buf();
     let clock = clock.clone();
     thread::spawn(move || {
-        let result = Store::open_readonly(&db, &clock)
-            .and_then(|s| s.ledger_check())
-            .map(|r| {
-                if !r.ok() {
-                    tracing::warn!(findings = r.findings.len(), "ledger disagrees at start-up");
-                }
-                r.findings.iter().map(|f| f.message()).collect()
-            })
-            .map_err(Failure::from);
+        let result = answer(
+            Store::open_readonly(&db, &clock)
+                .and_then(|s| s.ledger_check())
+                .map(|r| {
+                    if !r.ok() {
+                        tracing::warn!(findings = r.findings.len(), "ledger disagrees at start-up");
+                    }
+                    r.findings.iter().map(|f| f.message()).collect()
+                }),
+        );
         let _ = tx.send(Event::Loaded(Loaded::LedgerChecked(result)));
     });
 }

@@ -60,3 +60,9 @@ impl std::error::Error for Failure {}
 
 /// What the store answered for one request: the value, or why not.
 pub type Answer<T> = Result<T, Failure>;
+
+/// An error's answer for the app: `Err` becomes its [`Failure`] (the store's and the export's
+/// errors convert by their `From` impls).
+pub fn answer<T, E: Into<Failure>>(result: Result<T, E>) -> Answer<T> {
+    result.map_err(Into::into)
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::app::screens::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
-use crate::domain::failure::Failure;
+use crate::domain::failure::answer;
 use crate::domain::matching::MatchContext;
 use crate::domain::rules::Rules;
 use crate::export::{self, CsvEncoding};
@@ -43,12 +43,11 @@ impl OfficeEnv {
 /// Run one back-office request against the store.
 pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoaded {
     match req {
-        OfficeRequest::LoadReceipts => OfficeLoaded::Receipts(
+        OfficeRequest::LoadReceipts => OfficeLoaded::Receipts(answer(
             store
                 .pending_receipts()
-                .and_then(|p| Ok((p, store.return_batches(Some(BatchKind::Receipts))?)))
-                .map_err(Failure::from),
-        ),
+                .and_then(|p| Ok((p, store.return_batches(Some(BatchKind::Receipts))?))),
+        )),
         OfficeRequest::CreateReceiptBatch {
             cards,
             on,
@@ -56,14 +55,12 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::Batch {
             change: BatchChange::Created,
-            result: store
-                .create_receipt_batch(
-                    cards.as_deref(),
-                    on,
-                    tracking_no.as_deref(),
-                    Some(officer_id),
-                )
-                .map_err(Failure::from),
+            result: answer(store.create_receipt_batch(
+                cards.as_deref(),
+                on,
+                tracking_no.as_deref(),
+                Some(officer_id),
+            )),
         },
         OfficeRequest::MarkBatchSent {
             number,
@@ -71,9 +68,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::Batch {
             change: BatchChange::Sent,
-            result: store
-                .mark_batch_sent(&number, on, None, Some(officer_id))
-                .map_err(Failure::from),
+            result: answer(store.mark_batch_sent(&number, on, None, Some(officer_id))),
         },
         OfficeRequest::ReopenBatch {
             number,
@@ -81,23 +76,19 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::Batch {
             change: BatchChange::Reopened,
-            result: store
-                .reopen_batch(&number, &reason, Some(officer_id))
-                .map_err(Failure::from),
+            result: answer(store.reopen_batch(&number, &reason, Some(officer_id))),
         },
         OfficeRequest::ExportBatch { number } => {
-            OfficeLoaded::Exported(export_batch(store, env, &number).map_err(Failure::from))
+            OfficeLoaded::Exported(answer(export_batch(store, env, &number)))
         }
-        OfficeRequest::LoadMail => OfficeLoaded::Mail(store.mailed_cards().map_err(Failure::from)),
+        OfficeRequest::LoadMail => OfficeLoaded::Mail(answer(store.mailed_cards())),
         OfficeRequest::MailDelivered {
             card,
             on,
             officer_id,
         } => OfficeLoaded::MailRecorded {
             delivered: true,
-            result: store
-                .record_mail_delivered(card, on, Some(officer_id))
-                .map_err(Failure::from),
+            result: answer(store.record_mail_delivered(card, on, Some(officer_id))),
         },
         OfficeRequest::MailReturned {
             card,
@@ -106,21 +97,17 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::MailRecorded {
             delivered: false,
-            result: store
-                .record_mail_returned(card, on, &reason, Some(officer_id))
-                .map_err(Failure::from),
+            result: answer(store.record_mail_returned(card, on, &reason, Some(officer_id))),
         },
-        OfficeRequest::LoadUpcoming { from, to } => OfficeLoaded::Upcoming(
-            store
-                .appointments_between(midnight(from), midnight(to))
-                .map_err(Failure::from),
-        ),
+        OfficeRequest::LoadUpcoming { from, to } => OfficeLoaded::Upcoming(answer(
+            store.appointments_between(midnight(from), midnight(to)),
+        )),
         OfficeRequest::LoadDay { day } => OfficeLoaded::Day {
             day,
-            result: store.appointments_on(day).map_err(Failure::from),
+            result: answer(store.appointments_on(day)),
         },
         OfficeRequest::ExportDay { day } => {
-            OfficeLoaded::Exported(export_day(store, env, day).map_err(Failure::from))
+            OfficeLoaded::Exported(answer(export_day(store, env, day)))
         }
         OfficeRequest::SetAppointment {
             card,
@@ -129,24 +116,22 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::AppointmentSaved {
             name: card_name(store, card),
             at: Some(at),
-            result: store
-                .set_appointment(card, at, None, Some(officer_id))
-                .map(|_| ())
-                .map_err(Failure::from),
+            result: answer(
+                store
+                    .set_appointment(card, at, None, Some(officer_id))
+                    .map(|_| ()),
+            ),
         },
         OfficeRequest::ClearAppointment { card, officer_id } => OfficeLoaded::AppointmentSaved {
             name: card_name(store, card),
             at: None,
-            result: store
-                .clear_appointment(card, Some(officer_id))
-                .map_err(Failure::from),
+            result: answer(store.clear_appointment(card, Some(officer_id))),
         },
-        OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(
+        OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(answer(
             store
                 .uncollected_counted(&env.rules.uncollected, today, Some(&env.rules.calendar))
-                .and_then(|list| Ok((list, store.return_batches(Some(BatchKind::Cards))?)))
-                .map_err(Failure::from),
-        ),
+                .and_then(|list| Ok((list, store.return_batches(Some(BatchKind::Cards))?))),
+        )),
         OfficeRequest::RecordContact {
             card,
             method,
@@ -156,10 +141,11 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::UncollectedChanged {
             change: UncollectedChange::Contact,
             name: card_name(store, card),
-            result: store
-                .record_contact(card, method, on, note.as_deref(), Some(officer_id))
-                .map(|_| ())
-                .map_err(Failure::from),
+            result: answer(
+                store
+                    .record_contact(card, method, on, note.as_deref(), Some(officer_id))
+                    .map(|_| ()),
+            ),
         },
         OfficeRequest::SetHold {
             card,
@@ -168,16 +154,12 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::UncollectedChanged {
             change: UncollectedChange::Hold,
             name: card_name(store, card),
-            result: store
-                .set_hold(card, &reason, Some(officer_id))
-                .map_err(Failure::from),
+            result: answer(store.set_hold(card, &reason, Some(officer_id))),
         },
         OfficeRequest::ClearHold { card, officer_id } => OfficeLoaded::UncollectedChanged {
             change: UncollectedChange::Unhold,
             name: card_name(store, card),
-            result: store
-                .clear_hold(card, Some(officer_id))
-                .map_err(Failure::from),
+            result: answer(store.clear_hold(card, Some(officer_id))),
         },
         OfficeRequest::CreateCardBatch {
             cards,
@@ -186,16 +168,17 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::Batch {
             change: BatchChange::Created,
-            result: store
-                .create_card_return_batch(&cards, on, tracking_no.as_deref(), Some(officer_id))
-                .map_err(Failure::from),
+            result: answer(store.create_card_return_batch(
+                &cards,
+                on,
+                tracking_no.as_deref(),
+                Some(officer_id),
+            )),
         },
-        OfficeRequest::LoadShipments => {
-            OfficeLoaded::Shipments(store.shipments(100).map_err(Failure::from))
-        }
+        OfficeRequest::LoadShipments => OfficeLoaded::Shipments(answer(store.shipments(100))),
         OfficeRequest::LoadArrival { shipment } => OfficeLoaded::Arrival {
             shipment,
-            result: store.arrival_summary(Some(shipment)).map_err(Failure::from),
+            result: answer(store.arrival_summary(Some(shipment))),
         },
         OfficeRequest::ArrivalRead {
             shipment,
@@ -208,56 +191,52 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 computed_expiry: None,
                 known_issuers: &env.rules.issuers,
             };
-            OfficeLoaded::ArrivalRead(
-                store
-                    .arrival_read(
-                        Some(shipment),
-                        &certificate,
-                        &ctx,
-                        &|issued, born, issue| {
-                            env.rules
-                                .expiry
-                                .compute_with(issued, born, issue)
-                                .ok()
-                                .map(|c| c.date)
-                        },
-                        Some(officer_id),
-                    )
-                    .map_err(Failure::from),
-            )
+            OfficeLoaded::ArrivalRead(answer(store.arrival_read(
+                Some(shipment),
+                &certificate,
+                &ctx,
+                &|issued, born, issue| {
+                    env.rules
+                        .expiry
+                        .compute_with(issued, born, issue)
+                        .ok()
+                        .map(|c| c.date)
+                },
+                Some(officer_id),
+            )))
         }
         OfficeRequest::ResolveArrival {
             problem,
             note,
             officer_id,
-        } => OfficeLoaded::ArrivalResolved(
-            store
-                .resolve_arrival(&problem, &note, Some(officer_id))
-                .map_err(Failure::from),
-        ),
+        } => OfficeLoaded::ArrivalResolved(answer(store.resolve_arrival(
+            &problem,
+            &note,
+            Some(officer_id),
+        ))),
         OfficeRequest::LoadDaily { day } => OfficeLoaded::Daily {
             day,
-            result: store.daily_report(day).map_err(Failure::from),
+            result: answer(store.daily_report(day)),
         },
         OfficeRequest::LoadMonthly { month } => OfficeLoaded::Monthly {
-            result: store.monthly_report(&month).map_err(Failure::from),
+            result: answer(store.monthly_report(&month)),
             month,
         },
         OfficeRequest::ExportDaily { day } => {
-            OfficeLoaded::Exported(export_daily(store, env, day).map_err(Failure::from))
+            OfficeLoaded::Exported(answer(export_daily(store, env, day)))
         }
         OfficeRequest::ExportMonthly { month } => {
-            OfficeLoaded::Exported(export_monthly(store, env, &month).map_err(Failure::from))
+            OfficeLoaded::Exported(answer(export_monthly(store, env, &month)))
         }
         OfficeRequest::VerifyReturnCard {
             number,
             certificate,
             officer_id,
-        } => OfficeLoaded::ReturnCardVerified(
-            store
-                .verify_return_card(&number, &certificate, Some(officer_id))
-                .map_err(Failure::from),
-        ),
+        } => OfficeLoaded::ReturnCardVerified(answer(store.verify_return_card(
+            &number,
+            &certificate,
+            Some(officer_id),
+        ))),
     }
 }
 
