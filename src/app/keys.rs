@@ -65,7 +65,7 @@ impl App {
                 Dialog::OfficerPicker { .. } if self.desk_locked() => None,
                 Dialog::OfficerPicker { name, .. } => Some(name),
                 Dialog::Reference(r) => r.focused_field(),
-                Dialog::Passphrase { field, .. } => Some(&field.0),
+                Dialog::Passphrase(d) => Some(&d.field.0),
                 Dialog::SecondOfficer(d) => d.field(),
                 Dialog::Prompt(p) => Some(&p.field),
                 Dialog::Contact(c) => (!c.method_focus).then_some(&c.note),
@@ -88,7 +88,7 @@ impl App {
                 Dialog::OfficerPicker { .. } if locked => None,
                 Dialog::OfficerPicker { name, .. } => Some(name),
                 Dialog::Reference(r) => r.focused_field_mut(),
-                Dialog::Passphrase { field, .. } => Some(&mut field.0),
+                Dialog::Passphrase(d) => Some(&mut d.field.0),
                 Dialog::SecondOfficer(d) => d.field_mut(),
                 Dialog::Prompt(p) => Some(&mut p.field),
                 Dialog::Contact(c) => (!c.method_focus).then_some(&mut c.note),
@@ -127,14 +127,13 @@ impl App {
             if let Some(field) = self.focused_field_mut() {
                 edited = field.handle_key(&key);
                 if let Some(
-                    Dialog::CancelReason { error, .. }
-                    | Dialog::OfficerPicker { error, .. }
-                    | Dialog::Passphrase { error, .. },
+                    Dialog::CancelReason { error, .. } | Dialog::OfficerPicker { error, .. },
                 ) = self.dialogs.last_mut()
                 {
                     *error = None;
                 }
                 match self.dialogs.last_mut() {
+                    Some(Dialog::Passphrase(d)) => d.error = None,
                     Some(Dialog::Prompt(p)) => p.error = None,
                     Some(Dialog::Contact(c)) => c.error = None,
                     Some(Dialog::Appointment(a)) => a.error = None,

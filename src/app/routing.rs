@@ -121,7 +121,7 @@ impl App {
                             d.refresh(&self.session.officers, on_duty);
                         }
                         let picking = self.dialogs.iter().any(|m| {
-                            matches!(m, Dialog::OfficerPicker { .. } | Dialog::Passphrase { .. })
+                            matches!(m, Dialog::OfficerPicker { .. } | Dialog::Passphrase(_))
                         });
                         if self.session.officer.is_none() {
                             // Demo: the first officer is taken at start, unless a passphrase

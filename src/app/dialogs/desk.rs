@@ -28,7 +28,7 @@ impl App {
         };
         match top {
             Dialog::Reference(_) => self.reference_action(action),
-            Dialog::Passphrase { .. } => self.passphrase_action(action),
+            Dialog::Passphrase(_) => self.passphrase_action(action),
             Dialog::Prompt(_)
             | Dialog::Confirm(_)
             | Dialog::Contact(_)

@@ -16,7 +16,7 @@ pub use appointment::AppointmentDialog;
 pub use contact::ContactDialog;
 pub use prompt::{Confirm, ConfirmText, Prompt, PromptText};
 
-use crate::app::{CardRecord, Context, Effect, LineEdit, OfficerInfo, ReferenceState, SecretField};
+use crate::app::{CardRecord, Context, Effect, LineEdit, ReferenceState};
 
 /// Title of the reader-diagnostics dialog (Ctrl+R in the queue).
 pub const DIAGNOSIS_TITLE: &str = "リーダ診断（サポートへの連絡用・氏名や生年月日は含みません）";
@@ -55,12 +55,7 @@ pub enum Dialog {
     /// 窓口案内, full screen over whatever was open (Esc returns there).
     Reference(Box<ReferenceState>),
     /// The passphrase of the officer chosen in the picker.
-    Passphrase {
-        officer: OfficerInfo,
-        field: SecretField,
-        error: Option<String>,
-        checking: bool,
-    },
+    Passphrase(Box<officer::PassphraseDialog>),
     /// 別の担当者の確認 before a 不一致 is recorded as an exception.
     SecondOfficer(Box<second_officer::SecondOfficerDialog>),
     /// A one-line question of a back-office screen (reason, tracking number, date).
@@ -83,7 +78,7 @@ impl Dialog {
             Dialog::QuitConfirm => Context::QuitConfirm,
             Dialog::AbandonConfirm { .. } => Context::AbandonConfirm,
             Dialog::Reference(r) => r.context(),
-            Dialog::Passphrase { .. } => Context::Passphrase,
+            Dialog::Passphrase(_) => Context::Passphrase,
             Dialog::SecondOfficer(_) => Context::SecondOfficer,
             Dialog::Prompt(_) => Context::OfficeInput,
             Dialog::Confirm(_) => Context::OfficeConfirm,

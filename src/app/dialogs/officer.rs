@@ -55,50 +55,94 @@ pub(crate) fn needs_passphrase(on_duty: Option<&OfficerInfo>, o: &OfficerInfo) -
     o.has_passphrase && on_duty.map(|x| x.id) != Some(o.id)
 }
 
-impl App {
-    pub(crate) fn open_passphrase(&mut self, officer: OfficerInfo) {
-        self.dialogs.push(Dialog::Passphrase {
+/// The passphrase of the officer chosen in the picker: a masked field, its error, and whether
+/// the store is checking what was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassphraseDialog {
+    pub officer: OfficerInfo,
+    pub field: SecretField,
+    pub error: Option<String>,
+    /// Sent and not answered yet: Enter does nothing meanwhile.
+    pub checking: bool,
+}
+
+/// What a key on the passphrase dialog asks of the app.
+pub(crate) enum PassphraseStep {
+    /// Stay open; run these effects (the check).
+    Stay(Vec<Effect>),
+    /// Back to the officer picker (still locked).
+    Close,
+}
+
+impl PassphraseDialog {
+    pub fn new(officer: OfficerInfo) -> Self {
+        PassphraseDialog {
             officer,
             field: SecretField(LineEdit::code(PASSPHRASE_MAX_CHARS)),
             error: None,
             checking: false,
-        });
+        }
+    }
+
+    pub(crate) fn update(&mut self, action: Action) -> PassphraseStep {
+        match action {
+            Action::Yes if self.checking => PassphraseStep::Stay(Vec::new()),
+            Action::Yes if self.field.0.is_blank() => {
+                self.error = Some("パスフレーズを入力してください。".into());
+                PassphraseStep::Stay(Vec::new())
+            }
+            Action::Yes => {
+                let secret = Secret::new(self.field.0.value());
+                self.field.0.clear();
+                self.checking = true;
+                self.error = None;
+                PassphraseStep::Stay(vec![Effect::VerifyPassphrase {
+                    officer_id: self.officer.id,
+                    passphrase: secret,
+                }])
+            }
+            Action::No => PassphraseStep::Close,
+            _ => PassphraseStep::Stay(Vec::new()),
+        }
+    }
+
+    /// The store's answer for `officer_id`: the officer who may take over the desk, or the
+    /// error shown under the field. An answer this dialog did not ask for changes nothing.
+    pub(crate) fn on_checked(
+        &mut self,
+        officer_id: i64,
+        result: Answer<bool>,
+    ) -> Option<OfficerInfo> {
+        if self.officer.id != officer_id || !self.checking {
+            return None;
+        }
+        self.checking = false;
+        self.field.0.clear();
+        match result {
+            Ok(true) => return Some(self.officer.clone()),
+            Ok(false) => self.error = Some(WRONG_PASSPHRASE.into()),
+            Err(e) => self.error = Some(e.message),
+        }
+        None
+    }
+}
+
+impl App {
+    pub(crate) fn open_passphrase(&mut self, officer: OfficerInfo) {
+        self.dialogs
+            .push(Dialog::Passphrase(Box::new(PassphraseDialog::new(officer))));
     }
 
     pub(crate) fn passphrase_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(Dialog::Passphrase {
-            officer,
-            field,
-            error,
-            checking,
-        }) = self.dialogs.last_mut()
-        else {
+        let Some(Dialog::Passphrase(d)) = self.dialogs.last_mut() else {
             return Vec::new();
         };
-        match action {
-            Action::Yes => {
-                if *checking {
-                    return Vec::new();
-                }
-                if field.0.is_blank() {
-                    *error = Some("パスフレーズを入力してください。".into());
-                    return Vec::new();
-                }
-                let secret = Secret::new(field.0.value());
-                field.0.clear();
-                *checking = true;
-                *error = None;
-                vec![Effect::VerifyPassphrase {
-                    officer_id: officer.id,
-                    passphrase: secret,
-                }]
-            }
-            Action::No => {
-                // Back to the officer picker (still locked).
+        match d.update(action) {
+            PassphraseStep::Stay(fx) => fx,
+            PassphraseStep::Close => {
                 self.dialogs.pop();
                 Vec::new()
             }
-            _ => Vec::new(),
         }
     }
 
@@ -108,34 +152,18 @@ impl App {
         officer_id: i64,
         result: Answer<bool>,
     ) -> Vec<Effect> {
-        let Some(Dialog::Passphrase {
-            officer,
-            field,
-            error,
-            checking,
-        }) = self.dialogs.last_mut()
-        else {
+        let Some(Dialog::Passphrase(d)) = self.dialogs.last_mut() else {
             return Vec::new();
         };
-        if officer.id != officer_id || !*checking {
+        let Some(o) = d.on_checked(officer_id, result) else {
             return Vec::new();
+        };
+        self.dialogs.pop();
+        if matches!(self.dialogs.last(), Some(Dialog::OfficerPicker { .. })) {
+            self.dialogs.pop();
         }
-        *checking = false;
-        field.0.clear();
-        match result {
-            Ok(true) => {
-                let o = officer.clone();
-                self.dialogs.pop();
-                if matches!(self.dialogs.last(), Some(Dialog::OfficerPicker { .. })) {
-                    self.dialogs.pop();
-                }
-                self.flash(format!("担当者: {}", o.name), false);
-                self.session.officer = Some(o);
-                return self.after_unlock();
-            }
-            Ok(false) => *error = Some(WRONG_PASSPHRASE.into()),
-            Err(e) => *error = Some(e.message),
-        }
-        Vec::new()
+        self.flash(format!("担当者: {}", o.name), false);
+        self.session.officer = Some(o);
+        self.after_unlock()
     }
 }

@@ -290,21 +290,7 @@ pub fn draw(frame: &mut Frame, env: &Env, m: &Dialog, area: Rect, g: &Glyphs) ->
             };
             super::reference::draw(frame, &reference_env, r, area, g)
         }
-        Dialog::Passphrase {
-            officer,
-            field,
-            error,
-            checking,
-        } => super::officer::draw(
-            frame,
-            officer,
-            env.officers.len(),
-            field,
-            error.as_deref(),
-            *checking,
-            area,
-            g,
-        ),
+        Dialog::Passphrase(d) => super::officer::draw(frame, d, env.officers.len(), area, g),
         Dialog::QuitConfirm => {
             let question = " 交付の途中です。記録せずに終了しますか？";
             draw_question(frame, area, "終了の確認", question, "終了する", g);

@@ -6,19 +6,15 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::app::{OfficerInfo, SecretField};
+use crate::app::dialogs::officer::PassphraseDialog;
 use crate::ui::render_para;
 use crate::ui::theme::{self, Glyphs};
 use crate::ui::widgets::{dialog_box, form_rows, pane};
 
-#[allow(clippy::too_many_arguments)]
 pub fn draw(
     frame: &mut Frame,
-    officer: &OfficerInfo,
+    d: &PassphraseDialog,
     officers_listed: usize,
-    field: &SecretField,
-    error: Option<&str>,
-    checking: bool,
     area: Rect,
     g: &Glyphs,
 ) -> Option<Position> {
@@ -37,15 +33,15 @@ pub fn draw(
         frame,
         top,
         vec![
-            Line::styled(format!(" 担当者: {}", officer.name), theme::title()),
+            Line::styled(format!(" 担当者: {}", d.officer.name), theme::title()),
             Line::from(" パスフレーズを入力して Enter を押してください。"),
         ],
     );
-    let caret = masked_field(frame, input, &field.0, !checking, g);
-    let msg = if checking {
+    let caret = masked_field(frame, input, &d.field.0, !d.checking, g);
+    let msg = if d.checking {
         Line::styled(" 確認しています。お待ちください。", theme::dim())
     } else {
-        match error {
+        match &d.error {
             Some(e) => Line::styled(format!(" {e}"), theme::error()),
             None => Line::from(""),
         }
