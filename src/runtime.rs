@@ -25,7 +25,7 @@ use crate::card::{
 use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::card_facts::HpkiApplication;
-use crate::domain::failure::answer;
+use crate::domain::failure::reply;
 use crate::store::{CardQuery, Store, StoreError};
 
 mod input;
@@ -139,25 +139,25 @@ fn store_worker(
                     };
                     Loaded::Search {
                         seq: req.seq,
-                        result: answer(store.search_cards(&q)),
+                        result: reply(store.search_cards(&q)),
                     }
                 }
-                Effect::LoadCounts => Loaded::Counts(answer(store.state_counts())),
-                Effect::LoadOfficers => Loaded::Officers(answer(
+                Effect::LoadCounts => Loaded::Counts(reply(store.state_counts())),
+                Effect::LoadOfficers => Loaded::Officers(reply(
                     store
                         .officers(false)
                         .map(|v| v.into_iter().map(OfficerInfo::from).collect()),
                 )),
                 Effect::AddOfficer(name) => {
-                    Loaded::OfficerAdded(answer(store.add_officer(&name).map(OfficerInfo::from)))
+                    Loaded::OfficerAdded(reply(store.add_officer(&name).map(OfficerInfo::from)))
                 }
                 Effect::FindByCertificate(facts) => Loaded::FoundByCertificate {
                     serial: facts.serial_hex.clone(),
-                    result: answer(store.find_by_certificate(&facts)),
+                    result: reply(store.find_by_certificate(&facts)),
                 },
                 Effect::LoadQr(id) => Loaded::Qr {
                     record_id: id,
-                    result: answer(store.registration_qr(id)),
+                    result: reply(store.registration_qr(id)),
                 },
                 Effect::CommitHandover { commit, officer_id } => {
                     // The store logs a committed handover; a refusal is logged here.
@@ -165,7 +165,7 @@ fn store_worker(
                     if let Err(e) = &r {
                         tracing::warn!(card = commit.card, "handover refused: {e}");
                     }
-                    Loaded::Committed(answer(r))
+                    Loaded::Committed(reply(r))
                 }
                 Effect::VerifyPassphrase {
                     officer_id,
@@ -185,7 +185,7 @@ fn store_worker(
                     card,
                     reason,
                     officer_id,
-                } => Loaded::Cancelled(answer(store.cancel_handover(
+                } => Loaded::Cancelled(reply(store.cancel_handover(
                     card,
                     &reason,
                     Some(officer_id),
@@ -195,13 +195,13 @@ fn store_worker(
                     verdict,
                     reasons,
                     officer_id,
-                } => Loaded::AuditRecorded(answer(
+                } => Loaded::AuditRecorded(reply(
                     store
                         .record_counter_read(card, verdict, &reasons, officer_id)
                         .map(|_| ()),
                 )),
                 Effect::AbandonHandover { card, officer_id } => {
-                    Loaded::AuditRecorded(answer(store.record_handover_abandoned(
+                    Loaded::AuditRecorded(reply(store.record_handover_abandoned(
                         card,
                         Some(officer_id),
                         "idle_lock_other_officer",
@@ -406,7 +406,7 @@ fn ledger_thread(db: &std::path::Path, clock: &Clock, tx: Sender<Event>) {
     let db = db.to_path_buf();
     let clock = clock.clone();
     thread::spawn(move || {
-        let result = answer(
+        let result = reply(
             Store::open_readonly(&db, &clock)
                 .and_then(|s| s.ledger_check())
                 .map(|r| {

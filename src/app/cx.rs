@@ -10,12 +10,8 @@ use chrono::NaiveDate;
 
 use super::screens::office::OfficeItem;
 use super::{CardSlot, Dialog, DoneInfo, Flash, Flow, OfficerInfo};
-use crate::domain::failure::{Failure, FailureKind};
+use crate::domain::failure::Failure;
 use crate::domain::record::CardRecord;
-
-/// Under the message of a fault (the database or a file failed, not the officer's input).
-pub const FAULT_ADVICE: &str =
-    "記録は変わっていません。続く場合はシステム管理者に連絡してください。";
 
 /// Shown when work needs an officer on duty and none is.
 pub const NO_OFFICER: &str = "担当者が選ばれていません。F3 で担当者を選んでください。";
@@ -87,18 +83,9 @@ impl Cx<'_> {
     }
 
     /// A failed piece of recorded work: the notice goes, an error dialog says why.
-    /// A refused or failed request, in a message box: the store's message, and for a fault of
-    /// the database or a file (not the officer's input) what to do about it.
+    /// A refused or failed request, in a message box ([`Dialog::failed`]).
     pub fn error(&mut self, title: &str, e: Failure) {
         self.clear_flash();
-        let mut lines = vec![e.message];
-        if e.kind == FailureKind::Fault {
-            lines.push(FAULT_ADVICE.into());
-        }
-        self.dialogs.push(Dialog::Message {
-            title: title.into(),
-            lines,
-            error: true,
-        });
+        self.dialogs.push(Dialog::failed(title, e));
     }
 }

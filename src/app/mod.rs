@@ -36,7 +36,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use crate::domain::CardState;
 use crate::domain::card_facts::{CardReading, CertificateFacts};
-use crate::domain::failure::Answer;
+use crate::domain::failure::Reply;
 use crate::domain::handover::{HandoverCommit, HandoverRoute};
 pub use crate::domain::matching::{
     FieldLine, MatchOutcome, MatchResult, Reason, Severity, Verdict,
@@ -199,30 +199,30 @@ pub enum Effect {
 pub enum Loaded {
     Search {
         seq: u64,
-        result: Answer<Vec<CardRecord>>,
+        result: Reply<Vec<CardRecord>>,
     },
-    Counts(Answer<Vec<(CardState, u64)>>),
-    Officers(Answer<Vec<OfficerInfo>>),
-    OfficerAdded(Answer<OfficerInfo>),
+    Counts(Reply<Vec<(CardState, u64)>>),
+    Officers(Reply<Vec<OfficerInfo>>),
+    OfficerAdded(Reply<OfficerInfo>),
     FoundByCertificate {
         serial: String,
-        result: Answer<Option<CardRecord>>,
+        result: Reply<Option<CardRecord>>,
     },
     Qr {
         record_id: i64,
-        result: Answer<Option<String>>,
+        result: Reply<Option<String>>,
     },
-    Committed(Answer<CardRecord>),
+    Committed(Reply<CardRecord>),
     /// An audit-only record (a 不一致/要確認 read, an abandoned handover) was written; only a
     /// failure is shown.
-    AuditRecorded(Answer<()>),
+    AuditRecorded(Reply<()>),
     /// The start-up ledger check (run by the runtime on its own read-only connection): the
     /// disagreements found, in Japanese (empty = all agree).
-    LedgerChecked(Answer<Vec<String>>),
-    Cancelled(Answer<CardRecord>),
+    LedgerChecked(Reply<Vec<String>>),
+    Cancelled(Reply<CardRecord>),
     PassphraseChecked {
         officer_id: i64,
-        result: Answer<bool>,
+        result: Reply<bool>,
     },
     Office(OfficeLoaded),
     /// The reader diagnostics as text lines (no personal data; card/diagnose.rs).

@@ -240,11 +240,7 @@ impl App {
                         ),
                         false,
                     ),
-                    Err(e) => self.dialogs.push(Dialog::Message {
-                        title: "取消できませんでした".into(),
-                        lines: vec![e.message],
-                        error: true,
-                    }),
+                    Err(e) => self.dialogs.push(Dialog::failed("取消できませんでした", e)),
                 }
                 vec![self.queue.search_effect(), Effect::LoadCounts]
             }

@@ -1,7 +1,7 @@
 //! Why the store (or a file it wrote) could not do what the desk asked, as the app keeps it.
 //!
 //! The store's own error ([`crate::store::StoreError`]) holds SQLite's and the OS's errors,
-//! which are neither `Clone` nor `Eq`; the app's state must be both. So every answer that comes
+//! which are neither `Clone` nor `Eq`; the app's state must be both. So every reply that comes
 //! back to the app carries a [`Failure`]: its [`FailureKind`] (typed, so a screen can tell a
 //! refusal from a fault) and the Japanese message the store or the export made for it. The one
 //! conversion from the store's error is `From<StoreError> for Failure` in `store`.
@@ -58,11 +58,11 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// What the store answered for one request: the value, or why not.
-pub type Answer<T> = Result<T, Failure>;
+/// What the store thread replies to one request: the value, or why not.
+pub type Reply<T> = Result<T, Failure>;
 
-/// An error's answer for the app: `Err` becomes its [`Failure`] (the store's and the export's
-/// errors convert by their `From` impls).
-pub fn answer<T, E: Into<Failure>>(result: Result<T, E>) -> Answer<T> {
+/// A result as the app's [`Reply`]: `Err` becomes its [`Failure`] (the store's and the
+/// export's errors convert by their `From` impls).
+pub fn reply<T, E: Into<Failure>>(result: Result<T, E>) -> Reply<T> {
     result.map_err(Into::into)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::app::screens::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
-use crate::domain::failure::answer;
+use crate::domain::failure::reply;
 use crate::domain::matching::MatchContext;
 use crate::domain::rules::Rules;
 use crate::export::{self, CsvEncoding};
@@ -43,7 +43,7 @@ impl OfficeEnv {
 /// Run one back-office request against the store.
 pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoaded {
     match req {
-        OfficeRequest::LoadReceipts => OfficeLoaded::Receipts(answer(
+        OfficeRequest::LoadReceipts => OfficeLoaded::Receipts(reply(
             store
                 .pending_receipts()
                 .and_then(|p| Ok((p, store.return_batches(Some(BatchKind::Receipts))?))),
@@ -55,7 +55,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::Batch {
             change: BatchChange::Created,
-            result: answer(store.create_receipt_batch(
+            result: reply(store.create_receipt_batch(
                 cards.as_deref(),
                 on,
                 tracking_no.as_deref(),
@@ -68,7 +68,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::Batch {
             change: BatchChange::Sent,
-            result: answer(store.mark_batch_sent(&number, on, None, Some(officer_id))),
+            result: reply(store.mark_batch_sent(&number, on, None, Some(officer_id))),
         },
         OfficeRequest::ReopenBatch {
             number,
@@ -76,19 +76,19 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::Batch {
             change: BatchChange::Reopened,
-            result: answer(store.reopen_batch(&number, &reason, Some(officer_id))),
+            result: reply(store.reopen_batch(&number, &reason, Some(officer_id))),
         },
         OfficeRequest::ExportBatch { number } => {
-            OfficeLoaded::Exported(answer(export_batch(store, env, &number)))
+            OfficeLoaded::Exported(reply(export_batch(store, env, &number)))
         }
-        OfficeRequest::LoadMail => OfficeLoaded::Mail(answer(store.mailed_cards())),
+        OfficeRequest::LoadMail => OfficeLoaded::Mail(reply(store.mailed_cards())),
         OfficeRequest::MailDelivered {
             card,
             on,
             officer_id,
         } => OfficeLoaded::MailRecorded {
             delivered: true,
-            result: answer(store.record_mail_delivered(card, on, Some(officer_id))),
+            result: reply(store.record_mail_delivered(card, on, Some(officer_id))),
         },
         OfficeRequest::MailReturned {
             card,
@@ -97,17 +97,17 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::MailRecorded {
             delivered: false,
-            result: answer(store.record_mail_returned(card, on, &reason, Some(officer_id))),
+            result: reply(store.record_mail_returned(card, on, &reason, Some(officer_id))),
         },
-        OfficeRequest::LoadUpcoming { from, to } => OfficeLoaded::Upcoming(answer(
+        OfficeRequest::LoadUpcoming { from, to } => OfficeLoaded::Upcoming(reply(
             store.appointments_between(midnight(from), midnight(to)),
         )),
         OfficeRequest::LoadDay { day } => OfficeLoaded::Day {
             day,
-            result: answer(store.appointments_on(day)),
+            result: reply(store.appointments_on(day)),
         },
         OfficeRequest::ExportDay { day } => {
-            OfficeLoaded::Exported(answer(export_day(store, env, day)))
+            OfficeLoaded::Exported(reply(export_day(store, env, day)))
         }
         OfficeRequest::SetAppointment {
             card,
@@ -116,7 +116,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::AppointmentSaved {
             name: card_name(store, card),
             at: Some(at),
-            result: answer(
+            result: reply(
                 store
                     .set_appointment(card, at, None, Some(officer_id))
                     .map(|_| ()),
@@ -125,9 +125,9 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         OfficeRequest::ClearAppointment { card, officer_id } => OfficeLoaded::AppointmentSaved {
             name: card_name(store, card),
             at: None,
-            result: answer(store.clear_appointment(card, Some(officer_id))),
+            result: reply(store.clear_appointment(card, Some(officer_id))),
         },
-        OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(answer(
+        OfficeRequest::LoadUncollected { today } => OfficeLoaded::Uncollected(reply(
             store
                 .uncollected_counted(&env.rules.uncollected, today, Some(&env.rules.calendar))
                 .and_then(|list| Ok((list, store.return_batches(Some(BatchKind::Cards))?))),
@@ -141,7 +141,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::UncollectedChanged {
             change: UncollectedChange::Contact,
             name: card_name(store, card),
-            result: answer(
+            result: reply(
                 store
                     .record_contact(card, method, on, note.as_deref(), Some(officer_id))
                     .map(|_| ()),
@@ -154,12 +154,12 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
         } => OfficeLoaded::UncollectedChanged {
             change: UncollectedChange::Hold,
             name: card_name(store, card),
-            result: answer(store.set_hold(card, &reason, Some(officer_id))),
+            result: reply(store.set_hold(card, &reason, Some(officer_id))),
         },
         OfficeRequest::ClearHold { card, officer_id } => OfficeLoaded::UncollectedChanged {
             change: UncollectedChange::Unhold,
             name: card_name(store, card),
-            result: answer(store.clear_hold(card, Some(officer_id))),
+            result: reply(store.clear_hold(card, Some(officer_id))),
         },
         OfficeRequest::CreateCardBatch {
             cards,
@@ -168,17 +168,17 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             officer_id,
         } => OfficeLoaded::Batch {
             change: BatchChange::Created,
-            result: answer(store.create_card_return_batch(
+            result: reply(store.create_card_return_batch(
                 &cards,
                 on,
                 tracking_no.as_deref(),
                 Some(officer_id),
             )),
         },
-        OfficeRequest::LoadShipments => OfficeLoaded::Shipments(answer(store.shipments(100))),
+        OfficeRequest::LoadShipments => OfficeLoaded::Shipments(reply(store.shipments(100))),
         OfficeRequest::LoadArrival { shipment } => OfficeLoaded::Arrival {
             shipment,
-            result: answer(store.arrival_summary(Some(shipment))),
+            result: reply(store.arrival_summary(Some(shipment))),
         },
         OfficeRequest::ArrivalRead {
             shipment,
@@ -191,7 +191,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
                 computed_expiry: None,
                 known_issuers: &env.rules.issuers,
             };
-            OfficeLoaded::ArrivalRead(answer(store.arrival_read(
+            OfficeLoaded::ArrivalRead(reply(store.arrival_read(
                 Some(shipment),
                 &certificate,
                 &ctx,
@@ -209,30 +209,30 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
             problem,
             note,
             officer_id,
-        } => OfficeLoaded::ArrivalResolved(answer(store.resolve_arrival(
+        } => OfficeLoaded::ArrivalResolved(reply(store.resolve_arrival(
             &problem,
             &note,
             Some(officer_id),
         ))),
         OfficeRequest::LoadDaily { day } => OfficeLoaded::Daily {
             day,
-            result: answer(store.daily_report(day)),
+            result: reply(store.daily_report(day)),
         },
         OfficeRequest::LoadMonthly { month } => OfficeLoaded::Monthly {
-            result: answer(store.monthly_report(&month)),
+            result: reply(store.monthly_report(&month)),
             month,
         },
         OfficeRequest::ExportDaily { day } => {
-            OfficeLoaded::Exported(answer(export_daily(store, env, day)))
+            OfficeLoaded::Exported(reply(export_daily(store, env, day)))
         }
         OfficeRequest::ExportMonthly { month } => {
-            OfficeLoaded::Exported(answer(export_monthly(store, env, &month)))
+            OfficeLoaded::Exported(reply(export_monthly(store, env, &month)))
         }
         OfficeRequest::VerifyReturnCard {
             number,
             certificate,
             officer_id,
-        } => OfficeLoaded::ReturnCardVerified(answer(store.verify_return_card(
+        } => OfficeLoaded::ReturnCardVerified(reply(store.verify_return_card(
             &number,
             &certificate,
             Some(officer_id),

@@ -744,6 +744,14 @@ fn correction_needs_a_reason_and_is_sent_to_the_store() {
             .as_ref()
             .is_some_and(|f| f.text.contains("取消を記録しました"))
     );
+    // A correction the database could not write: the message box says so and whom to call.
+    app.handle(Event::Loaded(Loaded::Cancelled(Err(Failure::fault(
+        "データベースエラー: database is locked",
+    )))));
+    let text = kofu::ui::render_to_text(&app, 100, 30);
+    assert!(text.contains("取消できませんでした"), "{text}");
+    assert!(text.contains("database is locked"), "{text}");
+    assert!(text.contains("システム管理者"), "{text}");
 
     // An awaiting card has nothing to correct.
     let mut app = sample_app(false);

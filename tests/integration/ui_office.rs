@@ -8,7 +8,7 @@ use crate::support::scenes::office::{
 };
 use crate::support::scenes::{ch, feed, press, sample_app, sample_rules, today};
 use crossterm::event::KeyCode;
-use kofu::app::cx::FAULT_ADVICE;
+use kofu::app::dialogs::FAULT_ADVICE;
 use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded};
 use kofu::app::{App, Context, Dialog, Effect, Event, Loaded, OfficeRequest, Screen};
 use kofu::domain::failure::{Failure, FailureKind};

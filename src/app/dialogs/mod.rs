@@ -17,6 +17,11 @@ pub use contact::ContactDialog;
 pub use prompt::{Confirm, ConfirmText, Prompt, PromptText};
 
 use crate::app::{CardRecord, Context, Effect, LineEdit, ReferenceState};
+use crate::domain::failure::{Failure, FailureKind};
+
+/// Under the message of a fault (the database or a file failed, not the officer's input).
+pub const FAULT_ADVICE: &str =
+    "記録は変わっていません。続く場合はシステム管理者に連絡してください。";
 
 /// Title of the reader-diagnostics dialog (Ctrl+R in the queue).
 pub const DIAGNOSIS_TITLE: &str = "リーダ診断（サポートへの連絡用・氏名や生年月日は含みません）";
@@ -93,6 +98,20 @@ impl Dialog {
             title: title.to_string(),
             lines: lines.iter().map(|s| s.to_string()).collect(),
             error,
+        }
+    }
+
+    /// A refused or failed request in a message box: the store's message, and for a fault of
+    /// the database or a file (not the officer's input) [`FAULT_ADVICE`].
+    pub fn failed(title: &str, f: Failure) -> Self {
+        let mut lines = vec![f.message];
+        if f.kind == FailureKind::Fault {
+            lines.push(FAULT_ADVICE.into());
+        }
+        Dialog::Message {
+            title: title.to_string(),
+            lines,
+            error: true,
         }
     }
 }

@@ -10,7 +10,7 @@
 use crate::app::input::LineEdit;
 use crate::app::keymap::Action;
 use crate::app::{App, Dialog, Effect, OfficerInfo};
-use crate::domain::failure::Answer;
+use crate::domain::failure::Reply;
 
 /// A passphrase on its way to the store. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -111,7 +111,7 @@ impl PassphraseDialog {
     pub(crate) fn on_checked(
         &mut self,
         officer_id: i64,
-        result: Answer<bool>,
+        result: Reply<bool>,
     ) -> Option<OfficerInfo> {
         if self.officer.id != officer_id || !self.checking {
             return None;
@@ -150,7 +150,7 @@ impl App {
     pub(crate) fn passphrase_checked(
         &mut self,
         officer_id: i64,
-        result: Answer<bool>,
+        result: Reply<bool>,
     ) -> Vec<Effect> {
         let Some(Dialog::Passphrase(d)) = self.dialogs.last_mut() else {
             return Vec::new();

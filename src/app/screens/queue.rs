@@ -10,7 +10,7 @@ use crate::app::{
     SEARCH_LIMIT, SearchRequest,
 };
 use crate::domain::CardState;
-use crate::domain::failure::Answer;
+use crate::domain::failure::Reply;
 use crate::domain::record::CardRecord;
 
 /// Filters cycled by F2 (`None` = every state).
@@ -81,7 +81,7 @@ impl QueueState {
         })
     }
 
-    pub fn apply_search(&mut self, seq: u64, result: Answer<Vec<CardRecord>>) {
+    pub fn apply_search(&mut self, seq: u64, result: Reply<Vec<CardRecord>>) {
         if seq != self.seq {
             return;
         }

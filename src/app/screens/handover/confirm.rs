@@ -4,7 +4,7 @@
 use super::{CardConfirmed, Flow, Handover, IdentityChecked, Step};
 use crate::app::cx::{Cx, Nav};
 use crate::app::{Action, Dialog, DoneInfo, Effect};
-use crate::domain::failure::Answer;
+use crate::domain::failure::Reply;
 use crate::domain::handover::{Confirmation, HandoverCommit, HandoverRoute, QrHandover};
 use crate::domain::record::CardRecord;
 
@@ -116,7 +116,7 @@ impl Handover {
     }
 
     /// The store's answer to the commit: the done page, or why it failed.
-    pub fn on_committed(&mut self, result: Answer<CardRecord>, cx: &mut Cx) {
+    pub fn on_committed(&mut self, result: Reply<CardRecord>, cx: &mut Cx) {
         let Step::Confirm {
             commit, committing, ..
         } = &mut self.step

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::app::cx::Cx;
 use crate::app::{Action, Effect};
-use crate::domain::failure::Answer;
+use crate::domain::failure::Reply;
 use crate::domain::handover::{HandoverRoute, QrHandover};
 
 /// The registration QR at step 3.
@@ -257,7 +257,7 @@ impl Handover {
     }
 
     /// The registration-QR payload for the handoff step.
-    pub fn on_qr(&mut self, record_id: i64, result: Answer<Option<String>>) {
+    pub fn on_qr(&mut self, record_id: i64, result: Reply<Option<String>>) {
         let h = self;
         if h.record.id != record_id {
             return;

@@ -27,7 +27,7 @@ pub use uncollected::UncollectedView;
 use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{ConfirmText, PromptText};
 use crate::app::{Action, CardEvent, Context, Effect};
-use crate::domain::failure::Answer;
+use crate::domain::failure::Reply;
 
 /// The screens of the 業務メニュー, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,7 +191,7 @@ pub(crate) fn required(text: &str, why: &str) -> Result<(), String> {
 pub(crate) fn take<T>(
     loading: &mut bool,
     error: &mut Option<String>,
-    result: Answer<T>,
+    result: Reply<T>,
 ) -> Option<T> {
     *loading = false;
     match result {
@@ -371,7 +371,7 @@ impl Office {
 }
 
 /// The answer to an export: the footer names the first file written.
-pub(crate) fn exported(result: Answer<Vec<String>>, cx: &mut Cx) -> Option<Vec<String>> {
+pub(crate) fn exported(result: Reply<Vec<String>>, cx: &mut Cx) -> Option<Vec<String>> {
     match result {
         Ok(files) => {
             let msg = match files.first() {

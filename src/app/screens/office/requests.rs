@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::{Effect, Loaded};
 use crate::domain::card_facts::CertificateFacts;
-use crate::domain::failure::Answer;
+use crate::domain::failure::Reply;
 use crate::domain::office::arrival::ShipmentInfo;
 use crate::domain::office::{Appointment, ContactMethod, MailItem, ReturnBatch, UncollectedCard};
 use crate::domain::record::CardRecord;
@@ -151,52 +151,52 @@ pub enum UncollectedChange {
 /// Answers to [`OfficeRequest`]s; errors are Japanese messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OfficeLoaded {
-    Receipts(Answer<(Vec<CardRecord>, Vec<ReturnBatch>)>),
+    Receipts(Reply<(Vec<CardRecord>, Vec<ReturnBatch>)>),
     Batch {
         change: BatchChange,
-        result: Answer<ReturnBatch>,
+        result: Reply<ReturnBatch>,
     },
     /// The files written (HTML first).
-    Exported(Answer<Vec<String>>),
-    Mail(Answer<Vec<MailItem>>),
+    Exported(Reply<Vec<String>>),
+    Mail(Reply<Vec<MailItem>>),
     MailRecorded {
         delivered: bool,
-        result: Answer<CardRecord>,
+        result: Reply<CardRecord>,
     },
-    Upcoming(Answer<Vec<Appointment>>),
+    Upcoming(Reply<Vec<Appointment>>),
     Day {
         day: NaiveDate,
-        result: Answer<Vec<Appointment>>,
+        result: Reply<Vec<Appointment>>,
     },
     /// Set (`Some` time) or cleared (`None`).
-    Uncollected(Answer<(Vec<UncollectedCard>, Vec<ReturnBatch>)>),
+    Uncollected(Reply<(Vec<UncollectedCard>, Vec<ReturnBatch>)>),
     UncollectedChanged {
         change: UncollectedChange,
         /// The physician's name (for the message).
         name: String,
-        result: Answer<()>,
+        result: Reply<()>,
     },
-    ReturnCardVerified(Answer<CardRecord>),
-    Shipments(Answer<Vec<ShipmentInfo>>),
+    ReturnCardVerified(Reply<CardRecord>),
+    Shipments(Reply<Vec<ShipmentInfo>>),
     Arrival {
         shipment: i64,
-        result: Answer<crate::domain::office::ArrivalSummary>,
+        result: Reply<crate::domain::office::ArrivalSummary>,
     },
-    ArrivalRead(Answer<crate::domain::office::arrival::ArrivalRead>),
-    ArrivalResolved(Answer<crate::domain::office::ArrivalResolution>),
+    ArrivalRead(Reply<crate::domain::office::arrival::ArrivalRead>),
+    ArrivalResolved(Reply<crate::domain::office::ArrivalResolution>),
     Daily {
         day: NaiveDate,
-        result: Answer<crate::domain::office::reports::DailyReport>,
+        result: Reply<crate::domain::office::reports::DailyReport>,
     },
     Monthly {
         month: String,
-        result: Answer<crate::domain::office::reports::MonthlyReport>,
+        result: Reply<crate::domain::office::reports::MonthlyReport>,
     },
     AppointmentSaved {
         /// The physician's name (for the message).
         name: String,
         at: Option<NaiveDateTime>,
-        result: Answer<()>,
+        result: Reply<()>,
     },
 }
 
