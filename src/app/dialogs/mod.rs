@@ -1,8 +1,9 @@
 //! Dialogs that a screen opens on top of itself, one file each. A dialog owns its state and its
 //! `update`; `App` takes it off the stack for the update and puts it back unless it closed.
-//! ([`officer`] (the officer picker's passphrase) and [`reference`] (窓口案内, full screen) still
-//! work on `App` itself; the desk-wide ones (help, messages, commit confirmation, cancel reason,
-//! officer picker) are in [`desk`]; see README.)
+//! ([`officer`]'s passphrase dialog has its own `update` and `on_checked`, and `App` only puts
+//! the officer it accepts on duty; [`reference`] (窓口案内, full screen) works on `App` itself;
+//! the desk-wide ones (help, messages, commit confirmation, cancel reason, officer picker) are
+//! in [`desk`]; see README.)
 
 pub mod appointment;
 pub mod contact;
