@@ -1,7 +1,7 @@
 //! Dialogs that a screen opens on top of itself, one file each. A dialog owns its state and its
 //! `update`; `App` takes it off the stack for the update and puts it back unless it closed.
 //! ([`officer`]'s passphrase dialog has its own `update` and `on_checked`, and `App` only puts
-//! the officer it accepts on duty; [`reference`] (窓口案内, full screen) works on `App` itself;
+//! the officer it accepts on duty; [`reference`](mod@reference) (窓口案内, full screen) works on `App` itself;
 //! the desk-wide ones (help, messages, commit confirmation, cancel reason, officer picker) are
 //! in [`desk`]; see README.)
 
