@@ -3,7 +3,7 @@
 //! ([`officer`]'s passphrase dialog has its own `update` and `on_checked`, and `App` only puts
 //! the officer it accepts on duty; [`reference`](mod@reference) (窓口案内, full screen) works on `App` itself;
 //! the desk-wide ones (help, messages, commit confirmation, cancel reason, officer picker) are
-//! in [`desk`]; see README.)
+//! in `desk.rs`; see README.)
 
 pub mod appointment;
 pub mod contact;
