@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every kofu test on a fresh Debian/Ubuntu machine: installs what is missing, then
-# formatting, lints and the whole test suite (unit, property, store, CLI, card tests through a
+# formatting, lints, rustdoc links and the whole test suite (unit, property, store, CLI, card tests through a
 # real pcscd + vsmartcard-vpcd, UI snapshots, PTY end-to-end, the HTML cover list printed by
 # headless Chromium), then the Windows stage: kofu.exe and every test built for Windows and run
 # under Wine (card tests through Wine's winscard and the same pcscd), and both packages built
@@ -31,6 +31,8 @@ stage "cargo fmt --check"
 cargo fmt --all -- --check
 stage "cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
+stage "cargo doc (the module docs' links must resolve)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 stage "cargo test"
 cargo test -- --test-threads=2
 

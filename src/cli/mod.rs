@@ -162,7 +162,7 @@ impl From<Exit> for ExitCode {
 }
 
 /// Why a command stopped: the exit code, the Japanese line for stderr, and what `--json` adds on
-/// stdout. Printed in one place, [`CliError::report`].
+/// stdout. Printed in one place, `CliError::report`.
 #[derive(Debug)]
 pub struct CliError {
     exit: Exit,

@@ -18,7 +18,7 @@ pub enum RulesCommand {
         /// 生年月日
         #[arg(long)]
         born: String,
-        /// 更新で発行されたカード（旧有効期限まで3か月未満なら6回目の誕生日: data/rules.toml [renewal]、未確認）
+        /// 更新で発行されたカード（旧有効期限まで3か月未満なら6回目の誕生日: data/rules.toml の renewal 表、未確認）
         #[arg(long)]
         renewal: bool,
         /// 旧カードの有効期限（--renewal と併用）

@@ -132,7 +132,7 @@ pub struct ReferenceState {
     pub issued: LineEdit,
     pub born: LineEdit,
     /// 旧有効期限 (optional): when given, the card is taken as a 更新 and the renewal rule
-    /// (data/rules.toml [renewal]) is checked.
+    /// (data/rules.toml `[renewal]`) is checked.
     pub previous: LineEdit,
     /// 0 = 発行日, 1 = 生年月日, 2 = 旧有効期限.
     pub expiry_focus: usize,

@@ -10,7 +10,7 @@ use crate::store::office::returns::BatchKind;
 
 #[derive(Subcommand, Debug)]
 pub enum ReceiptsCommand {
-    /// 返送待ちの受領書（回収済・バッチ未作成）と返送の目安日（data/rules.toml [receipts]）
+    /// 返送待ちの受領書（回収済・バッチ未作成）と返送の目安日（data/rules.toml の receipts 表）
     Pending {
         /// この日を基準に目安を過ぎたか判断する（既定: 今日）
         #[arg(long)]
