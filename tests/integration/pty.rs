@@ -55,6 +55,22 @@ impl Tui {
         }
     }
 
+    /// The QR codes a decoder reads from the terminal screen as kofu drew it (see
+    /// [`decode_cells`]).
+    fn decode_qr(&mut self) -> Vec<String> {
+        self.pump();
+        let screen = self.parser.screen();
+        let (rows, cols) = screen.size();
+        decode_cells(rows, cols, |r, c| {
+            let cell = screen.cell(r, c)?;
+            Some((
+                cell.contents().to_string(),
+                cell.fgcolor() != vt100::Color::Idx(0),
+                cell.bgcolor() != vt100::Color::Idx(0),
+            ))
+        })
+    }
+
     fn pump(&mut self) {
         let mut buf = [0u8; 8192];
         loop {
@@ -123,6 +139,61 @@ impl Tui {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// Decodes the QR codes on a screen of `rows` x `cols` cells, each given as (symbol,
+/// foreground lit, background lit): a half block lights its half in the foreground colour,
+/// anything else shows the background. Each cell becomes 4 x 8 pixels (two modules stacked).
+fn decode_cells(
+    rows: u16,
+    cols: u16,
+    cell: impl Fn(u16, u16) -> Option<(String, bool, bool)>,
+) -> Vec<String> {
+    const S: usize = 4;
+    let (pw, ph) = (usize::from(cols) * S, usize::from(rows) * 2 * S);
+    let mut grey = vec![255u8; pw * ph];
+    for r in 0..rows {
+        for c in 0..cols {
+            let Some((sym, fg, bg)) = cell(r, c) else {
+                continue;
+            };
+            let (top, bottom) = match sym.as_str() {
+                "█" => (fg, fg),
+                "▀" => (fg, bg),
+                "▄" => (bg, fg),
+                _ => (bg, bg),
+            };
+            for (half, on) in [(0, top), (1, bottom)] {
+                for dy in 0..S {
+                    for dx in 0..S {
+                        let (x, y) = (
+                            usize::from(c) * S + dx,
+                            (usize::from(r) * 2 + half) * S + dy,
+                        );
+                        grey[y * pw + x] = if on { 255 } else { 0 };
+                    }
+                }
+            }
+        }
+    }
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(pw, ph, |x, y| grey[y * pw + x]);
+    img.detect_grids()
+        .iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}
+
+/// The demo shipping list's registration QR payload of `card_id` (its last column).
+fn demo_qr_payload(card_id: &str) -> String {
+    let csv = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/manifest.csv"),
+    )
+    .expect("demo manifest");
+    csv.lines()
+        .find(|l| l.starts_with(card_id))
+        .and_then(|l| l.rsplit(',').next())
+        .expect("the card's row")
+        .to_string()
 }
 
 /// Rows of the screen that hold at least 10 half-block QR modules.
@@ -294,11 +365,16 @@ fn handover_with_the_qr_on_screen_at_80x24() {
     let step3 = tui.wait_for_qr(14);
     assert!(step3.contains("受領書"), "{step3}");
     assert!(!step3.contains("受け渡せません"), "{step3}");
+    // What the terminal shows is the physician's code: a QR decoder reads the payload back.
+    let payload = demo_qr_payload("D2503000001");
+    assert!(payload.starts_with("KOFU-DEMO-QR-"), "{payload}");
+    assert_eq!(tui.decode_qr(), vec![payload.clone()], "{step3}");
     // Alone on the screen with `v`: nothing but the QR and one line.
     tui.send("v");
     let full = tui.wait_for("Esc で戻ります");
     assert!(qr_rows(&full) >= 14, "{full}");
     assert!(!full.contains("渡邊"), "{full}");
+    assert_eq!(tui.decode_qr(), vec![payload], "{full}");
     tui.send(ESC);
     tui.wait_for("受領書あり");
     // Not committed yet: the payload is still on file.
