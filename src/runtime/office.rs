@@ -45,7 +45,7 @@ pub fn run(store: &mut Store, env: &OfficeEnv, req: OfficeRequest) -> OfficeLoad
     match req {
         OfficeRequest::LoadReceipts => OfficeLoaded::Receipts(reply(
             store
-                .pending_receipts()
+                .pending_receipts_due(&env.rules.receipts, &env.rules.calendar)
                 .and_then(|p| Ok((p, store.return_batches(Some(BatchKind::Receipts))?))),
         )),
         OfficeRequest::CreateReceiptBatch {

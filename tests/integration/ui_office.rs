@@ -7,6 +7,7 @@ use crate::support::scenes::office::{
     answer_office, sample_mail_items, sample_pending_receipts, sample_receipt_batches,
 };
 use crate::support::scenes::{ch, feed, press, sample_app, sample_rules, today};
+use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 use kofu::app::dialogs::FAULT_ADVICE;
 use kofu::app::screens::office::{BatchChange, Office, OfficeLoaded};
@@ -82,7 +83,10 @@ fn a_receipt_batch_of_the_marked_receipts_with_a_tracking_number() {
     // Mark the first and the third.
     feed(&mut app, [ch(' '), press(KeyCode::Down), ch(' ')]);
     let text = render_to_text(&app, 80, 24);
-    assert!(text.contains("（印 2）"), "{text}");
+    assert!(text.contains("（印 2・目安超過 1）"), "{text}");
+    // Each receipt shows its handover day and the day it is due back; a late one says so.
+    assert!(text.contains("11/05 11/19（超過）"), "{text}");
+    assert!(text.contains("11/24 12/08 "), "{text}");
     app.handle(ch('n'));
     assert_eq!(app.context(), Context::OfficeInput);
     // Letters go into the field, not to the screen's shortcuts.
@@ -93,7 +97,7 @@ fn a_receipt_batch_of_the_marked_receipts_with_a_tracking_number() {
     assert_eq!(
         office_requests(&fx),
         vec![OfficeRequest::CreateReceiptBatch {
-            cards: Some(vec![pending[0].id, pending[2].id]),
+            cards: Some(vec![pending[0].card.id, pending[2].card.id]),
             on: today(),
             tracking_no: Some("123456789012".into()),
             officer_id: 1,
@@ -354,6 +358,12 @@ fn runtime_makes_sends_exports_and_reopens_a_receipt_batch() {
     };
     assert_eq!(pending.len(), 3);
     assert!(batches.is_empty());
+    // Handed over on Wed 11/25 (the test clock); 10 open days (rules.toml [receipts]) skip the
+    // weekends: due back Wed 12/09.
+    for p in &pending {
+        assert_eq!(p.handed_on, NaiveDate::from_ymd_opt(2026, 11, 25), "{p:?}");
+        assert_eq!(p.due, NaiveDate::from_ymd_opt(2026, 12, 9), "{p:?}");
+    }
 
     // The app's flow decides the request; the runtime runs it.
     let mut app = sample_app(false);

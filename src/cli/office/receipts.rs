@@ -42,31 +42,30 @@ pub fn run(c: ReceiptsCommand, ctx: &Ctx) -> Result<(), CliError> {
         ReceiptsCommand::Pending { date } => {
             let today = date_or_today("--date", date.as_deref(), ctx.clock)?;
             let rules = &ctx.data.receipts;
-            let list = store.pending_receipts_handed()?;
             let calendar = &ctx.data.calendar;
-            let due = |handed: chrono::NaiveDate| rules.due(handed, calendar);
+            let list = store.pending_receipts_due(rules, calendar)?;
+            let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
             if ctx.json {
                 print_json(&json!(
                     list.iter()
-                        .map(|(c, handed)| json!({
-                            "card_id": c.card_id, "name": c.name, "kana": c.kana,
-                            "handed_on": handed.to_string(),
-                            "return_due": due(*handed).map(|d| d.to_string()),
-                            "overdue": due(*handed).is_some_and(|d| today > d),
+                        .map(|p| json!({
+                            "card_id": p.card.card_id, "name": p.card.name, "kana": p.card.kana,
+                            "handed_on": day(p.handed_on),
+                            "return_due": day(p.due),
+                            "overdue": p.overdue(today),
                         }))
                         .collect::<Vec<_>>()
                 ));
             } else {
-                for (c, handed) in &list {
-                    let d = due(*handed);
+                for p in &list {
                     println!(
                         "{}\t{}\t{}\t交付 {}\t返送の目安 {}{}",
-                        c.card_id,
-                        pad(&c.name, 14),
-                        c.kana,
-                        handed,
-                        d.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                        if d.is_some_and(|d| today > d) {
+                        p.card.card_id,
+                        pad(&p.card.name, 14),
+                        p.card.kana,
+                        day(p.handed_on).unwrap_or_else(|| "—".into()),
+                        day(p.due).unwrap_or_else(|| "—".into()),
+                        if p.overdue(today) {
                             "（過ぎています）"
                         } else {
                             ""

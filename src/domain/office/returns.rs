@@ -3,7 +3,41 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::domain::calendar::DeskCalendar;
+use crate::domain::office::ReceiptRules;
 use crate::domain::record::CardRecord;
+
+/// A signed 対面交付用受領書 collected at the counter and in no return batch yet: its card, the
+/// JST day of the handover, and the day it should go back to JMACA by (`[receipts]` of
+/// `rules.toml`, counted in the desk calendar's open or calendar days).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingReceipt {
+    pub card: CardRecord,
+    /// None only if the handover row cannot be read (never for a receipt the desk captured).
+    pub handed_on: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+}
+
+impl PendingReceipt {
+    pub fn new(
+        card: CardRecord,
+        handed_on: Option<NaiveDate>,
+        rules: &ReceiptRules,
+        calendar: &DeskCalendar,
+    ) -> Self {
+        let due = handed_on.and_then(|d| rules.due(d, calendar));
+        PendingReceipt {
+            card,
+            handed_on,
+            due,
+        }
+    }
+
+    /// Past its return day on `today`.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.due.is_some_and(|d| today > d)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

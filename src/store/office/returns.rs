@@ -9,8 +9,12 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{OfficerChange, required_text};
+use crate::domain::calendar::DeskCalendar;
 use crate::domain::card_facts::CertificateFacts;
-pub use crate::domain::office::returns::{BatchItem, BatchKind, BatchStatus, ReturnBatch};
+use crate::domain::office::ReceiptRules;
+pub use crate::domain::office::returns::{
+    BatchItem, BatchKind, BatchStatus, PendingReceipt, ReturnBatch,
+};
 use crate::domain::record::CardRecord;
 use crate::domain::search::search_key;
 use crate::domain::state::{CardAction, ReceiptAction};
@@ -65,28 +69,39 @@ impl Store {
         query_all(self.conn(), &sql, [], card_from_row)
     }
 
-    /// [`pending_receipts`](Self::pending_receipts) with the JST day of each card's (live)
-    /// handover, for the return reminder.
-    pub fn pending_receipts_handed(&self) -> Result<Vec<(CardRecord, NaiveDate)>, StoreError> {
-        let mut out = Vec::new();
-        for card in self.pending_receipts()? {
-            let at: Option<String> = first_value(
-                self.conn(),
-                "SELECT h.at FROM handovers h WHERE h.card_row = ?1
-                   AND NOT EXISTS (SELECT 1 FROM handover_corrections x WHERE x.handover_id = h.id)
-                 ORDER BY h.id DESC LIMIT 1",
-                [card.id],
-            )?;
+    /// [`pending_receipts`](Self::pending_receipts) with the JST day of each card's live
+    /// handover and the day its receipt is due back ([`PendingReceipt`]), in one query.
+    pub fn pending_receipts_due(
+        &self,
+        rules: &ReceiptRules,
+        calendar: &DeskCalendar,
+    ) -> Result<Vec<PendingReceipt>, StoreError> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS},
+                    (SELECT h.at FROM handovers h WHERE h.card_row = c.id
+                       AND NOT EXISTS (SELECT 1 FROM handover_corrections x
+                                       WHERE x.handover_id = h.id)
+                     ORDER BY h.id DESC LIMIT 1)
+             FROM cards c
+             WHERE c.state = 'handed_over' AND c.receipt = 'captured'
+               AND NOT EXISTS (SELECT 1 FROM return_batch_items i
+                               WHERE i.card_row = c.id AND i.kind = 'receipts' AND i.active = 1)
+             ORDER BY c.card_id"
+        );
+        query_all(self.conn(), &sql, [], |r| {
+            let at: Option<String> = r.get(CARD_COLUMN_COUNT)?;
             // `at` is RFC 3339 in JST (+09:00): its first ten characters are the JST day.
-            let day = at
+            let handed_on = at
                 .as_deref()
                 .and_then(|a| a.get(..10))
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-            if let Some(day) = day {
-                out.push((card, day));
-            }
-        }
-        Ok(out)
+            Ok(PendingReceipt::new(
+                card_from_row(r)?,
+                handed_on,
+                rules,
+                calendar,
+            ))
+        })
     }
 
     /// Make a receipt return batch of `cards` (rows), or of every pending receipt when None.

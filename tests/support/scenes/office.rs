@@ -7,7 +7,7 @@ use super::{ch, feed, press, sample_records, today};
 use kofu::app::OfficeLoaded;
 use kofu::app::{App, Effect, Event, Loaded, OfficeRequest};
 use kofu::domain::failure::Failure;
-use kofu::domain::office::returns::BatchItem;
+use kofu::domain::office::returns::{BatchItem, PendingReceipt};
 use kofu::domain::office::{
     Appointment, BatchKind, BatchStatus, Contact, ContactMethod, DueAction, MailItem, ReturnBatch,
     UncollectedCard,
@@ -19,15 +19,19 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// Handed-over cards whose signed receipts wait to go back to JMACA.
-pub fn sample_pending_receipts() -> Vec<CardRecord> {
+/// Handed-over cards whose signed receipts wait to go back to JMACA, handed over on 11/05,
+/// 11/18 and 11/24: with the shipped `[receipts]` rule the first is past its return day on
+/// [`today`] (11/25).
+pub fn sample_pending_receipts() -> Vec<PendingReceipt> {
+    let rules = super::sample_rules();
+    let handed = [date(2026, 11, 5), date(2026, 11, 18), date(2026, 11, 24)];
     sample_records()
         .into_iter()
-        .take(3)
-        .map(|mut r| {
+        .zip(handed)
+        .map(|(mut r, day)| {
             r.state = CardState::HandedOver;
             r.receipt = Some(ReceiptStatus::Captured);
-            r
+            PendingReceipt::new(r, Some(day), &rules.receipts, &rules.calendar)
         })
         .collect()
 }

@@ -10,11 +10,12 @@ use crate::app::cx::{Cx, Nav};
 use crate::app::dialogs::{Prompt, PromptText};
 use crate::app::{Action, Dialog, Effect};
 use crate::domain::office::BatchKind;
-use crate::domain::record::CardRecord;
+use crate::domain::office::returns::PendingReceipt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptsView {
-    pub pending: Vec<CardRecord>,
+    /// With the day each is due back to JMACA (`[receipts]` of `rules.toml`).
+    pub pending: Vec<PendingReceipt>,
     /// Card rows marked with Space (none marked = all pending).
     pub marked: BTreeSet<i64>,
     pub sel_pending: usize,
@@ -86,8 +87,8 @@ impl ReceiptsView {
                 if self.batches.focused {
                     return Vec::new();
                 }
-                if let Some(c) = self.pending.get(self.sel_pending) {
-                    let id = c.id;
+                if let Some(p) = self.pending.get(self.sel_pending) {
+                    let id = p.card.id;
                     if !self.marked.remove(&id) {
                         self.marked.insert(id);
                     }
@@ -98,7 +99,7 @@ impl ReceiptsView {
                 if self.marked.len() == self.pending.len() {
                     self.marked.clear();
                 } else {
-                    self.marked = self.pending.iter().map(|c| c.id).collect();
+                    self.marked = self.pending.iter().map(|p| p.card.id).collect();
                 }
             }
             Action::NewBatch => {
@@ -142,7 +143,8 @@ impl ReceiptsView {
                 if let Some((pending, batches)) =
                     super::take(&mut self.loading, &mut self.error, result)
                 {
-                    self.marked.retain(|id| pending.iter().any(|c| c.id == *id));
+                    self.marked
+                        .retain(|id| pending.iter().any(|p| p.card.id == *id));
                     self.pending = pending;
                     self.sel_pending = self.sel_pending.min(self.pending.len().saturating_sub(1));
                     self.batches.set(batches);

@@ -7,6 +7,7 @@ use crate::app::{Effect, Loaded};
 use crate::domain::card_facts::CertificateFacts;
 use crate::domain::failure::Reply;
 use crate::domain::office::arrival::ShipmentInfo;
+use crate::domain::office::returns::PendingReceipt;
 use crate::domain::office::{Appointment, ContactMethod, MailItem, ReturnBatch, UncollectedCard};
 use crate::domain::record::CardRecord;
 /// Store work for the back office (run by `runtime::office`).
@@ -151,7 +152,7 @@ pub enum UncollectedChange {
 /// Answers to [`OfficeRequest`]s; errors are Japanese messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OfficeLoaded {
-    Receipts(Reply<(Vec<CardRecord>, Vec<ReturnBatch>)>),
+    Receipts(Reply<(Vec<PendingReceipt>, Vec<ReturnBatch>)>),
     Batch {
         change: BatchChange,
         result: Reply<ReturnBatch>,

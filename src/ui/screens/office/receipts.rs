@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use super::{batches, draw_list_notice, export_foot, fitted_cell};
@@ -28,12 +28,22 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
     };
     render_para(frame, help, vec![Line::styled(hint, theme::dim())]);
 
-    // Pending receipts.
-    let title = format!(
-        "返送待ちの受領書 {}通（印 {}）",
-        v.pending.len(),
-        v.marked.len()
-    );
+    // Pending receipts, each with the day it is due back to JMACA.
+    let overdue = v.pending.iter().filter(|p| p.overdue(today)).count();
+    let title = if overdue > 0 {
+        format!(
+            "返送待ちの受領書 {}通（印 {}・目安超過 {}）",
+            v.pending.len(),
+            v.marked.len(),
+            overdue
+        )
+    } else {
+        format!(
+            "返送待ちの受領書 {}通（印 {}）",
+            v.pending.len(),
+            v.marked.len()
+        )
+    };
     let focus_pending = !v.batches.focused;
     let inner = pane(frame, top, &title, focus_pending, g);
     let empty = v.pending.is_empty();
@@ -47,13 +57,25 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
         let wide = inner.width >= 100;
         let name_w: u16 = if wide { 20 } else { 14 };
         let kana_w: u16 = if wide { 24 } else { 16 };
-        let rows = v.pending.iter().map(|c| {
+        let day = |d: Option<NaiveDate>| {
+            d.map_or_else(|| "—".to_string(), |d| d.format("%m/%d").to_string())
+        };
+        let rows = v.pending.iter().map(|p| {
+            let due = if p.overdue(today) {
+                Cell::from(Span::styled(
+                    format!("{}（超過）", day(p.due)),
+                    theme::warn(),
+                ))
+            } else {
+                Cell::from(day(p.due))
+            };
             Row::new(vec![
-                Cell::from(g.check(v.marked.contains(&c.id))),
-                Cell::from(display(&c.card_id)),
-                fitted_cell(&c.name, name_w, g),
-                fitted_cell(&c.kana, kana_w, g),
-                Cell::from(format!("{:>4}日", (today - c.arrived_on).num_days())),
+                Cell::from(g.check(v.marked.contains(&p.card.id))),
+                Cell::from(display(&p.card.card_id)),
+                fitted_cell(&p.card.name, name_w, g),
+                fitted_cell(&p.card.kana, kana_w, g),
+                Cell::from(day(p.handed_on)),
+                due,
             ])
         });
         let columns = [
@@ -61,7 +83,8 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
             ("カードID", Constraint::Length(14)),
             ("氏名", Constraint::Length(name_w)),
             ("フリガナ", Constraint::Length(kana_w)),
-            ("到着から", Constraint::Min(6)),
+            ("交付", Constraint::Length(5)),
+            ("返送の目安", Constraint::Min(11)),
         ];
         super::draw_table(
             frame,
