@@ -1562,53 +1562,22 @@ const DEMO_QR: &str = "KOFU-DEMO-REG:D2610000124:7Q3X-9KMP-22HD-V8NC";
 /// version 5 or 6), too tall to stand beside the checklist at 80x24.
 const LONG_QR: &str = "https://reg.example.jp/hpki/second-cert/activate?card=D2610000124&otp=7Q3X9KMP22HDV8NCW4TZ6B0Y";
 
-/// What a phone reads from the screen: the frame the real view draws (TestBackend), each
-/// cell turned into pixels by what the terminal shows — a half block lights its half in the
-/// white foreground, a blank cell shows its background — and decoded with `rqrr`. Cells that
-/// are not part of the code (text, borders) count as light, as paper around a printed code.
+/// What a phone reads from the screen: the frame the real view draws (TestBackend), read back
+/// by [`crate::support::qr_scan::decode_cells`] — a half block lights its half in the cell's
+/// foreground colour, any other cell shows its background (black is dark, anything else light).
 fn decode_screen(app: &App, w: u16, h: u16) -> Vec<String> {
     use ratatui::style::Color;
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
     term.draw(|f| kofu::ui::draw(f, app)).unwrap();
-    let buf = term.backend().buffer().clone();
-    // One cell is SCALE pixels wide and 2 * SCALE tall (two half-block modules stacked).
-    const SCALE: usize = 4;
-    let (pw, ph) = (usize::from(w) * SCALE, usize::from(h) * 2 * SCALE);
-    let mut grey = vec![255u8; pw * ph];
-    for row in 0..h {
-        for col in 0..w {
-            let cell = &buf[(col, row)];
-            let light_bg = cell.bg != Color::Black;
-            let (top, bottom) = match cell.symbol() {
-                "█" => (true, true),
-                "▀" => (true, false),
-                "▄" => (false, true),
-                _ => (light_bg, light_bg),
-            };
-            // A half block is drawn in the cell's foreground colour.
-            let lit = |half: bool| {
-                if half {
-                    cell.fg != Color::Black
-                } else {
-                    light_bg
-                }
-            };
-            for (half, on) in [(0, lit(top)), (1, lit(bottom))] {
-                for dy in 0..SCALE {
-                    for dx in 0..SCALE {
-                        let x = usize::from(col) * SCALE + dx;
-                        let y = (usize::from(row) * 2 + half) * SCALE + dy;
-                        grey[y * pw + x] = if on { 255 } else { 0 };
-                    }
-                }
-            }
-        }
-    }
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(pw, ph, |x, y| grey[y * pw + x]);
-    img.detect_grids()
-        .iter()
-        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
-        .collect()
+    let buf = term.backend().buffer();
+    crate::support::qr_scan::decode_cells(h, w, |r, c| {
+        let cell = buf.cell((c, r))?;
+        Some((
+            cell.symbol().to_string(),
+            cell.fg != Color::Black,
+            cell.bg != Color::Black,
+        ))
+    })
 }
 
 /// The registration QR on screen is the payload: beside the checklist at 80x24, alone on the

@@ -1,7 +1,8 @@
 //! The one helper tree of the integration tests (`tests/integration/main.rs`):
 //! - [`common`]: manifest files, the tests' fixed clock and the binary under test;
 //! - [`office`]: stores with cards, handovers and certificate facts for the back-office tests;
-//! - [`scenes`]: named `App` states at every step (UI snapshots, screenshots, flow tests).
+//! - [`scenes`]: named `App` states at every step (UI snapshots, screenshots, flow tests);
+//! - [`qr_scan`]: decoding the QR code drawn on a screen (the view's frame or a terminal's).
 //!
 //! Card tests through a real pcscd:
 //! - [`pcscd`]: start/stop a private pcscd with only an emulated (vpcd) reader on port 35990;
@@ -18,5 +19,6 @@ pub mod events;
 pub mod ledger;
 pub mod office;
 pub mod pcscd;
+pub mod qr_scan;
 pub mod scenes;
 pub mod vpcd_card;
