@@ -18,7 +18,7 @@ pub use contact::ContactDialog;
 pub use prompt::{Confirm, ConfirmText, Prompt, PromptText};
 
 use crate::app::{CardRecord, Context, Effect, LineEdit, ReferenceState};
-use crate::domain::failure::{Failure, FailureKind};
+use crate::domain::failure::Failure;
 
 /// Under the message of a fault (the database or a file failed, not the officer's input).
 pub const FAULT_ADVICE: &str =
@@ -105,8 +105,9 @@ impl Dialog {
     /// A refused or failed request in a message box: the store's message, and for a fault of
     /// the database or a file (not the officer's input) [`FAULT_ADVICE`].
     pub fn failed(title: &str, f: Failure) -> Self {
+        let fault = f.is_fault();
         let mut lines = vec![f.message];
-        if f.kind == FailureKind::Fault {
+        if fault {
             lines.push(FAULT_ADVICE.into());
         }
         Dialog::Message {

@@ -4,8 +4,8 @@
 //! Choosing an officer who has a passphrase, unless that officer is already on duty, asks for
 //! it in a masked field. The typed text leaves the app at once in
 //! [`Effect::VerifyPassphrase`] (the field is cleared as it is sent); the runtime checks it on
-//! the store thread and answers with [`crate::app::Loaded::PassphraseChecked`]. Nothing here keeps or
-//! prints it: [`Secret`] and [`SecretField`] hide their text from `Debug`.
+//! the store thread and answers with [`crate::app::Loaded::PassphraseChecked`]. Nothing here
+//! keeps or prints it: [`Secret`] and [`SecretField`] hide their text from `Debug`.
 
 use crate::app::input::LineEdit;
 use crate::app::keymap::Action;

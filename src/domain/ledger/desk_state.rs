@@ -12,7 +12,8 @@ pub struct CardFacts {
     pub card_id: Option<String>,
     pub state: CardState,
     pub receipt: Option<ReceiptStatus>,
-    /// [`card_digest`](super::event::card_digest) of the identity fields; None when the import's event did not carry it.
+    /// [`card_digest`](super::event::card_digest) of the identity fields; None when the
+    /// import's event did not carry it.
     pub digest: Option<String>,
 }
 
