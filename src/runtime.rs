@@ -25,11 +25,24 @@ use crate::card::{
 use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::card_facts::HpkiApplication;
-use crate::domain::failure::reply;
+use crate::domain::failure::{self, Failure, Reply};
 use crate::store::{CardQuery, Store, StoreError};
 
 mod input;
 pub mod office;
+
+/// A store (or export) result as the app's [`Reply`]. A fault — the database, the disk or a
+/// file, not the officer's input — is also logged, so that support finds it after the desk
+/// closed the message; its text is the store's, which names files and SQLite, never a person.
+pub(crate) fn reply<T, E: Into<Failure>>(result: Result<T, E>) -> Reply<T> {
+    let result = failure::reply(result);
+    if let Err(f) = &result
+        && f.is_fault()
+    {
+        tracing::error!("store fault: {}", f.message);
+    }
+    result
+}
 
 use input::input_thread;
 

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::reply;
 use crate::app::screens::office::{BatchChange, OfficeLoaded, OfficeRequest, UncollectedChange};
-use crate::domain::failure::reply;
 use crate::domain::matching::MatchContext;
 use crate::domain::rules::Rules;
 use crate::export::{self, CsvEncoding};

@@ -114,3 +114,46 @@ fn glyph_choice() {
     assert!(!ascii_glyphs(None, "unicode", false));
     assert!(ascii_glyphs(Some("ascii"), "unicode", true));
 }
+
+/// A fault reaches the log (with the store's message) as well as the app; a refusal — the
+/// officer's input, shown on screen — does not.
+#[test]
+fn a_store_fault_is_logged_and_a_refusal_is_not() {
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl io::Write for Captured {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            if let Ok(mut v) = self.0.lock() {
+                v.extend_from_slice(b);
+            }
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let log = Captured::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let (fault, refusal) = tracing::subscriber::with_default(subscriber, || {
+        (
+            reply::<(), _>(Err(StoreError::TooNew {
+                found: 9,
+                supported: 6,
+            })),
+            reply::<(), _>(Err(StoreError::CardNotFound(7))),
+        )
+    });
+    let text =
+        String::from_utf8(log.0.lock().map(|v| v.clone()).unwrap_or_default()).unwrap_or_default();
+    let fault = fault.expect_err("a fault");
+    assert!(fault.is_fault());
+    assert!(text.contains("store fault"), "{text}");
+    assert!(text.contains(&fault.message), "{text}");
+    let refusal = refusal.expect_err("a refusal");
+    assert!(!refusal.is_fault());
+    assert!(!text.contains(&refusal.message), "{text}");
+}
