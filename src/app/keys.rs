@@ -30,7 +30,7 @@ impl App {
         if let Some(Dialog::Reference(r)) = self.dialogs.last() {
             return r.binding_relevant(b);
         }
-        if let Some(Dialog::OfficerPicker { .. }) = self.dialogs.last() {
+        if let Some(Dialog::OfficerPicker(_)) = self.dialogs.last() {
             // Nobody on duty: Esc cannot close the picker; at the lock (passphrases in use)
             // no officer can be added either (issue 11 #15).
             return match b.action {
@@ -61,9 +61,9 @@ impl App {
     pub fn focused_field(&self) -> Option<&LineEdit> {
         if let Some(m) = self.dialogs.last() {
             return match m {
-                Dialog::CancelReason { reason, .. } => Some(reason),
-                Dialog::OfficerPicker { .. } if self.desk_locked() => None,
-                Dialog::OfficerPicker { name, .. } => Some(name),
+                Dialog::CancelReason(d) => Some(&d.reason),
+                Dialog::OfficerPicker(_) if self.desk_locked() => None,
+                Dialog::OfficerPicker(d) => Some(&d.name),
                 Dialog::Reference(r) => r.focused_field(),
                 Dialog::Passphrase(d) => Some(&d.field.0),
                 Dialog::SecondOfficer(d) => d.field(),
@@ -84,9 +84,9 @@ impl App {
         let locked = self.desk_locked();
         if let Some(m) = self.dialogs.last_mut() {
             return match m {
-                Dialog::CancelReason { reason, .. } => Some(reason),
-                Dialog::OfficerPicker { .. } if locked => None,
-                Dialog::OfficerPicker { name, .. } => Some(name),
+                Dialog::CancelReason(d) => Some(&mut d.reason),
+                Dialog::OfficerPicker(_) if locked => None,
+                Dialog::OfficerPicker(d) => Some(&mut d.name),
                 Dialog::Reference(r) => r.focused_field_mut(),
                 Dialog::Passphrase(d) => Some(&mut d.field.0),
                 Dialog::SecondOfficer(d) => d.field_mut(),
@@ -126,13 +126,9 @@ impl App {
             let mut edited = EditOutcome::Ignored;
             if let Some(field) = self.focused_field_mut() {
                 edited = field.handle_key(&key);
-                if let Some(
-                    Dialog::CancelReason { error, .. } | Dialog::OfficerPicker { error, .. },
-                ) = self.dialogs.last_mut()
-                {
-                    *error = None;
-                }
                 match self.dialogs.last_mut() {
+                    Some(Dialog::CancelReason(d)) => d.error = None,
+                    Some(Dialog::OfficerPicker(d)) => d.error = None,
                     Some(Dialog::Passphrase(d)) => d.error = None,
                     Some(Dialog::Prompt(p)) => p.error = None,
                     Some(Dialog::Contact(c)) => c.error = None,

@@ -1,7 +1,8 @@
 //! The idle lock: after `idle_lock_minutes` without a key nobody is on duty and the officer
 //! picker opens; unlocking goes back to the work left open or abandons it.
 
-use super::{App, Dialog, Effect, LineEdit, Locked, Screen};
+use super::dialogs::officer::OfficerPickerDialog;
+use super::{App, Dialog, Effect, Locked, Screen};
 
 /// Ticks per minute (the runtime ticks every 250 ms).
 pub const TICKS_PER_MINUTE: u64 = 240;
@@ -74,10 +75,9 @@ impl App {
         let selected = officer
             .and_then(|id| self.session.officers.iter().position(|x| x.id == id))
             .unwrap_or(0);
-        self.dialogs.push(Dialog::OfficerPicker {
-            selected,
-            name: LineEdit::new(40),
-            error: None,
-        });
+        self.dialogs
+            .push(Dialog::OfficerPicker(Box::new(OfficerPickerDialog::new(
+                selected,
+            ))));
     }
 }

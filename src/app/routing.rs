@@ -120,9 +120,10 @@ impl App {
                         if let Some(Dialog::SecondOfficer(d)) = self.dialogs.last_mut() {
                             d.refresh(&self.session.officers, on_duty);
                         }
-                        let picking = self.dialogs.iter().any(|m| {
-                            matches!(m, Dialog::OfficerPicker { .. } | Dialog::Passphrase(_))
-                        });
+                        let picking = self
+                            .dialogs
+                            .iter()
+                            .any(|m| matches!(m, Dialog::OfficerPicker(_) | Dialog::Passphrase(_)));
                         if self.session.officer.is_none() {
                             // Demo: the first officer is taken at start, unless a passphrase
                             // guards them or the desk is locked (picker open).
@@ -147,15 +148,15 @@ impl App {
                     Ok(o) => {
                         self.session.officers.push(o.clone());
                         self.session.officer = Some(o.clone());
-                        if matches!(self.dialogs.last(), Some(Dialog::OfficerPicker { .. })) {
+                        if matches!(self.dialogs.last(), Some(Dialog::OfficerPicker(_))) {
                             self.dialogs.pop();
                         }
                         self.flash(format!("担当者: {}", o.name), false);
                         return self.after_unlock();
                     }
                     Err(e) => {
-                        if let Some(Dialog::OfficerPicker { error, .. }) = self.dialogs.last_mut() {
-                            *error = Some(e.message);
+                        if let Some(Dialog::OfficerPicker(d)) = self.dialogs.last_mut() {
+                            d.error = Some(e.message);
                         } else {
                             self.flash(e.message, true);
                         }

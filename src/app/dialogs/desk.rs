@@ -1,10 +1,12 @@
-//! The desk-wide dialogs: help, messages, the quit question, the demo tray, the commit
-//! confirmation, the cancel reason and the officer picker. They change the session itself
-//! (the officer on duty, quitting), so they work on `App`; dialogs a screen opens are routed to
-//! their own `update` from here.
+//! Where a key on a desk-wide dialog goes. The stateless ones (help, messages, the quit and
+//! abandon questions, the demo tray, the commit confirmation) are handled here; the ones with
+//! state (the cancel reason, the officer picker and passphrase, the second officer) answer from
+//! their own `update`, and this applies what they ask of the session — the officer on duty,
+//! quitting, a commit. Dialogs a screen opens are routed to their own `update` from here.
 
 use crate::app::cx::Nav;
-use crate::app::dialogs::officer;
+use crate::app::dialogs::cancel::CancelStep;
+use crate::app::dialogs::officer::PickerStep;
 use crate::app::dialogs::second_officer::{SecondOfficerAnswer, SecondOfficerDialog};
 use crate::app::{
     Action, App, CONFIRM_ARM_TICKS, Context, DemoCardKind, Dialog, Effect, KEYMAP, demo,
@@ -141,95 +143,39 @@ impl App {
                     self.handover_update(|h, cx| h.commit_with(Some(c), cx))
                 }
             },
-            Dialog::CancelReason {
-                record,
-                reason,
-                error,
-            } => match action {
-                Action::Yes => {
-                    if reason.is_blank() {
-                        *error = Some("取消の理由を入力してください。".to_string());
-                        return Vec::new();
-                    }
-                    let Some(officer) = &self.session.officer else {
-                        *error = Some("担当者が選ばれていません。".to_string());
-                        return Vec::new();
-                    };
-                    let fx = Effect::CancelHandover {
-                        card: record.id,
-                        reason: reason.value().trim().to_string(),
-                        officer_id: officer.id,
-                    };
+            Dialog::CancelReason(d) => match d.update(action, self.session.officer.as_ref()) {
+                CancelStep::Stay => Vec::new(),
+                CancelStep::Close => {
+                    self.dialogs.pop();
+                    Vec::new()
+                }
+                CancelStep::Send(fx) => {
                     self.dialogs.pop();
                     self.flash("取消を記録しています…", false);
                     vec![fx]
                 }
-                Action::No => {
-                    self.dialogs.pop();
-                    Vec::new()
-                }
-                _ => Vec::new(),
             },
-            Dialog::OfficerPicker {
-                selected,
-                name,
-                error,
-            } => match action {
-                Action::Up => {
-                    *selected = selected.saturating_sub(1);
-                    Vec::new()
-                }
-                Action::Down => {
-                    if *selected + 1 < self.session.officers.len() {
-                        *selected += 1;
-                    }
-                    Vec::new()
-                }
-                Action::Yes => {
-                    if !name.is_blank() {
-                        // With passphrases in use, the lock must not be passed by adding a
-                        // new officer: at the lock only registered officers can be chosen.
-                        if self.session.officer.is_none()
-                            && self.session.officers.iter().any(|o| o.has_passphrase)
-                        {
-                            *error = Some(
-                                "ロック中は担当者を追加できません。登録済みの担当者を選んでください（追加は担当者を選んだあと F3 から）。"
-                                    .into(),
-                            );
-                            return Vec::new();
-                        }
-                        let n = name.value().trim().to_string();
-                        return vec![Effect::AddOfficer(n)];
-                    }
-                    match self.session.officers.get(*selected) {
-                        Some(o) if officer::needs_passphrase(self.session.officer.as_ref(), o) => {
-                            let o = o.clone();
-                            self.open_passphrase(o);
-                        }
-                        Some(o) => {
-                            self.session.officer = Some(o.clone());
-                            let msg = format!("担当者: {}", o.name);
-                            self.dialogs.pop();
-                            self.flash(msg, false);
-                            return self.after_unlock();
-                        }
-                        None => {
-                            *error =
-                                Some("担当者の名前を入力して Enter で追加してください。".into())
-                        }
-                    }
-                    Vec::new()
-                }
-                Action::No => {
-                    if self.session.officer.is_some() {
+            Dialog::OfficerPicker(d) => {
+                let on_duty = self.session.officer.as_ref();
+                match d.update(action, &self.session.officers, on_duty) {
+                    PickerStep::Stay(fx) => fx,
+                    PickerStep::Close => {
                         self.dialogs.pop();
-                    } else {
-                        *error = Some("担当者を選ぶまで操作できません。".into());
+                        Vec::new()
                     }
-                    Vec::new()
+                    PickerStep::AskPassphrase(o) => {
+                        self.open_passphrase(o);
+                        Vec::new()
+                    }
+                    PickerStep::TakeOver(o) => {
+                        let msg = format!("担当者: {}", o.name);
+                        self.session.officer = Some(o);
+                        self.dialogs.pop();
+                        self.flash(msg, false);
+                        self.after_unlock()
+                    }
                 }
-                _ => Vec::new(),
-            },
+            }
         }
     }
 }

@@ -1,11 +1,12 @@
-//! Dialogs that a screen opens on top of itself, one file each. A dialog owns its state and its
-//! `update`; `App` takes it off the stack for the update and puts it back unless it closed.
-//! ([`officer`]'s passphrase dialog has its own `update` and `on_checked`, and `App` only puts
-//! the officer it accepts on duty; [`reference`](mod@reference) (窓口案内, full screen) works on `App` itself;
-//! the desk-wide ones (help, messages, commit confirmation, cancel reason, officer picker) are
-//! in `desk.rs`; see README.)
+//! Dialogs, one file each. A dialog with state owns it and its `update`: a screen's dialogs
+//! ([`prompt`], [`contact`], [`appointment`]) are taken off the stack for the update and put
+//! back unless they closed; the desk-wide ones ([`cancel`], [`officer`]'s picker and
+//! passphrase, [`second_officer`]) answer with what they ask of the session, which `desk.rs`
+//! applies. [`reference`](mod@reference) (窓口案内, full screen) works on `App` itself; the
+//! stateless ones (help, messages, questions, the demo tray) are handled in `desk.rs`.
 
 pub mod appointment;
+pub mod cancel;
 pub mod contact;
 mod desk;
 pub mod officer;
@@ -17,7 +18,7 @@ pub use appointment::AppointmentDialog;
 pub use contact::ContactDialog;
 pub use prompt::{Confirm, ConfirmText, Prompt, PromptText};
 
-use crate::app::{CardRecord, Context, Effect, LineEdit, ReferenceState};
+use crate::app::{Context, Effect, ReferenceState};
 use crate::domain::failure::Failure;
 
 /// Under the message of a fault (the database or a file failed, not the officer's input).
@@ -41,16 +42,10 @@ pub enum Dialog {
     ConfirmCommit {
         opened_tick: u64,
     },
-    CancelReason {
-        record: Box<CardRecord>,
-        reason: LineEdit,
-        error: Option<String>,
-    },
-    OfficerPicker {
-        selected: usize,
-        name: LineEdit,
-        error: Option<String>,
-    },
+    /// 取消/訂正: the reason for cancelling a handover.
+    CancelReason(Box<cancel::CancelReasonDialog>),
+    /// 担当者の選択.
+    OfficerPicker(Box<officer::OfficerPickerDialog>),
     DemoTray,
     QuitConfirm,
     /// Esc on the first step of a handover: leave it (nothing recorded)?
@@ -78,8 +73,8 @@ impl Dialog {
             Dialog::Help { .. } => Context::Help,
             Dialog::Message { .. } => Context::Message,
             Dialog::ConfirmCommit { .. } => Context::ConfirmCommit,
-            Dialog::CancelReason { .. } => Context::CancelReason,
-            Dialog::OfficerPicker { .. } => Context::OfficerPicker,
+            Dialog::CancelReason(_) => Context::CancelReason,
+            Dialog::OfficerPicker(_) => Context::OfficerPicker,
             Dialog::DemoTray => Context::DemoTray,
             Dialog::QuitConfirm => Context::QuitConfirm,
             Dialog::AbandonConfirm { .. } => Context::AbandonConfirm,

@@ -1,5 +1,5 @@
-//! Officer passphrase when taking over the desk (after the idle lock, at start, or when
-//! switching officer).
+//! Taking over the desk (at start, after the idle lock, or F3 to switch officer): the officer
+//! picker, and the officer's passphrase when they have one.
 //!
 //! Choosing an officer who has a passphrase, unless that officer is already on duty, asks for
 //! it in a masked field. The typed text leaves the app at once in
@@ -53,6 +53,80 @@ pub const WRONG_PASSPHRASE: &str = "パスフレーズが違います";
 /// officer on duty (after the idle lock nobody is on duty).
 pub(crate) fn needs_passphrase(on_duty: Option<&OfficerInfo>, o: &OfficerInfo) -> bool {
     o.has_passphrase && on_duty.map(|x| x.id) != Some(o.id)
+}
+
+/// Longest new officer name accepted in the picker.
+pub const NAME_MAX_CHARS: usize = 40;
+
+/// At the lock with passphrases in use, only registered officers can be chosen.
+const NO_ADDING_AT_THE_LOCK: &str = "ロック中は担当者を追加できません。登録済みの担当者を選んでください（追加は担当者を選んだあと F3 から）。";
+
+/// 担当者の選択: the registered officers, and a field to add a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficerPickerDialog {
+    /// Index into the session's officers.
+    pub selected: usize,
+    /// A new officer's name (not offered at the lock when passphrases are in use).
+    pub name: LineEdit,
+    pub error: Option<String>,
+}
+
+/// What a key on the picker asks of the app.
+pub(crate) enum PickerStep {
+    Stay(Vec<Effect>),
+    Close,
+    /// This officer has a passphrase: ask it first.
+    AskPassphrase(OfficerInfo),
+    /// This officer takes over the desk now.
+    TakeOver(OfficerInfo),
+}
+
+impl OfficerPickerDialog {
+    pub fn new(selected: usize) -> Self {
+        OfficerPickerDialog {
+            selected,
+            name: LineEdit::new(NAME_MAX_CHARS),
+            error: None,
+        }
+    }
+
+    /// A key, given the registered officers and the one on duty (None at the lock or at start).
+    pub(crate) fn update(
+        &mut self,
+        action: Action,
+        officers: &[OfficerInfo],
+        on_duty: Option<&OfficerInfo>,
+    ) -> PickerStep {
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down if self.selected + 1 < officers.len() => self.selected += 1,
+            // With passphrases in use, the lock must not be passed by adding a new officer.
+            Action::Yes
+                if !self.name.is_blank()
+                    && on_duty.is_none()
+                    && officers.iter().any(|o| o.has_passphrase) =>
+            {
+                self.error = Some(NO_ADDING_AT_THE_LOCK.into());
+            }
+            Action::Yes if !self.name.is_blank() => {
+                let name = self.name.value().trim().to_string();
+                return PickerStep::Stay(vec![Effect::AddOfficer(name)]);
+            }
+            Action::Yes => match officers.get(self.selected) {
+                Some(o) if needs_passphrase(on_duty, o) => {
+                    return PickerStep::AskPassphrase(o.clone());
+                }
+                Some(o) => return PickerStep::TakeOver(o.clone()),
+                None => {
+                    self.error = Some("担当者の名前を入力して Enter で追加してください。".into())
+                }
+            },
+            Action::No if on_duty.is_some() => return PickerStep::Close,
+            Action::No => self.error = Some("担当者を選ぶまで操作できません。".into()),
+            _ => {}
+        }
+        PickerStep::Stay(Vec::new())
+    }
 }
 
 /// The passphrase of the officer chosen in the picker: a masked field, its error, and whether
@@ -159,7 +233,7 @@ impl App {
             return Vec::new();
         };
         self.dialogs.pop();
-        if matches!(self.dialogs.last(), Some(Dialog::OfficerPicker { .. })) {
+        if matches!(self.dialogs.last(), Some(Dialog::OfficerPicker(_))) {
             self.dialogs.pop();
         }
         self.flash(format!("担当者: {}", o.name), false);

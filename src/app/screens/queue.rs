@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 
 use crate::app::cx::{Cx, Nav};
+use crate::app::dialogs::cancel::CancelReasonDialog;
+use crate::app::dialogs::officer::OfficerPickerDialog;
 use crate::app::{
     Action, AppointmentDialog, DIAGNOSIS_TITLE, Dialog, Effect, Flow, LineEdit, OfficeRequest,
     SEARCH_LIMIT, SearchRequest,
@@ -176,11 +178,7 @@ impl QueueState {
                 return vec![Effect::DiagnoseReader];
             }
             Action::SwitchOfficer => {
-                cx.push(Dialog::OfficerPicker {
-                    selected: 0,
-                    name: LineEdit::new(40),
-                    error: None,
-                });
+                cx.push(Dialog::OfficerPicker(Box::new(OfficerPickerDialog::new(0))));
                 return vec![Effect::LoadOfficers];
             }
             Action::Open | Action::OpenMail => {
@@ -212,11 +210,9 @@ impl QueueState {
                     });
                     return Vec::new();
                 }
-                cx.push(Dialog::CancelReason {
-                    record: Box::new(record),
-                    reason: LineEdit::new(100),
-                    error: None,
-                });
+                cx.push(Dialog::CancelReason(Box::new(CancelReasonDialog::new(
+                    record,
+                ))));
             }
             _ => {}
         }

@@ -1,7 +1,7 @@
 //! Dialog dialogs, drawn centred over the screen.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -13,9 +13,7 @@ use crate::domain::record::CardRecord;
 use crate::domain::rules::Rules;
 use crate::ui::text::{pad, wareki};
 use crate::ui::theme::{self, Glyphs};
-use crate::ui::widgets::{
-    card_heading, dialog_box, draw_field, error_or_hint, form_rows, yes_or_esc,
-};
+use crate::ui::widgets::{dialog_box, yes_or_esc};
 use crate::ui::{help_entries_for, render_para};
 
 /// What the desk-wide dialogs read besides their own state (built by the frame's view).
@@ -144,99 +142,9 @@ pub fn draw(frame: &mut Frame, env: &Env, m: &Dialog, area: Rect, g: &Glyphs) ->
             render_para(frame, inner, lines);
             None
         }
-        Dialog::CancelReason {
-            record,
-            reason,
-            error,
-        } => {
-            let inner = dialog_box(frame, area, (70, 12), "取消/訂正", theme::warn(), g);
-            let (top, [field], bottom) = form_rows(inner, 4);
-            render_para(
-                frame,
-                top,
-                vec![
-                    card_heading(&record.name, &record.card_id),
-                    Line::from(format!(
-                        " 状態「{}」を取り消して交付待ちに戻します。",
-                        record.state.label()
-                    )),
-                    Line::styled(
-                        " 取消は監査記録に残ります。理由を入力してください。",
-                        theme::dim(),
-                    ),
-                ],
-            );
-            let c = draw_field(frame, field, "理由（必須）", reason, true, g);
-            let msg = error_or_hint(error.as_deref(), " Enter で取消を記録、Esc でやめる");
-            render_para(frame, bottom, vec![msg]);
-            c
-        }
-        Dialog::OfficerPicker {
-            selected,
-            name,
-            error,
-        } => {
-            let list_h = u16::try_from(env.officers.len()).unwrap_or(10).clamp(1, 8);
-            let inner = dialog_box(
-                frame,
-                area,
-                (60, list_h + 10),
-                "担当者の選択",
-                ratatui::style::Style::new(),
-                g,
-            );
-            let [list, field, bottom] = Layout::vertical([
-                Constraint::Min(list_h + 1),
-                Constraint::Length(3),
-                Constraint::Length(2),
-            ])
-            .areas(inner);
-            let mut lines = vec![Line::styled(" 本日の担当者を選んで Enter", theme::dim())];
-            if env.officers.is_empty() {
-                lines.push(Line::from(" （登録された担当者はいません）"));
-            }
-            for (i, o) in env.officers.iter().enumerate() {
-                let on = i == *selected;
-                let lock = if o.has_passphrase {
-                    "（パスフレーズ）"
-                } else {
-                    ""
-                };
-                let text = format!(" {} {}{lock}", if on { g.pointer } else { " " }, o.name);
-                lines.push(if on {
-                    Line::styled(text, theme::selected())
-                } else {
-                    Line::from(text)
-                });
-            }
-            render_para(frame, list, lines);
-            // At the lock no officer can be added: no field is offered (issue 11 #15).
-            let c = if env.locked {
-                render_para(
-                    frame,
-                    field,
-                    vec![Line::styled(
-                        " ロック中は登録済みの担当者だけを選べます（追加は担当者を選んだあと F3 から）。",
-                        theme::dim(),
-                    )],
-                );
-                None
-            } else {
-                draw_field(
-                    frame,
-                    field,
-                    "新しい担当者の名前（入力して Enter で追加）",
-                    name,
-                    true,
-                    g,
-                )
-            };
-            let msg = match error {
-                Some(e) => Line::styled(format!(" {e}"), theme::error()),
-                None => Line::from(""),
-            };
-            render_para(frame, bottom, vec![msg]);
-            c
+        Dialog::CancelReason(d) => super::cancel::draw(frame, d, area, g),
+        Dialog::OfficerPicker(d) => {
+            super::officer::draw_picker(frame, d, env.officers, env.locked, area, g)
         }
         Dialog::DemoTray => {
             let inner = dialog_box(

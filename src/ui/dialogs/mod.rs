@@ -1,6 +1,7 @@
 //! Views of the dialogs in `app/dialogs/`, file for file.
 
 pub mod appointment;
+pub mod cancel;
 pub mod contact;
 pub mod desk;
 pub mod officer;
