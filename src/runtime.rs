@@ -25,17 +25,17 @@ use crate::card::{
 use crate::clock::Clock;
 use crate::data::DataSet;
 use crate::domain::card_facts::HpkiApplication;
-use crate::domain::failure::{self, Failure, Reply};
+use crate::domain::failure::{Failure, Reply};
 use crate::store::{CardQuery, Store, StoreError};
 
 mod input;
 pub mod office;
 
-/// A store (or export) result as the app's [`Reply`]. A fault — the database, the disk or a
-/// file, not the officer's input — is also logged, so that support finds it after the desk
+/// A store (or export) result as the app's [`Reply`] (the errors convert by their `From<…> for
+/// Failure`). A fault — the database, the disk or a file, not the officer's input — is also logged, so that support finds it after the desk
 /// closed the message; its text is the store's, which names files and SQLite, never a person.
 pub(crate) fn reply<T, E: Into<Failure>>(result: Result<T, E>) -> Reply<T> {
-    let result = failure::reply(result);
+    let result = result.map_err(Into::into);
     if let Err(f) = &result
         && f.is_fault()
     {

@@ -60,9 +60,3 @@ impl std::error::Error for Failure {}
 
 /// What the store thread replies to one request: the value, or why not.
 pub type Reply<T> = Result<T, Failure>;
-
-/// A result as the app's [`Reply`]: `Err` becomes its [`Failure`] (the store's and the
-/// export's errors convert by their `From` impls).
-pub fn reply<T, E: Into<Failure>>(result: Result<T, E>) -> Reply<T> {
-    result.map_err(Into::into)
-}
