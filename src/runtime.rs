@@ -32,8 +32,9 @@ mod input;
 pub mod office;
 
 /// A store (or export) result as the app's [`Reply`] (the errors convert by their `From<…> for
-/// Failure`). A fault — the database, the disk or a file, not the officer's input — is also logged, so that support finds it after the desk
-/// closed the message; its text is the store's, which names files and SQLite, never a person.
+/// Failure`). A fault — the database, the disk or a file, not the officer's input — is also
+/// logged, so that support finds it after the desk closed the message; its text is the
+/// store's, which names files and SQLite, never a person.
 pub(crate) fn reply<T, E: Into<Failure>>(result: Result<T, E>) -> Reply<T> {
     let result = result.map_err(Into::into);
     if let Err(f) = &result
