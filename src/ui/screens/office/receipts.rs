@@ -57,8 +57,9 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
         let wide = inner.width >= 100;
         let name_w: u16 = if wide { 20 } else { 14 };
         let kana_w: u16 = if wide { 24 } else { 16 };
+        // An unknown day is `-` (ASCII: no ambiguous-width glyph in the conhost glyph set).
         let day = |d: Option<NaiveDate>| {
-            d.map_or_else(|| "—".to_string(), |d| d.format("%m/%d").to_string())
+            d.map_or_else(|| "-".to_string(), |d| d.format("%m/%d").to_string())
         };
         let rows = v.pending.iter().map(|p| {
             let due = if p.overdue(today) {
