@@ -30,20 +30,15 @@ pub fn draw(frame: &mut Frame, today: NaiveDate, v: &ReceiptsView, area: Rect, g
 
     // Pending receipts, each with the day it is due back to JMACA.
     let overdue = v.pending.iter().filter(|p| p.overdue(today)).count();
-    let title = if overdue > 0 {
-        format!(
-            "返送待ちの受領書 {}通（印 {}・目安超過 {}）",
-            v.pending.len(),
-            v.marked.len(),
-            overdue
-        )
-    } else {
-        format!(
-            "返送待ちの受領書 {}通（印 {}）",
-            v.pending.len(),
-            v.marked.len()
-        )
+    let late = match overdue {
+        0 => String::new(),
+        n => format!("・目安超過 {n}"),
     };
+    let title = format!(
+        "返送待ちの受領書 {}通（印 {}{late}）",
+        v.pending.len(),
+        v.marked.len()
+    );
     let focus_pending = !v.batches.focused;
     let inner = pane(frame, top, &title, focus_pending, g);
     let empty = v.pending.is_empty();
